@@ -1,0 +1,41 @@
+//! `aftermath config check`: validate the configuration and say what it resolved to.
+
+use std::path::{Path, PathBuf};
+
+use crate::config::{Config, DEFAULT_FILE};
+use crate::error::Result;
+
+#[derive(Debug, clap::Subcommand)]
+pub enum ConfigCommand {
+    /// Validate the configuration file, reporting every problem with its key path
+    Check,
+}
+
+pub fn run(cmd: ConfigCommand, path: Option<PathBuf>) -> Result<()> {
+    match cmd {
+        ConfigCommand::Check => {
+            let path = path.unwrap_or_else(|| PathBuf::from(DEFAULT_FILE));
+            let c = Config::load(Path::new(&path))?;
+            println!("{}: ok", path.display());
+            println!("  store:   {}", c.store.display());
+            println!("  reports: {}", c.reports.display());
+            println!(
+                "  inputs:  {}",
+                c.inputs
+                    .iter()
+                    .map(|p| p.display().to_string())
+                    .collect::<Vec<_>>()
+                    .join(", ")
+            );
+            println!(
+                "  teams:   {}",
+                c.teams
+                    .values()
+                    .map(|t| format!("{} ({})", t.name, t.timezone))
+                    .collect::<Vec<_>>()
+                    .join(", ")
+            );
+            Ok(())
+        }
+    }
+}

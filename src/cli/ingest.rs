@@ -1,0 +1,90 @@
+//! `aftermath ingest`: flags to `IngestOptions`, and the run summary printed afterwards.
+
+use std::path::PathBuf;
+
+use chrono_tz::Tz;
+
+use super::Context;
+use crate::error::Result;
+use crate::ingest::{IngestOptions, IngestReport, MaxRejected, ingest};
+use crate::model::Table;
+
+#[derive(Debug, clap::Args)]
+pub struct Args {
+    /// Files or folders to ingest; folders are walked for .csv, .ndjson, .jsonl and .json files
+    #[arg(required = true, value_name = "PATH")]
+    pub inputs: Vec<PathBuf>,
+    /// The table every input holds, instead of telling it from each file name
+    #[arg(long, value_parser = parse_table)]
+    pub table: Option<Table>,
+    /// IANA zone of naive timestamps (YYYY-MM-DD HH:MM[:SS]) [default: the config's `timezone`, else UTC]
+    #[arg(long, value_parser = parse_zone)]
+    pub timezone: Option<Tz>,
+    /// Stop at the first bad row and write nothing
+    #[arg(long)]
+    pub strict: bool,
+    /// Fail, writing nothing, when more rows than this are rejected: a count (N) or a share (P%)
+    #[arg(long, default_value = "1%", value_parser = MaxRejected::parse)]
+    pub max_rejected: MaxRejected,
+}
+
+pub fn parse_table(s: &str) -> std::result::Result<Table, String> {
+    Table::from_name(s)
+        .ok_or_else(|| format!("unknown table {s:?}; expected one of: {}", Table::names()))
+}
+
+pub fn parse_zone(s: &str) -> std::result::Result<Tz, String> {
+    s.parse()
+        .map_err(|_| format!("unknown time zone {s:?}; use an IANA name such as Europe/Berlin"))
+}
+
+pub fn run(ctx: &Context, args: Args) -> Result<()> {
+    let opts = IngestOptions {
+        inputs: args.inputs,
+        table: args.table,
+        zone: args.timezone.unwrap_or(ctx.config.input_timezone),
+        strict: args.strict,
+        max_rejected: args.max_rejected,
+    };
+    let report = ingest(&ctx.store, &ctx.config, &opts)?;
+    print_report(ctx, &report);
+    Ok(())
+}
+
+/// The per-table counts of a run, the warnings, and where the rejected rows are.
+pub fn print_report(ctx: &Context, r: &IngestReport) {
+    for w in &r.warnings {
+        eprintln!("warning: {w}");
+    }
+    println!(
+        "ingested {} file(s) into {} (run {})",
+        r.files.len(),
+        ctx.store.root().display(),
+        r.run.id
+    );
+    println!(
+        "{:<16} {:>9} {:>9} {:>9} {:>10} {:>9}",
+        "table", "read", "inserted", "updated", "unchanged", "rejected"
+    );
+    for (table, c) in &r.run.tables {
+        println!(
+            "{table:<16} {:>9} {:>9} {:>9} {:>10} {:>9}",
+            c.read, c.inserted, c.updated, c.unchanged, c.rejected
+        );
+    }
+    if !r.rejections.is_empty() {
+        let log = r
+            .run
+            .rejected_log
+            .as_deref()
+            .map(|l| ctx.store.root().join(l).display().to_string())
+            .unwrap_or_default();
+        println!(
+            "{} row(s) rejected; every one with its reason and raw text is in {log}. The first:",
+            r.rejections.len()
+        );
+        for rej in r.rejections.iter().take(5) {
+            println!("  {}", rej.describe());
+        }
+    }
+}

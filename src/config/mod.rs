@@ -1,0 +1,288 @@
+//! `aftermath.toml`: where the store is, what `run` ingests, the teams with their zones, hours,
+//! holidays, services and aliases, the severity map, the exclusion rules and the metric thresholds.
+//!
+//! This module owns the resolved `Config` and the mapping helpers the ingesters use (team and
+//! severity). Reading and validating the TOML, with a key path for every problem, is `parse.rs`.
+
+mod parse;
+
+use std::collections::{BTreeMap, BTreeSet, HashMap};
+use std::path::{Path, PathBuf};
+
+use chrono::{NaiveDate, NaiveTime, Weekday};
+use chrono_tz::Tz;
+use regex::Regex;
+
+use crate::error::{Error, Result};
+use crate::model::vocab::{IncidentKind, Severity, UNASSIGNED_TEAM};
+
+/// The file `aftermath` looks for in the working directory when `--config` is not given.
+pub const DEFAULT_FILE: &str = "aftermath.toml";
+
+/// A half-open local time window `[start, end)`; `end <= start` wraps past midnight.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Window {
+    pub start: NaiveTime,
+    pub end: NaiveTime,
+}
+
+impl Window {
+    pub fn contains(&self, t: NaiveTime) -> bool {
+        if self.start < self.end {
+            self.start <= t && t < self.end
+        } else {
+            t >= self.start || t < self.end
+        }
+    }
+}
+
+#[derive(Debug, Clone)]
+pub struct Team {
+    pub name: String,
+    pub timezone: Tz,
+    pub business_hours: Window,
+    pub business_days: Vec<Weekday>,
+    pub sleep_hours: Window,
+    pub holidays: BTreeSet<NaiveDate>,
+    pub services: Vec<String>,
+    pub aliases: Vec<String>,
+}
+
+#[derive(Debug, Clone)]
+pub struct Exclusions {
+    pub kinds: Vec<IncidentKind>,
+    pub title_patterns: Vec<Regex>,
+}
+
+/// Every threshold of `metrics.md`, with the spec's defaults.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Thresholds {
+    pub interruption_merge_seconds: u32,
+    pub transient_seconds: u32,
+    pub flap_window_minutes: u32,
+    pub flap_episode_firings: u32,
+    pub flap_episode_window_minutes: u32,
+    pub recurrence_days: u32,
+    pub recurrence_long_days: u32,
+    pub jaccard_min: f64,
+    pub pages_per_shift_limit: f64,
+    pub noisy_rule_min_pages: u32,
+    pub noisy_rule_actionable_below: f64,
+    pub sleep_weight: f64,
+    pub postmortem_due_business_days: u32,
+    /// Days to complete an action item, by priority (`P0`..`P3`).
+    pub action_target_days: BTreeMap<String, u32>,
+}
+
+impl Default for Thresholds {
+    fn default() -> Self {
+        Thresholds {
+            interruption_merge_seconds: 60,
+            transient_seconds: 300,
+            flap_window_minutes: 10,
+            flap_episode_firings: 3,
+            flap_episode_window_minutes: 60,
+            recurrence_days: 30,
+            recurrence_long_days: 90,
+            jaccard_min: 0.6,
+            pages_per_shift_limit: 2.0,
+            noisy_rule_min_pages: 5,
+            noisy_rule_actionable_below: 0.5,
+            sleep_weight: 3.0,
+            postmortem_due_business_days: 5,
+            action_target_days: [("P0", 28), ("P1", 28), ("P2", 56)]
+                .into_iter()
+                .map(|(k, v)| (k.to_string(), v))
+                .collect(),
+        }
+    }
+}
+
+#[derive(Debug, Clone)]
+pub struct Config {
+    /// The file it was read from; `None` for the built-in defaults.
+    pub path: Option<PathBuf>,
+    pub store: PathBuf,
+    pub reports: PathBuf,
+    /// What `aftermath run` ingests: files or folders.
+    pub inputs: Vec<PathBuf>,
+    /// The zone of naive timestamps in canonical inputs, unless `--timezone` says otherwise.
+    pub input_timezone: Tz,
+    /// Used for a team the config does not list.
+    pub default_team: Team,
+    pub teams: BTreeMap<String, Team>,
+    /// Lower-cased raw value -> canonical severity; the built-in map overlaid with the file's.
+    pub severity: HashMap<String, Severity>,
+    pub exclude: Exclusions,
+    pub thresholds: Thresholds,
+}
+
+impl Config {
+    /// The config with no file: store `./store`, reports `./reports`, no teams.
+    pub fn defaults_in(dir: &Path) -> Config {
+        parse::from_table(&toml::Table::new(), dir, None).expect("the empty config is valid")
+    }
+
+    /// Read and validate a file; every problem is reported with its key path.
+    pub fn load(path: &Path) -> Result<Config> {
+        let text = std::fs::read_to_string(path)
+            .map_err(|e| Error::input(path, None, format!("cannot read the configuration: {e}")))?;
+        let table: toml::Table = toml::from_str(&text).map_err(|e| Error::Config {
+            path: path.to_path_buf(),
+            problems: vec![format_toml_error(&text, &e)],
+        })?;
+        let dir = path.parent().unwrap_or(Path::new("."));
+        parse::from_table(&table, dir, Some(path)).map_err(|problems| Error::Config {
+            path: path.to_path_buf(),
+            problems,
+        })
+    }
+
+    /// `--config` when given; else `./aftermath.toml` when it exists; else the defaults.
+    pub fn discover(explicit: Option<&Path>) -> Result<Config> {
+        match explicit {
+            Some(p) => Config::load(p),
+            None if Path::new(DEFAULT_FILE).is_file() => Config::load(Path::new(DEFAULT_FILE)),
+            None => Ok(Config::defaults_in(Path::new("."))),
+        }
+    }
+
+    /// The canonical severity of a source's raw value: a canonical spelling as is, else the map,
+    /// else `UNKNOWN` (the raw value is kept beside it by the caller).
+    pub fn map_severity(&self, raw: &str) -> Severity {
+        Severity::parse(raw)
+            .or_else(|| self.severity.get(&raw.trim().to_lowercase()).copied())
+            .unwrap_or(Severity::Unknown)
+    }
+
+    /// The owning team: a configured team's name or alias (case-insensitive), else the team that
+    /// lists the service, else the source's team as given, else `unassigned`.
+    pub fn map_team(&self, team: Option<&str>, service: Option<&str>) -> String {
+        let team = team.map(str::trim).filter(|t| !t.is_empty());
+        if let Some(t) = team {
+            for cfg in self.teams.values() {
+                if cfg.name.eq_ignore_ascii_case(t)
+                    || cfg.aliases.iter().any(|a| a.eq_ignore_ascii_case(t))
+                {
+                    return cfg.name.clone();
+                }
+            }
+        }
+        if let Some(s) = service.map(str::trim) {
+            for cfg in self.teams.values() {
+                if cfg.services.iter().any(|x| x.eq_ignore_ascii_case(s)) {
+                    return cfg.name.clone();
+                }
+            }
+        }
+        team.map(str::to_string)
+            .unwrap_or_else(|| UNASSIGNED_TEAM.to_string())
+    }
+
+    /// The team's settings, or the defaults for a team the config does not list.
+    pub fn team(&self, name: &str) -> &Team {
+        self.teams.get(name).unwrap_or(&self.default_team)
+    }
+}
+
+/// A TOML syntax error as "line L, column C: message".
+fn format_toml_error(text: &str, e: &toml::de::Error) -> String {
+    match e.span() {
+        Some(span) => {
+            let before = &text[..span.start.min(text.len())];
+            let line = before.matches('\n').count() + 1;
+            let col = before.len() - before.rfind('\n').map_or(0, |i| i + 1) + 1;
+            format!("line {line}, column {col}: {}", e.message())
+        }
+        None => e.message().to_string(),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn cfg(text: &str) -> std::result::Result<Config, Vec<String>> {
+        parse::from_table(&toml::from_str(text).unwrap(), Path::new("/x"), None)
+    }
+
+    #[test]
+    fn team_mapping_by_name_alias_then_service() {
+        let c = cfg(r#"
+            [teams.payments]
+            timezone = "Europe/Berlin"
+            services = ["checkout"]
+            aliases = ["Payments-Oncall"]
+        "#)
+        .unwrap();
+        assert_eq!(c.map_team(Some("PAYMENTS"), None), "payments");
+        assert_eq!(c.map_team(Some("payments-oncall"), None), "payments");
+        assert_eq!(c.map_team(None, Some("checkout")), "payments");
+        assert_eq!(c.map_team(Some("search"), Some("checkout")), "payments");
+        assert_eq!(c.map_team(Some("search"), None), "search");
+        assert_eq!(c.map_team(Some("  "), None), "unassigned");
+    }
+
+    #[test]
+    fn severity_map_builtin_and_overrides() {
+        let c = cfg(r#"
+            [severity]
+            "Major" = "SEV2"
+            "p1" = "SEV2"
+        "#)
+        .unwrap();
+        assert_eq!(c.map_severity("sev3"), Severity::Sev3);
+        assert_eq!(c.map_severity("major"), Severity::Sev2);
+        assert_eq!(
+            c.map_severity("P1"),
+            Severity::Sev2,
+            "the file overrides the built-in map"
+        );
+        assert_eq!(c.map_severity("critical"), Severity::Sev1);
+        assert_eq!(c.map_severity("1 - High"), Severity::Sev1);
+        assert_eq!(c.map_severity("whatever"), Severity::Unknown);
+    }
+
+    #[test]
+    fn every_problem_has_its_key_path() {
+        let errs = cfg(r#"
+            stor = "x"
+            [teams.a]
+            timezone = "Mars/Olympus"
+            business_hours = "9-5"
+            holidays = ["2026-13-01"]
+            [severity]
+            P7 = "SEV9"
+            [exclude]
+            title_patterns = ["(unclosed"]
+            [thresholds]
+            jaccard_min = 1.5
+        "#)
+        .unwrap_err();
+        let all = errs.join("\n");
+        for key in [
+            "stor:",
+            "teams.a.timezone",
+            "teams.a.business_hours",
+            "teams.a.holidays[0]",
+            "severity.P7",
+            "exclude.title_patterns[0]",
+            "thresholds.jaccard_min",
+        ] {
+            assert!(all.contains(key), "{key} missing in:\n{all}");
+        }
+        assert_eq!(errs.len(), 7, "{all}");
+    }
+
+    #[test]
+    fn windows_wrap_midnight() {
+        let w = Window {
+            start: NaiveTime::from_hms_opt(22, 0, 0).unwrap(),
+            end: NaiveTime::from_hms_opt(8, 0, 0).unwrap(),
+        };
+        assert!(w.contains(NaiveTime::from_hms_opt(23, 0, 0).unwrap()));
+        assert!(w.contains(NaiveTime::from_hms_opt(0, 0, 0).unwrap()));
+        assert!(!w.contains(NaiveTime::from_hms_opt(8, 0, 0).unwrap()));
+        assert!(w.contains(NaiveTime::from_hms_opt(22, 0, 0).unwrap()));
+    }
+}

@@ -1,0 +1,512 @@
+//! Turns a parsed TOML table into a `Config`, collecting every problem with its key path
+//! (`teams.payments.timezone: unknown time zone "Europe/Berln"`) instead of stopping at the first.
+//!
+//! Unknown keys are problems too: a misspelt `sleep_hour` silently ignored would make the fatigue
+//! numbers wrong without anyone noticing.
+
+use std::collections::{BTreeMap, BTreeSet};
+use std::path::Path;
+use std::str::FromStr;
+
+use chrono::{NaiveDate, NaiveTime, Weekday};
+use chrono_tz::Tz;
+use regex::Regex;
+use toml::{Table, Value};
+
+use super::{Config, Exclusions, Team, Thresholds, Window};
+use crate::model::vocab::{IncidentKind, Severity};
+
+/// Raw values every shop uses, so a config only lists its own oddities.
+const BUILTIN_SEVERITY: &[(&str, Severity)] = &[
+    ("p1", Severity::Sev1),
+    ("p2", Severity::Sev2),
+    ("p3", Severity::Sev3),
+    ("p4", Severity::Sev4),
+    ("p5", Severity::Sev5),
+    ("sev-1", Severity::Sev1),
+    ("sev-2", Severity::Sev2),
+    ("sev-3", Severity::Sev3),
+    ("sev-4", Severity::Sev4),
+    ("sev-5", Severity::Sev5),
+    ("critical", Severity::Sev1),
+    ("high", Severity::Sev2),
+    ("major", Severity::Sev2),
+    ("medium", Severity::Sev3),
+    ("moderate", Severity::Sev3),
+    ("warning", Severity::Sev3),
+    ("low", Severity::Sev4),
+    ("minor", Severity::Sev4),
+    ("info", Severity::Sev5),
+    ("informational", Severity::Sev5),
+    ("1 - critical", Severity::Sev1),
+    ("1 - high", Severity::Sev1),
+    ("2 - high", Severity::Sev2),
+    ("2 - medium", Severity::Sev2),
+    ("3 - moderate", Severity::Sev3),
+    ("3 - medium", Severity::Sev3),
+    ("3 - low", Severity::Sev3),
+    ("4 - low", Severity::Sev4),
+    ("5 - planning", Severity::Sev5),
+];
+
+struct Walker {
+    problems: Vec<String>,
+}
+
+impl Walker {
+    fn problem(&mut self, key: &str, msg: impl std::fmt::Display) {
+        self.problems.push(format!("{key}: {msg}"));
+    }
+
+    fn unknown_keys(&mut self, prefix: &str, t: &Table, known: &[&str]) {
+        for k in t.keys() {
+            if !known.contains(&k.as_str()) {
+                let key = join(prefix, k);
+                self.problem(
+                    &key,
+                    format!("unknown key; expected one of: {}", known.join(", ")),
+                );
+            }
+        }
+    }
+
+    fn str<'a>(&mut self, prefix: &str, t: &'a Table, key: &str) -> Option<&'a str> {
+        match t.get(key)? {
+            Value::String(s) => Some(s),
+            other => {
+                self.problem(
+                    &join(prefix, key),
+                    format!("expected a string, found {}", other.type_str()),
+                );
+                None
+            }
+        }
+    }
+
+    fn strings(&mut self, prefix: &str, t: &Table, key: &str) -> Vec<(String, String)> {
+        let full = join(prefix, key);
+        match t.get(key) {
+            None => vec![],
+            Some(Value::Array(a)) => a
+                .iter()
+                .enumerate()
+                .filter_map(|(i, v)| match v {
+                    Value::String(s) => Some((format!("{full}[{i}]"), s.clone())),
+                    other => {
+                        self.problem(
+                            &format!("{full}[{i}]"),
+                            format!("expected a string, found {}", other.type_str()),
+                        );
+                        None
+                    }
+                })
+                .collect(),
+            Some(other) => {
+                self.problem(
+                    &full,
+                    format!("expected an array of strings, found {}", other.type_str()),
+                );
+                vec![]
+            }
+        }
+    }
+
+    fn table<'a>(&mut self, prefix: &str, t: &'a Table, key: &str) -> Option<&'a Table> {
+        match t.get(key)? {
+            Value::Table(x) => Some(x),
+            other => {
+                self.problem(
+                    &join(prefix, key),
+                    format!("expected a table, found {}", other.type_str()),
+                );
+                None
+            }
+        }
+    }
+
+    fn tz(&mut self, key: &str, s: &str) -> Option<Tz> {
+        Tz::from_str(s)
+            .map_err(|_| {
+                self.problem(
+                    key,
+                    format!("unknown time zone {s:?}; use an IANA name such as \"Europe/Berlin\""),
+                )
+            })
+            .ok()
+    }
+
+    fn window(&mut self, key: &str, s: &str) -> Option<Window> {
+        let parsed = s.split_once('-').and_then(|(a, b)| {
+            Some(Window {
+                start: NaiveTime::parse_from_str(a.trim(), "%H:%M").ok()?,
+                end: NaiveTime::parse_from_str(b.trim(), "%H:%M").ok()?,
+            })
+        });
+        if parsed.is_none() {
+            self.problem(key, format!("expected \"HH:MM-HH:MM\", found {s:?}"));
+        }
+        parsed
+    }
+
+    fn number(&mut self, key: &str, v: &Value, min: f64, max: f64) -> Option<f64> {
+        let n = match v {
+            Value::Integer(i) => *i as f64,
+            Value::Float(f) => *f,
+            other => {
+                self.problem(
+                    key,
+                    format!("expected a number, found {}", other.type_str()),
+                );
+                return None;
+            }
+        };
+        if !(min..=max).contains(&n) {
+            self.problem(key, format!("{n} is out of range; expected {min} to {max}"));
+            return None;
+        }
+        Some(n)
+    }
+}
+
+fn join(prefix: &str, key: &str) -> String {
+    if prefix.is_empty() {
+        key.to_string()
+    } else {
+        format!("{prefix}.{key}")
+    }
+}
+
+const TOP_KEYS: &[&str] = &[
+    "store",
+    "reports",
+    "inputs",
+    "timezone",
+    "defaults",
+    "teams",
+    "severity",
+    "exclude",
+    "thresholds",
+];
+const TEAM_KEYS: &[&str] = &[
+    "timezone",
+    "business_hours",
+    "business_days",
+    "sleep_hours",
+    "holidays",
+    "services",
+    "aliases",
+];
+
+pub(super) fn from_table(
+    t: &Table,
+    dir: &Path,
+    path: Option<&Path>,
+) -> Result<Config, Vec<String>> {
+    let mut w = Walker { problems: vec![] };
+    w.unknown_keys("", t, TOP_KEYS);
+    let rel = |p: &str| dir.join(p);
+    let store = w.str("", t, "store").map_or_else(|| rel("store"), rel);
+    let reports = w.str("", t, "reports").map_or_else(|| rel("reports"), rel);
+    let inputs = w
+        .strings("", t, "inputs")
+        .into_iter()
+        .map(|(_, s)| rel(&s))
+        .collect();
+    let input_timezone = w
+        .str("", t, "timezone")
+        .and_then(|s| w.tz("timezone", s))
+        .unwrap_or(Tz::UTC);
+
+    let builtin_team = Team {
+        name: String::new(),
+        timezone: Tz::UTC,
+        business_hours: Window {
+            start: hm(8),
+            end: hm(18),
+        },
+        business_days: vec![
+            Weekday::Mon,
+            Weekday::Tue,
+            Weekday::Wed,
+            Weekday::Thu,
+            Weekday::Fri,
+        ],
+        sleep_hours: Window {
+            start: hm(22),
+            end: hm(8),
+        },
+        holidays: BTreeSet::new(),
+        services: vec![],
+        aliases: vec![],
+    };
+    let default_team = match w.table("", t, "defaults") {
+        Some(d) => team(&mut w, "defaults", "", d, &builtin_team),
+        None => builtin_team,
+    };
+    let mut teams = BTreeMap::new();
+    if let Some(ts) = w.table("", t, "teams") {
+        for (name, v) in ts {
+            let key = join("teams", name);
+            match v {
+                Value::Table(tt) => {
+                    teams.insert(name.clone(), team(&mut w, &key, name, tt, &default_team));
+                }
+                other => w.problem(
+                    &key,
+                    format!("expected a table, found {}", other.type_str()),
+                ),
+            }
+        }
+    }
+
+    let mut severity: std::collections::HashMap<String, Severity> = BUILTIN_SEVERITY
+        .iter()
+        .map(|(k, v)| (k.to_string(), *v))
+        .collect();
+    if let Some(sv) = w.table("", t, "severity") {
+        for (raw, v) in sv {
+            let key = join("severity", raw);
+            match v.as_str().and_then(Severity::parse) {
+                Some(s) => {
+                    severity.insert(raw.trim().to_lowercase(), s);
+                }
+                None => w.problem(
+                    &key,
+                    format!("expected one of {}, found {v}", Severity::expected()),
+                ),
+            }
+        }
+    }
+
+    let mut exclude = Exclusions {
+        kinds: vec![
+            IncidentKind::Maintenance,
+            IncidentKind::Gameday,
+            IncidentKind::Test,
+            IncidentKind::Duplicate,
+        ],
+        title_patterns: vec![],
+    };
+    if let Some(ex) = w.table("", t, "exclude") {
+        w.unknown_keys("exclude", ex, &["kinds", "title_patterns"]);
+        if ex.contains_key("kinds") {
+            exclude.kinds = w
+                .strings("exclude", ex, "kinds")
+                .into_iter()
+                .filter_map(|(k, s)| {
+                    IncidentKind::parse(&s)
+                        .ok_or_else(|| {
+                            w.problem(
+                                &k,
+                                format!(
+                                    "expected one of {}, found {s:?}",
+                                    IncidentKind::expected()
+                                ),
+                            )
+                        })
+                        .ok()
+                })
+                .collect();
+        }
+        for (k, s) in w.strings("exclude", ex, "title_patterns") {
+            match Regex::new(&s) {
+                Ok(r) => exclude.title_patterns.push(r),
+                Err(e) => w.problem(
+                    &k,
+                    format!(
+                        "invalid regular expression: {}",
+                        e.to_string().replace('\n', " ")
+                    ),
+                ),
+            }
+        }
+    }
+
+    let thresholds = match w.table("", t, "thresholds") {
+        Some(th) => thresholds(&mut w, th),
+        None => Thresholds::default(),
+    };
+
+    if !w.problems.is_empty() {
+        return Err(w.problems);
+    }
+    Ok(Config {
+        path: path.map(Path::to_path_buf),
+        store,
+        reports,
+        inputs,
+        input_timezone,
+        default_team,
+        teams,
+        severity,
+        exclude,
+        thresholds,
+    })
+}
+
+fn hm(h: u32) -> NaiveTime {
+    NaiveTime::from_hms_opt(h, 0, 0).expect("valid hour")
+}
+
+fn team(w: &mut Walker, key: &str, name: &str, t: &Table, base: &Team) -> Team {
+    w.unknown_keys(key, t, TEAM_KEYS);
+    let mut team = Team {
+        name: name.to_string(),
+        services: vec![],
+        aliases: vec![],
+        ..base.clone()
+    };
+    if let Some(s) = w.str(key, t, "timezone") {
+        team.timezone = w.tz(&join(key, "timezone"), s).unwrap_or(team.timezone);
+    }
+    for (field, slot) in [
+        ("business_hours", &mut team.business_hours),
+        ("sleep_hours", &mut team.sleep_hours),
+    ] {
+        if let Some(s) = w.str(key, t, field) {
+            *slot = w.window(&join(key, field), s).unwrap_or(*slot);
+        }
+    }
+    if t.contains_key("business_days") {
+        team.business_days = w
+            .strings(key, t, "business_days")
+            .into_iter()
+            .filter_map(|(k, s)| {
+                Weekday::from_str(&s)
+                    .map_err(|_| {
+                        w.problem(
+                            &k,
+                            format!("expected a weekday such as \"Mon\", found {s:?}"),
+                        )
+                    })
+                    .ok()
+            })
+            .collect();
+    }
+    for (k, s) in w.strings(key, t, "holidays") {
+        match NaiveDate::parse_from_str(&s, "%Y-%m-%d") {
+            Ok(d) => {
+                team.holidays.insert(d);
+            }
+            Err(_) => w.problem(&k, format!("expected a date \"YYYY-MM-DD\", found {s:?}")),
+        }
+    }
+    team.services = w
+        .strings(key, t, "services")
+        .into_iter()
+        .map(|(_, s)| s)
+        .collect();
+    team.aliases = w
+        .strings(key, t, "aliases")
+        .into_iter()
+        .map(|(_, s)| s)
+        .collect();
+    team
+}
+
+fn thresholds(w: &mut Walker, t: &Table) -> Thresholds {
+    let mut th = Thresholds::default();
+    // (key, slot, min, max): one line per threshold keeps the list and its bounds reviewable.
+    let mut ints: Vec<(&str, &mut u32, f64, f64)> = vec![
+        (
+            "interruption_merge_seconds",
+            &mut th.interruption_merge_seconds,
+            0.0,
+            86_400.0,
+        ),
+        (
+            "transient_seconds",
+            &mut th.transient_seconds,
+            0.0,
+            86_400.0,
+        ),
+        (
+            "flap_window_minutes",
+            &mut th.flap_window_minutes,
+            0.0,
+            1_440.0,
+        ),
+        (
+            "flap_episode_firings",
+            &mut th.flap_episode_firings,
+            2.0,
+            1_000.0,
+        ),
+        (
+            "flap_episode_window_minutes",
+            &mut th.flap_episode_window_minutes,
+            1.0,
+            10_080.0,
+        ),
+        ("recurrence_days", &mut th.recurrence_days, 1.0, 3_650.0),
+        (
+            "recurrence_long_days",
+            &mut th.recurrence_long_days,
+            1.0,
+            3_650.0,
+        ),
+        (
+            "noisy_rule_min_pages",
+            &mut th.noisy_rule_min_pages,
+            0.0,
+            1e9,
+        ),
+        (
+            "postmortem_due_business_days",
+            &mut th.postmortem_due_business_days,
+            0.0,
+            365.0,
+        ),
+    ];
+    let mut floats: Vec<(&str, &mut f64, f64, f64)> = vec![
+        ("jaccard_min", &mut th.jaccard_min, 0.0, 1.0),
+        (
+            "pages_per_shift_limit",
+            &mut th.pages_per_shift_limit,
+            0.0,
+            1e6,
+        ),
+        (
+            "noisy_rule_actionable_below",
+            &mut th.noisy_rule_actionable_below,
+            0.0,
+            1.0,
+        ),
+        ("sleep_weight", &mut th.sleep_weight, 0.0, 1e3),
+    ];
+    let mut known: Vec<&str> = ints
+        .iter()
+        .map(|x| x.0)
+        .chain(floats.iter().map(|x| x.0))
+        .collect();
+    known.push("action_target_days");
+    w.unknown_keys("thresholds", t, &known);
+    for (k, slot, min, max) in ints.iter_mut() {
+        if let Some(v) = t.get(*k) {
+            let key = join("thresholds", k);
+            if let Value::Float(_) = v {
+                w.problem(&key, "expected a whole number");
+            } else if let Some(n) = w.number(&key, v, *min, *max) {
+                **slot = n as u32;
+            }
+        }
+    }
+    for (k, slot, min, max) in floats.iter_mut() {
+        if let Some(v) = t.get(*k) {
+            if let Some(n) = w.number(&join("thresholds", k), v, *min, *max) {
+                **slot = n;
+            }
+        }
+    }
+    if let Some(targets) = w.table("thresholds", t, "action_target_days") {
+        for (p, v) in targets {
+            let key = format!("thresholds.action_target_days.{p}");
+            if crate::model::vocab::Priority::parse(p).is_none() {
+                w.problem(&key, "expected a priority P0, P1, P2 or P3");
+            } else if let Some(n) = w.number(&key, v, 1.0, 3_650.0) {
+                th.action_target_days.insert(p.to_uppercase(), n as u32);
+            }
+        }
+    }
+    th
+}

@@ -1,0 +1,177 @@
+//! From one input record to one typed canonical row: each column parsed by its type, then the
+//! table's rules (`rules.rs`) fill derivable values, and required columns are checked.
+//!
+//! Every failure is a sentence naming the column and saying what was expected, because it ends up
+//! in the rejected log that a person reads.
+
+use chrono_tz::Tz;
+use serde_json::{Map, Value};
+
+use super::reader::{Record, kind_of};
+use super::rules;
+use super::timestamp;
+use crate::config::Config;
+use crate::model::{Cell, ColumnType, TableSpec};
+
+/// What the row parser needs besides the record.
+pub struct RowContext<'a> {
+    pub config: &'a Config,
+    /// The zone of naive timestamps.
+    pub zone: Tz,
+}
+
+/// A field as the input had it, before typing.
+#[derive(Debug, Clone, Copy)]
+pub enum Raw<'a> {
+    Absent,
+    Text(&'a str),
+    Json(&'a Value),
+}
+
+/// Per-file mapping from table columns to the record's fields.
+pub struct FieldMap {
+    /// For CSV: the header position of each table column.
+    csv_positions: Vec<Option<usize>>,
+}
+
+impl FieldMap {
+    pub fn for_csv(spec: &TableSpec, header: &[String]) -> FieldMap {
+        FieldMap {
+            csv_positions: spec
+                .columns
+                .iter()
+                .map(|c| header.iter().position(|h| h.eq_ignore_ascii_case(c.name)))
+                .collect(),
+        }
+    }
+
+    pub fn for_json() -> FieldMap {
+        FieldMap {
+            csv_positions: vec![],
+        }
+    }
+}
+
+fn field<'a>(spec: &TableSpec, map: &FieldMap, rec: &'a Record<'_>, col: usize) -> Raw<'a> {
+    match rec {
+        Record::Csv { values, .. } => match map.csv_positions.get(col).copied().flatten() {
+            Some(i) => Raw::Text(values.get(i).unwrap_or("")),
+            None => Raw::Absent,
+        },
+        Record::Json(obj) => obj
+            .get(spec.columns[col].name)
+            .map_or(Raw::Absent, Raw::Json),
+        Record::Bad(_) => Raw::Absent,
+    }
+}
+
+/// Parse a record into a full row of `spec`, or the reason it is rejected.
+pub fn parse(
+    spec: &TableSpec,
+    map: &FieldMap,
+    rec: &Record<'_>,
+    ctx: &RowContext,
+) -> Result<Vec<Cell>, String> {
+    if let Record::Bad(reason) = rec {
+        return Err(reason.clone());
+    }
+    let mut cells = Vec::with_capacity(spec.columns.len());
+    for (i, col) in spec.columns.iter().enumerate() {
+        let raw = field(spec, map, rec, i);
+        let cell = typed(col.ty, raw, ctx).map_err(|e| format!("{}: {e}", col.name))?;
+        cells.push(cell);
+    }
+    rules::complete(spec.table, &mut cells, ctx)?;
+    for (col, cell) in spec.columns.iter().zip(&cells) {
+        if !col.nullable && cell.is_null() {
+            return Err(format!("{}: missing; the column is required", col.name));
+        }
+    }
+    Ok(cells)
+}
+
+/// Values that mean "missing" in exports (data-model.md): empty, `?` (ServiceNow audit logs),
+/// `UNKNOWN`, and `null` or `N/A` spelt out. A non-nullable column left null by this is either
+/// derived by the table's rules (severity becomes `UNKNOWN`) or rejected as missing.
+fn is_null_text(s: &str) -> bool {
+    matches!(s, "" | "?" | "UNKNOWN" | "null" | "NULL" | "N/A" | "n/a")
+}
+
+fn typed(ty: ColumnType, raw: Raw<'_>, ctx: &RowContext) -> Result<Cell, String> {
+    let text = match raw {
+        Raw::Absent | Raw::Json(Value::Null) => return Ok(Cell::Null),
+        Raw::Text(s) => s.trim(),
+        Raw::Json(Value::String(s)) => s.trim(),
+        Raw::Json(v) => return typed_json(ty, v, ctx),
+    };
+    if is_null_text(text) {
+        return Ok(Cell::Null);
+    }
+    match ty {
+        ColumnType::Text => Ok(Cell::Text(text.to_string())),
+        ColumnType::Timestamp => {
+            Ok(timestamp::parse_text(text, ctx.zone)?.map_or(Cell::Null, Cell::Timestamp))
+        }
+        ColumnType::UInt32 => text.parse::<u32>().map(Cell::UInt32).map_err(|_| {
+            format!(
+                "expected a whole number from 0 to {}, found {text:?}",
+                u32::MAX
+            )
+        }),
+        ColumnType::Bool => match text.to_ascii_lowercase().as_str() {
+            "true" | "t" | "yes" | "y" | "1" => Ok(Cell::Bool(true)),
+            "false" | "f" | "no" | "n" | "0" => Ok(Cell::Bool(false)),
+            _ => Err(format!("expected true or false, found {text:?}")),
+        },
+        ColumnType::Json => match serde_json::from_str::<Value>(text) {
+            Ok(Value::Object(m)) => Ok(Cell::Text(labels_json(&m))),
+            Ok(other) => Err(format!("expected a JSON object, found {}", kind_of(&other))),
+            Err(e) => Err(format!("expected a JSON object: {e}")),
+        },
+    }
+}
+
+fn typed_json(ty: ColumnType, v: &Value, _ctx: &RowContext) -> Result<Cell, String> {
+    match (ty, v) {
+        (ColumnType::Text, Value::Number(n)) => Ok(Cell::Text(n.to_string())),
+        (ColumnType::Text, Value::Bool(b)) => Ok(Cell::Text(b.to_string())),
+        (ColumnType::Timestamp, Value::Number(n)) => match n.as_i64() {
+            Some(i) => Ok(timestamp::parse_epoch(i)?.map_or(Cell::Null, Cell::Timestamp)),
+            None => Err(format!(
+                "{n} is not a whole epoch number; give integer seconds, milliseconds or nanoseconds, or an RFC 3339 string"
+            )),
+        },
+        (ColumnType::UInt32, Value::Number(n)) => n
+            .as_u64()
+            .and_then(|u| u32::try_from(u).ok())
+            .map(Cell::UInt32)
+            .ok_or_else(|| format!("expected a whole number from 0 to {}, found {n}", u32::MAX)),
+        (ColumnType::Bool, Value::Bool(b)) => Ok(Cell::Bool(*b)),
+        (ColumnType::Bool, Value::Number(n)) if n.as_u64() == Some(0) || n.as_u64() == Some(1) => {
+            Ok(Cell::Bool(n.as_u64() == Some(1)))
+        }
+        (ColumnType::Json, Value::Object(m)) => Ok(Cell::Text(labels_json(m))),
+        (_, other) => Err(format!(
+            "expected {}, found {}",
+            ty.describe(),
+            kind_of(other)
+        )),
+    }
+}
+
+/// Labels as a JSON object of strings with sorted keys: the same labels always give the same text,
+/// which keeps re-ingest idempotent and lets engines compare the column directly.
+pub fn labels_json(m: &Map<String, Value>) -> String {
+    let flat: std::collections::BTreeMap<&str, String> = m
+        .iter()
+        .filter(|(_, v)| !v.is_null())
+        .map(|(k, v)| {
+            let s = match v {
+                Value::String(s) => s.clone(),
+                other => other.to_string(),
+            };
+            (k.as_str(), s)
+        })
+        .collect();
+    serde_json::to_string(&flat).unwrap_or_else(|_| "{}".to_string())
+}

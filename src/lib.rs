@@ -1,0 +1,33 @@
+//! aftermath: incident analytics and postmortem reporting.
+//!
+//! ```text
+//!   inputs (CSV / NDJSON / JSON)          aftermath.toml
+//!        │                                      │
+//!        ▼                                      ▼
+//!   ingest ── reader → row (typed) → rules ── config (teams, zones, severity map)
+//!        │             └─ rejected rows → store/_rejected/<run>.ndjson
+//!        ▼
+//!   store ── upsert by primary key, derive incident summaries from events,
+//!        │   atomic commit (temp files + journal), hive month partitions of Parquet
+//!        ▼
+//!   scan (polars LazyFrame) ──► metrics (pure) ──► output / reports
+//!                          └──► query (polars SQL)
+//! ```
+//!
+//! Modules: [`model`] the canonical tables and vocabularies; [`config`] `aftermath.toml`;
+//! [`ingest`] canonical inputs; [`store`] the Parquet store (the only module that knows paths and
+//! Parquet); [`metrics`] pure computations over frames; [`query`] SQL; [`output`] result formats;
+//! [`generate`] the deterministic synthetic data; [`cli`] argument parsing and the commands.
+
+pub mod cli;
+pub mod config;
+pub mod error;
+pub mod generate;
+pub mod ingest;
+pub mod metrics;
+pub mod model;
+pub mod output;
+pub mod query;
+pub mod store;
+
+pub use error::{Error, Result};

@@ -1,0 +1,154 @@
+//! Writing a result frame to the user: an aligned text table for terminals, CSV, JSON (one array),
+//! NDJSON, or Parquet (through the store's exporter). Used by `query` and, later, `metrics`.
+
+use std::io::Write;
+
+use polars::prelude::*;
+
+use crate::error::{Error, Result};
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Format {
+    Table,
+    Csv,
+    Json,
+    Ndjson,
+    Parquet,
+}
+
+impl Format {
+    pub const NAMES: [&'static str; 5] = ["table", "csv", "json", "ndjson", "parquet"];
+
+    pub fn parse(s: &str) -> Option<Format> {
+        match s {
+            "table" => Some(Format::Table),
+            "csv" => Some(Format::Csv),
+            "json" => Some(Format::Json),
+            "ndjson" => Some(Format::Ndjson),
+            "parquet" => Some(Format::Parquet),
+            _ => None,
+        }
+    }
+}
+
+fn polars_err(e: PolarsError) -> Error {
+    Error::Query(e.to_string())
+}
+
+/// Write `df` in `format`. Instants are written as RFC 3339 UTC in text formats.
+pub fn write_frame(df: &mut DataFrame, format: Format, out: &mut (dyn Write + Send)) -> Result<()> {
+    let io = |e: std::io::Error| Error::io("<output>", e);
+    match format {
+        Format::Table => out.write_all(render_table(df)?.as_bytes()).map_err(io),
+        Format::Csv => CsvWriter::new(out)
+            .include_header(true)
+            .with_datetime_format(Some("%Y-%m-%dT%H:%M:%S%.6fZ".into()))
+            .finish(df)
+            .map_err(polars_err),
+        Format::Json => JsonWriter::new(out)
+            .with_json_format(JsonFormat::Json)
+            .finish(df)
+            .map_err(polars_err),
+        Format::Ndjson => JsonWriter::new(out)
+            .with_json_format(JsonFormat::JsonLines)
+            .finish(df)
+            .map_err(polars_err),
+        Format::Parquet => crate::store::write_parquet_frame(df, out),
+    }
+}
+
+/// Cells longer than this are cut with an ellipsis in the terminal table (not in other formats).
+const MAX_CELL: usize = 48;
+
+/// An aligned plain-text table of every row: numbers right-aligned, null as empty.
+pub fn render_table(df: &DataFrame) -> Result<String> {
+    let names: Vec<String> = df
+        .get_column_names()
+        .iter()
+        .map(|s| s.to_string())
+        .collect();
+    let mut cols: Vec<Vec<String>> = vec![];
+    let mut numeric = vec![];
+    for c in df.columns() {
+        let s = c.as_materialized_series();
+        numeric.push(s.dtype().is_primitive_numeric());
+        let text = match s.dtype() {
+            DataType::Datetime(_, _) => s
+                .cast(&DataType::Datetime(TimeUnit::Microseconds, None))
+                .map_err(polars_err)?
+                .datetime()
+                .map_err(polars_err)?
+                .physical()
+                .iter()
+                .map(|v| {
+                    v.map(crate::ingest::timestamp::format_micros)
+                        .unwrap_or_default()
+                })
+                .collect(),
+            _ => {
+                let st = s.cast(&DataType::String).map_err(polars_err)?;
+                st.str()
+                    .map_err(polars_err)?
+                    .iter()
+                    .map(|v| cut(v.unwrap_or("")))
+                    .collect()
+            }
+        };
+        cols.push(text);
+    }
+    let widths: Vec<usize> = names
+        .iter()
+        .zip(&cols)
+        .map(|(n, c)| {
+            c.iter()
+                .map(|v| v.chars().count())
+                .chain([n.chars().count()])
+                .max()
+                .unwrap_or(0)
+        })
+        .collect();
+    let mut out = String::new();
+    let line = |cells: Vec<&str>, out: &mut String| {
+        let parts: Vec<String> = cells
+            .iter()
+            .zip(&widths)
+            .zip(&numeric)
+            .map(|((v, w), num)| {
+                if *num {
+                    format!("{v:>w$}")
+                } else {
+                    format!("{v:<w$}")
+                }
+            })
+            .collect();
+        out.push_str(parts.join("  ").trim_end());
+        out.push('\n');
+    };
+    line(names.iter().map(String::as_str).collect(), &mut out);
+    out.push_str(
+        &widths
+            .iter()
+            .map(|w| "-".repeat(*w))
+            .collect::<Vec<_>>()
+            .join("  "),
+    );
+    out.push('\n');
+    for i in 0..df.height() {
+        line(cols.iter().map(|c| c[i].as_str()).collect(), &mut out);
+    }
+    out.push_str(&format!(
+        "({} row{})\n",
+        df.height(),
+        if df.height() == 1 { "" } else { "s" }
+    ));
+    Ok(out)
+}
+
+fn cut(s: &str) -> String {
+    let s = s.replace(['\n', '\r', '\t'], " ");
+    if s.chars().count() <= MAX_CELL {
+        s
+    } else {
+        format!("{}…", s.chars().take(MAX_CELL - 1).collect::<String>())
+    }
+}

@@ -1,0 +1,177 @@
+//! The Arrow side of the model: each table's Arrow schema (with the schema version in its
+//! metadata), a builder that turns typed rows into a `RecordBatch`, and cell access for the few
+//! row-wise operations of a commit (keys, versions, months).
+//!
+//! Only the store uses Arrow; the rest of the crate speaks `model::Cell` and polars.
+
+use std::collections::HashMap;
+use std::sync::Arc;
+
+use arrow::array::{
+    Array, ArrayRef, BooleanBuilder, StringArray, StringBuilder, TimestampMicrosecondArray,
+    TimestampMicrosecondBuilder, UInt32Builder,
+};
+use arrow::datatypes::{DataType, Field, Schema, SchemaRef, TimeUnit};
+use arrow::record_batch::RecordBatch;
+use chrono::{DateTime, Datelike};
+
+use crate::model::{Cell, ColumnType, SCHEMA_VERSION, SCHEMA_VERSION_KEY, Table};
+
+pub fn data_type(ty: ColumnType) -> DataType {
+    match ty {
+        ColumnType::Text | ColumnType::Json => DataType::Utf8,
+        ColumnType::Timestamp => DataType::Timestamp(TimeUnit::Microsecond, Some("UTC".into())),
+        ColumnType::UInt32 => DataType::UInt32,
+        ColumnType::Bool => DataType::Boolean,
+    }
+}
+
+/// The table's Arrow schema, carrying `aftermath.schema_version` in its metadata.
+pub fn schema(table: Table) -> SchemaRef {
+    let fields: Vec<Field> = table
+        .spec()
+        .columns
+        .iter()
+        .map(|c| Field::new(c.name, data_type(c.ty), c.nullable))
+        .collect();
+    let meta = HashMap::from([(SCHEMA_VERSION_KEY.to_string(), SCHEMA_VERSION.to_string())]);
+    Arc::new(Schema::new_with_metadata(fields, meta))
+}
+
+enum ColBuilder {
+    Text(StringBuilder),
+    Ts(TimestampMicrosecondBuilder),
+    U32(UInt32Builder),
+    Bool(BooleanBuilder),
+}
+
+/// Accumulates typed rows of one table into Arrow columns.
+pub struct RowBuilder {
+    table: Table,
+    cols: Vec<ColBuilder>,
+    len: usize,
+}
+
+impl RowBuilder {
+    pub fn new(table: Table) -> RowBuilder {
+        let cols = table
+            .spec()
+            .columns
+            .iter()
+            .map(|c| match c.ty {
+                ColumnType::Text | ColumnType::Json => ColBuilder::Text(StringBuilder::new()),
+                ColumnType::Timestamp => {
+                    ColBuilder::Ts(TimestampMicrosecondBuilder::new().with_timezone("UTC"))
+                }
+                ColumnType::UInt32 => ColBuilder::U32(UInt32Builder::new()),
+                ColumnType::Bool => ColBuilder::Bool(BooleanBuilder::new()),
+            })
+            .collect();
+        RowBuilder {
+            table,
+            cols,
+            len: 0,
+        }
+    }
+
+    pub fn len(&self) -> usize {
+        self.len
+    }
+
+    pub fn is_empty(&self) -> bool {
+        self.len == 0
+    }
+
+    /// Append one row; `cells` is aligned with the table's columns and already type-checked by
+    /// the ingester, so a mismatch here is a bug and is appended as null rather than panicking.
+    pub fn push(&mut self, cells: &[Cell]) {
+        for (b, c) in self.cols.iter_mut().zip(cells) {
+            match (b, c) {
+                (ColBuilder::Text(b), Cell::Text(s)) => b.append_value(s),
+                (ColBuilder::Ts(b), Cell::Timestamp(t)) => b.append_value(*t),
+                (ColBuilder::U32(b), Cell::UInt32(v)) => b.append_value(*v),
+                (ColBuilder::Bool(b), Cell::Bool(v)) => b.append_value(*v),
+                (ColBuilder::Text(b), _) => b.append_null(),
+                (ColBuilder::Ts(b), _) => b.append_null(),
+                (ColBuilder::U32(b), _) => b.append_null(),
+                (ColBuilder::Bool(b), _) => b.append_null(),
+            }
+        }
+        self.len += 1;
+    }
+
+    pub fn finish(&mut self) -> RecordBatch {
+        let arrays: Vec<ArrayRef> = self
+            .cols
+            .iter_mut()
+            .map(|b| -> ArrayRef {
+                match b {
+                    ColBuilder::Text(b) => Arc::new(b.finish()),
+                    ColBuilder::Ts(b) => Arc::new(b.finish()),
+                    ColBuilder::U32(b) => Arc::new(b.finish()),
+                    ColBuilder::Bool(b) => Arc::new(b.finish()),
+                }
+            })
+            .collect();
+        self.len = 0;
+        RecordBatch::try_new(schema(self.table), arrays).expect("builders follow the table schema")
+    }
+}
+
+/// Typed read access to one column of a batch by name.
+pub fn text_col<'a>(batch: &'a RecordBatch, name: &str) -> &'a StringArray {
+    batch
+        .column_by_name(name)
+        .and_then(|a| a.as_any().downcast_ref::<StringArray>())
+        .unwrap_or_else(|| panic!("column {name} is Utf8 in every batch of the store"))
+}
+
+pub fn ts_col<'a>(batch: &'a RecordBatch, name: &str) -> &'a TimestampMicrosecondArray {
+    batch
+        .column_by_name(name)
+        .and_then(|a| a.as_any().downcast_ref::<TimestampMicrosecondArray>())
+        .unwrap_or_else(|| panic!("column {name} is a timestamp in every batch of the store"))
+}
+
+pub fn ts_at(a: &TimestampMicrosecondArray, i: usize) -> Option<i64> {
+    a.is_valid(i).then(|| a.value(i))
+}
+
+/// The primary key of each row as one string (composite keys joined by U+001F).
+pub fn keys(batch: &RecordBatch, table: Table) -> Vec<String> {
+    let spec = table.spec();
+    let parts: Vec<KeyPart> = spec
+        .primary_key
+        .iter()
+        .map(|k| match spec.columns[spec.index(k)].ty {
+            ColumnType::Timestamp => KeyPart::Ts(ts_col(batch, k)),
+            _ => KeyPart::Text(text_col(batch, k)),
+        })
+        .collect();
+    (0..batch.num_rows())
+        .map(|i| {
+            let mut s = String::new();
+            for (n, p) in parts.iter().enumerate() {
+                if n > 0 {
+                    s.push('\u{1f}');
+                }
+                match p {
+                    KeyPart::Text(a) => s.push_str(a.value(i)),
+                    KeyPart::Ts(a) => s.push_str(&a.value(i).to_string()),
+                }
+            }
+            s
+        })
+        .collect()
+}
+
+enum KeyPart<'a> {
+    Text(&'a StringArray),
+    Ts(&'a TimestampMicrosecondArray),
+}
+
+/// The `month=YYYY-MM` partition value of an instant, in UTC.
+pub fn month_of(us: i64) -> String {
+    let d = DateTime::from_timestamp_micros(us).unwrap_or_default();
+    format!("{:04}-{:02}", d.year(), d.month())
+}

@@ -1,0 +1,120 @@
+//! Files of the store: Parquet partitions written with arrow-rs (zstd, statistics, rows already
+//! sorted by the caller, schema version in the key-value metadata) under temporary names, read
+//! back with arrow-rs for commits, and small files written atomically.
+//!
+//! A temporary name never ends in `.parquet` (`part-0.parquet.tmp-<run>`), so no engine's
+//! `**/*.parquet` glob can see a half-written file.
+
+use std::fs::File;
+use std::io::Write;
+use std::path::{Path, PathBuf};
+use std::sync::Arc;
+
+use arrow::record_batch::RecordBatch;
+use parquet::arrow::ArrowWriter;
+use parquet::arrow::ProjectionMask;
+use parquet::arrow::arrow_reader::ParquetRecordBatchReaderBuilder;
+use parquet::basic::{Compression, ZstdLevel};
+use parquet::file::metadata::KeyValue;
+use parquet::file::properties::{EnabledStatistics, WriterProperties};
+
+use super::batch::schema;
+use crate::error::{Error, IoContext, Result};
+use crate::model::{SCHEMA_VERSION, SCHEMA_VERSION_KEY, Table};
+
+/// The one data file of a partition.
+pub const PART_FILE: &str = "part-0.parquet";
+
+/// Rows per row group: inside the 128k-1M range that scans well in DuckDB, polars and Spark.
+const ROW_GROUP_ROWS: usize = 512 * 1024;
+
+pub fn temp_name(final_path: &Path, run_id: &str) -> PathBuf {
+    let mut s = final_path.as_os_str().to_owned();
+    s.push(format!(".tmp-{run_id}"));
+    PathBuf::from(s)
+}
+
+pub fn is_temp(path: &Path) -> bool {
+    path.file_name()
+        .and_then(|n| n.to_str())
+        .is_some_and(|n| n.contains(".tmp-"))
+}
+
+fn properties() -> WriterProperties {
+    WriterProperties::builder()
+        .set_compression(Compression::ZSTD(
+            ZstdLevel::try_new(3).expect("3 is a valid zstd level"),
+        ))
+        .set_statistics_enabled(EnabledStatistics::Page)
+        .set_max_row_group_row_count(Some(ROW_GROUP_ROWS))
+        .set_created_by(format!("aftermath {}", env!("CARGO_PKG_VERSION")))
+        .set_key_value_metadata(Some(vec![KeyValue::new(
+            SCHEMA_VERSION_KEY.to_string(),
+            SCHEMA_VERSION.to_string(),
+        )]))
+        .build()
+}
+
+/// Write `batch` to `path` (a temporary name) and flush it to disk.
+pub fn write_parquet(path: &Path, table: Table, batch: &RecordBatch) -> Result<()> {
+    if let Some(dir) = path.parent() {
+        std::fs::create_dir_all(dir).at(dir)?;
+    }
+    let file = File::create(path).at(path)?;
+    let mut w = ArrowWriter::try_new(file, schema(table), Some(properties()))
+        .map_err(|e| Error::store(path, format!("cannot start writing Parquet: {e}")))?;
+    w.write(batch)
+        .map_err(|e| Error::store(path, format!("cannot write Parquet: {e}")))?;
+    let file = w
+        .into_inner()
+        .map_err(|e| Error::store(path, format!("cannot finish Parquet: {e}")))?;
+    file.sync_all().at(path)?;
+    Ok(())
+}
+
+/// Read a partition file, all columns or only `columns`, as one batch.
+pub fn read_parquet(path: &Path, table: Table, columns: Option<&[&str]>) -> Result<RecordBatch> {
+    let bad = |e: &dyn std::fmt::Display| {
+        Error::store(
+            path,
+            format!(
+                "unreadable Parquet file ({e}); restore it or remove it and re-ingest its month"
+            ),
+        )
+    };
+    let file = File::open(path).at(path)?;
+    let mut builder = ParquetRecordBatchReaderBuilder::try_new(file).map_err(|e| bad(&e))?;
+    let full = schema(table);
+    let target = match columns {
+        Some(cols) => {
+            let mask = ProjectionMask::columns(builder.parquet_schema(), cols.iter().copied());
+            builder = builder.with_projection(mask);
+            let idx: Vec<usize> = cols.iter().map(|c| table.spec().index(c)).collect();
+            let mut sorted = idx.clone();
+            sorted.sort_unstable();
+            Arc::new(full.project(&sorted).map_err(|e| bad(&e))?)
+        }
+        None => full,
+    };
+    let reader = builder
+        .with_batch_size(64 * 1024)
+        .build()
+        .map_err(|e| bad(&e))?;
+    let mut batches = vec![];
+    for b in reader {
+        let b = b.map_err(|e| bad(&e))?;
+        // Re-attach our schema (same fields and types) so batches from any file concatenate.
+        batches
+            .push(RecordBatch::try_new(target.clone(), b.columns().to_vec()).map_err(|e| bad(&e))?);
+    }
+    arrow::compute::concat_batches(&target, &batches).map_err(|e| bad(&e))
+}
+
+/// Write a small file (JSON metadata, the journal) under a temporary name, then rename it.
+pub fn write_atomic(path: &Path, bytes: &[u8]) -> Result<()> {
+    let tmp = temp_name(path, &std::process::id().to_string());
+    let mut f = File::create(&tmp).at(&tmp)?;
+    f.write_all(bytes).at(&tmp)?;
+    f.sync_all().at(&tmp)?;
+    std::fs::rename(&tmp, path).at(path)
+}

@@ -1,0 +1,84 @@
+//! The rejected log: one JSON object per input record that could not be stored, with the file,
+//! the line or JSON path, the table, the reason and the raw text, in `_rejected/<run>.ndjson`.
+//! Written as part of the run's commit, so a run either has its log or did not happen.
+
+use std::collections::BTreeMap;
+use std::path::{Path, PathBuf};
+
+use serde::{Deserialize, Serialize};
+
+use super::Store;
+use super::files::temp_name;
+use crate::error::{Error, IoContext, Result};
+
+pub const REJECTED_DIR: &str = "_rejected";
+
+#[derive(Debug, Clone, Serialize, Deserialize, PartialEq, Eq)]
+pub struct Rejection {
+    pub file: String,
+    pub line: u64,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub json_path: Option<String>,
+    /// The table the record was meant for, when known.
+    pub table: Option<String>,
+    pub reason: String,
+    pub raw: String,
+}
+
+impl Rejection {
+    /// `file:line[ $path]: reason`, for terminals.
+    pub fn describe(&self) -> String {
+        let path = self
+            .json_path
+            .as_deref()
+            .map(|p| format!(" {p}"))
+            .unwrap_or_default();
+        format!("{}:{}{}: {}", self.file, self.line, path, self.reason)
+    }
+}
+
+impl Store {
+    /// Write the log under a temporary name; the commit journal renames it into place.
+    pub(crate) fn stage_rejected(
+        &self,
+        run_id: &str,
+        rejections: &[Rejection],
+    ) -> Result<(PathBuf, PathBuf)> {
+        let fin = self.rejected_log(run_id);
+        let dir = fin.parent().unwrap_or(Path::new("."));
+        std::fs::create_dir_all(dir).at(dir)?;
+        let tmp = temp_name(&fin, run_id);
+        let mut text = String::new();
+        for r in rejections {
+            text.push_str(&serde_json::to_string(r).map_err(|e| Error::Internal(e.to_string()))?);
+            text.push('\n');
+        }
+        std::fs::write(&tmp, text).at(&tmp)?;
+        Ok((tmp, fin))
+    }
+
+    /// Rejected records per run id, across every log of the store (for data-quality sections).
+    pub fn rejected_counts(&self) -> Result<BTreeMap<String, u64>> {
+        let dir = self.root().join(REJECTED_DIR);
+        let mut out = BTreeMap::new();
+        let Ok(entries) = std::fs::read_dir(&dir) else {
+            return Ok(out);
+        };
+        for e in entries {
+            let path = e.at(&dir)?.path();
+            if path.extension().is_some_and(|x| x == "ndjson") {
+                let text = std::fs::read_to_string(&path).at(&path)?;
+                let run = path
+                    .file_stem()
+                    .unwrap_or_default()
+                    .to_string_lossy()
+                    .to_string();
+                out.insert(
+                    run,
+                    text.lines().filter(|l| !l.trim().is_empty()).count() as u64,
+                );
+            }
+        }
+        Ok(out)
+    }
+}

@@ -1,1 +1,59 @@
-fn main() {}
+//! Ingest throughput: canonical CSV/NDJSON/JSON files from the generator into a fresh store
+//! (parse, type, upsert, sort, write zstd Parquet, commit). Whole-command timings on 10 million
+//! alerts are in BENCHMARKS.md; this bench tracks the per-row cost on a smaller set.
+
+use std::path::Path;
+
+use aftermath::config::Config;
+use aftermath::generate::{GenerateOptions, generate};
+use aftermath::ingest::{IngestOptions, MaxRejected, ingest};
+use aftermath::store::Store;
+use criterion::{Criterion, Throughput, criterion_group, criterion_main};
+
+fn bench_ingest(c: &mut Criterion) {
+    let dir = tempfile::tempdir().expect("temp dir");
+    let input = dir.path().join("input");
+    let counts = generate(&GenerateOptions {
+        out: input.clone(),
+        seed: 1,
+        teams: 4,
+        weeks: 12,
+        start: chrono::NaiveDate::from_ymd_opt(2026, 1, 5).expect("date"),
+        scale: 5.0,
+        dirty: false,
+    })
+    .expect("generate");
+    let rows = counts.incidents + counts.events + counts.alerts + counts.action_items + counts.shifts;
+    let config = Config::defaults_in(Path::new("."));
+    let opts = IngestOptions {
+        inputs: vec![input],
+        table: None,
+        zone: chrono_tz::Tz::UTC,
+        strict: false,
+        max_rejected: MaxRejected::Count(0),
+    };
+
+    let mut group = c.benchmark_group("ingest");
+    group.sample_size(10);
+    group.throughput(Throughput::Elements(rows));
+    group.bench_function(format!("fresh store, {rows} rows"), |b| {
+        b.iter_with_setup(
+            || tempfile::tempdir().expect("temp dir"),
+            |store_dir| {
+                ingest(&Store::at(store_dir.path().join("store")), &config, &opts).expect("ingest");
+                store_dir
+            },
+        )
+    });
+    // Re-ingesting the same rows: the read-compare path that leaves every file untouched.
+    let store_dir = tempfile::tempdir().expect("temp dir");
+    let store = Store::at(store_dir.path().join("store"));
+    ingest(&store, &config, &opts).expect("first ingest");
+    group.bench_function(format!("re-ingest unchanged, {rows} rows"), |b| {
+        b.iter(|| ingest(&store, &config, &opts).expect("ingest"))
+    });
+    group.finish();
+}
+
+criterion_group!(benches, bench_ingest);
+criterion_main!(benches);

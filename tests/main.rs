@@ -1,1 +1,13 @@
+//! The one integration-test target: every file here drives the real `aftermath` binary in a
+//! temporary folder and checks what it wrote.
 
+mod common;
+
+mod config;
+mod docs;
+mod generate;
+mod ingest_errors;
+mod ingest_store;
+mod interop;
+mod query;
+mod run;

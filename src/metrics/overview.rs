@@ -75,14 +75,8 @@ mod tests {
                 .into_no_null_iter()
                 .collect::<Vec<_>>()
         };
-        let teams: Vec<&str> = out
-            .column(TEAM)
-            .unwrap()
-            .str()
-            .unwrap()
-            .into_no_null_iter()
-            .collect();
-        assert_eq!(teams, ["a", "b", "c"]);
+        let teams: Vec<Option<&str>> = out.column(TEAM).unwrap().str().unwrap().iter().collect();
+        assert_eq!(teams, [Some("a"), Some("b"), Some("c")]);
         assert_eq!(col_u32("incidents"), [2, 1, 0]);
         assert_eq!(col_u32("open"), [1, 1, 0]);
         assert_eq!(col_u32("sev1_2"), [1, 1, 0]);

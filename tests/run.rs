@@ -1,0 +1,34 @@
+//! `aftermath run` on a copy of the repository's config and sample data: it ingests everything,
+//! rejects exactly the dirty rows, and prints the per-team overview.
+
+use crate::common::*;
+
+#[test]
+fn run_ingests_the_sample_data_and_summarises_per_team() {
+    let s = Sandbox::new();
+    let root = std::path::Path::new(env!("CARGO_MANIFEST_DIR"));
+    std::fs::copy(root.join("aftermath.toml"), s.path("aftermath.toml")).unwrap();
+    for e in walkdir::WalkDir::new(root.join("sample_data")) {
+        let e = e.unwrap();
+        let rel = e.path().strip_prefix(root).unwrap();
+        if e.file_type().is_dir() {
+            std::fs::create_dir_all(s.path(rel.to_str().unwrap())).unwrap();
+        } else {
+            std::fs::copy(e.path(), s.path(rel.to_str().unwrap())).unwrap();
+        }
+    }
+    let out = std::process::Command::new(BIN).current_dir(s.dir.path()).arg("run").output().unwrap();
+    let stdout = text(&out.stdout);
+    assert!(out.status.success(), "{stdout}\n{}", text(&out.stderr));
+    assert!(stdout.contains("incidents              434       426         0          0         8"), "{stdout}");
+    assert!(stdout.contains("alerts               17090     17083         0          0         7"), "{stdout}");
+    assert!(stdout.contains("15 row(s) rejected"), "{stdout}");
+    for team in ["payments", "search", "identity", "storefront", "data-platform", "mobile"] {
+        assert!(stdout.lines().any(|l| l.starts_with(team)), "{team} missing:\n{stdout}");
+    }
+    assert!(stdout.contains("store: "), "{stdout}");
+    assert!(s.path("store/_store.json").is_file());
+    // A second run changes nothing.
+    let again = text(&std::process::Command::new(BIN).current_dir(s.dir.path()).arg("run").output().unwrap().stdout);
+    assert!(again.contains("incidents              434         0         0        426         8"), "{again}");
+}

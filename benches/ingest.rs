@@ -23,7 +23,8 @@ fn bench_ingest(c: &mut Criterion) {
         dirty: false,
     })
     .expect("generate");
-    let rows = counts.incidents + counts.events + counts.alerts + counts.action_items + counts.shifts;
+    let rows =
+        counts.incidents + counts.events + counts.alerts + counts.action_items + counts.shifts;
     let config = Config::defaults_in(Path::new("."));
     let opts = IngestOptions {
         inputs: vec![input],

@@ -15,7 +15,9 @@ pub struct Sandbox {
 
 impl Sandbox {
     pub fn new() -> Sandbox {
-        Sandbox { dir: tempfile::tempdir().expect("temp dir") }
+        Sandbox {
+            dir: tempfile::tempdir().expect("temp dir"),
+        }
     }
 
     pub fn path(&self, rel: &str) -> PathBuf {
@@ -47,12 +49,21 @@ impl Sandbox {
     /// Like `run`, and assert success.
     pub fn ok(&self, args: &[&str]) -> String {
         let out = self.run(args);
-        assert!(out.status.success(), "aftermath {args:?} failed:\n{}\n{}", text(&out.stdout), text(&out.stderr));
+        assert!(
+            out.status.success(),
+            "aftermath {args:?} failed:\n{}\n{}",
+            text(&out.stdout),
+            text(&out.stderr)
+        );
         text(&out.stdout)
     }
 
     pub fn frame(&self, table: Table) -> DataFrame {
-        Store::at(self.store()).scan(table).unwrap().collect().unwrap()
+        Store::at(self.store())
+            .scan(table)
+            .unwrap()
+            .collect()
+            .unwrap()
     }
 
     /// Every `(relative path, bytes)` of the store's Parquet files, sorted.
@@ -62,7 +73,10 @@ impl Sandbox {
             let e = e.unwrap();
             let p = e.path();
             if p.extension().is_some_and(|x| x == "parquet") {
-                out.push((p.strip_prefix(self.store()).unwrap().display().to_string(), std::fs::read(p).unwrap()));
+                out.push((
+                    p.strip_prefix(self.store()).unwrap().display().to_string(),
+                    std::fs::read(p).unwrap(),
+                ));
             }
         }
         out
@@ -75,12 +89,24 @@ pub fn text(b: &[u8]) -> String {
 
 /// A string column of a frame, nulls as `None`.
 pub fn strs(df: &DataFrame, name: &str) -> Vec<Option<String>> {
-    df.column(name).unwrap().str().unwrap().iter().map(|v| v.map(str::to_string)).collect()
+    df.column(name)
+        .unwrap()
+        .str()
+        .unwrap()
+        .iter()
+        .map(|v| v.map(str::to_string))
+        .collect()
 }
 
 /// A timestamp column as microseconds.
 pub fn micros(df: &DataFrame, name: &str) -> Vec<Option<i64>> {
-    df.column(name).unwrap().datetime().unwrap().physical().iter().collect()
+    df.column(name)
+        .unwrap()
+        .datetime()
+        .unwrap()
+        .physical()
+        .iter()
+        .collect()
 }
 
 /// The rows of `df` sorted by `key`.

@@ -22,8 +22,14 @@ fn every_problem_is_reported_with_its_key_path() {
         assert!(err.contains(needle), "{needle:?} not in:\n{err}");
     }
     s.write("broken.toml", "[teams\n");
-    let err = text(&s.run(&["--config", "broken.toml", "config", "check"]).stderr);
-    assert!(err.contains("broken.toml: invalid configuration:\n  - line 1, column"), "{err}");
+    let err = text(
+        &s.run(&["--config", "broken.toml", "config", "check"])
+            .stderr,
+    );
+    assert!(
+        err.contains("broken.toml: invalid configuration:\n  - line 1, column"),
+        "{err}"
+    );
 }
 
 #[test]

@@ -7,7 +7,8 @@ use aftermath::store::Rejection;
 
 use crate::common::*;
 
-const HEADER: &str = "incident_id,source,source_id,title,team,severity,status,detected_at,reopen_count\n";
+const HEADER: &str =
+    "incident_id,source,source_id,title,team,severity,status,detected_at,reopen_count\n";
 
 fn rejected_log(s: &Sandbox) -> Vec<Rejection> {
     let dir = s.store().join("_rejected");
@@ -34,18 +35,37 @@ fn bad_rows_are_logged_with_file_line_reason_and_raw_text() {
              t:6,t,6,dst gap,a,P1,open,2026-03-29 02:30,0\n"
         ),
     );
-    let out = s.ok(&["ingest", "in", "--timezone", "Europe/Berlin", "--max-rejected", "100%"]);
-    assert!(out.contains("incidents                6         1         0          0         5"), "{out}");
+    let out = s.ok(&[
+        "ingest",
+        "in",
+        "--timezone",
+        "Europe/Berlin",
+        "--max-rejected",
+        "100%",
+    ]);
+    assert!(
+        out.contains("incidents                6         1         0          0         5"),
+        "{out}"
+    );
     let log = rejected_log(&s);
     let got: Vec<(u64, &str)> = log.iter().map(|r| (r.line, r.reason.as_str())).collect();
     assert_eq!(
         got,
         [
-            (3, "detected_at: cannot read \"soon\" as an instant; expected RFC 3339 (2026-11-03T14:05:00Z), \"YYYY-MM-DD HH:MM[:SS]\" or epoch seconds/ms/ns"),
+            (
+                3,
+                "detected_at: cannot read \"soon\" as an instant; expected RFC 3339 (2026-11-03T14:05:00Z), \"YYYY-MM-DD HH:MM[:SS]\" or epoch seconds/ms/ns"
+            ),
             (4, "title: missing; the column is required"),
-            (5, "status: \"done\" is not one of: open, acknowledged, mitigated, resolved"),
+            (
+                5,
+                "status: \"done\" is not one of: open, acknowledged, mitigated, resolved"
+            ),
             (6, "the row has 4 fields but the header has 9"),
-            (7, "detected_at: local time \"2026-03-29 02:30\" does not exist in Europe/Berlin (skipped by a daylight-saving change); give the instant with its UTC offset"),
+            (
+                7,
+                "detected_at: local time \"2026-03-29 02:30\" does not exist in Europe/Berlin (skipped by a daylight-saving change); give the instant with its UTC offset"
+            ),
         ]
     );
     assert_eq!(log[0].raw, "t:2,t,2,bad time,a,P1,open,soon,0");
@@ -66,16 +86,37 @@ fn json_rows_are_located_by_line_and_json_path() {
 ]"#,
     );
     let out = s.ok(&["ingest", "in", "--max-rejected", "2"]);
-    assert!(out.contains("alerts                   3         1         0          0         2"), "{out}");
+    assert!(
+        out.contains("alerts                   3         1         0          0         2"),
+        "{out}"
+    );
     let log = rejected_log(&s);
-    assert_eq!((log[0].line, log[0].json_path.as_deref()), (3, Some("$[1]")));
-    assert!(log[0].reason.starts_with("fired_at: 1793714700.5 is not a whole epoch number"), "{}", log[0].reason);
-    assert_eq!((log[1].line, log[1].json_path.as_deref()), (4, Some("$[2]")));
-    assert_eq!(log[1].raw, r#"{"alert_id": "x:3", "rule": "cpu", "fired_at": "2026-11-03T14:05:00Z", "paged": "maybe"}"#);
+    assert_eq!(
+        (log[0].line, log[0].json_path.as_deref()),
+        (3, Some("$[1]"))
+    );
+    assert!(
+        log[0]
+            .reason
+            .starts_with("fired_at: 1793714700.5 is not a whole epoch number"),
+        "{}",
+        log[0].reason
+    );
+    assert_eq!(
+        (log[1].line, log[1].json_path.as_deref()),
+        (4, Some("$[2]"))
+    );
+    assert_eq!(
+        log[1].raw,
+        r#"{"alert_id": "x:3", "rule": "cpu", "fired_at": "2026-11-03T14:05:00Z", "paged": "maybe"}"#
+    );
     // Derived: source from the id, notifications from paged, fingerprint from rule and labels.
     let df = s.frame(Table::Alerts);
     assert_eq!(strs(&df, "source"), [Some("x".into())]);
-    assert_eq!(df.column("notifications").unwrap().u32().unwrap().get(0), Some(1));
+    assert_eq!(
+        df.column("notifications").unwrap().u32().unwrap().get(0),
+        Some(1)
+    );
     assert_eq!(strs(&df, "team"), [Some("unassigned".into())]);
     assert_eq!(strs(&df, "severity"), [Some("UNKNOWN".into())]);
 }
@@ -83,11 +124,19 @@ fn json_rows_are_located_by_line_and_json_path() {
 #[test]
 fn strict_stops_at_the_first_bad_row_and_writes_nothing() {
     let s = Sandbox::new();
-    s.write("in/incidents.csv", format!("{HEADER}t:1,t,1,good,a,P1,open,2026-11-03T14:05:00Z,0\nt:2,t,2,bad,a,P1,open,soon,0\n"));
+    s.write(
+        "in/incidents.csv",
+        format!(
+            "{HEADER}t:1,t,1,good,a,P1,open,2026-11-03T14:05:00Z,0\nt:2,t,2,bad,a,P1,open,soon,0\n"
+        ),
+    );
     let out = s.run(&["ingest", "in", "--strict"]);
     assert_eq!(out.status.code(), Some(2));
     let err = text(&out.stderr);
-    assert!(err.contains("incidents.csv:3: detected_at: cannot read \"soon\""), "{err}");
+    assert!(
+        err.contains("incidents.csv:3: detected_at: cannot read \"soon\""),
+        "{err}"
+    );
     assert!(err.contains("--strict: nothing was written"), "{err}");
     assert!(!s.store().join("incidents").exists());
     assert!(!s.store().join("_store.json").exists());
@@ -98,7 +147,9 @@ fn too_many_rejections_fail_the_run_and_write_nothing() {
     let s = Sandbox::new();
     let mut rows = String::from(HEADER);
     for i in 0..99 {
-        rows.push_str(&format!("t:{i},t,{i},ok,a,P1,open,2026-11-03T14:05:00Z,0\n"));
+        rows.push_str(&format!(
+            "t:{i},t,{i},ok,a,P1,open,2026-11-03T14:05:00Z,0\n"
+        ));
     }
     rows.push_str("t:x,t,x,bad,a,P1,open,soon,0\nt:y,t,y,bad,a,P1,open,later,0\n");
     s.write("in/incidents.csv", rows);
@@ -106,18 +157,33 @@ fn too_many_rejections_fail_the_run_and_write_nothing() {
     let out = s.run(&["ingest", "in"]);
     assert_eq!(out.status.code(), Some(2));
     let err = text(&out.stderr);
-    assert!(err.contains("2 of 101 rows were rejected, more than --max-rejected allows; nothing was written"), "{err}");
+    assert!(
+        err.contains(
+            "2 of 101 rows were rejected, more than --max-rejected allows; nothing was written"
+        ),
+        "{err}"
+    );
     assert!(err.contains("incidents.csv:101: detected_at"), "{err}");
     assert!(!s.store().join("incidents").exists());
     // A count of 1 fails too; 2 passes and keeps the good rows.
-    assert_eq!(s.run(&["ingest", "in", "--max-rejected", "1"]).status.code(), Some(2));
+    assert_eq!(
+        s.run(&["ingest", "in", "--max-rejected", "1"])
+            .status
+            .code(),
+        Some(2)
+    );
     s.ok(&["ingest", "in", "--max-rejected", "2"]);
     assert_eq!(s.frame(Table::Incidents).height(), 99);
 }
 
 fn fails_with(s: &Sandbox, args: &[&str], needles: &[&str]) {
     let out = s.run(args);
-    assert_eq!(out.status.code(), Some(2), "{args:?}: {}", text(&out.stderr));
+    assert_eq!(
+        out.status.code(),
+        Some(2),
+        "{args:?}: {}",
+        text(&out.stderr)
+    );
     let err = text(&out.stderr);
     for n in needles {
         assert!(err.contains(n), "{args:?}: {n:?} not in:\n{err}");
@@ -129,19 +195,55 @@ fn fails_with(s: &Sandbox, args: &[&str], needles: &[&str]) {
 #[test]
 fn whole_file_problems_name_the_file_and_what_to_do() {
     let s = Sandbox::new();
-    fails_with(&s, &["ingest", "nope/incidents.csv"], &["nope/incidents.csv: no such file or folder"]);
+    fails_with(
+        &s,
+        &["ingest", "nope/incidents.csv"],
+        &["nope/incidents.csv: no such file or folder"],
+    );
     let mut latin1 = format!("{HEADER}t:1,t,1,caf").into_bytes();
     latin1.extend([0xe9, b',']);
     latin1.extend(b"a,P1,open,2026-11-03T14:05:00Z,0\n");
     s.write("enc/incidents.csv", latin1);
-    fails_with(&s, &["ingest", "enc"], &["enc/incidents.csv:2: the file is not valid UTF-8", "iconv"]);
-    s.write("trunc/alerts.json", "[\n {\"alert_id\": \"x:1\", \"rule\": \"cpu\",\n  \"fired_at\": 1793714700, \"paged\": tr");
-    fails_with(&s, &["ingest", "trunc"], &["trunc/alerts.json:3: the JSON ends early (the file looks truncated)"]);
+    fails_with(
+        &s,
+        &["ingest", "enc"],
+        &["enc/incidents.csv:2: the file is not valid UTF-8", "iconv"],
+    );
+    s.write(
+        "trunc/alerts.json",
+        "[\n {\"alert_id\": \"x:1\", \"rule\": \"cpu\",\n  \"fired_at\": 1793714700, \"paged\": tr",
+    );
+    fails_with(
+        &s,
+        &["ingest", "trunc"],
+        &["trunc/alerts.json:3: the JSON ends early (the file looks truncated)"],
+    );
     s.write("odd/stuff.csv", "a,b\n1,2\n");
-    fails_with(&s, &["ingest", "odd"], &["odd/stuff.csv: cannot tell which table this file holds", "--table"]);
+    fails_with(
+        &s,
+        &["ingest", "odd"],
+        &[
+            "odd/stuff.csv: cannot tell which table this file holds",
+            "--table",
+        ],
+    );
     s.write("cols/incidents.csv", "incident_id,title\nt:1,x\n");
-    fails_with(&s, &["ingest", "cols"], &["cols/incidents.csv:1: the header lacks the required column(s) detected_at of table incidents"]);
-    fails_with(&s, &["ingest", "odd", "--table", "bogus"], &["unknown table \"bogus\""]);
+    fails_with(
+        &s,
+        &["ingest", "cols"],
+        &[
+            "cols/incidents.csv:1: the header lacks the required column(s) detected_at of table incidents",
+        ],
+    );
+    fails_with(
+        &s,
+        &["ingest", "odd", "--table", "bogus"],
+        &["unknown table \"bogus\""],
+    );
     s.write("empty/README.md", "nothing here");
-    fails_with(&s, &["ingest", "empty"], &["empty: the folder holds no .csv, .ndjson, .jsonl or .json files"]);
+    fails_with(
+        &s,
+        &["ingest", "empty"],
+        &["empty: the folder holds no .csv, .ndjson, .jsonl or .json files"],
+    );
 }

@@ -35,7 +35,11 @@ fn timestamps_in_every_supported_form_land_as_exact_utc_microseconds() {
     s.ok(&["ingest", "in", "--timezone", "Europe/Berlin"]);
     let df = sorted(s.frame(Table::Incidents), "incident_id");
     let ids = strs(&df, "incident_id");
-    let got: Vec<(String, Option<i64>)> = ids.into_iter().map(Option::unwrap).zip(micros(&df, "detected_at")).collect();
+    let got: Vec<(String, Option<i64>)> = ids
+        .into_iter()
+        .map(Option::unwrap)
+        .zip(micros(&df, "detected_at"))
+        .collect();
     let want = [
         ("t:frac1", T + 500_000),
         ("t:frac9", T + 123_456),
@@ -60,36 +64,86 @@ fn timestamps_in_every_supported_form_land_as_exact_utc_microseconds() {
 }
 
 fn incident(id: &str, title: &str, detected: &str, updated: &str) -> String {
-    format!("{HEADER}{id},t,{},{title},a,,SEV2,open,{detected},,{updated}\n", id.trim_start_matches("t:"))
+    format!(
+        "{HEADER}{id},t,{},{title},a,,SEV2,open,{detected},,{updated}\n",
+        id.trim_start_matches("t:")
+    )
 }
 
 #[test]
 fn upsert_keeps_the_newest_version_and_reingest_changes_nothing() {
     let s = Sandbox::new();
-    s.write("v1/incidents.csv", incident("t:1", "first title", "2026-11-03T14:05:00Z", "2026-11-03T15:00:00Z"));
+    s.write(
+        "v1/incidents.csv",
+        incident(
+            "t:1",
+            "first title",
+            "2026-11-03T14:05:00Z",
+            "2026-11-03T15:00:00Z",
+        ),
+    );
     let out = s.ok(&["ingest", "v1/incidents.csv"]);
-    assert!(out.contains("incidents                1         1         0          0         0"), "{out}");
+    assert!(
+        out.contains("incidents                1         1         0          0         0"),
+        "{out}"
+    );
 
     // Same file again: nothing changes on disk, and the run says so.
     let before = s.parquet_files();
     let out = s.ok(&["ingest", "v1/incidents.csv"]);
-    assert!(out.contains("incidents                1         0         0          1         0"), "{out}");
+    assert!(
+        out.contains("incidents                1         0         0          1         0"),
+        "{out}"
+    );
     assert_eq!(s.parquet_files(), before);
 
     // An older version loses.
-    s.write("v0/incidents.csv", incident("t:1", "stale title", "2026-11-03T14:05:00Z", "2026-11-03T14:30:00Z"));
+    s.write(
+        "v0/incidents.csv",
+        incident(
+            "t:1",
+            "stale title",
+            "2026-11-03T14:05:00Z",
+            "2026-11-03T14:30:00Z",
+        ),
+    );
     s.ok(&["ingest", "v0/incidents.csv"]);
-    assert_eq!(strs(&s.frame(Table::Incidents), "title"), [Some("first title".into())]);
+    assert_eq!(
+        strs(&s.frame(Table::Incidents), "title"),
+        [Some("first title".into())]
+    );
 
     // A newer one wins, and an equal version from a later file wins too.
-    s.write("v2/incidents.csv", incident("t:1", "new title", "2026-11-03T14:05:00Z", "2026-11-03T16:00:00Z"));
+    s.write(
+        "v2/incidents.csv",
+        incident(
+            "t:1",
+            "new title",
+            "2026-11-03T14:05:00Z",
+            "2026-11-03T16:00:00Z",
+        ),
+    );
     let out = s.ok(&["ingest", "v2/incidents.csv"]);
-    assert!(out.contains("incidents                1         0         1          0         0"), "{out}");
-    s.write("v3/incidents.csv", incident("t:1", "same version; later file", "2026-11-03T14:05:00Z", "2026-11-03T16:00:00Z"));
+    assert!(
+        out.contains("incidents                1         0         1          0         0"),
+        "{out}"
+    );
+    s.write(
+        "v3/incidents.csv",
+        incident(
+            "t:1",
+            "same version; later file",
+            "2026-11-03T14:05:00Z",
+            "2026-11-03T16:00:00Z",
+        ),
+    );
     s.ok(&["ingest", "v3/incidents.csv"]);
     let df = s.frame(Table::Incidents);
     assert_eq!(df.height(), 1);
-    assert_eq!(strs(&df, "title"), [Some("same version; later file".into())]);
+    assert_eq!(
+        strs(&df, "title"),
+        [Some("same version; later file".into())]
+    );
 
     // Within one input, duplicates of a key collapse to the newest.
     s.write(
@@ -102,18 +156,37 @@ fn upsert_keeps_the_newest_version_and_reingest_changes_nothing() {
     );
     s.ok(&["ingest", "dup"]);
     let df = sorted(s.frame(Table::Incidents), "incident_id");
-    assert_eq!(strs(&df, "title"), [Some("same version; later file".into()), Some("newest".into())]);
+    assert_eq!(
+        strs(&df, "title"),
+        [
+            Some("same version; later file".into()),
+            Some("newest".into())
+        ]
+    );
 }
 
 #[test]
 fn a_row_whose_instant_moves_to_another_month_leaves_its_old_partition() {
     let s = Sandbox::new();
-    s.write("a/incidents.csv", incident("t:1", "x", "2026-10-31T23:00:00Z", "2026-10-31T23:00:00Z"));
+    s.write(
+        "a/incidents.csv",
+        incident("t:1", "x", "2026-10-31T23:00:00Z", "2026-10-31T23:00:00Z"),
+    );
     s.ok(&["ingest", "a"]);
-    assert!(s.store().join("incidents/month=2026-10/part-0.parquet").is_file());
-    s.write("b/incidents.csv", incident("t:1", "x", "2026-11-01T01:00:00Z", "2026-11-01T02:00:00Z"));
+    assert!(
+        s.store()
+            .join("incidents/month=2026-10/part-0.parquet")
+            .is_file()
+    );
+    s.write(
+        "b/incidents.csv",
+        incident("t:1", "x", "2026-11-01T01:00:00Z", "2026-11-01T02:00:00Z"),
+    );
     s.ok(&["ingest", "b"]);
-    assert!(!s.store().join("incidents/month=2026-10").exists(), "the emptied partition is removed");
+    assert!(
+        !s.store().join("incidents/month=2026-10").exists(),
+        "the emptied partition is removed"
+    );
     let df = s.frame(Table::Incidents);
     assert_eq!(df.height(), 1);
     assert_eq!(strs(&df, "month"), [Some("2026-11".into())]);
@@ -130,7 +203,10 @@ fn incident_summary_is_derived_from_its_events_even_when_they_arrive_later() {
         format!("{HEADER}t:1,t,1,db down,a,,SEV1,resolved,2026-11-03T14:05:00Z,2026-11-03T15:00:00Z,2026-11-03T15:00:00Z\n"),
     );
     s.ok(&["ingest", "a"]);
-    assert_eq!(micros(&s.frame(Table::Incidents), "resolved_at"), [Some(T + 3_300_000_000)]);
+    assert_eq!(
+        micros(&s.frame(Table::Incidents), "resolved_at"),
+        [Some(T + 3_300_000_000)]
+    );
 
     // The timeline says: triggered 14:00, acked 14:10 (and 14:20), resolved 15:00, reopened 15:30.
     s.write(
@@ -144,38 +220,65 @@ fn incident_summary_is_derived_from_its_events_even_when_they_arrive_later() {
         ),
     );
     let out = s.ok(&["ingest", "b"]);
-    assert!(out.contains("incidents                0         0         1          0         0"), "{out}");
+    assert!(
+        out.contains("incidents                0         0         1          0         0"),
+        "{out}"
+    );
     let df = s.frame(Table::Incidents);
     let min = 60_000_000;
     assert_eq!(micros(&df, "detected_at"), [Some(T - 5 * min)]);
     assert_eq!(micros(&df, "acknowledged_at"), [Some(T + 5 * min)]);
-    assert_eq!(micros(&df, "resolved_at"), [None], "reopened and not resolved again");
-    assert_eq!(df.column("reopen_count").unwrap().u32().unwrap().get(0), Some(1));
+    assert_eq!(
+        micros(&df, "resolved_at"),
+        [None],
+        "reopened and not resolved again"
+    );
+    assert_eq!(
+        df.column("reopen_count").unwrap().u32().unwrap().get(0),
+        Some(1)
+    );
 
     // Resolved again later: resolved_at is the last resolution.
-    s.write("c/incident_events.csv", format!("{EVENTS_HEADER}e6,t:1,2026-11-03T16:00:00Z,resolved,ann,web,,t\n"));
+    s.write(
+        "c/incident_events.csv",
+        format!("{EVENTS_HEADER}e6,t:1,2026-11-03T16:00:00Z,resolved,ann,web,,t\n"),
+    );
     s.ok(&["ingest", "c"]);
     let df = s.frame(Table::Incidents);
     assert_eq!(micros(&df, "resolved_at"), [Some(T + 115 * min)]);
     // An event without an id gets a stable one: ingesting it twice stores it once.
-    s.write("d/incident_events.csv", format!("{EVENTS_HEADER},t:1,2026-11-03T14:30:00Z,note,ann,,looking,t\n"));
+    s.write(
+        "d/incident_events.csv",
+        format!("{EVENTS_HEADER},t:1,2026-11-03T14:30:00Z,note,ann,,looking,t\n"),
+    );
     s.ok(&["ingest", "d"]);
     s.ok(&["ingest", "d"]);
     let ev = s.frame(Table::IncidentEvents);
     assert_eq!(ev.height(), 7);
-    assert!(strs(&ev, "event_id").iter().flatten().any(|id| id.starts_with("t:1:ev-")));
+    assert!(
+        strs(&ev, "event_id")
+            .iter()
+            .flatten()
+            .any(|id| id.starts_with("t:1:ev-"))
+    );
 }
 
 #[test]
 fn a_second_writer_fails_at_once_with_a_clear_message() {
     let s = Sandbox::new();
-    s.write("a/incidents.csv", incident("t:1", "x", "2026-11-03T14:05:00Z", "2026-11-03T14:05:00Z"));
+    s.write(
+        "a/incidents.csv",
+        incident("t:1", "x", "2026-11-03T14:05:00Z", "2026-11-03T14:05:00Z"),
+    );
     std::fs::create_dir_all(s.store()).unwrap();
     let lock = WriteLock::acquire(&s.store()).unwrap();
     let out = s.run(&["ingest", "a"]);
     assert_eq!(out.status.code(), Some(3));
     let err = text(&out.stderr);
-    assert!(err.contains("is locked by another aftermath writer (pid "), "{err}");
+    assert!(
+        err.contains("is locked by another aftermath writer (pid "),
+        "{err}"
+    );
     drop(lock);
     s.ok(&["ingest", "a"]);
 }
@@ -183,11 +286,31 @@ fn a_second_writer_fails_at_once_with_a_clear_message() {
 #[test]
 fn a_writer_killed_mid_commit_leaves_the_previous_state_intact() {
     let s = Sandbox::new();
-    s.write("small/incidents.csv", incident("t:1", "x", "2026-11-03T14:05:00Z", "2026-11-03T14:05:00Z"));
+    s.write(
+        "small/incidents.csv",
+        incident("t:1", "x", "2026-11-03T14:05:00Z", "2026-11-03T14:05:00Z"),
+    );
     s.ok(&["ingest", "small"]);
     let before = s.parquet_files();
-    let generated = s.ok(&["generate", "--out", "big", "--teams", "6", "--weeks", "30", "--scale", "4", "--no-dirty"]);
-    let alerts: usize = generated.split(" incident events, ").nth(1).and_then(|r| r.split(' ').next()).unwrap().parse().unwrap();
+    let generated = s.ok(&[
+        "generate",
+        "--out",
+        "big",
+        "--teams",
+        "6",
+        "--weeks",
+        "30",
+        "--scale",
+        "4",
+        "--no-dirty",
+    ]);
+    let alerts: usize = generated
+        .split(" incident events, ")
+        .nth(1)
+        .and_then(|r| r.split(' ').next())
+        .unwrap()
+        .parse()
+        .unwrap();
 
     let mut child = std::process::Command::new(BIN)
         .current_dir(s.dir.path())
@@ -200,7 +323,10 @@ fn a_writer_killed_mid_commit_leaves_the_previous_state_intact() {
     let deadline = std::time::Instant::now() + std::time::Duration::from_secs(120);
     let mut saw_temp = false;
     while std::time::Instant::now() < deadline && child.try_wait().unwrap().is_none() {
-        let temp = walkdir::WalkDir::new(s.store()).into_iter().flatten().any(|e| e.file_name().to_string_lossy().contains(".tmp-"));
+        let temp = walkdir::WalkDir::new(s.store())
+            .into_iter()
+            .flatten()
+            .any(|e| e.file_name().to_string_lossy().contains(".tmp-"));
         if temp {
             saw_temp = true;
             break;
@@ -210,21 +336,37 @@ fn a_writer_killed_mid_commit_leaves_the_previous_state_intact() {
     child.kill().ok();
     child.wait().unwrap();
     if !saw_temp {
-        eprintln!("note: the ingest finished before it could be killed mid-write; checking the end state only");
+        eprintln!(
+            "note: the ingest finished before it could be killed mid-write; checking the end state only"
+        );
     }
     // A reader sees either the old state or the complete new one, never a mix; the next writer
     // cleans up whatever the killed one left.
     let store = Store::at(s.store());
-    let n = store.scan(Table::Alerts).unwrap().collect().unwrap().height();
-    assert!(n == 0 || n == alerts, "{n} alerts visible: neither the old state (0) nor the new one ({alerts})");
+    let n = store
+        .scan(Table::Alerts)
+        .unwrap()
+        .collect()
+        .unwrap()
+        .height();
+    assert!(
+        n == 0 || n == alerts,
+        "{n} alerts visible: neither the old state (0) nor the new one ({alerts})"
+    );
     if n == 0 {
-        assert_eq!(s.parquet_files(), before, "the old state is intact to the byte");
+        assert_eq!(
+            s.parquet_files(),
+            before,
+            "the old state is intact to the byte"
+        );
     }
     s.ok(&["ingest", "small"]);
     let leftovers: Vec<_> = walkdir::WalkDir::new(s.store())
         .into_iter()
         .flatten()
-        .filter(|e| e.file_name().to_string_lossy().contains(".tmp-") || e.file_name() == "_journal.json")
+        .filter(|e| {
+            e.file_name().to_string_lossy().contains(".tmp-") || e.file_name() == "_journal.json"
+        })
         .collect();
     assert!(leftovers.is_empty(), "{leftovers:?}");
 }

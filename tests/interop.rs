@@ -10,9 +10,9 @@ import duckdb, pyarrow.dataset as ds
 store = sys.argv[1]
 out = {}
 for t in ["incidents", "incident_events", "alerts", "action_items", "oncall_shifts"]:
-    rel = duckdb.sql(f"SELECT * FROM read_parquet('{store}/{t}/**/*.parquet', hive_partitioning = true)")
-    types = dict(zip(rel.columns, [str(x) for x in rel.types]))
-    n = duckdb.sql(f"SELECT count(*) FROM read_parquet('{store}/{t}/**/*.parquet', hive_partitioning = true)").fetchone()[0]
+    src = f"read_parquet('{store}/{t}/**/*.parquet', hive_partitioning = true)"
+    types = {row[0]: row[1] for row in duckdb.sql(f"DESCRIBE SELECT * FROM {src}").fetchall()}
+    n = duckdb.sql(f"SELECT count(*) FROM {src}").fetchall()[0][0]
     d = ds.dataset(f"{store}/{t}", format="parquet", partitioning="hive")
     tbl = d.to_table()
     meta = {k.decode(): v.decode() for k, v in (d.schema.metadata or {}).items() if not k.startswith(b"ARROW")}
@@ -23,15 +23,35 @@ print(json.dumps(out))
 
 #[test]
 fn duckdb_and_pyarrow_read_every_table_with_the_right_types() {
-    let probe = std::process::Command::new("python3").args(["-c", "import duckdb, pyarrow"]).output();
+    let probe = std::process::Command::new("python3")
+        .args(["-c", "import duckdb, pyarrow"])
+        .output();
     if !probe.is_ok_and(|o| o.status.success()) {
-        eprintln!("SKIPPED duckdb_and_pyarrow_read_every_table: python3 with duckdb and pyarrow is not installed (pip install duckdb pyarrow)");
+        eprintln!(
+            "SKIPPED duckdb_and_pyarrow_read_every_table: python3 with duckdb and pyarrow is not installed (pip install duckdb pyarrow)"
+        );
         return;
     }
     let s = Sandbox::new();
-    s.ok(&["generate", "--out", "gen", "--teams", "2", "--weeks", "6", "--scale", "0.3"]);
+    s.ok(&[
+        "generate",
+        "--out",
+        "gen",
+        "--teams",
+        "2",
+        "--weeks",
+        "6",
+        "--scale",
+        "0.3",
+        "--no-dirty",
+    ]);
     s.ok(&["ingest", "gen"]);
-    let out = std::process::Command::new("python3").arg("-c").arg(SCRIPT).arg(s.store()).output().unwrap();
+    let out = std::process::Command::new("python3")
+        .arg("-c")
+        .arg(SCRIPT)
+        .arg(s.store())
+        .output()
+        .unwrap();
     assert!(out.status.success(), "{}", text(&out.stderr));
     let v: serde_json::Value = serde_json::from_str(&text(&out.stdout)).unwrap();
 
@@ -43,8 +63,12 @@ fn duckdb_and_pyarrow_read_every_table_with_the_right_types() {
         assert_eq!(t["duck_types"]["month"], "VARCHAR", "{table}");
         for c in table.spec().columns {
             let (duck, arrow) = match c.ty {
-                aftermath::model::ColumnType::Text | aftermath::model::ColumnType::Json => ("VARCHAR", "string"),
-                aftermath::model::ColumnType::Timestamp => ("TIMESTAMP WITH TIME ZONE", "timestamp[us, tz=UTC]"),
+                aftermath::model::ColumnType::Text | aftermath::model::ColumnType::Json => {
+                    ("VARCHAR", "string")
+                }
+                aftermath::model::ColumnType::Timestamp => {
+                    ("TIMESTAMP WITH TIME ZONE", "timestamp[us, tz=UTC]")
+                }
                 aftermath::model::ColumnType::UInt32 => ("UINTEGER", "uint32"),
                 aftermath::model::ColumnType::Bool => ("BOOLEAN", "bool"),
             };

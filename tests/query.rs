@@ -28,15 +28,25 @@ fn every_output_format() {
     let first: serde_json::Value = serde_json::from_str(nd.lines().next().unwrap()).unwrap();
     assert_eq!(first["incident_id"], "x:1");
     assert_eq!(first["reopen_count"], 0);
-    let json: serde_json::Value = serde_json::from_str(&s.ok(&["query", q, "--format", "json"])).unwrap();
+    let json: serde_json::Value =
+        serde_json::from_str(&s.ok(&["query", q, "--format", "json"])).unwrap();
     assert_eq!(json.as_array().unwrap().len(), 2);
     let table = s.ok(&["query", q]);
-    assert!(table.starts_with("incident_id  severity  detected_at                  reopen_count  month\n"), "{table}");
-    assert!(table.contains("x:2          SEV3      2026-10-03T14:05:00.250000Z             2  2026-10"), "{table}");
+    assert!(
+        table.starts_with(
+            "incident_id  severity  detected_at                  reopen_count  month\n"
+        ),
+        "{table}"
+    );
+    assert!(
+        table.contains("x:2          SEV3      2026-10-03T14:05:00.250000Z             2  2026-10"),
+        "{table}"
+    );
     assert!(table.ends_with("(2 rows)\n"));
 
     s.ok(&["query", q, "--format", "parquet", "--out", "out.parquet"]);
-    let back = polars::prelude::ParquetReader::new(std::fs::File::open(s.path("out.parquet")).unwrap());
+    let back =
+        polars::prelude::ParquetReader::new(std::fs::File::open(s.path("out.parquet")).unwrap());
     use polars::prelude::SerReader;
     assert_eq!(back.finish().unwrap().height(), 2);
     let out = s.run(&["query", q, "--format", "parquet"]);
@@ -60,5 +70,13 @@ fn sql_errors_are_reported_not_panicked() {
 #[test]
 fn empty_tables_are_queryable() {
     let s = store_with_two_incidents();
-    assert_eq!(s.ok(&["query", "SELECT count(*) AS n FROM alerts", "--format", "csv"]), "n\n0\n");
+    assert_eq!(
+        s.ok(&[
+            "query",
+            "SELECT count(*) AS n FROM alerts",
+            "--format",
+            "csv"
+        ]),
+        "n\n0\n"
+    );
 }

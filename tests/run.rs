@@ -17,18 +17,48 @@ fn run_ingests_the_sample_data_and_summarises_per_team() {
             std::fs::copy(e.path(), s.path(rel.to_str().unwrap())).unwrap();
         }
     }
-    let out = std::process::Command::new(BIN).current_dir(s.dir.path()).arg("run").output().unwrap();
+    let out = std::process::Command::new(BIN)
+        .current_dir(s.dir.path())
+        .arg("run")
+        .output()
+        .unwrap();
     let stdout = text(&out.stdout);
     assert!(out.status.success(), "{stdout}\n{}", text(&out.stderr));
-    assert!(stdout.contains("incidents              434       426         0          0         8"), "{stdout}");
-    assert!(stdout.contains("alerts               17090     17083         0          0         7"), "{stdout}");
+    assert!(
+        stdout.contains("incidents              434       426         0          0         8"),
+        "{stdout}"
+    );
+    assert!(
+        stdout.contains("alerts               17090     17083         0          0         7"),
+        "{stdout}"
+    );
     assert!(stdout.contains("15 row(s) rejected"), "{stdout}");
-    for team in ["payments", "search", "identity", "storefront", "data-platform", "mobile"] {
-        assert!(stdout.lines().any(|l| l.starts_with(team)), "{team} missing:\n{stdout}");
+    for team in [
+        "payments",
+        "search",
+        "identity",
+        "storefront",
+        "data-platform",
+        "mobile",
+    ] {
+        assert!(
+            stdout.lines().any(|l| l.starts_with(team)),
+            "{team} missing:\n{stdout}"
+        );
     }
     assert!(stdout.contains("store: "), "{stdout}");
     assert!(s.path("store/_store.json").is_file());
     // A second run changes nothing.
-    let again = text(&std::process::Command::new(BIN).current_dir(s.dir.path()).arg("run").output().unwrap().stdout);
-    assert!(again.contains("incidents              434         0         0        426         8"), "{again}");
+    let again = text(
+        &std::process::Command::new(BIN)
+            .current_dir(s.dir.path())
+            .arg("run")
+            .output()
+            .unwrap()
+            .stdout,
+    );
+    assert!(
+        again.contains("incidents              434         0         0        426         8"),
+        "{again}"
+    );
 }

@@ -492,10 +492,10 @@ fn thresholds(w: &mut Walker, t: &Table) -> Thresholds {
         }
     }
     for (k, slot, min, max) in floats.iter_mut() {
-        if let Some(v) = t.get(*k) {
-            if let Some(n) = w.number(&join("thresholds", k), v, *min, *max) {
-                **slot = n;
-            }
+        if let Some(v) = t.get(*k)
+            && let Some(n) = w.number(&join("thresholds", k), v, *min, *max)
+        {
+            **slot = n;
         }
     }
     if let Some(targets) = w.table("thresholds", t, "action_target_days") {

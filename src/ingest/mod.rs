@@ -255,10 +255,10 @@ pub fn expand_inputs(inputs: &[PathBuf]) -> Result<Vec<(PathBuf, Format)>> {
         for entry in walk {
             let entry = entry
                 .map_err(|e| Error::input(input, None, format!("cannot walk the folder: {e}")))?;
-            if entry.file_type().is_file() {
-                if let Some(f) = Format::of(entry.path()) {
-                    out.push((entry.path().to_path_buf(), f));
-                }
+            if entry.file_type().is_file()
+                && let Some(f) = Format::of(entry.path())
+            {
+                out.push((entry.path().to_path_buf(), f));
             }
         }
         if out.len() == before {

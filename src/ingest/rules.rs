@@ -59,10 +59,10 @@ impl Row<'_> {
     /// `updated_at` defaults to the latest instant the row knows: a row without a version is as new
     /// as its newest fact.
     fn default_version(&mut self, instants: &[&str]) {
-        if self.get(UPDATED_AT).is_null() {
-            if let Some(max) = instants.iter().filter_map(|c| self.ts(c)).max() {
-                self.set(UPDATED_AT, Cell::Timestamp(max));
-            }
+        if self.get(UPDATED_AT).is_null()
+            && let Some(max) = instants.iter().filter_map(|c| self.ts(c)).max()
+        {
+            self.set(UPDATED_AT, Cell::Timestamp(max));
         }
     }
     /// `<source>:<source_id>` ids: fill whichever of id and source is missing from the other.
@@ -109,24 +109,23 @@ fn team_and_severity(r: &mut Row, ctx: &RowContext, raw_col: Option<&str>) {
         (None, Some(raw)) => ctx.config.map_severity(raw),
         (None, None) => Severity::Unknown,
     };
-    if let (Some(rc), None, Some(g)) = (raw_col, &raw, &given) {
-        if Severity::parse(g).is_none() {
-            r.set_text(rc, g.clone());
-        }
+    if let (Some(rc), None, Some(g)) = (raw_col, &raw, &given)
+        && Severity::parse(g).is_none()
+    {
+        r.set_text(rc, g.clone());
     }
     r.set_text(SEVERITY, canonical.as_str());
 }
 
 fn incident(r: &mut Row, ctx: &RowContext) -> Result<(), String> {
     r.qualified_id(INCIDENT_ID);
-    if r.get(SOURCE_ID).is_null() {
-        if let Some((_, sid)) = r
+    if r.get(SOURCE_ID).is_null()
+        && let Some((_, sid)) = r
             .text(INCIDENT_ID)
             .as_deref()
             .and_then(|id| id.split_once(':'))
-        {
-            r.set_text(SOURCE_ID, sid.to_string());
-        }
+    {
+        r.set_text(SOURCE_ID, sid.to_string());
     }
     check_prefix(r, INCIDENT_ID)?;
     team_and_severity(r, ctx, Some(SEVERITY_RAW));
@@ -168,12 +167,12 @@ fn incident(r: &mut Row, ctx: &RowContext) -> Result<(), String> {
 
 /// An id that carries a source prefix must agree with the `source` column.
 fn check_prefix(r: &Row, id_col: &str) -> Result<(), String> {
-    if let (Some(id), Some(src)) = (r.text(id_col), r.text(SOURCE)) {
-        if !id.starts_with(&format!("{src}:")) {
-            return Err(format!(
-                "{id_col}: {id:?} must be \"<source>:<id>\" with source {src:?}"
-            ));
-        }
+    if let (Some(id), Some(src)) = (r.text(id_col), r.text(SOURCE))
+        && !id.starts_with(&format!("{src}:"))
+    {
+        return Err(format!(
+            "{id_col}: {id:?} must be \"<source>:<id>\" with source {src:?}"
+        ));
     }
     Ok(())
 }
@@ -184,60 +183,57 @@ fn event(r: &mut Row) -> Result<(), String> {
         |s| EventKind::parse(s).map(EventKind::as_str),
         EventKind::expected(),
     )?;
-    if r.get(SOURCE).is_null() {
-        if let Some((src, _)) = r
+    if r.get(SOURCE).is_null()
+        && let Some((src, _)) = r
             .text(INCIDENT_ID)
             .as_deref()
             .and_then(|id| id.split_once(':'))
-        {
-            r.set_text(SOURCE, src.to_string());
-        }
+    {
+        r.set_text(SOURCE, src.to_string());
     }
-    if r.get(EVENT_ID).is_null() {
-        if let (Some(inc), Some(at), Some(kind)) = (r.text(INCIDENT_ID), r.ts(AT), r.text(KIND)) {
-            let actor = r.text(ACTOR).unwrap_or_default();
-            let message = r.text(MESSAGE).unwrap_or_default();
-            let h = stable_hash(&[&inc, &at.to_string(), &kind, &actor, &message]);
-            r.set_text(EVENT_ID, format!("{inc}:ev-{h:016x}"));
-        }
+    if r.get(EVENT_ID).is_null()
+        && let (Some(inc), Some(at), Some(kind)) = (r.text(INCIDENT_ID), r.ts(AT), r.text(KIND))
+    {
+        let actor = r.text(ACTOR).unwrap_or_default();
+        let message = r.text(MESSAGE).unwrap_or_default();
+        let h = stable_hash(&[&inc, &at.to_string(), &kind, &actor, &message]);
+        r.set_text(EVENT_ID, format!("{inc}:ev-{h:016x}"));
     }
     Ok(())
 }
 
 fn alert(r: &mut Row, ctx: &RowContext) -> Result<(), String> {
-    if r.get(SOURCE).is_null() {
-        if let Some((src, _)) = r
+    if r.get(SOURCE).is_null()
+        && let Some((src, _)) = r
             .text(ALERT_ID)
             .as_deref()
             .and_then(|id| id.split_once(':'))
-        {
-            r.set_text(SOURCE, src.to_string());
-        }
+    {
+        r.set_text(SOURCE, src.to_string());
     }
-    if r.get(TITLE).is_null() {
-        if let Some(rule) = r.text(RULE) {
-            r.set_text(TITLE, rule);
-        }
+    if r.get(TITLE).is_null()
+        && let Some(rule) = r.text(RULE)
+    {
+        r.set_text(TITLE, rule);
     }
     team_and_severity(r, ctx, None);
-    if r.get(FINGERPRINT).is_null() {
-        if let Some(rule) = r.text(RULE) {
-            let labels = r.text(LABELS).unwrap_or_default();
-            r.set_text(
-                FINGERPRINT,
-                format!("{:016x}", stable_hash(&[&rule, &labels])),
-            );
-        }
+    if r.get(FINGERPRINT).is_null()
+        && let Some(rule) = r.text(RULE)
+    {
+        let labels = r.text(LABELS).unwrap_or_default();
+        r.set_text(
+            FINGERPRINT,
+            format!("{:016x}", stable_hash(&[&rule, &labels])),
+        );
     }
-    if r.get(ALERT_ID).is_null() {
-        if let (Some(src), Some(fp), Some(at)) =
+    if r.get(ALERT_ID).is_null()
+        && let (Some(src), Some(fp), Some(at)) =
             (r.text(SOURCE), r.text(FINGERPRINT), r.ts(FIRED_AT))
-        {
-            r.set_text(
-                ALERT_ID,
-                format!("{src}:{fp}:{}", super::timestamp::format_micros(at)),
-            );
-        }
+    {
+        r.set_text(
+            ALERT_ID,
+            format!("{src}:{fp}:{}", super::timestamp::format_micros(at)),
+        );
     }
     check_prefix(r, ALERT_ID)?;
     if r.get(NOTIFICATIONS).is_null() {
@@ -282,17 +278,17 @@ fn action_item(r: &mut Row) -> Result<(), String> {
 fn shift(r: &mut Row, ctx: &RowContext) -> Result<(), String> {
     let team = ctx.config.map_team(r.text(TEAM).as_deref(), None);
     r.set_text(TEAM, team);
-    if let Some(z) = r.text(TIMEZONE) {
-        if z.parse::<chrono_tz::Tz>().is_err() {
-            return Err(format!(
-                "timezone: unknown time zone {z:?}; use an IANA name such as \"America/New_York\""
-            ));
-        }
+    if let Some(z) = r.text(TIMEZONE)
+        && z.parse::<chrono_tz::Tz>().is_err()
+    {
+        return Err(format!(
+            "timezone: unknown time zone {z:?}; use an IANA name such as \"America/New_York\""
+        ));
     }
-    if let (Some(s), Some(e)) = (r.ts(STARTS_AT), r.ts(ENDS_AT)) {
-        if e <= s {
-            return Err("ends_at: the shift ends before it starts".to_string());
-        }
+    if let (Some(s), Some(e)) = (r.ts(STARTS_AT), r.ts(ENDS_AT))
+        && e <= s
+    {
+        return Err("ends_at: the shift ends before it starts".to_string());
     }
     Ok(())
 }

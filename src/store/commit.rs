@@ -203,6 +203,9 @@ fn incident_ids_of(events: &RecordBatch, changed: &HashSet<String>) -> HashSet<S
         .collect()
 }
 
+/// What a summary says about one instant column: `None` = nothing, `Some(None)` = null.
+type Pick = fn(&Summary) -> Option<Option<i64>>;
+
 /// Replace the lifecycle columns a summary speaks to; the others keep the source's values.
 fn apply_summaries(
     batch: &RecordBatch,
@@ -215,7 +218,7 @@ fn apply_summaries(
     let ids = keys(batch, Table::Incidents);
     let get = |i: usize| summaries.get(&ids[i]);
     let mut cols: Vec<ArrayRef> = batch.columns().to_vec();
-    let ts_cols: [(&str, fn(&Summary) -> Option<Option<i64>>); 5] = [
+    let ts_cols: [(&str, Pick); 5] = [
         (IMPACT_STARTED_AT, |s| s.impact_started_at.map(Some)),
         (DETECTED_AT, |s| s.detected_at.map(Some)),
         (ACKNOWLEDGED_AT, |s| s.acknowledged_at.map(Some)),

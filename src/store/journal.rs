@@ -87,11 +87,11 @@ pub fn recover(store: &Store) -> Result<()> {
 /// For readers: if a journal is pending and no writer is running, finish it first so a reader
 /// never sees a half-applied commit.
 pub fn settle_for_reading(store: &Store) -> Result<()> {
-    if store.root().join(JOURNAL_FILE).is_file() {
-        if let Ok(lock) = WriteLock::acquire(store.root()) {
-            recover(store)?;
-            drop(lock);
-        }
+    if store.root().join(JOURNAL_FILE).is_file()
+        && let Ok(lock) = WriteLock::acquire(store.root())
+    {
+        recover(store)?;
+        drop(lock);
     }
     Ok(())
 }

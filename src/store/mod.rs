@@ -83,10 +83,10 @@ impl Store {
         for entry in entries {
             let entry = entry.at(&dir)?;
             let name = entry.file_name().to_string_lossy().to_string();
-            if let Some(m) = name.strip_prefix("month=") {
-                if entry.path().join(files::PART_FILE).is_file() {
-                    months.push(m.to_string());
-                }
+            if let Some(m) = name.strip_prefix("month=")
+                && entry.path().join(files::PART_FILE).is_file()
+            {
+                months.push(m.to_string());
             }
         }
         months.sort();

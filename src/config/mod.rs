@@ -5,6 +5,7 @@
 //! severity). Reading and validating the TOML, with a key path for every problem, is `parse.rs`.
 
 mod parse;
+mod severity;
 
 use std::collections::{BTreeMap, BTreeSet, HashMap};
 use std::path::{Path, PathBuf};

@@ -65,20 +65,24 @@ impl Row<'_> {
             self.set(UPDATED_AT, Cell::Timestamp(max));
         }
     }
+    /// A missing `source` is the prefix of a `<source>:<id>` id.
+    fn source_from_prefix(&mut self, id_col: &str) {
+        if self.get(SOURCE).is_null()
+            && let Some((src, _)) = self
+                .text(id_col)
+                .as_deref()
+                .and_then(|id| id.split_once(':'))
+        {
+            self.set_text(SOURCE, src.to_string());
+        }
+    }
     /// `<source>:<source_id>` ids: fill whichever of id and source is missing from the other.
     fn qualified_id(&mut self, id_col: &str) {
-        match (self.text(id_col), self.text(SOURCE)) {
-            (Some(id), None) => {
-                if let Some((src, _)) = id.split_once(':') {
-                    self.set_text(SOURCE, src.to_string());
-                }
-            }
-            (None, Some(src)) if self.table.spec().position(SOURCE_ID).is_some() => {
-                if let Some(sid) = self.text(SOURCE_ID) {
-                    self.set_text(id_col, format!("{src}:{sid}"));
-                }
-            }
-            _ => {}
+        self.source_from_prefix(id_col);
+        if self.get(id_col).is_null()
+            && let (Some(src), Some(sid)) = (self.text(SOURCE), self.text(SOURCE_ID))
+        {
+            self.set_text(id_col, format!("{src}:{sid}"));
         }
     }
 }
@@ -183,14 +187,7 @@ fn event(r: &mut Row) -> Result<(), String> {
         |s| EventKind::parse(s).map(EventKind::as_str),
         EventKind::expected(),
     )?;
-    if r.get(SOURCE).is_null()
-        && let Some((src, _)) = r
-            .text(INCIDENT_ID)
-            .as_deref()
-            .and_then(|id| id.split_once(':'))
-    {
-        r.set_text(SOURCE, src.to_string());
-    }
+    r.source_from_prefix(INCIDENT_ID);
     if r.get(EVENT_ID).is_null()
         && let (Some(inc), Some(at), Some(kind)) = (r.text(INCIDENT_ID), r.ts(AT), r.text(KIND))
     {
@@ -203,14 +200,7 @@ fn event(r: &mut Row) -> Result<(), String> {
 }
 
 fn alert(r: &mut Row, ctx: &RowContext) -> Result<(), String> {
-    if r.get(SOURCE).is_null()
-        && let Some((src, _)) = r
-            .text(ALERT_ID)
-            .as_deref()
-            .and_then(|id| id.split_once(':'))
-    {
-        r.set_text(SOURCE, src.to_string());
-    }
+    r.source_from_prefix(ALERT_ID);
     if r.get(TITLE).is_null()
         && let Some(rule) = r.text(RULE)
     {

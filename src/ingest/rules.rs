@@ -76,13 +76,21 @@ impl Row<'_> {
             self.set_text(SOURCE, src.to_string());
         }
     }
-    /// `<source>:<source_id>` ids: fill whichever of id and source is missing from the other.
+    /// `<source>:<source_id>` ids: fill whichever of id, source and source id is missing from the others.
     fn qualified_id(&mut self, id_col: &str) {
         self.source_from_prefix(id_col);
         if self.get(id_col).is_null()
             && let (Some(src), Some(sid)) = (self.text(SOURCE), self.text(SOURCE_ID))
         {
             self.set_text(id_col, format!("{src}:{sid}"));
+        }
+        if self.get(SOURCE_ID).is_null()
+            && let Some((_, sid)) = self
+                .text(id_col)
+                .as_deref()
+                .and_then(|id| id.split_once(':'))
+        {
+            self.set_text(SOURCE_ID, sid.to_string());
         }
     }
 }
@@ -123,14 +131,6 @@ fn team_and_severity(r: &mut Row, ctx: &RowContext, raw_col: Option<&str>) {
 
 fn incident(r: &mut Row, ctx: &RowContext) -> Result<(), String> {
     r.qualified_id(INCIDENT_ID);
-    if r.get(SOURCE_ID).is_null()
-        && let Some((_, sid)) = r
-            .text(INCIDENT_ID)
-            .as_deref()
-            .and_then(|id| id.split_once(':'))
-    {
-        r.set_text(SOURCE_ID, sid.to_string());
-    }
     check_prefix(r, INCIDENT_ID)?;
     team_and_severity(r, ctx, Some(SEVERITY_RAW));
     r.vocab(

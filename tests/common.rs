@@ -120,3 +120,51 @@ pub fn shared_formats() -> Option<PathBuf> {
     let p = Path::new(env!("CARGO_MANIFEST_DIR")).join("../shared/formats");
     if p.is_dir() { Some(p) } else { None }
 }
+
+impl Sandbox {
+    /// The rows of `table`, sorted by its primary key, as `col=value` lines joined by ` | ` with
+    /// only `cols` shown: timestamps in RFC 3339 UTC to the second (microseconds when non-zero),
+    /// nulls as `-`. Lets a test state exact expected rows readably.
+    #[allow(dead_code)]
+    pub fn rows(&self, table: Table, cols: &[&str]) -> Vec<String> {
+        let key: Vec<&str> = table.spec().primary_key.to_vec();
+        let df = self
+            .frame(table)
+            .sort(key, SortMultipleOptions::default())
+            .unwrap();
+        (0..df.height())
+            .map(|i| {
+                cols.iter()
+                    .map(|c| format!("{c}={}", cell(&df, c, i)))
+                    .collect::<Vec<_>>()
+                    .join(" | ")
+            })
+            .collect()
+    }
+}
+
+fn cell(df: &DataFrame, col: &str, i: usize) -> String {
+    let s = df.column(col).unwrap_or_else(|_| panic!("no column {col}"));
+    match s.dtype() {
+        DataType::Datetime(..) => match s.datetime().unwrap().physical().get(i) {
+            None => "-".to_string(),
+            Some(us) => {
+                let d = chrono::DateTime::from_timestamp_micros(us).unwrap();
+                if us % 1_000_000 == 0 {
+                    d.format("%Y-%m-%dT%H:%M:%SZ").to_string()
+                } else {
+                    d.format("%Y-%m-%dT%H:%M:%S%.6fZ").to_string()
+                }
+            }
+        },
+        DataType::String => s.str().unwrap().get(i).unwrap_or("-").to_string(),
+        _ => {
+            let v = s.get(i).unwrap();
+            if v.is_null() {
+                "-".to_string()
+            } else {
+                v.to_string()
+            }
+        }
+    }
+}

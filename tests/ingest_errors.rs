@@ -223,8 +223,8 @@ fn whole_file_problems_name_the_file_and_what_to_do() {
         &s,
         &["ingest", "odd"],
         &[
-            "odd/stuff.csv: cannot tell which table this file holds",
-            "--table",
+            "odd/stuff.csv: unknown format: not a canonical table file and not an export any connector knows",
+            "--source NAME",
         ],
     );
     s.write("cols/incidents.csv", "incident_id,title\nt:1,x\n");

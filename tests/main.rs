@@ -11,3 +11,4 @@ mod ingest_store;
 mod interop;
 mod query;
 mod run;
+mod sources;

@@ -6,7 +6,7 @@ use chrono_tz::Tz;
 
 use super::Context;
 use crate::error::Result;
-use crate::ingest::{IngestOptions, IngestReport, MaxRejected, ingest};
+use crate::ingest::{IngestOptions, IngestReport, MaxRejected, SourceChoice, ingest};
 use crate::model::Table;
 
 #[derive(Debug, clap::Args)]
@@ -14,6 +14,13 @@ pub struct Args {
     /// Files or folders to ingest; folders are walked for .csv, .ndjson, .jsonl and .json files
     #[arg(required = true, value_name = "PATH")]
     pub inputs: Vec<PathBuf>,
+    /// Which tool the inputs come from: auto (sniff each file), canonical (table files), or one of
+    /// pagerduty, opsgenie, alertmanager, grafana, incidentio, statuspage, firehydrant, servicenow, csv
+    #[arg(long, default_value = "auto", value_parser = SourceChoice::parse)]
+    pub source: SourceChoice,
+    /// The mapping file (TOML) of `--source csv`: columns, date formats, value maps, table
+    #[arg(long, value_name = "FILE")]
+    pub mapping: Option<PathBuf>,
     /// The table every input holds, instead of telling it from each file name
     #[arg(long, value_parser = parse_table)]
     pub table: Option<Table>,
@@ -45,6 +52,8 @@ pub fn run(ctx: &Context, args: Args) -> Result<()> {
         zone: args.timezone.unwrap_or(ctx.config.input_timezone),
         strict: args.strict,
         max_rejected: args.max_rejected,
+        source: args.source,
+        mapping: args.mapping,
     };
     let report = ingest(&ctx.store, &ctx.config, &opts)?;
     print_report(ctx, &report);
@@ -55,6 +64,11 @@ pub fn run(ctx: &Context, args: Args) -> Result<()> {
 pub fn print_report(ctx: &Context, r: &IngestReport) {
     for w in &r.warnings {
         eprintln!("warning: {w}");
+    }
+    for d in &r.detected {
+        if d.source != "canonical" {
+            println!("{}: {} ({})", d.file.display(), d.source, d.shape);
+        }
     }
     println!(
         "ingested {} file(s) into {} (run {})",

@@ -5,7 +5,7 @@ use polars::prelude::*;
 
 use super::Context;
 use crate::error::{Error, Result};
-use crate::ingest::{IngestOptions, MaxRejected, ingest};
+use crate::ingest::{IngestOptions, MaxRejected, SourceChoice, ingest};
 use crate::metrics::overview::{span, team_overview};
 use crate::model::Table;
 use crate::model::columns::DETECTED_AT;
@@ -42,6 +42,8 @@ pub fn run(ctx: &Context, args: Args) -> Result<()> {
             zone: cfg.input_timezone,
             strict: false,
             max_rejected: args.max_rejected,
+            source: SourceChoice::Auto,
+            mapping: None,
         },
     )?;
     super::ingest::print_report(ctx, &report);

@@ -6,9 +6,11 @@
 //! and reason. `--strict` turns the first one into an error, and `--max-rejected` fails the run
 //! (writing nothing) when there are too many. Source-specific connectors are not here.
 
+pub mod canonical;
 pub mod reader;
 pub mod row;
 pub mod rules;
+pub mod source;
 pub mod timestamp;
 
 use std::collections::BTreeMap;
@@ -21,9 +23,11 @@ use indicatif::{ProgressBar, ProgressStyle};
 use crate::config::Config;
 use crate::error::{Error, Result};
 use crate::model::Table;
-use crate::store::{Rejection, RowBuilder, RunRecord, Staged, Store, TableCounts};
-use reader::{Format, Location, Record};
-use row::{FieldMap, RowContext};
+use crate::store::{Rejection, RunRecord, Staged, Store};
+use canonical::{Sink, is_canonical, read_canonical};
+use reader::Format;
+use row::RowContext;
+use source::{Input, Out, Source, SourceContext};
 
 /// How many rejected rows a run tolerates before it fails.
 #[derive(Debug, Clone, Copy, PartialEq)]
@@ -68,18 +72,51 @@ pub struct IngestOptions {
     pub zone: Tz,
     pub strict: bool,
     pub max_rejected: MaxRejected,
+    /// Which connector reads the inputs.
+    pub source: SourceChoice,
+    /// The mapping file of `--source csv`.
+    pub mapping: Option<PathBuf>,
+}
+
+/// `--source`: a connector by name, canonical table files, or sniffed per file.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum SourceChoice {
+    Auto,
+    Canonical,
+    Named(String),
+}
+
+impl SourceChoice {
+    pub fn parse(s: &str) -> std::result::Result<SourceChoice, String> {
+        match s.trim().to_ascii_lowercase().as_str() {
+            "auto" => Ok(SourceChoice::Auto),
+            "canonical" => Ok(SourceChoice::Canonical),
+            n if source::NAMES.contains(&n) => Ok(SourceChoice::Named(n.to_string())),
+            _ => Err(format!("unknown source {s:?}; known: {}", source::known())),
+        }
+    }
+}
+
+/// How one input file was read.
+#[derive(Debug, Clone)]
+pub struct Detected {
+    pub file: PathBuf,
+    /// `canonical` or a connector's name.
+    pub source: String,
+    /// What was found: "incidents table", "REST GET /incidents page".
+    pub shape: String,
 }
 
 #[derive(Debug)]
 pub struct IngestReport {
     pub run: RunRecord,
     pub files: Vec<PathBuf>,
+    /// Per file, the source that read it.
+    pub detected: Vec<Detected>,
     pub rejections: Vec<Rejection>,
     pub warnings: Vec<String>,
 }
 
-/// Rows per Arrow batch while reading: keeps every string column far below Arrow's 2 GiB limit.
-const BATCH_ROWS: usize = 256 * 1024;
 /// Inputs larger than this in total get a progress bar (on a terminal).
 const PROGRESS_BYTES: u64 = 4 * 1024 * 1024;
 
@@ -112,73 +149,106 @@ pub fn ingest(store: &Store, config: &Config, opts: &IngestOptions) -> Result<In
         ProgressBar::hidden()
     };
 
-    let ctx = RowContext {
-        config,
-        zone: opts.zone,
+    let mut sink = Sink {
+        ctx: RowContext {
+            config,
+            zone: opts.zone,
+        },
+        strict: opts.strict,
+        builders: BTreeMap::new(),
+        staged: Staged::default(),
+        counts: BTreeMap::new(),
+        rejections: vec![],
     };
-    let mut builders: BTreeMap<Table, RowBuilder> = BTreeMap::new();
-    let mut staged = Staged::default();
-    let mut counts: BTreeMap<Table, TableCounts> = BTreeMap::new();
-    let mut rejections = vec![];
     let mut warnings = vec![];
+    let mut detected = vec![];
+    let source_ctx = SourceContext {
+        zone: opts.zone,
+        mapping: opts.mapping.clone(),
+    };
+    let mut connectors: BTreeMap<&'static str, Box<dyn Source>> = BTreeMap::new();
+    let mut out = Out::default();
 
     for (path, format) in &files {
-        let table = match opts.table {
-            Some(t) => t,
-            None => table_of(path)?,
+        let choice = match &opts.source {
+            SourceChoice::Canonical => None,
+            _ if opts.table.is_some() => None,
+            SourceChoice::Named(n) => Some(n.as_str()),
+            SourceChoice::Auto if is_canonical(path, *format) => None,
+            // Empty: sniff the file.
+            SourceChoice::Auto => Some(""),
         };
-        let spec = table.spec();
-        let shown = path.display().to_string();
-        let mut map: Option<FieldMap> = None;
-        let wrap =
-            |r: Box<dyn std::io::Read>| -> Box<dyn std::io::Read> { Box::new(bar.wrap_read(r)) };
-        let mut each = |loc: Location, rec: Record<'_>, raw: &str| -> Result<()> {
-            if map.is_none() {
-                map = Some(match &rec {
-                    Record::Csv { header, .. } => {
-                        check_header(path, table, header, &mut warnings)?;
-                        FieldMap::for_csv(spec, header)
-                    }
-                    _ => FieldMap::for_json(),
-                });
-            }
-            let c = counts.entry(table).or_default();
-            c.read += 1;
-            let fields = map.as_ref().expect("set above");
-            match row::parse(spec, fields, &rec, &ctx) {
-                Ok(cells) => {
-                    let b = builders
-                        .entry(table)
-                        .or_insert_with(|| RowBuilder::new(table));
-                    b.push(&cells);
-                    if b.len() >= BATCH_ROWS {
-                        staged.tables.entry(table).or_default().push(b.finish());
-                    }
-                }
-                Err(reason) => {
-                    c.rejected += 1;
-                    let r = Rejection {
-                        file: shown.clone(),
-                        line: loc.line,
-                        json_path: loc.json_path,
-                        table: Some(table.name().to_string()),
-                        reason,
-                        raw: raw.to_string(),
-                    };
-                    if opts.strict {
-                        return Err(Error::Rejected(format!(
-                            "{} (--strict: nothing was written)",
-                            r.describe()
-                        )));
-                    }
-                    rejections.push(r);
-                }
-            }
-            Ok(())
+        let loaded = match choice {
+            Some(_) => Some(Input::load(path)?),
+            None => None,
         };
-        reader::read(path, *format, &wrap, &mut each)?;
+        let sniffed = match (&loaded, choice) {
+            (Some(input), Some("")) => match source::detect(input) {
+                Ok(found) => Some(found),
+                // A file named after a table that no connector claims is a canonical file with a
+                // problem; the canonical reader says which.
+                Err(_) if table_of(path).is_ok() => None,
+                Err(e) => return Err(e),
+            },
+            _ => None,
+        };
+        let (Some(input), Some(named)) = (
+            loaded,
+            choice.filter(|n| !n.is_empty() || sniffed.is_some()),
+        ) else {
+            let table = match opts.table {
+                Some(t) => t,
+                None => table_of(path)?,
+            };
+            detected.push(Detected {
+                file: path.clone(),
+                source: "canonical".to_string(),
+                shape: format!("{table} table"),
+            });
+            read_canonical(path, *format, table, &bar, &mut sink, &mut warnings)?;
+            continue;
+        };
+        bar.inc(std::fs::metadata(path).map(|m| m.len()).unwrap_or(0));
+        let (name, shape) = if let Some(found) = sniffed {
+            found
+        } else {
+            let probe = source::by_name(named).ok_or_else(|| {
+                Error::Rejected(format!(
+                    "unknown source {named:?}; known: {}",
+                    source::known()
+                ))
+            })?;
+            let shape = probe.detect(&input).unwrap_or("as requested by --source");
+            (probe.name(), shape)
+        };
+        detected.push(Detected {
+            file: path.clone(),
+            source: name.to_string(),
+            shape: shape.to_string(),
+        });
+        let connector = match connectors.entry(name) {
+            std::collections::btree_map::Entry::Occupied(e) => e.into_mut(),
+            std::collections::btree_map::Entry::Vacant(v) => v.insert(
+                source::by_name(name)
+                    .ok_or_else(|| Error::Internal(format!("no connector {name}")))?,
+            ),
+        };
+        out.file = path.display().to_string();
+        connector.read(&input, &source_ctx, &mut out)?;
     }
     bar.finish_and_clear();
+    for connector in connectors.values_mut() {
+        connector.finish(&source_ctx, &mut out)?;
+    }
+    sink.take(out, &mut warnings)?;
+
+    let Sink {
+        builders,
+        mut staged,
+        counts,
+        rejections,
+        ..
+    } = sink;
     for (table, mut b) in builders {
         if !b.is_empty() {
             staged.tables.entry(table).or_default().push(b.finish());
@@ -219,6 +289,7 @@ pub fn ingest(store: &Store, config: &Config, opts: &IngestOptions) -> Result<In
     Ok(IngestReport {
         run: outcome.run,
         files: files.into_iter().map(|(p, _)| p).collect(),
+        detected,
         rejections,
         warnings,
     })
@@ -296,50 +367,4 @@ pub fn table_of(path: &Path) -> Result<Table> {
                 ),
             )
         })
-}
-
-/// A CSV header must have the columns no rule can derive; columns the table does not know are
-/// reported (once per file), not silently ignored.
-fn check_header(
-    path: &Path,
-    table: Table,
-    header: &[String],
-    warnings: &mut Vec<String>,
-) -> Result<()> {
-    let spec = table.spec();
-    let has = |c: &str| header.iter().any(|h| h.eq_ignore_ascii_case(c));
-    let missing: Vec<&str> = rules::essential(table)
-        .iter()
-        .copied()
-        .filter(|c| !has(c))
-        .collect();
-    if !missing.is_empty() {
-        let all: Vec<&str> = spec.columns.iter().map(|c| c.name).collect();
-        return Err(Error::input(
-            path,
-            Some(1),
-            format!(
-                "the header lacks the required column(s) {} of table {table}; its columns are: {}",
-                missing.join(", "),
-                all.join(", ")
-            ),
-        ));
-    }
-    let unknown: Vec<&str> = header
-        .iter()
-        .map(String::as_str)
-        .filter(|h| {
-            !h.is_empty()
-                && spec.position(h).is_none()
-                && !spec.columns.iter().any(|c| c.name.eq_ignore_ascii_case(h))
-        })
-        .collect();
-    if !unknown.is_empty() {
-        warnings.push(format!(
-            "{}: ignored column(s) not in table {table}: {}",
-            path.display(),
-            unknown.join(", ")
-        ));
-    }
-    Ok(())
 }

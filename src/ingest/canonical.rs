@@ -1,0 +1,242 @@
+//! The row sink every ingest path feeds, and the canonical-file path: reading a table file
+//! (`incidents.csv`, `alerts.ndjson`) straight into typed rows, and telling such a file from a
+//! vendor export for `--source auto`.
+//!
+//! `Sink` is where connector rows and canonical records meet the row parser: each is typed and
+//! checked once, appended to Arrow batches, or rejected with file, line and reason. Canonical files
+//! are streamed, never loaded whole, so multi-gigabyte bulk loads stay within memory.
+
+use std::collections::BTreeMap;
+use std::io::{BufRead, BufReader, Read};
+use std::path::Path;
+
+use indicatif::ProgressBar;
+use serde_json::Value;
+
+use super::reader::{self, Format, Location, Record};
+use super::row::{self, FieldMap, RowContext};
+use super::rules;
+use super::source::Out;
+use crate::error::{Error, Result};
+use crate::model::Table;
+use crate::store::{Rejection, RowBuilder, Staged, TableCounts};
+
+/// Rows per Arrow batch while reading: keeps every string column far below Arrow's 2 GiB limit.
+const BATCH_ROWS: usize = 256 * 1024;
+
+/// Typed rows and rejections of one run, before the commit.
+pub struct Sink<'a> {
+    pub ctx: RowContext<'a>,
+    pub strict: bool,
+    pub builders: BTreeMap<Table, RowBuilder>,
+    pub staged: Staged,
+    pub counts: BTreeMap<Table, TableCounts>,
+    pub rejections: Vec<Rejection>,
+}
+
+impl Sink<'_> {
+    /// Type one record as a row of `table`, or reject it.
+    pub fn accept(
+        &mut self,
+        file: &str,
+        table: Table,
+        map: &FieldMap,
+        loc: Location,
+        rec: &Record<'_>,
+        raw: &str,
+    ) -> Result<()> {
+        let spec = table.spec();
+        self.counts.entry(table).or_default().read += 1;
+        match row::parse(spec, map, rec, &self.ctx) {
+            Ok(cells) => {
+                let b = self
+                    .builders
+                    .entry(table)
+                    .or_insert_with(|| RowBuilder::new(table));
+                b.push(&cells);
+                if b.len() >= BATCH_ROWS {
+                    self.staged
+                        .tables
+                        .entry(table)
+                        .or_default()
+                        .push(b.finish());
+                }
+                Ok(())
+            }
+            Err(reason) => {
+                self.counts.entry(table).or_default().rejected += 1;
+                self.reject(Rejection {
+                    file: file.to_string(),
+                    line: loc.line,
+                    json_path: loc.json_path,
+                    table: Some(table.name().to_string()),
+                    reason,
+                    raw: raw.to_string(),
+                })
+            }
+        }
+    }
+
+    fn reject(&mut self, r: Rejection) -> Result<()> {
+        if self.strict {
+            return Err(Error::Rejected(format!(
+                "{} (--strict: nothing was written)",
+                r.describe()
+            )));
+        }
+        self.rejections.push(r);
+        Ok(())
+    }
+
+    /// Everything the connectors produced: refusals first (they are rejections already), then
+    /// each row through the row parser.
+    pub fn take(&mut self, out: Out, warnings: &mut Vec<String>) -> Result<()> {
+        warnings.extend(out.notes);
+        for r in out.refused {
+            if let Some(t) = r.table {
+                let c = self.counts.entry(t).or_default();
+                c.read += 1;
+                c.rejected += 1;
+            }
+            self.reject(Rejection {
+                file: r.file,
+                line: r.loc.line,
+                json_path: r.loc.json_path,
+                table: r.table.map(|t| t.name().to_string()),
+                reason: r.reason,
+                raw: r.raw,
+            })?;
+        }
+        let map = FieldMap::for_json();
+        for e in out.rows {
+            self.accept(
+                &e.file,
+                e.table,
+                &map,
+                e.loc,
+                &Record::Json(&e.fields),
+                &e.raw,
+            )?;
+        }
+        Ok(())
+    }
+}
+
+/// Stream a canonical table file into the sink.
+pub fn read_canonical(
+    path: &Path,
+    format: Format,
+    table: Table,
+    bar: &ProgressBar,
+    sink: &mut Sink<'_>,
+    warnings: &mut Vec<String>,
+) -> Result<()> {
+    let shown = path.display().to_string();
+    let mut map: Option<FieldMap> = None;
+    let wrap = |r: Box<dyn Read>| -> Box<dyn Read> { Box::new(bar.wrap_read(r)) };
+    let mut each = |loc: Location, rec: Record<'_>, raw: &str| -> Result<()> {
+        if map.is_none() {
+            map = Some(match &rec {
+                Record::Csv { header, .. } => {
+                    check_header(path, table, header, warnings)?;
+                    FieldMap::for_csv(table.spec(), header)
+                }
+                _ => FieldMap::for_json(),
+            });
+        }
+        let fields = map.as_ref().expect("set above");
+        sink.accept(&shown, table, fields, loc, &rec, raw)
+    };
+    reader::read(path, format, &wrap, &mut each)
+}
+
+/// Whether `--source auto` should read `path` as a canonical table file: its name names a table
+/// and its first record has the columns no rule can derive. Only the head of the file is read,
+/// so bulk files are not loaded to be sniffed.
+pub fn is_canonical(path: &Path, format: Format) -> bool {
+    let Ok(table) = super::table_of(path) else {
+        return false;
+    };
+    let Ok(file) = std::fs::File::open(path) else {
+        // Let the reader report the problem with its path.
+        return true;
+    };
+    let mut head = String::new();
+    let mut rdr = BufReader::new(file.take(256 * 1024));
+    let essential = rules::essential(table);
+    match format {
+        Format::Csv => {
+            if rdr.read_line(&mut head).is_err() {
+                return true;
+            }
+            let cols: Vec<String> = head
+                .trim_start_matches('\u{feff}')
+                .split(',')
+                .map(|c| c.trim().trim_matches('"').to_ascii_lowercase())
+                .collect();
+            essential.iter().all(|e| cols.iter().any(|c| c == e))
+        }
+        Format::Ndjson | Format::Json => {
+            if rdr.read_to_string(&mut head).is_err() {
+                return true;
+            }
+            let t = head.trim_start_matches('\u{feff}').trim_start();
+            let t = t.strip_prefix('[').unwrap_or(t);
+            let first = serde_json::Deserializer::from_str(t)
+                .into_iter::<Value>()
+                .next();
+            match first {
+                Some(Ok(Value::Object(m))) => essential.iter().all(|e| m.contains_key(*e)),
+                // An empty file or array: nothing to misread.
+                None => true,
+                _ => t.trim_start().starts_with(']'),
+            }
+        }
+    }
+}
+
+/// A CSV header must have the columns no rule can derive; columns the table does not know are
+/// reported (once per file), not silently ignored.
+pub(crate) fn check_header(
+    path: &Path,
+    table: Table,
+    header: &[String],
+    warnings: &mut Vec<String>,
+) -> Result<()> {
+    let spec = table.spec();
+    let has = |c: &str| header.iter().any(|h| h.eq_ignore_ascii_case(c));
+    let missing: Vec<&str> = rules::essential(table)
+        .iter()
+        .copied()
+        .filter(|c| !has(c))
+        .collect();
+    if !missing.is_empty() {
+        let all: Vec<&str> = spec.columns.iter().map(|c| c.name).collect();
+        return Err(Error::input(
+            path,
+            Some(1),
+            format!(
+                "the header lacks the required column(s) {} of table {table}; its columns are: {}",
+                missing.join(", "),
+                all.join(", ")
+            ),
+        ));
+    }
+    let unknown: Vec<&str> = header
+        .iter()
+        .map(String::as_str)
+        .filter(|h| {
+            !h.is_empty()
+                && spec.position(h).is_none()
+                && !spec.columns.iter().any(|c| c.name.eq_ignore_ascii_case(h))
+        })
+        .collect();
+    if !unknown.is_empty() {
+        warnings.push(format!(
+            "{}: ignored column(s) not in table {table}: {}",
+            path.display(),
+            unknown.join(", ")
+        ));
+    }
+    Ok(())
+}

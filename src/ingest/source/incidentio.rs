@@ -1,0 +1,25 @@
+//! SCAFFOLD: the incidentio connector, being written in this session.
+
+use super::{Input, Out, Source, SourceContext};
+use crate::error::{Error, Result};
+
+#[derive(Debug, Default)]
+pub struct IncidentIo;
+
+impl Source for IncidentIo {
+    fn name(&self) -> &'static str {
+        "incidentio"
+    }
+
+    fn detect(&self, _input: &Input) -> Option<&'static str> {
+        None
+    }
+
+    fn read(&mut self, input: &Input, _ctx: &SourceContext, _out: &mut Out) -> Result<()> {
+        Err(Error::input(
+            &input.path,
+            None,
+            "the incidentio connector is not built yet",
+        ))
+    }
+}

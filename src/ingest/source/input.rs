@@ -1,0 +1,209 @@
+//! Loading one vendor export for the connectors: a JSON document, a stream of JSON documents (one
+//! per line, as stored webhook bodies and Loki lines are), or a CSV table with its header.
+//!
+//! Vendor exports are API pages and webhook dumps, small next to canonical bulk files, so they are
+//! read whole; that lets connectors look at the envelope before the records. A line of a JSON
+//! stream that does not parse is kept as a bad document so it is rejected with its line, not lost.
+
+use std::path::{Path, PathBuf};
+
+use serde_json::Value;
+
+use super::util::json_kind;
+use crate::error::{Error, Result};
+
+/// One JSON document of an input, with the line it starts on.
+#[derive(Debug, Clone)]
+pub struct Doc {
+    pub line: u64,
+    /// `Err` holds why the line is not JSON.
+    pub value: std::result::Result<Value, String>,
+    /// The text of a line that did not parse, for the rejected log.
+    pub text: Option<String>,
+}
+
+#[derive(Debug, Clone)]
+pub enum Content {
+    /// A whole-file JSON document is one `Doc`; NDJSON is one per line.
+    Json(Vec<Doc>),
+    Csv {
+        header: Vec<String>,
+        /// Each record with the line it starts on.
+        rows: Vec<(u64, csv::StringRecord)>,
+    },
+}
+
+#[derive(Debug, Clone)]
+pub struct Input {
+    pub path: PathBuf,
+    pub content: Content,
+}
+
+impl Input {
+    pub fn load(path: &Path) -> Result<Input> {
+        let bytes = std::fs::read(path).map_err(|e| match e.kind() {
+            std::io::ErrorKind::NotFound => {
+                Error::input(path, None, "no such file; check the path")
+            }
+            _ => Error::io(path, e),
+        })?;
+        let text = String::from_utf8(bytes).map_err(|e| {
+            let line = e.as_bytes()[..e.utf8_error().valid_up_to()]
+                .iter()
+                .filter(|b| **b == b'\n')
+                .count() as u64
+                + 1;
+            Error::input(
+                path,
+                Some(line),
+                "the file is not valid UTF-8; re-export it as UTF-8 (for example: iconv -f latin1 -t utf-8)",
+            )
+        })?;
+        Input::parse(path, &text)
+    }
+
+    /// Parse already-read text; `path` is only for messages.
+    pub fn parse(path: &Path, text: &str) -> Result<Input> {
+        let text = text.trim_start_matches('\u{feff}');
+        let first = text.trim_start().as_bytes().first().copied();
+        let content = match first {
+            Some(b'{' | b'[') => json_content(path, text)?,
+            None => Content::Json(vec![]),
+            _ => csv_content(path, text)?,
+        };
+        Ok(Input {
+            path: path.to_path_buf(),
+            content,
+        })
+    }
+
+    /// The parsed JSON documents (empty for CSV).
+    pub fn docs(&self) -> &[Doc] {
+        match &self.content {
+            Content::Json(d) => d,
+            Content::Csv { .. } => &[],
+        }
+    }
+
+    /// The first JSON document that parsed, the one connectors sniff.
+    pub fn first_json(&self) -> Option<&Value> {
+        self.docs().iter().find_map(|d| d.value.as_ref().ok())
+    }
+
+    /// The CSV header, if the input is CSV.
+    pub fn header(&self) -> Option<&[String]> {
+        match &self.content {
+            Content::Csv { header, .. } => Some(header),
+            Content::Json(_) => None,
+        }
+    }
+
+    /// A short description of what the input holds, for "unknown format" errors.
+    pub fn describe(&self) -> String {
+        match &self.content {
+            Content::Csv { header, .. } => {
+                let cols: Vec<&str> = header.iter().take(8).map(String::as_str).collect();
+                format!("a CSV file with columns {}", cols.join(", "))
+            }
+            Content::Json(docs) => match self.first_json() {
+                Some(Value::Object(m)) => {
+                    let keys: Vec<&str> = m.keys().take(10).map(String::as_str).collect();
+                    format!(
+                        "{} JSON document(s), the first an object with keys {}",
+                        docs.len(),
+                        keys.join(", ")
+                    )
+                }
+                Some(v) => format!(
+                    "{} JSON document(s), the first {}",
+                    docs.len(),
+                    json_kind(v)
+                ),
+                None => "no readable JSON".to_string(),
+            },
+        }
+    }
+}
+
+/// One document for the whole file if it parses as one; else one per line. A file whose first
+/// line is not JSON either is a whole-file error with serde's position, as it is truncated or not
+/// JSON at all.
+fn json_content(path: &Path, text: &str) -> Result<Content> {
+    let whole = match serde_json::from_str::<Value>(text) {
+        Ok(v) => {
+            let line = text[..text.len() - text.trim_start().len()]
+                .bytes()
+                .filter(|b| *b == b'\n')
+                .count() as u64
+                + 1;
+            return Ok(Content::Json(vec![Doc {
+                line,
+                value: Ok(v),
+                text: None,
+            }]));
+        }
+        Err(e) => e,
+    };
+    let mut docs = vec![];
+    for (i, line) in text.lines().enumerate() {
+        let t = line.trim();
+        if t.is_empty() {
+            continue;
+        }
+        let value = serde_json::from_str::<Value>(t).map_err(|e| format!("invalid JSON: {e}"));
+        docs.push(Doc {
+            line: i as u64 + 1,
+            text: value.is_err().then(|| t.to_string()),
+            value,
+        });
+    }
+    let good = docs.iter().filter(|d| d.value.is_ok()).count();
+    if docs.first().is_none_or(|d| d.value.is_err()) || good * 2 < docs.len() {
+        let what = if whole.is_eof() {
+            "the JSON ends early (the file looks truncated); re-export or re-download it"
+        } else {
+            "invalid JSON (neither one document nor one document per line)"
+        };
+        return Err(Error::input(
+            path,
+            Some(whole.line() as u64),
+            format!("{what}: {whole}"),
+        ));
+    }
+    Ok(Content::Json(docs))
+}
+
+fn csv_content(path: &Path, text: &str) -> Result<Content> {
+    let mut rdr = csv::ReaderBuilder::new()
+        .flexible(true)
+        .from_reader(text.as_bytes());
+    let header: Vec<String> = rdr
+        .headers()
+        .map_err(|e| Error::input(path, Some(1), format!("malformed CSV header: {e}")))?
+        .iter()
+        .map(|s| s.trim().to_string())
+        .collect();
+    let mut rows = vec![];
+    for rec in rdr.records() {
+        let rec = rec.map_err(|e| {
+            Error::input(
+                path,
+                e.position().map(|p| p.line()),
+                format!("malformed CSV: {e}"),
+            )
+        })?;
+        let line = rec.position().map_or(0, |p| p.line());
+        rows.push((line, rec));
+    }
+    Ok(Content::Csv { header, rows })
+}
+
+impl Doc {
+    /// The document as a location for rows taken from it at `json_path`.
+    pub fn at(&self, json_path: impl Into<String>) -> super::Location {
+        super::Location {
+            line: self.line,
+            json_path: Some(json_path.into()),
+        }
+    }
+}

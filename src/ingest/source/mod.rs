@@ -1,0 +1,176 @@
+//! Connectors: one module per tool (PagerDuty, Opsgenie, Alertmanager, ...) implementing the one
+//! `Source` trait, the registry that names them, and the sniffing behind `--source auto`.
+//!
+//! A connector never writes to the store and never types a column itself: it turns a loaded input
+//! (`Input`: JSON documents or CSV rows) into canonical rows as JSON objects keyed by column name,
+//! each with its location, and rejects what it cannot read with a reason. The canonical row parser
+//! (`row.rs`, `rules.rs`) then types, maps teams and severities, derives ids and checks every row,
+//! exactly as for canonical files, so every source obeys the same rules.
+
+pub mod alertmanager;
+pub mod csvmap;
+pub mod firehydrant;
+pub mod grafana;
+pub mod incidentio;
+pub mod input;
+pub mod opsgenie;
+pub mod pagerduty;
+pub mod servicenow;
+pub mod statuspage;
+pub mod util;
+
+use std::path::PathBuf;
+
+use chrono_tz::Tz;
+use serde_json::{Map, Value};
+
+use super::reader::Location;
+use crate::error::{Error, Result};
+use crate::model::Table;
+pub use input::{Content, Doc, Input};
+
+/// What a connector needs besides the input.
+#[derive(Debug, Clone)]
+pub struct SourceContext {
+    /// The zone of naive timestamps whose zone the export does not state (`--timezone`, else the
+    /// config's `timezone`). Sources that state a zone (PagerDuty Analytics `time_zone`) use theirs.
+    pub zone: Tz,
+    /// The mapping file of the `csv` source.
+    pub mapping: Option<PathBuf>,
+}
+
+/// One canonical row a connector produced, before typing.
+#[derive(Debug, Clone)]
+pub struct Emitted {
+    pub file: String,
+    pub table: Table,
+    pub loc: Location,
+    pub fields: Map<String, Value>,
+    /// The source record, for the rejected log should the row be rejected later.
+    pub raw: String,
+}
+
+/// A source record the connector could not turn into rows.
+#[derive(Debug, Clone)]
+pub struct Refused {
+    pub file: String,
+    pub loc: Location,
+    pub table: Option<Table>,
+    pub reason: String,
+    pub raw: String,
+}
+
+/// Where a connector puts its rows and refusals.
+#[derive(Debug, Default)]
+pub struct Out {
+    /// The file being read; rows and refusals are attributed to it.
+    pub file: String,
+    pub rows: Vec<Emitted>,
+    pub refused: Vec<Refused>,
+    /// Things the user should know that are not errors (a file with no incident data in it).
+    pub notes: Vec<String>,
+}
+
+impl Out {
+    pub fn row(&mut self, table: Table, loc: Location, fields: Map<String, Value>, raw: &Value) {
+        self.rows.push(Emitted {
+            file: self.file.clone(),
+            table,
+            loc,
+            fields,
+            raw: util::raw_text(raw),
+        });
+    }
+
+    pub fn refuse(
+        &mut self,
+        loc: Location,
+        table: Option<Table>,
+        reason: impl Into<String>,
+        raw: &Value,
+    ) {
+        self.refused.push(Refused {
+            file: self.file.clone(),
+            loc,
+            table,
+            reason: reason.into(),
+            raw: util::raw_text(raw),
+        });
+    }
+}
+
+/// A connector. One instance lives for one ingest run, so a connector may gather records across
+/// files (Alertmanager counts repeat notifications of one alert) and emit them in `finish`.
+pub trait Source {
+    /// The name used by `--source` and stored in the `source` column.
+    fn name(&self) -> &'static str;
+
+    /// The shape of `input` if this connector reads it ("webhook v3 events"), else `None`. Must be
+    /// cheap and must not claim another tool's data: `--source auto` asks every connector in turn.
+    fn detect(&self, input: &Input) -> Option<&'static str>;
+
+    /// Read one input. An `Err` is a whole-file problem (not this tool's format); record problems
+    /// go to `out.refuse`.
+    fn read(&mut self, input: &Input, ctx: &SourceContext, out: &mut Out) -> Result<()>;
+
+    /// Emit what was gathered across files. Most connectors emit as they read.
+    fn finish(&mut self, _ctx: &SourceContext, _out: &mut Out) -> Result<()> {
+        Ok(())
+    }
+}
+
+/// Every connector's name, in the order `--source auto` asks them.
+pub const NAMES: [&str; 9] = [
+    "pagerduty",
+    "opsgenie",
+    "alertmanager",
+    "grafana",
+    "incidentio",
+    "statuspage",
+    "firehydrant",
+    "servicenow",
+    "csv",
+];
+
+/// A fresh connector by name.
+pub fn by_name(name: &str) -> Option<Box<dyn Source>> {
+    Some(match name {
+        "pagerduty" => Box::new(pagerduty::PagerDuty::default()),
+        "opsgenie" => Box::new(opsgenie::Opsgenie::default()),
+        "alertmanager" => Box::new(alertmanager::Alertmanager::default()),
+        "grafana" => Box::new(grafana::Grafana::default()),
+        "incidentio" => Box::new(incidentio::IncidentIo::default()),
+        "statuspage" => Box::new(statuspage::Statuspage::default()),
+        "firehydrant" => Box::new(firehydrant::FireHydrant::default()),
+        "servicenow" => Box::new(servicenow::ServiceNow::default()),
+        "csv" => Box::new(csvmap::CsvMapping::default()),
+        _ => return None,
+    })
+}
+
+/// The names `--source` accepts, for help and errors.
+pub fn known() -> String {
+    format!("auto, canonical, {}", NAMES.join(", "))
+}
+
+/// The connector that reads `input` and the shape it found, asking each in `NAMES` order. The
+/// `csv` mapping source comes last and only claims a CSV that has a mapping file beside it
+/// (`export.csv` with `export.mapping.toml`): a mapping is a deliberate choice, never a guess.
+pub fn detect(input: &Input) -> Result<(&'static str, &'static str)> {
+    for name in NAMES {
+        let source =
+            by_name(name).ok_or_else(|| Error::Internal(format!("no connector {name}")))?;
+        if let Some(shape) = source.detect(input) {
+            return Ok((name, shape));
+        }
+    }
+    Err(Error::input(
+        &input.path,
+        None,
+        format!(
+            "unknown format: not a canonical table file and not an export any connector knows ({}). It looks like {}. Pass --source NAME to read it as a given tool's export, or --source csv --mapping FILE for any other CSV",
+            NAMES.join(", "),
+            input.describe()
+        ),
+    ))
+}

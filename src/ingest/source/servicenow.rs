@@ -1,0 +1,25 @@
+//! SCAFFOLD: the servicenow connector, being written in this session.
+
+use super::{Input, Out, Source, SourceContext};
+use crate::error::{Error, Result};
+
+#[derive(Debug, Default)]
+pub struct ServiceNow;
+
+impl Source for ServiceNow {
+    fn name(&self) -> &'static str {
+        "servicenow"
+    }
+
+    fn detect(&self, _input: &Input) -> Option<&'static str> {
+        None
+    }
+
+    fn read(&mut self, input: &Input, _ctx: &SourceContext, _out: &mut Out) -> Result<()> {
+        Err(Error::input(
+            &input.path,
+            None,
+            "the servicenow connector is not built yet",
+        ))
+    }
+}

@@ -1,0 +1,1 @@
+//! SCAFFOLD: tests for alertmanager, being written in this session.

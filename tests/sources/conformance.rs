@@ -1,0 +1,1 @@
+//! SCAFFOLD: tests for conformance, being written in this session.

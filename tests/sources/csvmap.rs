@@ -1,0 +1,1 @@
+//! SCAFFOLD: tests for csvmap, being written in this session.

@@ -1,0 +1,1 @@
+//! SCAFFOLD: tests for firehydrant, being written in this session.

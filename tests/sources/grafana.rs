@@ -1,0 +1,1 @@
+//! SCAFFOLD: tests for grafana, being written in this session.

@@ -1,0 +1,1 @@
+//! SCAFFOLD: tests for incidentio, being written in this session.

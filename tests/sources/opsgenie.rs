@@ -1,0 +1,1 @@
+//! SCAFFOLD: tests for opsgenie, being written in this session.

@@ -1,0 +1,1 @@
+//! SCAFFOLD: tests for pagerduty, being written in this session.

@@ -1,0 +1,1 @@
+//! SCAFFOLD: tests for servicenow, being written in this session.

@@ -1,0 +1,1 @@
+//! SCAFFOLD: tests for statuspage, being written in this session.

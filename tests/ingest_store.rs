@@ -237,6 +237,8 @@ fn incident_summary_is_derived_from_its_events_even_when_they_arrive_later() {
         df.column("reopen_count").unwrap().u32().unwrap().get(0),
         Some(1)
     );
+    // Regression: the status followed the source row ("resolved") while the events reopened it.
+    assert_eq!(strs(&df, "status"), [Some("acknowledged".to_string())]);
 
     // Resolved again later: resolved_at is the last resolution.
     s.write(
@@ -246,6 +248,7 @@ fn incident_summary_is_derived_from_its_events_even_when_they_arrive_later() {
     s.ok(&["ingest", "c"]);
     let df = s.frame(Table::Incidents);
     assert_eq!(micros(&df, "resolved_at"), [Some(T + 115 * min)]);
+    assert_eq!(strs(&df, "status"), [Some("resolved".to_string())]);
     // An event without an id gets a stable one: ingesting it twice stores it once.
     s.write(
         "d/incident_events.csv",

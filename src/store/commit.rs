@@ -10,7 +10,7 @@ use std::collections::{BTreeMap, HashMap, HashSet};
 use std::path::PathBuf;
 use std::sync::Arc;
 
-use arrow::array::{ArrayRef, TimestampMicrosecondArray, UInt32Array};
+use arrow::array::{Array, ArrayRef, TimestampMicrosecondArray, UInt32Array};
 use arrow::record_batch::RecordBatch;
 
 use super::batch::{keys, text_col, ts_at, ts_col};
@@ -22,6 +22,7 @@ use crate::error::{Error, Result};
 use crate::model::Table;
 use crate::model::columns::*;
 use crate::model::lifecycle::{Summary, summarise};
+use crate::model::vocab::IncidentStatus;
 
 /// The rows one run brings, per table, as built by the ingester.
 #[derive(Debug, Default)]
@@ -242,5 +243,56 @@ fn apply_summaries(
         .map(|i| Some(get(i).and_then(|s| s.reopen_count).unwrap_or(old.value(i))))
         .collect();
     cols[spec.index(REOPEN_COUNT)] = Arc::new(new);
+
+    // The status follows the derived instants, so a row whose events resolve or reopen it never
+    // says otherwise. A source status further along than the instants show (acknowledged with no
+    // acknowledgement instant) is kept, except `resolved`, which only a resolution instant backs.
+    let resolved = ts_col_of(&cols, spec.index(RESOLVED_AT))?;
+    let mitigated = ts_col_of(&cols, spec.index(MITIGATED_AT))?;
+    let acked = ts_col_of(&cols, spec.index(ACKNOWLEDGED_AT))?;
+    let status = text_col(batch, STATUS);
+    let new: arrow::array::StringArray = (0..batch.num_rows())
+        .map(|i| {
+            let given = status.value(i);
+            if get(i).is_none() {
+                return Some(given.to_string());
+            }
+            let derived = if resolved.is_valid(i) {
+                IncidentStatus::Resolved
+            } else if mitigated.is_valid(i) {
+                IncidentStatus::Mitigated
+            } else if acked.is_valid(i) {
+                IncidentStatus::Acknowledged
+            } else {
+                IncidentStatus::Open
+            };
+            let source = IncidentStatus::parse(given)
+                .filter(|s| *s != IncidentStatus::Resolved)
+                .unwrap_or(IncidentStatus::Open);
+            let pick = if rank(derived) >= rank(source) {
+                derived
+            } else {
+                source
+            };
+            Some(pick.as_str().to_string())
+        })
+        .collect();
+    cols[spec.index(STATUS)] = Arc::new(new);
     RecordBatch::try_new(batch.schema(), cols).map_err(|e| Error::Internal(e.to_string()))
+}
+
+fn ts_col_of(cols: &[ArrayRef], i: usize) -> Result<&TimestampMicrosecondArray> {
+    cols[i]
+        .as_any()
+        .downcast_ref::<TimestampMicrosecondArray>()
+        .ok_or_else(|| Error::Internal("a lifecycle column is not a timestamp".into()))
+}
+
+fn rank(s: IncidentStatus) -> u8 {
+    match s {
+        IncidentStatus::Open => 0,
+        IncidentStatus::Acknowledged => 1,
+        IncidentStatus::Mitigated => 2,
+        IncidentStatus::Resolved => 3,
+    }
 }

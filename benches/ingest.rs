@@ -1,12 +1,13 @@
 //! Ingest throughput: canonical CSV/NDJSON/JSON files from the generator into a fresh store
 //! (parse, type, upsert, sort, write zstd Parquet, commit). Whole-command timings on 10 million
-//! alerts are in BENCHMARKS.md; this bench tracks the per-row cost on a smaller set.
+//! alerts are in BENCHMARKS.md; this bench tracks the per-row cost on a smaller set, and the
+//! connectors on the committed vendor exports.
 
 use std::path::Path;
 
 use aftermath::config::Config;
 use aftermath::generate::{GenerateOptions, generate};
-use aftermath::ingest::{IngestOptions, MaxRejected, ingest};
+use aftermath::ingest::{IngestOptions, MaxRejected, SourceChoice, ingest};
 use aftermath::store::Store;
 use criterion::{Criterion, Throughput, criterion_group, criterion_main};
 
@@ -32,6 +33,8 @@ fn bench_ingest(c: &mut Criterion) {
         zone: chrono_tz::Tz::UTC,
         strict: false,
         max_rejected: MaxRejected::Count(0),
+        source: SourceChoice::Canonical,
+        mapping: None,
     };
 
     let mut group = c.benchmark_group("ingest");
@@ -56,5 +59,33 @@ fn bench_ingest(c: &mut Criterion) {
     group.finish();
 }
 
-criterion_group!(benches, bench_ingest);
+/// The connectors on the committed vendor exports (`sample_data/sources`, every tool and shape):
+/// sniffing, loading whole documents and mapping them, then the same commit path.
+fn bench_connectors(c: &mut Criterion) {
+    let root = Path::new(env!("CARGO_MANIFEST_DIR"));
+    let config = Config::load(&root.join("aftermath.toml")).expect("the repository's config");
+    let opts = IngestOptions {
+        inputs: vec![root.join("sample_data/sources")],
+        table: None,
+        zone: chrono_tz::Tz::UTC,
+        strict: false,
+        max_rejected: MaxRejected::Count(0),
+        source: SourceChoice::Auto,
+        mapping: None,
+    };
+    let mut group = c.benchmark_group("connectors");
+    group.sample_size(10);
+    group.bench_function("sample_data/sources, --source auto, fresh store", |b| {
+        b.iter_with_setup(
+            || tempfile::tempdir().expect("temp dir"),
+            |store_dir| {
+                ingest(&Store::at(store_dir.path().join("store")), &config, &opts).expect("ingest");
+                store_dir
+            },
+        )
+    });
+    group.finish();
+}
+
+criterion_group!(benches, bench_ingest, bench_connectors);
 criterion_main!(benches);

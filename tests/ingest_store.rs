@@ -238,7 +238,7 @@ fn incident_summary_is_derived_from_its_events_even_when_they_arrive_later() {
         Some(1)
     );
     // Regression: the status followed the source row ("resolved") while the events reopened it.
-    assert_eq!(strs(&df, "status"), [Some("acknowledged".to_string())]);
+    assert_eq!(strs(&df, "status"), [Some("open".to_string())]);
 
     // Resolved again later: resolved_at is the last resolution.
     s.write(

@@ -1,5 +1,6 @@
 //! `aftermath run` on a copy of the repository's config and sample data: it ingests everything,
-//! rejects exactly the dirty rows, and prints the per-team overview.
+//! reads every vendor export with its connector, rejects exactly the dirty rows, and prints the
+//! per-team overview.
 
 use crate::common::*;
 
@@ -25,14 +26,23 @@ fn run_ingests_the_sample_data_and_summarises_per_team() {
     let stdout = text(&out.stdout);
     assert!(out.status.success(), "{stdout}\n{}", text(&out.stderr));
     assert!(
-        stdout.contains("incidents              434       426         0          0         8"),
+        stdout.contains("incidents              524       494         0         22         8"),
         "{stdout}"
     );
     assert!(
-        stdout.contains("alerts               17090     17083         0          0         7"),
+        stdout.contains("alerts               17193     17186         0          0         7"),
         "{stdout}"
     );
     assert!(stdout.contains("15 row(s) rejected"), "{stdout}");
+    // The vendor exports are read by their connectors, each file named with what was found.
+    for line in [
+        "sample_data/sources/pagerduty/webhooks_v3_2026-11.ndjson: pagerduty (webhook v3 events)",
+        "sample_data/sources/servicenow/incident_audit_log.csv: servicenow (audit event log CSV)",
+        "sample_data/sources/jira/jira_export.csv: csv (CSV with a sibling mapping file)",
+        "sample_data/sources/grafana/state_history_query_range.json: grafana (Loki query API response)",
+    ] {
+        assert!(stdout.contains(line), "{line} missing:\n{stdout}");
+    }
     for team in [
         "payments",
         "search",
@@ -58,7 +68,7 @@ fn run_ingests_the_sample_data_and_summarises_per_team() {
             .stdout,
     );
     assert!(
-        again.contains("incidents              434         0         0        426         8"),
+        again.contains("incidents              524         0         0        516         8"),
         "{again}"
     );
 }

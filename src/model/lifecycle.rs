@@ -8,7 +8,7 @@
 //!
 //! Pure: the store calls it while committing; nothing here reads or writes.
 
-use super::vocab::EventKind;
+use super::vocab::{EventKind, IncidentStatus};
 
 /// What the events say about each lifecycle column. The outer `Option` is "do the events speak to
 /// this column at all"; for `resolved_at` the inner one is "resolved, or reopened since".
@@ -20,6 +20,9 @@ pub struct Summary {
     pub mitigated_at: Option<i64>,
     pub resolved_at: Option<Option<i64>>,
     pub reopen_count: Option<u32>,
+    /// Where the timeline leaves the incident: each event moves it (triggered -> open, acknowledged,
+    /// unacknowledged -> open, mitigated, resolved, reopened -> open); `None` when no event moves it.
+    pub state: Option<IncidentStatus>,
 }
 
 /// Derive the summary from `(at, kind)` pairs in any order. Kinds outside the vocabulary are
@@ -50,6 +53,17 @@ pub fn summarise<'a>(events: impl IntoIterator<Item = (i64, &'a str)>) -> Summar
     let mut reopens = 0u32;
     let mut speaks = false;
     for (at, _, k) in &evs {
+        let moved = match k {
+            EventKind::Triggered | EventKind::Detected => Some(IncidentStatus::Open),
+            EventKind::Unacknowledged | EventKind::Reopened => Some(IncidentStatus::Open),
+            EventKind::Acknowledged => Some(IncidentStatus::Acknowledged),
+            EventKind::Mitigated => Some(IncidentStatus::Mitigated),
+            EventKind::Resolved => Some(IncidentStatus::Resolved),
+            _ => None,
+        };
+        if moved.is_some() {
+            s.state = moved;
+        }
         match k {
             EventKind::Resolved => {
                 resolved = Some(*at);
@@ -83,6 +97,22 @@ fn tie_rank(k: EventKind) -> u8 {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn the_state_is_where_the_timeline_leaves_the_incident() {
+        let s = summarise([
+            (1, "triggered"),
+            (2, "acknowledged"),
+            (3, "resolved"),
+            (4, "reopened"),
+        ]);
+        assert_eq!(s.state, Some(IncidentStatus::Open));
+        let s = summarise([(1, "triggered"), (2, "acknowledged"), (3, "note")]);
+        assert_eq!(s.state, Some(IncidentStatus::Acknowledged));
+        let s = summarise([(1, "acknowledged"), (2, "unacknowledged")]);
+        assert_eq!(s.state, Some(IncidentStatus::Open));
+        assert_eq!(summarise([(1, "note")]).state, None);
+    }
 
     #[test]
     fn first_and_last_rules() {

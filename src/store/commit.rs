@@ -244,9 +244,10 @@ fn apply_summaries(
         .collect();
     cols[spec.index(REOPEN_COUNT)] = Arc::new(new);
 
-    // The status follows the derived instants, so a row whose events resolve or reopen it never
-    // says otherwise. A source status further along than the instants show (acknowledged with no
-    // acknowledgement instant) is kept, except `resolved`, which only a resolution instant backs.
+    // The status follows the timeline, so a row whose events resolve or reopen it never says
+    // otherwise. Resolved needs a resolution instant; once the events speak to resolution (resolved
+    // or reopened), where they leave the incident is the status; otherwise the furthest of the
+    // source's status, the events' state and the instants the row has wins.
     let resolved = ts_col_of(&cols, spec.index(RESOLVED_AT))?;
     let mitigated = ts_col_of(&cols, spec.index(MITIGATED_AT))?;
     let acked = ts_col_of(&cols, spec.index(ACKNOWLEDGED_AT))?;
@@ -254,25 +255,29 @@ fn apply_summaries(
     let new: arrow::array::StringArray = (0..batch.num_rows())
         .map(|i| {
             let given = status.value(i);
-            if get(i).is_none() {
+            let Some(summary) = get(i) else {
                 return Some(given.to_string());
-            }
-            let derived = if resolved.is_valid(i) {
-                IncidentStatus::Resolved
-            } else if mitigated.is_valid(i) {
-                IncidentStatus::Mitigated
-            } else if acked.is_valid(i) {
-                IncidentStatus::Acknowledged
-            } else {
-                IncidentStatus::Open
             };
-            let source = IncidentStatus::parse(given)
-                .filter(|s| *s != IncidentStatus::Resolved)
-                .unwrap_or(IncidentStatus::Open);
-            let pick = if rank(derived) >= rank(source) {
-                derived
+            let events = summary.state.unwrap_or(IncidentStatus::Open);
+            let pick = if resolved.is_valid(i) {
+                IncidentStatus::Resolved
+            } else if summary.resolved_at.is_some() {
+                events
             } else {
-                source
+                let instants = if mitigated.is_valid(i) {
+                    IncidentStatus::Mitigated
+                } else if acked.is_valid(i) {
+                    IncidentStatus::Acknowledged
+                } else {
+                    IncidentStatus::Open
+                };
+                let source = IncidentStatus::parse(given)
+                    .filter(|s| *s != IncidentStatus::Resolved)
+                    .unwrap_or(IncidentStatus::Open);
+                [events, instants, source]
+                    .into_iter()
+                    .max_by_key(|s| rank(*s))
+                    .unwrap_or(IncidentStatus::Open)
             };
             Some(pick.as_str().to_string())
         })

@@ -29,16 +29,19 @@ fn last_run(s: &Sandbox) -> (u64, u64, u64, u64) {
     let meta = StoreMeta::read(&s.store()).unwrap();
     let run = meta.runs.last().expect("a run was recorded");
     run.tables.values().fold((0, 0, 0, 0), |a, c| {
-        (a.0 + c.read, a.1 + c.inserted, a.2 + c.updated, a.3 + c.rejected)
+        (
+            a.0 + c.read,
+            a.1 + c.inserted,
+            a.2 + c.updated,
+            a.3 + c.rejected,
+        )
     })
 }
 
 fn expected_dtype(ty: ColumnType) -> DataType {
     match ty {
         ColumnType::Text | ColumnType::Json => DataType::String,
-        ColumnType::Timestamp => {
-            DataType::Datetime(TimeUnit::Microseconds, Some(TimeZone::UTC))
-        }
+        ColumnType::Timestamp => DataType::Datetime(TimeUnit::Microseconds, Some(TimeZone::UTC)),
         ColumnType::UInt32 => DataType::UInt32,
         ColumnType::Bool => DataType::Boolean,
     }
@@ -109,7 +112,10 @@ fn assert_lifecycle_order(s: &Sandbox, source: &str) {
     let known: std::collections::HashSet<Option<String>> = ids.into_iter().collect();
     let events = s.frame(Table::IncidentEvents);
     for inc in strs(&events, "incident_id") {
-        assert!(known.contains(&inc), "{source}: event of unknown incident {inc:?}");
+        assert!(
+            known.contains(&inc),
+            "{source}: event of unknown incident {inc:?}"
+        );
     }
 }
 
@@ -140,7 +146,10 @@ fn every_connector_passes_the_shared_check() {
         s.ok(&["ingest", "--source", name, &dir]);
         let (read, inserted, _, rejected) = last_run(&s);
         assert!(read > 0, "{name}: the fixtures gave no rows");
-        assert_eq!(rejected, 0, "{name}: fixtures must ingest without rejections");
+        assert_eq!(
+            rejected, 0,
+            "{name}: fixtures must ingest without rejections"
+        );
         assert!(inserted > 0, "{name}: nothing inserted");
         assert_schema(&s, name);
         assert_lifecycle_order(&s, name);
@@ -168,12 +177,15 @@ fn every_connector_passes_the_shared_check() {
             .filter_map(Result::ok)
             .filter(|e| {
                 e.file_type().is_file()
-                    && e.path()
-                        .extension()
-                        .is_some_and(|x| ["json", "ndjson", "jsonl", "csv"].contains(&x.to_str().unwrap_or("")))
+                    && e.path().extension().is_some_and(|x| {
+                        ["json", "ndjson", "jsonl", "csv"].contains(&x.to_str().unwrap_or(""))
+                    })
             })
             .count();
-        assert_eq!(claimed, files, "{name}: --source auto claimed {claimed} of {files} files:\n{out}");
+        assert_eq!(
+            claimed, files,
+            "{name}: --source auto claimed {claimed} of {files} files:\n{out}"
+        );
         let (_, inserted, updated, rejected) = last_run(&s);
         assert_eq!(
             (inserted, updated, rejected),
@@ -224,7 +236,11 @@ fn every_shared_payload_is_detected_and_read_without_rejections() {
         assert_eq!(rejected, 0, "{}: rejected rows:\n{out}", p.display());
         seen += 1;
     }
-    assert!(seen >= 20, "only {seen} payloads found in {}", root.display());
+    assert!(
+        seen >= 20,
+        "only {seen} payloads found in {}",
+        root.display()
+    );
 }
 
 /// One command over the whole folder of mixed real exports fills one store.

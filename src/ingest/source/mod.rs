@@ -142,7 +142,7 @@ pub fn by_name(name: &str) -> Option<Box<dyn Source>> {
         "incidentio" => Box::new(incidentio::IncidentIo::default()),
         "statuspage" => Box::new(statuspage::Statuspage::default()),
         "firehydrant" => Box::new(firehydrant::FireHydrant::default()),
-        "servicenow" => Box::new(servicenow::ServiceNow::default()),
+        "servicenow" => Box::new(servicenow::ServiceNow),
         "csv" => Box::new(csvmap::CsvMapping::default()),
         _ => return None,
     })

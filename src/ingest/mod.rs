@@ -170,57 +170,19 @@ pub fn ingest(store: &Store, config: &Config, opts: &IngestOptions) -> Result<In
     let mut out = Out::default();
 
     for (path, format) in &files {
-        let choice = match &opts.source {
-            SourceChoice::Canonical => None,
-            _ if opts.table.is_some() => None,
-            SourceChoice::Named(n) => Some(n.as_str()),
-            SourceChoice::Auto if is_canonical(path, *format) => None,
-            // Empty: sniff the file.
-            SourceChoice::Auto => Some(""),
-        };
-        let loaded = match choice {
-            Some(_) => Some(Input::load(path)?),
-            None => None,
-        };
-        let sniffed = match (&loaded, choice) {
-            (Some(input), Some("")) => match source::detect(input) {
-                Ok(found) => Some(found),
-                // A file named after a table that no connector claims is a canonical file with a
-                // problem; the canonical reader says which.
-                Err(_) if table_of(path).is_ok() => None,
-                Err(e) => return Err(e),
-            },
-            _ => None,
-        };
-        let (Some(input), Some(named)) = (
-            loaded,
-            choice.filter(|n| !n.is_empty() || sniffed.is_some()),
-        ) else {
-            let table = match opts.table {
-                Some(t) => t,
-                None => table_of(path)?,
-            };
-            detected.push(Detected {
-                file: path.clone(),
-                source: "canonical".to_string(),
-                shape: format!("{table} table"),
-            });
-            read_canonical(path, *format, table, &bar, &mut sink, &mut warnings)?;
-            continue;
+        let (input, name, shape) = match choose(path, *format, opts)? {
+            Choice::Canonical(table) => {
+                detected.push(Detected {
+                    file: path.clone(),
+                    source: "canonical".to_string(),
+                    shape: format!("{table} table"),
+                });
+                read_canonical(path, *format, table, &bar, &mut sink, &mut warnings)?;
+                continue;
+            }
+            Choice::Connector { input, name, shape } => (input, name, shape),
         };
         bar.inc(std::fs::metadata(path).map(|m| m.len()).unwrap_or(0));
-        let (name, shape) = if let Some(found) = sniffed {
-            found
-        } else {
-            let probe = source::by_name(named).ok_or_else(|| {
-                Error::Rejected(format!(
-                    "unknown source {named:?}; known: {}",
-                    source::known()
-                ))
-            })?;
-            let shape = probe.detect(&input).unwrap_or("as requested by --source");
-            (probe.name(), shape)
-        };
         detected.push(Detected {
             file: path.clone(),
             source: name.to_string(),
@@ -293,6 +255,55 @@ pub fn ingest(store: &Store, config: &Config, opts: &IngestOptions) -> Result<In
         rejections,
         warnings,
     })
+}
+
+/// How one file is read.
+enum Choice {
+    Canonical(Table),
+    Connector {
+        input: Input,
+        name: &'static str,
+        shape: &'static str,
+    },
+}
+
+/// The reader of one file under `--source` (and `--table`, which means canonical files).
+fn choose(path: &Path, format: Format, opts: &IngestOptions) -> Result<Choice> {
+    let canonical = || -> Result<Choice> {
+        Ok(Choice::Canonical(match opts.table {
+            Some(t) => t,
+            None => table_of(path)?,
+        }))
+    };
+    if opts.table.is_some() {
+        return canonical();
+    }
+    match &opts.source {
+        SourceChoice::Canonical => canonical(),
+        SourceChoice::Auto if is_canonical(path, format) => canonical(),
+        SourceChoice::Auto => {
+            let input = Input::load(path)?;
+            match source::detect(&input) {
+                Ok((name, shape)) => Ok(Choice::Connector { input, name, shape }),
+                // A file named after a table that no connector claims is a canonical file with
+                // a problem (a missing column); the canonical reader says which.
+                Err(_) if table_of(path).is_ok() => canonical(),
+                Err(e) => Err(e),
+            }
+        }
+        SourceChoice::Named(n) => {
+            let probe = source::by_name(n).ok_or_else(|| {
+                Error::Rejected(format!("unknown source {n:?}; known: {}", source::known()))
+            })?;
+            let input = Input::load(path)?;
+            let shape = probe.detect(&input).unwrap_or("as requested by --source");
+            Ok(Choice::Connector {
+                input,
+                name: probe.name(),
+                shape,
+            })
+        }
+    }
 }
 
 /// Files under the inputs with a canonical extension, folders walked in name order; hidden files

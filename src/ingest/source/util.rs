@@ -5,7 +5,7 @@
 //! decides the zone of a naive time (it knows the source) and the row parser only ever sees
 //! unambiguous instants.
 
-use chrono::{DateTime, NaiveDate, NaiveDateTime, TimeZone};
+use chrono::{NaiveDate, NaiveDateTime, TimeZone};
 use chrono_tz::Tz;
 use serde_json::{Map, Value};
 
@@ -257,18 +257,15 @@ pub fn string_map(v: Option<&Value>) -> Map<String, Value> {
     }
 }
 
-/// Seconds since the epoch as an UTC `DateTime`, for tests and messages.
-pub fn utc(us: i64) -> Option<DateTime<chrono::Utc>> {
-    DateTime::from_timestamp_micros(us)
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
     use serde_json::json;
 
     fn t(s: &str) -> i64 {
-        DateTime::parse_from_rfc3339(s).unwrap().timestamp_micros()
+        chrono::DateTime::parse_from_rfc3339(s)
+            .unwrap()
+            .timestamp_micros()
     }
 
     #[test]

@@ -90,14 +90,6 @@ impl Input {
         self.docs().iter().find_map(|d| d.value.as_ref().ok())
     }
 
-    /// The CSV header, if the input is CSV.
-    pub fn header(&self) -> Option<&[String]> {
-        match &self.content {
-            Content::Csv { header, .. } => Some(header),
-            Content::Json(_) => None,
-        }
-    }
-
     /// A short description of what the input holds, for "unknown format" errors.
     pub fn describe(&self) -> String {
         match &self.content {

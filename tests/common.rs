@@ -4,7 +4,7 @@ use std::path::{Path, PathBuf};
 use std::process::{Command, Output};
 
 use aftermath::model::Table;
-use aftermath::store::Store;
+use aftermath::store::{Rejection, Store};
 use polars::prelude::*;
 
 pub const BIN: &str = env!("CARGO_BIN_EXE_aftermath");
@@ -166,5 +166,43 @@ fn cell(df: &DataFrame, col: &str, i: usize) -> String {
                 v.to_string()
             }
         }
+    }
+}
+
+/// The teams of the repository's `aftermath.toml` (services and aliases only), so connector tests
+/// map rows to teams as a real run does.
+#[allow(dead_code)]
+pub const SAMPLE_TEAMS: &str = "[teams.payments]\nservices = [\"payments-api\", \"billing\", \"ledger\"]\naliases = [\"Payments\", \"payments-oncall\"]\n\
+                      [teams.search]\nservices = [\"search-api\", \"indexer\"]\n\
+                      [teams.identity]\nservices = [\"auth\", \"sso\"]\n\
+                      [teams.storefront]\nservices = [\"web\", \"cdn-edge\"]\n\
+                      [teams.data-platform]\nservices = [\"kafka\", \"warehouse\"]\n\
+                      [teams.mobile]\nservices = [\"mobile-api\", \"push\"]\n";
+
+#[allow(dead_code)]
+impl Sandbox {
+    /// A sandbox whose `aftermath.toml` holds `SAMPLE_TEAMS`.
+    pub fn with_sample_teams() -> Sandbox {
+        let s = Sandbox::new();
+        s.write("aftermath.toml", SAMPLE_TEAMS);
+        s
+    }
+
+    /// Every rejected row the store has logged, in run order; none when nothing was rejected.
+    pub fn rejected(&self) -> Vec<Rejection> {
+        let Ok(dir) = std::fs::read_dir(self.store().join("_rejected")) else {
+            return vec![];
+        };
+        let mut logs: Vec<PathBuf> = dir.map(|e| e.unwrap().path()).collect();
+        logs.sort();
+        logs.iter()
+            .flat_map(|p| {
+                std::fs::read_to_string(p)
+                    .unwrap()
+                    .lines()
+                    .map(|l| serde_json::from_str(l).unwrap())
+                    .collect::<Vec<Rejection>>()
+            })
+            .collect()
     }
 }

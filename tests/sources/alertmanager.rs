@@ -3,7 +3,6 @@
 //! bad alerts are rejected with their JSON path, and another tool's file is a whole-file error.
 
 use aftermath::model::Table;
-use aftermath::store::Rejection;
 
 use crate::common::*;
 
@@ -26,19 +25,6 @@ const COLS: &[&str] = &[
     "paged",
     "notifications",
 ];
-
-pub fn rejected_log(s: &Sandbox) -> Vec<Rejection> {
-    let Ok(dir) = std::fs::read_dir(s.store().join("_rejected")) else {
-        return vec![];
-    };
-    let mut out = vec![];
-    for e in dir {
-        for line in std::fs::read_to_string(e.unwrap().path()).unwrap().lines() {
-            out.push(serde_json::from_str(line).unwrap());
-        }
-    }
-    out
-}
 
 fn sandbox() -> Sandbox {
     let s = Sandbox::new();
@@ -148,7 +134,8 @@ fn bad_alerts_are_rejected_with_line_and_json_path() {
         "100%",
     ]);
     assert!(out.contains("alerts"), "{out}");
-    let got: Vec<(u64, Option<String>, String)> = rejected_log(&s)
+    let got: Vec<(u64, Option<String>, String)> = s
+        .rejected()
         .into_iter()
         .map(|r| {
             assert!(r.file.ends_with("am.ndjson"));
@@ -251,11 +238,7 @@ fn the_real_payloads_are_read() {
         let path = dir.join(file).display().to_string();
         let out = s.ok(&["ingest", "--source", "auto", &path]);
         assert!(out.contains(&format!("{file}: alertmanager (")), "{out}");
-        assert!(
-            rejected_log(&s).is_empty(),
-            "{file}: {:?}",
-            rejected_log(&s)
-        );
+        assert!(s.rejected().is_empty(), "{file}: {:?}", s.rejected());
         assert_eq!(&s.rows(Table::Alerts, &cols), want, "{file}");
     }
     // All together: the bot's firing and resolved payloads pair into one instance.

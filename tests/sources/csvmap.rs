@@ -5,19 +5,11 @@
 //! missing header column or a JSON input are whole-file errors that say what to do.
 
 use aftermath::model::Table;
-use aftermath::store::Rejection;
 
 use crate::common::*;
 
 const ROOT: &str = env!("CARGO_MANIFEST_DIR");
 const FIXTURES: &str = concat!(env!("CARGO_MANIFEST_DIR"), "/tests/fixtures/csv");
-
-const CONFIG: &str = "[teams.payments]\nservices = [\"payments-api\", \"billing\", \"ledger\"]\naliases = [\"Payments\", \"payments-oncall\"]\n\
-                      [teams.search]\nservices = [\"search-api\", \"indexer\"]\n\
-                      [teams.identity]\nservices = [\"auth\", \"sso\"]\n\
-                      [teams.storefront]\nservices = [\"web\", \"cdn-edge\"]\n\
-                      [teams.data-platform]\nservices = [\"kafka\", \"warehouse\"]\n\
-                      [teams.mobile]\nservices = [\"mobile-api\", \"push\"]\n";
 
 const COLS: &[&str] = &[
     "incident_id",
@@ -34,31 +26,12 @@ const COLS: &[&str] = &[
     "updated_at",
 ];
 
-fn sandbox() -> Sandbox {
-    let s = Sandbox::new();
-    s.write("aftermath.toml", CONFIG);
-    s
-}
-
-fn rejected_log(s: &Sandbox) -> Vec<Rejection> {
-    let Ok(dir) = std::fs::read_dir(s.store().join("_rejected")) else {
-        return vec![];
-    };
-    let mut out = vec![];
-    for e in dir {
-        for line in std::fs::read_to_string(e.unwrap().path()).unwrap().lines() {
-            out.push(serde_json::from_str(line).unwrap());
-        }
-    }
-    out
-}
-
 const JIRA_HEADER: &str = "Summary,Issue key,Issue id,Issue Type,Status,Project name,Priority,Resolution,Assignee,Created,Updated,Resolved,Custom field (Category),Custom field (Category),Custom field (Time to first response),Custom field (Time to resolution),Custom field (Severity),Custom field (Request Type),Custom field ([CHART] Date of First Response),Comment,Comment\n";
 
 /// The fixtures' mappings state Europe/Berlin: UTC+2 in summer.
 #[test]
 fn the_fixtures_give_exact_incidents_and_a_later_export_updates_the_row() {
-    let s = sandbox();
+    let s = Sandbox::with_sample_teams();
     s.ok(&["ingest", "--source", "csv", FIXTURES]);
     let want = [
         "incident_id=jira:10101 | number=PAY-101 | title=Checkout latency above SLO | team=payments | severity=SEV2 | severity_raw=Sev-2 | status=resolved | kind=normal | detected_at=2026-06-02T07:15:00Z | acknowledged_at=2026-06-02T07:21:07.412000Z | resolved_at=2026-06-02T08:48:00Z | updated_at=2026-06-02T09:02:00Z",
@@ -93,7 +66,7 @@ fn the_fixtures_give_exact_incidents_and_a_later_export_updates_the_row() {
 
 #[test]
 fn auto_claims_a_csv_only_through_its_sibling_mapping() {
-    let s = sandbox();
+    let s = Sandbox::with_sample_teams();
     let out = s.ok(&["ingest", "--source", "auto", FIXTURES]);
     for f in [
         "jsm_incidents.csv",
@@ -106,7 +79,7 @@ fn auto_claims_a_csv_only_through_its_sibling_mapping() {
         );
     }
     // Without the sibling, the same Jira CSV is no tool's export.
-    let t = sandbox();
+    let t = Sandbox::with_sample_teams();
     let src = std::fs::read_to_string(format!("{FIXTURES}/jsm_incidents.csv")).unwrap();
     t.write("lone/export.csv", &src);
     let out = t.run(&["ingest", "--source", "auto", "lone"]);
@@ -131,7 +104,7 @@ fn auto_claims_a_csv_only_through_its_sibling_mapping() {
 #[test]
 fn the_shipped_mappings_read_their_exports() {
     // The Jira mapping through --mapping, on a CSV with no sibling.
-    let s = sandbox();
+    let s = Sandbox::with_sample_teams();
     let src = std::fs::read_to_string(format!("{FIXTURES}/jsm_incidents.csv")).unwrap();
     s.write("jira.csv", &src);
     let m = format!("{ROOT}/sample_data/mappings/jira_service_management.toml");
@@ -154,7 +127,7 @@ fn the_shipped_mappings_read_their_exports() {
         ]
     );
     // The ServiceNow list mapping gives the servicenow connector's ids: both land on one row.
-    let s = sandbox();
+    let s = Sandbox::with_sample_teams();
     let list = format!("{ROOT}/tests/fixtures/servicenow/list_export.csv");
     let m = format!("{ROOT}/sample_data/mappings/servicenow_list.toml");
     s.ok(&["ingest", "--source", "csv", "--mapping", &m, &list]);
@@ -171,7 +144,7 @@ fn the_shipped_mappings_read_their_exports() {
         ]
     );
     // The sample Jira export ingests whole through its sibling.
-    let s = sandbox();
+    let s = Sandbox::with_sample_teams();
     let out = s.ok(&[
         "ingest",
         "--source",
@@ -179,13 +152,13 @@ fn the_shipped_mappings_read_their_exports() {
         &format!("{ROOT}/sample_data/sources/jira"),
     ]);
     assert!(out.contains("jira_export.csv: csv ("), "{out}");
-    assert!(rejected_log(&s).is_empty());
+    assert!(s.rejected().is_empty());
     assert_eq!(s.rows(Table::Incidents, &["incident_id"]).len(), 8);
 }
 
 #[test]
 fn bad_rows_are_rejected_with_line_and_reason() {
-    let s = sandbox();
+    let s = Sandbox::with_sample_teams();
     s.write(
         "in/bad.mapping.toml",
         "source = \"jira\"\n[columns]\nsource_id = \"Issue id\"\ntitle = \"Summary\"\nstatus = \"Status\"\n\
@@ -203,7 +176,8 @@ fn bad_rows_are_rejected_with_line_and_reason() {
     );
     let out = s.run(&["ingest", "--source", "csv", "--max-rejected", "100%", "in"]);
     assert!(out.status.success(), "{}", text(&out.stderr));
-    let mut got: Vec<String> = rejected_log(&s)
+    let mut got: Vec<String> = s
+        .rejected()
         .iter()
         .map(|r| {
             format!(
@@ -239,7 +213,7 @@ fn bad_rows_are_rejected_with_line_and_reason() {
 
 #[test]
 fn mapping_problems_are_whole_file_errors_that_say_what_to_do() {
-    let s = sandbox();
+    let s = Sandbox::with_sample_teams();
     s.write(
         "a.csv",
         format!(

@@ -5,19 +5,10 @@
 //! whole-file error, and the real payload in `../shared/formats/firehydrant` is read.
 
 use aftermath::model::Table;
-use aftermath::store::Rejection;
 
 use crate::common::*;
 
 const FIXTURES: &str = concat!(env!("CARGO_MANIFEST_DIR"), "/tests/fixtures/firehydrant");
-
-/// The sample config's teams, so rows map to teams as they would in a real run.
-const CONFIG: &str = "[teams.payments]\nservices = [\"payments-api\", \"billing\", \"ledger\"]\naliases = [\"Payments\", \"payments-oncall\"]\n\
-                      [teams.search]\nservices = [\"search-api\", \"indexer\"]\n\
-                      [teams.identity]\nservices = [\"auth\", \"sso\"]\n\
-                      [teams.storefront]\nservices = [\"web\", \"cdn-edge\"]\n\
-                      [teams.data-platform]\nservices = [\"kafka\", \"warehouse\"]\n\
-                      [teams.mobile]\nservices = [\"mobile-api\", \"push\"]\n";
 
 const INCIDENT_COLS: &[&str] = &[
     "incident_id",
@@ -52,28 +43,9 @@ const ALERT_COLS: &[&str] = &[
     "labels",
 ];
 
-fn sandbox() -> Sandbox {
-    let s = Sandbox::new();
-    s.write("aftermath.toml", CONFIG);
-    s
-}
-
-fn rejected_log(s: &Sandbox) -> Vec<Rejection> {
-    let Ok(dir) = std::fs::read_dir(s.store().join("_rejected")) else {
-        return vec![];
-    };
-    let mut out = vec![];
-    for e in dir {
-        for line in std::fs::read_to_string(e.unwrap().path()).unwrap().lines() {
-            out.push(serde_json::from_str(line).unwrap());
-        }
-    }
-    out
-}
-
 #[test]
 fn fixtures_give_exact_incidents_timeline_and_alerts() {
-    let s = sandbox();
+    let s = Sandbox::with_sample_teams();
     let out = s.run(&["ingest", "--source", "firehydrant", FIXTURES]);
     assert!(out.status.success(), "{}", text(&out.stderr));
     assert!(
@@ -135,12 +107,12 @@ fn fixtures_give_exact_incidents_timeline_and_alerts() {
             "labels={\"deploy\":\"true\",\"environment\":\"production\",\"priority\":\"P2\"}",
         ]
     );
-    assert!(rejected_log(&s).is_empty());
+    assert!(s.rejected().is_empty());
 }
 
 #[test]
 fn auto_detects_every_fixture_with_the_same_rows() {
-    let s = sandbox();
+    let s = Sandbox::with_sample_teams();
     let out = s.ok(&["ingest", "--source", "auto", FIXTURES]);
     for (file, shape) in [
         ("rest_incident.json", "REST GET /v1/incidents/{id}"),
@@ -153,7 +125,7 @@ fn auto_detects_every_fixture_with_the_same_rows() {
             "{file}:\n{out}"
         );
     }
-    let named = sandbox();
+    let named = Sandbox::with_sample_teams();
     named.ok(&["ingest", "--source", "firehydrant", FIXTURES]);
     for (table, cols) in [
         (Table::Incidents, INCIDENT_COLS),
@@ -166,7 +138,7 @@ fn auto_detects_every_fixture_with_the_same_rows() {
 
 #[test]
 fn webhooks_then_a_later_rest_export_converge_across_runs() {
-    let s = sandbox();
+    let s = Sandbox::with_sample_teams();
     let cols = &["incident_id", "status", "resolved_at", "updated_at"];
     // Run 1: the webhook stream leaves #217 acknowledged.
     s.ok(&[
@@ -224,7 +196,7 @@ fn webhooks_then_a_later_rest_export_converge_across_runs() {
 
 #[test]
 fn bad_records_are_rejected_with_file_line_path_and_reason() {
-    let s = sandbox();
+    let s = Sandbox::with_sample_teams();
     let good = r#"{"data": {"incident": {"id": "0b6f3c1e-0000-4000-8000-000000000001", "number": 900, "name": "Good one", "created_at": "2026-10-02 08:00:00 UTC", "current_milestone": "detected", "milestones": [{"type": "started", "duration": "", "occurred_at": "2026-10-02 07:55:00 UTC"}], "updated_at": "2026-10-02 08:00:00 UTC"}}, "event": {"operation": "CREATED", "resource_type": "incident"}}"#;
     let bad_ts = good
         .replace("0000-000000000001", "0000-000000000002")
@@ -252,7 +224,8 @@ fn bad_records_are_rejected_with_file_line_path_and_reason() {
         "{}",
         text(&out.stdout)
     );
-    let got: Vec<String> = rejected_log(&s)
+    let got: Vec<String> = s
+        .rejected()
         .iter()
         .map(|r| {
             format!(
@@ -300,7 +273,7 @@ fn bad_records_are_rejected_with_file_line_path_and_reason() {
 
 #[test]
 fn another_tools_export_is_a_whole_file_error() {
-    let s = sandbox();
+    let s = Sandbox::with_sample_teams();
     let og = s.write(
         "in/opsgenie.json",
         r#"{"data": [{"id": "70413a06-38d6-4c85-92b8-5ebc900d42e2", "tinyId": "1791", "alias": "event_573", "message": "Our servers are in danger", "status": "closed", "createdAt": "2026-06-01T10:00:00.123Z"}], "took": 0.605, "requestId": "9ae63dd7-ed00-4c81-86f0-c4ffd33142c9"}"#,
@@ -325,7 +298,7 @@ fn the_real_payload_is_read() {
         return;
     };
     let dir = root.join("firehydrant");
-    let s = sandbox();
+    let s = Sandbox::with_sample_teams();
     let out = s.run(&["ingest", "--source", "auto", &dir.display().to_string()]);
     assert!(out.status.success(), "{}", text(&out.stderr));
     let stdout = text(&out.stdout);
@@ -336,7 +309,7 @@ fn the_real_payload_is_read() {
             "{name}:\n{stdout}"
         );
     }
-    assert!(rejected_log(&s).is_empty(), "{stdout}");
+    assert!(s.rejected().is_empty(), "{stdout}");
     // The docs' webhook: Ruby `... UTC` timestamps, severity and priority as objects.
     assert_eq!(
         s.rows(Table::Incidents, INCIDENT_COLS),

@@ -5,7 +5,6 @@
 
 use aftermath::model::Table;
 
-use super::alertmanager::rejected_log;
 use crate::common::*;
 
 const FIXTURES: &str = concat!(env!("CARGO_MANIFEST_DIR"), "/tests/fixtures/grafana");
@@ -92,7 +91,7 @@ fn fixtures_give_one_row_per_instance_across_shapes() {
         l[6].get("annotation.__alert_rule_namespace_uid__")
             .is_none()
     );
-    assert!(rejected_log(&s).is_empty());
+    assert!(s.rejected().is_empty());
 }
 
 #[test]
@@ -173,7 +172,8 @@ fn bad_lines_are_rejected_with_line_and_json_path() {
         "100%",
     ]);
     assert!(out.contains("alerts"), "{out}");
-    let got: Vec<(String, u64, String, String)> = rejected_log(&s)
+    let got: Vec<(String, u64, String, String)> = s
+        .rejected()
         .into_iter()
         .map(|r| {
             let file = r.file.rsplit('/').next().unwrap_or_default().to_string();
@@ -286,11 +286,7 @@ fn the_real_payloads_are_read() {
             "{}",
             text(&out.stdout)
         );
-        assert!(
-            rejected_log(&s).is_empty(),
-            "{file}: {:?}",
-            rejected_log(&s)
-        );
+        assert!(s.rejected().is_empty(), "{file}: {:?}", s.rejected());
         let rows = if want.is_empty() {
             vec![]
         } else {

@@ -5,19 +5,10 @@
 //! `../shared/formats/incidentio` are read.
 
 use aftermath::model::Table;
-use aftermath::store::Rejection;
 
 use crate::common::*;
 
 const FIXTURES: &str = concat!(env!("CARGO_MANIFEST_DIR"), "/tests/fixtures/incidentio");
-
-/// The sample config's teams, so rows map to teams as they would in a real run.
-const CONFIG: &str = "[teams.payments]\nservices = [\"payments-api\", \"billing\", \"ledger\"]\naliases = [\"Payments\", \"payments-oncall\"]\n\
-                      [teams.search]\nservices = [\"search-api\", \"indexer\"]\n\
-                      [teams.identity]\nservices = [\"auth\", \"sso\"]\n\
-                      [teams.storefront]\nservices = [\"web\", \"cdn-edge\"]\n\
-                      [teams.data-platform]\nservices = [\"kafka\", \"warehouse\"]\n\
-                      [teams.mobile]\nservices = [\"mobile-api\", \"push\"]\n";
 
 const INCIDENT_COLS: &[&str] = &[
     "incident_id",
@@ -40,28 +31,9 @@ const INCIDENT_COLS: &[&str] = &[
 
 const EVENT_COLS: &[&str] = &["event_id", "at", "kind", "actor", "message"];
 
-fn sandbox() -> Sandbox {
-    let s = Sandbox::new();
-    s.write("aftermath.toml", CONFIG);
-    s
-}
-
-fn rejected_log(s: &Sandbox) -> Vec<Rejection> {
-    let Ok(dir) = std::fs::read_dir(s.store().join("_rejected")) else {
-        return vec![];
-    };
-    let mut out = vec![];
-    for e in dir {
-        for line in std::fs::read_to_string(e.unwrap().path()).unwrap().lines() {
-            out.push(serde_json::from_str(line).unwrap());
-        }
-    }
-    out
-}
-
 #[test]
 fn fixtures_give_exact_incidents_and_timeline() {
-    let s = sandbox();
+    let s = Sandbox::with_sample_teams();
     let out = s.run(&["ingest", "--source", "incidentio", FIXTURES]);
     assert!(out.status.success(), "{}", text(&out.stderr));
     let err = text(&out.stderr);
@@ -121,12 +93,12 @@ fn fixtures_give_exact_incidents_and_timeline() {
             "postmortem_url=- | labels=-",
         ]
     );
-    assert!(rejected_log(&s).is_empty());
+    assert!(s.rejected().is_empty());
 }
 
 #[test]
 fn auto_detects_every_fixture_with_the_same_rows() {
-    let s = sandbox();
+    let s = Sandbox::with_sample_teams();
     let out = s.ok(&["ingest", "--source", "auto", FIXTURES]);
     for (file, shape) in [
         ("incident_single.json", "GET /v2/incidents/{id}"),
@@ -150,7 +122,7 @@ fn auto_detects_every_fixture_with_the_same_rows() {
             "{file}:\n{out}"
         );
     }
-    let named = sandbox();
+    let named = Sandbox::with_sample_teams();
     named.ok(&["ingest", "--source", "incidentio", FIXTURES]);
     for (table, cols) in [
         (Table::Incidents, INCIDENT_COLS),
@@ -188,7 +160,7 @@ fn a_stand_in_from_updates_yields_to_the_full_incident_in_either_order() {
         "incident_id=incidentio:01JXE5G7J9L1N3Q5S7U9W1Y3AI | number=INC-108 | title=Warehouse loads delayed | team=data-platform | detected_at=2026-09-20T22:01:00Z | updated_at=2026-09-21T08:00:00Z",
     ];
     // Updates first, the full incident in a later run.
-    let s = sandbox();
+    let s = Sandbox::with_sample_teams();
     let full = s.write("in/inc108.json", FULL_108).display().to_string();
     s.ok(&["ingest", "--source", "incidentio", &updates]);
     s.ok(&["ingest", "--source", "incidentio", &full]);
@@ -199,7 +171,7 @@ fn a_stand_in_from_updates_yields_to_the_full_incident_in_either_order() {
         .collect();
     assert_eq!(got, want);
     // The full incident first: the later stand-in is older and changes nothing.
-    let t = sandbox();
+    let t = Sandbox::with_sample_teams();
     let full = t.write("in/inc108.json", FULL_108).display().to_string();
     t.ok(&["ingest", "--source", "incidentio", &full]);
     let out = t.ok(&["ingest", "--source", "incidentio", &updates]);
@@ -227,7 +199,7 @@ fn a_stand_in_from_updates_yields_to_the_full_incident_in_either_order() {
 
 #[test]
 fn overlapping_exports_update_rows_instead_of_adding_them() {
-    let s = sandbox();
+    let s = Sandbox::with_sample_teams();
     s.ok(&[
         "ingest",
         "--source",
@@ -253,7 +225,7 @@ fn overlapping_exports_update_rows_instead_of_adding_them() {
 
 #[test]
 fn bad_records_are_rejected_with_file_line_path_and_reason() {
-    let s = sandbox();
+    let s = Sandbox::with_sample_teams();
     let good = r#"{"id": "01JZU1", "incident_id": "01JZI1", "created_at": "2026-10-02T08:00:00Z", "message": "Looking", "new_incident_status": {"name": "Investigating", "category": "live"}, "new_severity": {"name": "Minor"}, "updater": {"user": {"name": "Ada"}}}"#;
     let bad_ts = good
         .replace("01JZU1", "01JZU2")
@@ -280,7 +252,8 @@ fn bad_records_are_rejected_with_file_line_path_and_reason() {
     assert!(out.status.success(), "{}", text(&out.stderr));
     let stdout = text(&out.stdout);
     assert!(stdout.contains("4 row(s) rejected"), "{stdout}");
-    let got: Vec<String> = rejected_log(&s)
+    let got: Vec<String> = s
+        .rejected()
         .iter()
         .map(|r| {
             format!(
@@ -325,7 +298,7 @@ fn bad_records_are_rejected_with_file_line_path_and_reason() {
 
 #[test]
 fn another_tools_export_is_a_whole_file_error() {
-    let s = sandbox();
+    let s = Sandbox::with_sample_teams();
     let pd = s.write(
         "in/pagerduty.json",
         r#"{"incidents": [{"id": "PT4KHLK", "incident_number": 1234, "status": "resolved", "created_at": "2026-06-01T10:00:00Z"}], "limit": 25, "more": false}"#,
@@ -350,7 +323,7 @@ fn the_real_payloads_are_read() {
         return;
     };
     let dir = root.join("incidentio");
-    let s = sandbox();
+    let s = Sandbox::with_sample_teams();
     let out = s.run(&["ingest", "--source", "auto", &dir.display().to_string()]);
     assert!(out.status.success(), "{}", text(&out.stderr));
     let stdout = text(&out.stdout);
@@ -361,7 +334,7 @@ fn the_real_payloads_are_read() {
             "{name}:\n{stdout}"
         );
     }
-    assert!(rejected_log(&s).is_empty(), "{stdout}");
+    assert!(s.rejected().is_empty(), "{stdout}");
     assert!(
         text(&out.stderr).contains("incident_timestamps_v2.singer_testdata.json: holds incident.io timestamp definitions only"),
         "{}",

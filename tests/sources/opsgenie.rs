@@ -3,7 +3,6 @@
 //! reason; other shapes are whole-file errors; the real payloads of `../shared/formats` ingest.
 
 use aftermath::model::Table;
-use aftermath::store::Rejection;
 
 use crate::common::*;
 
@@ -27,16 +26,6 @@ const ALERT_COLS: &[&str] = &[
 
 fn fixture(name: &str) -> String {
     format!("{FIXTURES}/{name}")
-}
-
-fn rejected_log(s: &Sandbox) -> Vec<Rejection> {
-    let mut out = vec![];
-    for e in std::fs::read_dir(s.store().join("_rejected")).unwrap() {
-        for line in std::fs::read_to_string(e.unwrap().path()).unwrap().lines() {
-            out.push(serde_json::from_str(line).unwrap());
-        }
-    }
-    out
 }
 
 #[test]
@@ -205,7 +194,8 @@ fn bad_records_are_rejected_with_file_line_and_reason() {
         "100%",
     ]);
     assert!(out.contains("5 row(s) rejected"), "{out}");
-    let got: Vec<(String, u64, Option<String>, String)> = rejected_log(&s)
+    let got: Vec<(String, u64, Option<String>, String)> = s
+        .rejected()
         .into_iter()
         .map(|r| {
             let file = r.file.rsplit('/').next().unwrap_or_default().to_string();

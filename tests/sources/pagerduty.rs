@@ -6,7 +6,6 @@
 use std::path::Path;
 
 use aftermath::model::Table;
-use aftermath::store::Rejection;
 
 use crate::common::*;
 
@@ -16,19 +15,6 @@ fn fixture(name: &str) -> String {
         .join(name)
         .display()
         .to_string()
-}
-
-fn rejected(s: &Sandbox) -> Vec<Rejection> {
-    let Ok(dir) = std::fs::read_dir(s.store().join("_rejected")) else {
-        return vec![];
-    };
-    let mut out = vec![];
-    for e in dir {
-        for line in std::fs::read_to_string(e.unwrap().path()).unwrap().lines() {
-            out.push(serde_json::from_str(line).unwrap());
-        }
-    }
-    out
 }
 
 const INCIDENT: [&str; 12] = [
@@ -283,7 +269,8 @@ fn bad_records_are_rejected_with_their_place_and_reason() {
         "100%",
     ]);
     assert!(out.status.success(), "{}", text(&out.stderr));
-    let got: Vec<(String, u64, Option<String>, String)> = rejected(&s)
+    let got: Vec<(String, u64, Option<String>, String)> = s
+        .rejected()
         .into_iter()
         .map(|r| {
             let file = r.file.rsplit('/').next().unwrap_or_default().to_string();
@@ -479,7 +466,7 @@ fn the_real_payloads_are_read() {
             out.contains(&format!("{path}: pagerduty ({shape})")),
             "{out}"
         );
-        assert!(rejected(&s).is_empty(), "{name}: {:?}", rejected(&s));
+        assert!(s.rejected().is_empty(), "{name}: {:?}", s.rejected());
         s
     };
     let s = ingest(

@@ -5,19 +5,10 @@
 //! whole-file error, and the real payloads in `../shared/formats/servicenow` are read.
 
 use aftermath::model::Table;
-use aftermath::store::Rejection;
 
 use crate::common::*;
 
 const FIXTURES: &str = concat!(env!("CARGO_MANIFEST_DIR"), "/tests/fixtures/servicenow");
-
-/// The sample config's teams, so rows map to teams as they would in a real run.
-const CONFIG: &str = "[teams.payments]\nservices = [\"payments-api\", \"billing\", \"ledger\"]\naliases = [\"Payments\", \"payments-oncall\"]\n\
-                      [teams.search]\nservices = [\"search-api\", \"indexer\"]\n\
-                      [teams.identity]\nservices = [\"auth\", \"sso\"]\n\
-                      [teams.storefront]\nservices = [\"web\", \"cdn-edge\"]\n\
-                      [teams.data-platform]\nservices = [\"kafka\", \"warehouse\"]\n\
-                      [teams.mobile]\nservices = [\"mobile-api\", \"push\"]\n";
 
 const INCIDENT_COLS: &[&str] = &[
     "incident_id",
@@ -36,30 +27,11 @@ const INCIDENT_COLS: &[&str] = &[
     "updated_at",
 ];
 
-fn sandbox() -> Sandbox {
-    let s = Sandbox::new();
-    s.write("aftermath.toml", CONFIG);
-    s
-}
-
-fn rejected_log(s: &Sandbox) -> Vec<Rejection> {
-    let Ok(dir) = std::fs::read_dir(s.store().join("_rejected")) else {
-        return vec![];
-    };
-    let mut out = vec![];
-    for e in dir {
-        for line in std::fs::read_to_string(e.unwrap().path()).unwrap().lines() {
-            out.push(serde_json::from_str(line).unwrap());
-        }
-    }
-    out
-}
-
 /// Display values and the logs' naive times are read in Berlin (UTC+2 in summer, +1 in
 /// November); stored Table API values are UTC whatever the zone.
 #[test]
 fn the_fixtures_give_exact_incidents_converging_across_shapes() {
-    let s = sandbox();
+    let s = Sandbox::with_sample_teams();
     s.ok(&[
         "ingest",
         "--source",
@@ -104,7 +76,7 @@ fn the_fixtures_give_exact_incidents_converging_across_shapes() {
 
 #[test]
 fn the_audit_log_gives_a_timeline_of_state_and_assignment_changes() {
-    let s = sandbox();
+    let s = Sandbox::with_sample_teams();
     s.ok(&[
         "ingest",
         "--source",
@@ -142,7 +114,7 @@ fn the_audit_log_gives_a_timeline_of_state_and_assignment_changes() {
 
 #[test]
 fn auto_detects_every_shape() {
-    let s = sandbox();
+    let s = Sandbox::with_sample_teams();
     let out = s.ok(&["ingest", "--source", "auto", FIXTURES]);
     for (file, shape) in [
         ("event_log.csv", "audit event log CSV"),
@@ -173,7 +145,7 @@ fn auto_detects_every_shape() {
 
 #[test]
 fn bad_records_are_rejected_with_file_location_and_reason() {
-    let s = sandbox();
+    let s = Sandbox::with_sample_teams();
     s.write(
         "in/page.json",
         r#"{"result": [
@@ -203,7 +175,8 @@ fn bad_records_are_rejected_with_file_location_and_reason() {
         "in",
     ]);
     assert!(out.status.success(), "{}", text(&out.stderr));
-    let mut got: Vec<String> = rejected_log(&s)
+    let mut got: Vec<String> = s
+        .rejected()
         .iter()
         .map(|r| {
             let file = r.file.rsplit('/').next().unwrap_or_default().to_string();
@@ -262,7 +235,7 @@ fn bad_records_are_rejected_with_file_location_and_reason() {
 
 #[test]
 fn another_tools_file_is_a_whole_file_error() {
-    let s = sandbox();
+    let s = Sandbox::with_sample_teams();
     s.write(
         "pd.json",
         r#"{"incidents": [{"id": "PT4KHLK", "incident_number": 1234}]}"#,
@@ -307,7 +280,7 @@ fn the_real_payloads_are_read() {
     let s = Sandbox::new();
     let out = s.ok(&["ingest", "--source", "auto", &uci.display().to_string()]);
     assert!(out.contains("servicenow (audit event log CSV)"), "{out}");
-    assert!(rejected_log(&s).is_empty(), "{out}");
+    assert!(s.rejected().is_empty(), "{out}");
     let rows = s.rows(
         Table::Incidents,
         &[
@@ -339,7 +312,7 @@ fn the_real_payloads_are_read() {
         out.contains("servicenow (Table API records (display_value=all))"),
         "{out}"
     );
-    assert!(rejected_log(&s).is_empty(), "{out}");
+    assert!(s.rejected().is_empty(), "{out}");
     let rows = s.rows(
         Table::Incidents,
         &[

@@ -134,6 +134,8 @@ fn bad_alerts_are_rejected_with_line_and_json_path() {
         "100%",
     ]);
     assert!(out.contains("alerts"), "{out}");
+    // Regression: a line that is not JSON was logged as a quoted JSON string, not as written.
+    assert_eq!(s.rejected()[0].raw, r#"{"version": "4", "alerts": ["#);
     let got: Vec<(u64, Option<String>, String)> = s
         .rejected()
         .into_iter()

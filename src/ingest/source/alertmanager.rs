@@ -83,9 +83,8 @@ impl Source for Alertmanager {
         for doc in input.docs() {
             let v = match &doc.value {
                 Ok(v) => v,
-                Err(e) => {
-                    let raw = Value::String(doc.text.clone().unwrap_or_default());
-                    out.refuse(doc.at("$"), Some(Table::Alerts), e.clone(), &raw);
+                Err(_) => {
+                    out.refuse_unparsed(doc, Some("$"), Some(Table::Alerts));
                     continue;
                 }
             };

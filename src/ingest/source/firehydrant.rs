@@ -29,7 +29,6 @@ use serde_json::Value;
 use super::util::{at, has_keys, text};
 use super::{Doc, Input, Out, Source, SourceContext};
 use crate::error::{Error, Result};
-use crate::ingest::reader::Location;
 use crate::model::Table;
 
 pub(crate) const NAME: &str = "firehydrant";
@@ -99,13 +98,8 @@ impl Source for FireHydrant {
         for doc in input.docs() {
             let v = match &doc.value {
                 Ok(v) => v,
-                Err(e) => {
-                    let raw = Value::String(doc.text.clone().unwrap_or_default());
-                    let loc = Location {
-                        line: doc.line,
-                        json_path: None,
-                    };
-                    out.refuse(loc, Some(Table::Incidents), e.clone(), &raw);
+                Err(_) => {
+                    out.refuse_unparsed(doc, None, Some(Table::Incidents));
                     continue;
                 }
             };

@@ -28,7 +28,6 @@ use serde_json::Value;
 use super::util::{array, at, has_keys, text};
 use super::{Doc, Input, Out, Source, SourceContext};
 use crate::error::{Error, Result};
-use crate::ingest::reader::Location;
 use crate::model::Table;
 
 pub(crate) const NAME: &str = "incidentio";
@@ -237,13 +236,8 @@ impl Source for IncidentIo {
         for doc in input.docs() {
             let v = match &doc.value {
                 Ok(v) => v,
-                Err(e) => {
-                    let raw = Value::String(doc.text.clone().unwrap_or_default());
-                    let loc = Location {
-                        line: doc.line,
-                        json_path: None,
-                    };
-                    out.refuse(loc, Some(stream_table), e.clone(), &raw);
+                Err(_) => {
+                    out.refuse_unparsed(doc, None, Some(stream_table));
                     continue;
                 }
             };

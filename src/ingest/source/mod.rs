@@ -82,6 +82,25 @@ impl Out {
         });
     }
 
+    /// Refuse a document that is not JSON (a bad line of a stream), keeping the line's text as it
+    /// was for the rejected log. `json_path` is where the connector would have read it from.
+    pub fn refuse_unparsed(&mut self, doc: &Doc, json_path: Option<&str>, table: Option<Table>) {
+        let reason = match &doc.value {
+            Err(e) => e.clone(),
+            Ok(_) => "invalid JSON".to_string(),
+        };
+        self.refused.push(Refused {
+            file: self.file.clone(),
+            loc: Location {
+                line: doc.line,
+                json_path: json_path.map(str::to_string),
+            },
+            table,
+            reason,
+            raw: doc.text.clone().unwrap_or_default(),
+        });
+    }
+
     pub fn refuse(
         &mut self,
         loc: Location,

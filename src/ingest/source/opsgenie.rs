@@ -318,13 +318,8 @@ impl Source for Opsgenie {
         for doc in docs {
             let v = match &doc.value {
                 Ok(v) => v,
-                Err(e) => {
-                    let raw = Value::String(doc.text.clone().unwrap_or_default());
-                    let loc = Location {
-                        line: doc.line,
-                        json_path: None,
-                    };
-                    out.refuse(loc, None, e.clone(), &raw);
+                Err(_) => {
+                    out.refuse_unparsed(doc, None, None);
                     continue;
                 }
             };

@@ -39,9 +39,8 @@ use self::common::Rec;
 use self::shape::{Shape, classify};
 use self::tracker::Tracker;
 use super::util::array;
-use super::{Content, Input, Out, Refused, Source, SourceContext};
+use super::{Content, Input, Out, Source, SourceContext};
 use crate::error::{Error, Result};
-use crate::ingest::reader::Location;
 
 #[derive(Debug, Default)]
 pub struct PagerDuty {
@@ -68,17 +67,8 @@ impl Source for PagerDuty {
         for doc in input.docs() {
             let v = match &doc.value {
                 Ok(v) => v,
-                Err(reason) => {
-                    out.refused.push(Refused {
-                        file: out.file.clone(),
-                        loc: Location {
-                            line: doc.line,
-                            json_path: None,
-                        },
-                        table: None,
-                        reason: reason.clone(),
-                        raw: doc.text.clone().unwrap_or_default(),
-                    });
+                Err(_) => {
+                    out.refuse_unparsed(doc, None, None);
                     continue;
                 }
             };

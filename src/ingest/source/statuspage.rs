@@ -43,7 +43,6 @@ use serde_json::Value;
 use super::util::{array, at, has_keys};
 use super::{Input, Out, Source, SourceContext};
 use crate::error::{Error, Result};
-use crate::ingest::reader::Location;
 use crate::model::Table;
 use incident::incident;
 
@@ -136,9 +135,8 @@ impl Source for Statuspage {
         for doc in docs {
             let v = match &doc.value {
                 Ok(v) => v,
-                Err(e) => {
-                    let raw = Value::String(doc.text.clone().unwrap_or_default());
-                    out.refuse(loc(doc.line, None), None, e.clone(), &raw);
+                Err(_) => {
+                    out.refuse_unparsed(doc, None, None);
                     continue;
                 }
             };
@@ -187,13 +185,6 @@ impl Source for Statuspage {
         }
         self.skipped.clear();
         Ok(())
-    }
-}
-
-fn loc(line: u64, path: Option<String>) -> Location {
-    Location {
-        line,
-        json_path: path,
     }
 }
 

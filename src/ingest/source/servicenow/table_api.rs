@@ -151,9 +151,8 @@ pub fn read(docs: &[Doc], ctx: &SourceContext, out: &mut Out) -> Result<(), Stri
     for doc in docs {
         let v = match &doc.value {
             Ok(v) => v,
-            Err(e) => {
-                let raw = Value::String(doc.text.clone().unwrap_or_default());
-                out.refuse(doc.at("$"), Some(Table::Incidents), e.clone(), &raw);
+            Err(_) => {
+                out.refuse_unparsed(doc, Some("$"), Some(Table::Incidents));
                 continue;
             }
         };

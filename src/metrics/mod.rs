@@ -1,13 +1,68 @@
 //! Metrics: pure functions over the store's `LazyFrame`s. No I/O here: callers scan the store and
-//! hand the frames in, so every metric can be tested on frames built in memory.
+//! hand the frames in (`Frames`), so every metric can be tested on frames built in memory.
 //!
-//! The per-team overview that `aftermath run` prints lives here, beside the building blocks of the
-//! metric catalogue (`metrics.md`): the statistics (`stats`), the business/off/sleep judgement of
-//! an instant in a team's zone with the interruption merge and flapping rules (`hours`), and the
-//! title templates and similarity of recurrence (`template`). The grouped metrics over the store's
-//! frames and `aftermath metrics` are built on these next.
+//! The catalogue of `metrics.md` is computed by one module per family (`durations`, `fatigue`,
+//! `rules`, `recurrence`, `actions`, `quality`), each returning `MetricTable`s; `run` dispatches a
+//! request to them, and `explain` prints the definitions in force. Underneath are the building
+//! blocks: the statistics (`stats`), the business/off/sleep judgement of an instant in a team's
+//! zone with the interruption merge and flapping rules (`hours`), the title templates of
+//! recurrence (`template`), the period and grouping words (`scope`), the shared row selection
+//! (`frames`) and the tidy long table (`table`). The per-team overview that `aftermath run` prints
+//! lives in `overview`.
 
+pub mod actions;
+pub mod durations;
+pub mod explain;
+pub mod fatigue;
+pub mod frames;
 pub mod hours;
 pub mod overview;
+pub mod quality;
+pub mod recurrence;
+pub mod rules;
+pub mod scope;
 pub mod stats;
+pub mod table;
 pub mod template;
+
+pub use frames::Frames;
+pub use scope::{Dim, Filters, Period, PeriodBy, Scope};
+pub use table::{Family, MetricTable, tidy};
+
+use crate::config::Config;
+use crate::error::Result;
+
+/// What to compute: the families, the grouping (`None`: each family's default), whether to
+/// compare with the previous period, and whether recurrence lists its matched pairs.
+#[derive(Debug, Clone, Default)]
+pub struct Request {
+    pub families: Vec<Family>,
+    pub by: Option<Vec<Dim>>,
+    pub compare: bool,
+    pub pairs: bool,
+}
+
+/// Compute every requested family, in catalogue order.
+pub fn run(
+    frames: &Frames,
+    cfg: &Config,
+    scope: &Scope,
+    req: &Request,
+) -> Result<Vec<MetricTable>> {
+    let mut out = vec![];
+    for family in Family::ALL {
+        if !req.families.contains(&family) {
+            continue;
+        }
+        let by = req.by.as_deref();
+        out.extend(match family {
+            Family::Durations => durations::durations(frames, cfg, scope, by, req.compare)?,
+            Family::Fatigue => fatigue::fatigue(frames, cfg, scope, by, req.compare)?,
+            Family::Rules => rules::rules(frames, cfg, scope)?,
+            Family::Recurrence => recurrence::recurrence(frames, cfg, scope, req.pairs)?,
+            Family::Actions => actions::actions(frames, cfg, scope, by)?,
+            Family::Quality => quality::quality(frames, cfg, scope)?,
+        });
+    }
+    Ok(out)
+}

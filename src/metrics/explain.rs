@@ -1,0 +1,1 @@
+//! Placeholder while this session builds the family.

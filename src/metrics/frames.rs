@@ -1,0 +1,109 @@
+//! The inputs of every metric family: the store's five tables as `LazyFrame`s plus the rejected-row
+//! counts, and the expressions every family shares to pick its rows: the exclusion reason of an
+//! incident, the filters, and period membership.
+//!
+//! The CLI (or a test) fills `Frames` from the store or from frames built in memory; nothing here
+//! reads a file.
+
+use polars::prelude::*;
+use regex::Regex;
+
+use super::scope::{Filters, Scope};
+use crate::config::Config;
+use crate::model::columns::*;
+
+/// The tables a metric run reads.
+#[derive(Clone)]
+pub struct Frames {
+    pub incidents: LazyFrame,
+    pub events: LazyFrame,
+    pub alerts: LazyFrame,
+    pub action_items: LazyFrame,
+    pub oncall_shifts: LazyFrame,
+    /// Rejected input records of the store's latest ingest run: `table, reason, rows` (UInt64).
+    pub rejected: DataFrame,
+}
+
+/// The column name of an incident's exclusion reason (null when it is included).
+pub const EXCLUDED: &str = "excluded";
+
+/// Why the metrics leave an incident out, as the words a report prints, or null. The first rule
+/// that applies wins, in this order:
+/// - `kind = maintenance` (any kind the config's `exclude.kinds` lists);
+/// - `merged into <incident_id>` (a merged duplicate is counted once, in the incident it joined);
+/// - `title matches <pattern>` (the config's `exclude.title_patterns`).
+pub fn exclusion_reason(cfg: &Config) -> Expr {
+    let kind_excluded = cfg
+        .exclude
+        .kinds
+        .iter()
+        .map(|k| col(KIND).eq(lit(k.as_str())))
+        .reduce(|a, b| a.or(b))
+        .unwrap_or(lit(false));
+    let patterns: Vec<Regex> = cfg.exclude.title_patterns.clone();
+    let title_reason = col(TITLE).map(
+        move |c| {
+            let titles = c.str()?;
+            let out: StringChunked = titles
+                .iter()
+                .map(|t| {
+                    let t = t?;
+                    patterns
+                        .iter()
+                        .find(|p| p.is_match(t))
+                        .map(|p| format!("title matches {}", p.as_str()))
+                })
+                .collect();
+            Ok(out.with_name(EXCLUDED.into()).into_column())
+        },
+        |_, f| Ok(Field::new(f.name().clone(), DataType::String)),
+    );
+    when(kind_excluded)
+        .then(lit("kind = ") + col(KIND))
+        .when(col(MERGED_INTO).is_not_null())
+        .then(lit("merged into ") + col(MERGED_INTO))
+        .otherwise(title_reason)
+        .alias(EXCLUDED)
+}
+
+/// `true` for rows the filters keep. `severity_col` is `None` for tables without a severity.
+pub fn filter_expr(f: &Filters, has_service: bool, has_severity: bool) -> Expr {
+    let any_of = |c: &str, vals: &[String]| {
+        vals.iter()
+            .map(|v| col(c).eq(lit(v.as_str())))
+            .reduce(|a, b| a.or(b))
+            .unwrap_or(lit(true))
+    };
+    let mut e = any_of(TEAM, &f.teams);
+    if has_service && !f.services.is_empty() {
+        e = e.and(any_of(SERVICE, &f.services));
+    }
+    if has_severity && !f.severities.is_empty() {
+        e = e.and(any_of(SEVERITY, &f.severities));
+    }
+    e
+}
+
+/// `true` when the instant column `instant` lies in the scope's period.
+pub fn in_period(instant: &str, scope: &Scope) -> Expr {
+    let ts = |us: i64| {
+        lit(us).cast(DataType::Datetime(
+            TimeUnit::Microseconds,
+            Some(TimeZone::UTC),
+        ))
+    };
+    col(instant)
+        .gt_eq(ts(scope.period.from_micros()))
+        .and(col(instant).lt(ts(scope.period.to_micros())))
+}
+
+/// The ISO week label (`2026-W46`) of an instant column, in UTC.
+pub fn week_expr(instant: &str) -> Expr {
+    // chrono's %G/%V are the ISO week-year and week, so 2027-01-01 is 2026-W53.
+    col(instant).dt().strftime("%G-W%V")
+}
+
+/// The month label (`2026-11`) of an instant column, in UTC.
+pub fn month_expr(instant: &str) -> Expr {
+    col(instant).dt().strftime("%Y-%m")
+}

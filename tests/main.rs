@@ -9,6 +9,7 @@ mod generate;
 mod ingest_errors;
 mod ingest_store;
 mod interop;
+mod metrics;
 mod query;
 mod run;
 mod sources;

@@ -63,6 +63,21 @@ impl Period {
         )
     }
 
+    /// The ISO week labels the period touches, in order (a partial week at either end included).
+    pub fn weeks(&self) -> Vec<String> {
+        let mut out = vec![];
+        let last = (self.to - Duration::microseconds(1)).date_naive();
+        let mut day = self.from.date_naive();
+        while day <= last {
+            let label = week_label(day);
+            if out.last() != Some(&label) {
+                out.push(label);
+            }
+            day += Duration::days(1);
+        }
+        out
+    }
+
     /// Days in the period, as a fraction (for rates per day or week).
     pub fn days(&self) -> f64 {
         (self.to - self.from).num_seconds() as f64 / 86_400.0
@@ -314,6 +329,9 @@ mod tests {
         assert_eq!(p.from, at("2026-11-09T00:00:00Z"));
         assert_eq!(p.to, at("2026-11-16T00:00:00Z"));
         assert_eq!(p.label(), "2026-W46");
+        assert_eq!(p.weeks(), ["2026-W46"]);
+        let q = Period::new(at("2026-12-30T00:00:00Z"), at("2027-01-12T00:00:00Z")).unwrap();
+        assert_eq!(q.weeks(), ["2026-W53", "2027-W01", "2027-W02"]);
         assert!(parse_week("2026-46").is_err());
         assert!(parse_week("2026-W54").is_err());
     }

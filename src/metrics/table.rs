@@ -71,9 +71,9 @@ pub fn pe(e: PolarsError) -> Error {
 }
 
 /// The dimension columns the tidy table always has, in this order.
-pub const TIDY_DIMS: [&str; 10] = [
+pub const TIDY_DIMS: [&str; 11] = [
     "team", "severity", "service", "week", "month", "person", "rule", "priority", "cluster",
-    "shift",
+    "shift", "check",
 ];
 
 /// The tidy long table of `tables`: `family, table, period_from, period_to` then every dimension

@@ -14,7 +14,7 @@ mod journal;
 mod lock;
 mod meta;
 mod rejected;
-mod scan;
+pub mod scan;
 mod upsert;
 
 use std::path::{Path, PathBuf};

@@ -81,4 +81,51 @@ impl Store {
         }
         Ok(out)
     }
+
+    /// The rejected records of the newest run that logged any, counted by table and reason:
+    /// `table, reason, rows` (UInt64), most frequent first. Earlier runs are not added in: a
+    /// re-run of the same inputs rejects the same records again, and summing would count them
+    /// twice.
+    pub fn rejected_summary(&self) -> Result<polars::prelude::DataFrame> {
+        use polars::prelude::*;
+        let meta = if self.exists() {
+            Some(self.meta()?)
+        } else {
+            None
+        };
+        let log = meta
+            .as_ref()
+            .and_then(|m| m.runs.iter().rev().find_map(|r| r.rejected_log.clone()));
+        let mut counts: BTreeMap<(String, String), u64> = BTreeMap::new();
+        if let Some(log) = log {
+            let path = self.root().join(&log);
+            let text = match std::fs::read_to_string(&path) {
+                Ok(t) => t,
+                Err(e) if e.kind() == std::io::ErrorKind::NotFound => String::new(),
+                Err(e) => return Err(Error::io(&path, e)),
+            };
+            for (i, line) in text
+                .lines()
+                .enumerate()
+                .filter(|(_, l)| !l.trim().is_empty())
+            {
+                let r: Rejection = serde_json::from_str(line).map_err(|e| {
+                    Error::store(&path, format!("line {}: not a rejected record: {e}", i + 1))
+                })?;
+                let table = r.table.unwrap_or_else(|| "unknown".into());
+                *counts.entry((table, r.reason)).or_default() += 1;
+            }
+        }
+        let mut rows: Vec<_> = counts.into_iter().collect();
+        rows.sort_by(|a, b| b.1.cmp(&a.1).then(a.0.cmp(&b.0)));
+        let table: Vec<&str> = rows.iter().map(|r| r.0.0.as_str()).collect();
+        let reason: Vec<&str> = rows.iter().map(|r| r.0.1.as_str()).collect();
+        let n: Vec<u64> = rows.iter().map(|r| r.1).collect();
+        DataFrame::new_infer_height(vec![
+            Column::new("table".into(), table),
+            Column::new("reason".into(), reason),
+            Column::new("rows".into(), n),
+        ])
+        .map_err(|e| Error::Internal(e.to_string()))
+    }
 }

@@ -1,0 +1,233 @@
+//! `aftermath metrics [FAMILY]`: the metric catalogue over the store, for a period, grouped and
+//! filtered as asked, printed as tables for people or written as the tidy long table for tools.
+//!
+//! This file turns flags into a `metrics::Request` and a `Scope`, reads the store into
+//! `metrics::Frames` (the only I/O), and writes the result. `--format table` prints every table
+//! with its title and notes; csv, json, ndjson and parquet write the tidy long table (one row per
+//! table, group and figure), unless `--table NAME` picks one table, which is then written wide.
+
+use std::io::Write;
+use std::path::PathBuf;
+
+use chrono::{DateTime, NaiveDate, Utc};
+
+use super::Context;
+use crate::error::{Error, IoContext, Result};
+use crate::metrics::{self, Dim, Family, Filters, Frames, MetricTable, PeriodBy, Request, Scope};
+use crate::model::Table;
+use crate::output::{Format, render_table, write_frame};
+use crate::store::Store;
+
+#[derive(Debug, clap::Args)]
+pub struct Args {
+    /// durations, fatigue, rules, recurrence, actions, quality, or all
+    #[arg(default_value = "all", value_parser = clap::builder::PossibleValuesParser::new(
+        ["durations", "fatigue", "rules", "recurrence", "actions", "quality", "all"]))]
+    pub family: String,
+    /// First day of the period (YYYY-MM-DD, UTC midnight)
+    #[arg(long, value_name = "DATE")]
+    pub from: Option<String>,
+    /// Day after the period (YYYY-MM-DD, exclusive)
+    #[arg(long, value_name = "DATE")]
+    pub to: Option<String>,
+    /// One ISO week, e.g. 2026-W46
+    #[arg(long, value_name = "WEEK")]
+    pub week: Option<String>,
+    /// The last complete weeks or days before --as-of, e.g. 12w or 30d [default: 12w]
+    #[arg(long, value_name = "SPAN")]
+    pub last: Option<String>,
+    /// Judge the data as of this instant (RFC 3339 or YYYY-MM-DD); open incidents are censored here [default: now]
+    #[arg(long, value_name = "INSTANT")]
+    pub as_of: Option<String>,
+    /// Group by these dimensions, comma-separated: team, severity, service, week, month, person, rule, priority [default: per family]
+    #[arg(long, value_name = "DIMS")]
+    pub by: Option<String>,
+    /// Compare with the previous period of the same length, with verdicts
+    #[arg(long, value_name = "WHAT", value_parser = ["previous"])]
+    pub compare: Option<String>,
+    /// Which instant puts an incident in the period
+    #[arg(long, default_value = "detected", value_parser = ["detected", "resolved"])]
+    pub period_by: String,
+    /// Only these teams (comma-separated or repeated)
+    #[arg(long, value_delimiter = ',')]
+    pub team: Vec<String>,
+    /// Only these services (comma-separated or repeated)
+    #[arg(long, value_delimiter = ',')]
+    pub service: Vec<String>,
+    /// Only these severities, e.g. SEV1,SEV2
+    #[arg(long, value_delimiter = ',')]
+    pub severity: Vec<String>,
+    /// recurrence: also list every matched pair with the key used and the score
+    #[arg(long)]
+    pub pairs: bool,
+    /// Output format; csv, json, ndjson and parquet write the tidy long table unless --table is given
+    #[arg(long, default_value = "table", value_parser = clap::builder::PossibleValuesParser::new(Format::NAMES))]
+    pub format: String,
+    /// Only this table (e.g. ttr, fatigue, rules_by_team), written wide
+    #[arg(long, value_name = "NAME")]
+    pub table: Option<String>,
+    /// Write to this file instead of standard output (required for parquet)
+    #[arg(long, short, value_name = "FILE")]
+    pub out: Option<PathBuf>,
+    /// Print the definitions in force (with this config's thresholds) and exit
+    #[arg(long)]
+    pub explain: bool,
+}
+
+/// `--as-of`: an RFC 3339 instant, or a date meaning its UTC midnight.
+pub fn parse_as_of(text: Option<&str>) -> Result<DateTime<Utc>> {
+    let Some(t) = text else {
+        return Ok(Utc::now());
+    };
+    if let Ok(d) = DateTime::parse_from_rfc3339(t.trim()) {
+        return Ok(d.with_timezone(&Utc));
+    }
+    NaiveDate::parse_from_str(t.trim(), "%Y-%m-%d")
+        .map(|d| d.and_hms_opt(0, 0, 0).expect("midnight exists").and_utc())
+        .map_err(|_| {
+            Error::Query(format!(
+                "--as-of {t:?} is not an instant; write 2026-11-17T00:00:00Z or 2026-11-17"
+            ))
+        })
+}
+
+/// The store's tables and rejected counts, as the metrics read them.
+pub fn frames(store: &Store) -> Result<Frames> {
+    Ok(Frames {
+        incidents: store.scan(Table::Incidents)?,
+        events: store.scan(Table::IncidentEvents)?,
+        alerts: store.scan(Table::Alerts)?,
+        action_items: store.scan(Table::ActionItems)?,
+        oncall_shifts: store.scan(Table::OncallShifts)?,
+        rejected: store.rejected_summary()?,
+    })
+}
+
+fn scope(args: &Args) -> Result<Scope> {
+    let as_of = parse_as_of(args.as_of.as_deref())?;
+    let period = metrics::scope::resolve_period(
+        args.from.as_deref(),
+        args.to.as_deref(),
+        args.week.as_deref(),
+        args.last.as_deref(),
+        as_of,
+    )?;
+    let mut scope = Scope::new(period, as_of);
+    scope.period_by = PeriodBy::parse(&args.period_by).unwrap_or_default();
+    scope.filters = Filters {
+        teams: args.team.clone(),
+        services: args.service.clone(),
+        severities: args.severity.iter().map(|s| s.to_uppercase()).collect(),
+    };
+    Ok(scope)
+}
+
+pub fn run(ctx: &Context, args: Args) -> Result<()> {
+    let scope = scope(&args)?;
+    if args.explain {
+        print!("{}", metrics::explain::explain(&ctx.config, Some(&scope)));
+        return Ok(());
+    }
+    if !ctx.store.exists() {
+        return Err(Error::store(
+            ctx.store.root(),
+            "no store here yet; run `aftermath ingest <files>` or `aftermath run` first",
+        ));
+    }
+    let format = Format::parse(&args.format)
+        .ok_or_else(|| Error::Internal(format!("format {} passed clap", args.format)))?;
+    if format == Format::Parquet && args.out.is_none() {
+        return Err(Error::Query(
+            "--format parquet is binary: give --out FILE".into(),
+        ));
+    }
+    let families = match args.family.as_str() {
+        "all" => Family::ALL.to_vec(),
+        f => vec![
+            Family::parse(f).ok_or_else(|| Error::Internal(format!("family {f} passed clap")))?,
+        ],
+    };
+    let request = Request {
+        families,
+        by: args.by.as_deref().map(Dim::parse_list).transpose()?,
+        compare: args.compare.is_some(),
+        pairs: args.pairs,
+    };
+    let tables = metrics::run(&frames(&ctx.store)?, &ctx.config, &scope, &request)?;
+    let tables = match &args.table {
+        None => tables,
+        Some(name) => {
+            let names: Vec<String> = tables.iter().map(|t| t.name.clone()).collect();
+            let picked: Vec<MetricTable> = tables.into_iter().filter(|t| &t.name == name).collect();
+            if picked.is_empty() {
+                return Err(Error::Query(format!(
+                    "--table {name}: no such table here; these were computed: {}",
+                    names.join(", ")
+                )));
+            }
+            picked
+        }
+    };
+    let mut sink: Box<dyn Write + Send> = match &args.out {
+        Some(p) => Box::new(std::io::BufWriter::new(std::fs::File::create(p).at(p)?)),
+        None => Box::new(std::io::BufWriter::new(std::io::stdout())),
+    };
+    let target = args.out.clone().unwrap_or_else(|| "<stdout>".into());
+    if format == Format::Table {
+        let text = render_tables(&tables, &scope)?;
+        sink.write_all(text.as_bytes()).at(&target)?;
+    } else {
+        let mut df = match (&args.table, tables.as_slice()) {
+            (Some(_), [one]) => one.frame.clone(),
+            _ => metrics::tidy(&tables, &scope)?,
+        };
+        write_frame(&mut df, format, &mut sink)?;
+        if let Some(p) = &args.out {
+            eprintln!("wrote {} row(s) to {}", df.height(), p.display());
+        }
+    }
+    sink.flush().at(&target)
+}
+
+/// Every table with its heading, period and notes, for a terminal or a text file.
+pub fn render_tables(tables: &[MetricTable], scope: &Scope) -> Result<String> {
+    let mut s = format!(
+        "Period {} (by {}), as of {}\n",
+        scope.period.label(),
+        scope.period_by.column(),
+        scope.as_of.format("%Y-%m-%dT%H:%M:%SZ")
+    );
+    for t in tables {
+        s.push_str(&format!("\n== {} [{}]\n", t.title, t.name));
+        if t.frame.height() == 0 {
+            s.push_str("(no rows)\n");
+        } else {
+            s.push_str(&render_table(&round_for_people(&t.frame))?);
+        }
+        for n in &t.notes {
+            s.push_str(&format!("  note: {n}\n"));
+        }
+    }
+    Ok(s)
+}
+
+/// Floats rounded to 2 decimals for reading; the machine formats keep full precision.
+fn round_for_people(df: &polars::prelude::DataFrame) -> polars::prelude::DataFrame {
+    use polars::prelude::*;
+    let cols: Vec<Expr> = df
+        .columns()
+        .iter()
+        .map(|c| {
+            if matches!(c.dtype(), DataType::Float64 | DataType::Float32) {
+                col(c.name().clone()).round(2, RoundMode::HalfToEven)
+            } else {
+                col(c.name().clone())
+            }
+        })
+        .collect();
+    df.clone()
+        .lazy()
+        .select(cols)
+        .collect()
+        .unwrap_or_else(|_| df.clone())
+}

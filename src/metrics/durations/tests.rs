@@ -1,0 +1,448 @@
+//! Hand-computed cases for the durations family: censoring and Kaplan-Meier, negative durations,
+//! exclusions, reopen, the start instant used, the as-of cut, period membership by resolution,
+//! the n = 6 and n = 5 median intervals, and the comparison tables.
+
+use std::path::Path;
+
+use chrono::{DateTime, Utc};
+use polars::prelude::*;
+
+use super::*;
+use crate::metrics::scope::{Period, PeriodBy};
+use crate::store::scan::polars_schema;
+
+const T0: &str = "2026-11-09T10:00:00Z";
+
+fn us(s: &str) -> i64 {
+    DateTime::parse_from_rfc3339(s).unwrap().timestamp_micros()
+}
+
+fn t0_plus(min: i64) -> Option<i64> {
+    Some(us(T0) + min * 60_000_000)
+}
+
+/// One incident: (id, team, severity, kind, impact, detected, acked, mitigated, resolved), the
+/// instants as minutes after T0.
+type Inc = (
+    &'static str,
+    &'static str,
+    &'static str,
+    &'static str,
+    Option<i64>,
+    i64,
+    Option<i64>,
+    Option<i64>,
+    Option<i64>,
+);
+
+fn incidents(rows: &[Inc]) -> LazyFrame {
+    let ts = |v: Vec<Option<i64>>, name: &str| {
+        Column::new(name.into(), v)
+            .cast(&DataType::Datetime(
+                TimeUnit::Microseconds,
+                Some(TimeZone::UTC),
+            ))
+            .unwrap()
+    };
+    let m = |o: Option<i64>| o.and_then(t0_plus);
+    let status: Vec<&str> = rows
+        .iter()
+        .map(|r| if r.8.is_some() { "resolved" } else { "open" })
+        .collect();
+    DataFrame::new_infer_height(vec![
+        Column::new(
+            INCIDENT_ID.into(),
+            rows.iter().map(|r| r.0).collect::<Vec<_>>(),
+        ),
+        Column::new(
+            TITLE.into(),
+            rows.iter()
+                .map(|r| format!("incident {}", r.0))
+                .collect::<Vec<_>>(),
+        ),
+        Column::new(TEAM.into(), rows.iter().map(|r| r.1).collect::<Vec<_>>()),
+        Column::new(
+            SERVICE.into(),
+            rows.iter().map(|_| None::<&str>).collect::<Vec<_>>(),
+        ),
+        Column::new(
+            SEVERITY.into(),
+            rows.iter().map(|r| r.2).collect::<Vec<_>>(),
+        ),
+        Column::new(STATUS.into(), status),
+        Column::new(KIND.into(), rows.iter().map(|r| r.3).collect::<Vec<_>>()),
+        Column::new(
+            MERGED_INTO.into(),
+            rows.iter().map(|_| None::<&str>).collect::<Vec<_>>(),
+        ),
+        ts(rows.iter().map(|r| m(r.4)).collect(), IMPACT_STARTED_AT),
+        ts(rows.iter().map(|r| t0_plus(r.5)).collect(), DETECTED_AT),
+        ts(rows.iter().map(|r| m(r.6)).collect(), ACKNOWLEDGED_AT),
+        ts(rows.iter().map(|r| m(r.7)).collect(), MITIGATED_AT),
+        ts(rows.iter().map(|r| m(r.8)).collect(), RESOLVED_AT),
+    ])
+    .unwrap()
+    .lazy()
+}
+
+fn frames(rows: &[Inc]) -> Frames {
+    let empty = |t| DataFrame::empty_with_schema(&polars_schema(t)).lazy();
+    use crate::model::Table;
+    Frames {
+        incidents: incidents(rows),
+        events: empty(Table::IncidentEvents),
+        alerts: empty(Table::Alerts),
+        action_items: empty(Table::ActionItems),
+        oncall_shifts: empty(Table::OncallShifts),
+        rejected: DataFrame::empty(),
+    }
+}
+
+/// The week of T0 (2026-W46), judged at T0 + 2 hours.
+fn scope() -> Scope {
+    let p = crate::metrics::scope::parse_week("2026-W46").unwrap();
+    Scope::new(
+        p,
+        DateTime::<Utc>::from_timestamp_micros(t0_plus(120).unwrap()).unwrap(),
+    )
+}
+
+fn cfg() -> Config {
+    Config::defaults_in(Path::new("."))
+}
+
+fn table<'a>(tables: &'a [MetricTable], name: &str) -> &'a DataFrame {
+    &tables
+        .iter()
+        .find(|t| t.name == name)
+        .unwrap_or_else(|| panic!("no table {name}"))
+        .frame
+}
+
+fn f64s(df: &DataFrame, c: &str) -> Vec<Option<f64>> {
+    df.column(c)
+        .unwrap()
+        .cast(&DataType::Float64)
+        .unwrap()
+        .f64()
+        .unwrap()
+        .iter()
+        .collect()
+}
+
+fn strs(df: &DataFrame, c: &str) -> Vec<Option<String>> {
+    df.column(c)
+        .unwrap()
+        .str()
+        .unwrap()
+        .iter()
+        .map(|s| s.map(String::from))
+        .collect()
+}
+
+fn run(rows: &[Inc], by: &[Dim], s: &Scope) -> Vec<MetricTable> {
+    durations(&frames(rows), &cfg(), s, Some(by), false).unwrap()
+}
+
+#[test]
+fn an_open_incident_is_censored_and_the_median_is_kaplan_meier() {
+    // TTR from detection: 10 min (closed), 20 min (closed), and one detected at +105 min still
+    // open at the as-of instant (+120): censored at 15 min. Sorted: 10 (event), 15 (censored),
+    // 20 (event). KM: S(10) = 2/3; 15 leaves the risk set; S(20) = 2/3 * (1 - 1/1) = 0 <= 0.5, so
+    // the median is 20 min, where the sample median of 10, 15, 20 would say 15.
+    let rows = [
+        ("a", "t", "SEV2", "normal", None, 0, None, None, Some(10)),
+        ("b", "t", "SEV2", "normal", None, 0, None, None, Some(20)),
+        ("c", "t", "SEV2", "normal", None, 105, None, None, None),
+    ];
+    let out = run(&rows, &[Dim::Team], &scope());
+    let ttr = table(&out, "ttr");
+    assert_eq!(f64s(ttr, "n"), [Some(3.0)]);
+    assert_eq!(f64s(ttr, "n_open"), [Some(1.0)]);
+    assert_eq!(f64s(ttr, "median_min"), [Some(20.0)]);
+    assert_eq!(strs(ttr, "median_method"), [Some("Kaplan-Meier".into())]);
+    assert_eq!(
+        strs(ttr, "median_interval"),
+        [Some("too few to bound".into())]
+    );
+    assert_eq!(strs(ttr, "p90_kind"), [Some("maximum".into())]);
+    let counts = table(&out, "incidents");
+    assert_eq!(f64s(counts, "incidents"), [Some(3.0)]);
+    assert_eq!(f64s(counts, "open"), [Some(1.0)]);
+}
+
+#[test]
+fn negative_durations_are_excluded_from_their_metric_and_listed() {
+    // b was "resolved" 5 minutes before it was detected: out of TTR (and TTM, which falls back to
+    // the resolution), listed twice, never clamped; its TTA of 2 minutes still counts.
+    let rows = [
+        ("a", "t", "SEV2", "normal", None, 0, Some(4), None, Some(10)),
+        (
+            "b",
+            "t",
+            "SEV2",
+            "normal",
+            None,
+            10,
+            Some(12),
+            None,
+            Some(5),
+        ),
+    ];
+    let out = run(&rows, &[Dim::Team], &scope());
+    let ttr = table(&out, "ttr");
+    assert_eq!(f64s(ttr, "n"), [Some(1.0)]);
+    assert_eq!(f64s(ttr, "n_not_measured"), [Some(1.0)]);
+    assert_eq!(
+        strs(ttr, "not_measured"),
+        [Some("1 negative duration (end before start)".into())]
+    );
+    assert_eq!(f64s(ttr, "median_min"), [Some(10.0)]);
+    let tta = table(&out, "tta");
+    assert_eq!(f64s(tta, "n"), [Some(2.0)]);
+    assert_eq!(f64s(tta, "median_min"), [Some(3.0)]);
+    let neg = table(&out, "negative_durations");
+    assert_eq!(
+        strs(neg, "incident_id"),
+        [Some("b".into()), Some("b".into())]
+    );
+    assert_eq!(
+        strs(neg, "metric"),
+        [Some("ttm".into()), Some("ttr".into())]
+    );
+    assert_eq!(f64s(neg, "seconds"), [Some(-300.0), Some(-300.0)]);
+}
+
+#[test]
+fn excluded_kinds_are_counted_with_their_reason() {
+    let rows = [
+        ("a", "t", "SEV3", "normal", None, 0, None, None, Some(10)),
+        (
+            "b",
+            "t",
+            "SEV3",
+            "maintenance",
+            None,
+            0,
+            None,
+            None,
+            Some(10),
+        ),
+        (
+            "c",
+            "t",
+            "SEV3",
+            "maintenance",
+            None,
+            0,
+            None,
+            None,
+            Some(10),
+        ),
+        ("d", "t", "SEV3", "test", None, 0, None, None, Some(10)),
+    ];
+    let out = run(&rows, &[Dim::Team], &scope());
+    let ttr = table(&out, "ttr");
+    assert_eq!(f64s(ttr, "n"), [Some(1.0)]);
+    assert_eq!(f64s(ttr, "n_excluded"), [Some(3.0)]);
+    let counts = table(&out, "incidents");
+    assert_eq!(f64s(counts, "excluded"), [Some(3.0)]);
+    assert_eq!(
+        strs(counts, "excluded_reasons"),
+        [Some("2 kind = maintenance; 1 kind = test".into())]
+    );
+}
+
+#[test]
+fn start_instant_and_missing_instants() {
+    // a knows its impact start (-20): TTD 20, TTR 30 from impact. b does not: no TTD, TTR 15 from
+    // detection. b was resolved without an acknowledgement: TTA not measured; c is open and
+    // unacknowledged: TTA censored at 120 - 60 = 60 minutes.
+    let rows = [
+        (
+            "a",
+            "t",
+            "SEV1",
+            "normal",
+            Some(-20),
+            0,
+            Some(5),
+            Some(8),
+            Some(10),
+        ),
+        ("b", "t", "SEV1", "normal", None, 0, None, None, Some(15)),
+        ("c", "t", "SEV1", "normal", None, 60, None, None, None),
+    ];
+    let out = run(&rows, &[Dim::Team], &scope());
+    let ttd = table(&out, "ttd");
+    assert_eq!(f64s(ttd, "n"), [Some(1.0)]);
+    assert_eq!(f64s(ttd, "median_min"), [Some(20.0)]);
+    assert_eq!(
+        strs(ttd, "not_measured"),
+        [Some("2 impact_started_at unknown".into())]
+    );
+    let ttr = table(&out, "ttr");
+    assert_eq!(f64s(ttr, "start_impact"), [Some(1.0)]);
+    assert_eq!(f64s(ttr, "start_detected"), [Some(2.0)]);
+    let tta = table(&out, "tta");
+    assert_eq!(f64s(tta, "n"), [Some(2.0)]);
+    assert_eq!(f64s(tta, "n_open"), [Some(1.0)]);
+    assert_eq!(
+        strs(tta, "not_measured"),
+        [Some("1 resolved without acknowledgement".into())]
+    );
+    // TTM of a: impact (-20) to mitigation (8) = 28 min; b: detection to resolution = 15 min.
+    let ttm = table(&out, "ttm");
+    assert_eq!(f64s(ttm, "median_min"), [Some(28.0)]);
+}
+
+#[test]
+fn facts_after_the_as_of_instant_are_not_known() {
+    // Resolved at +150, after the as-of (+120): open at as-of, censored at 120 minutes.
+    let rows = [("a", "t", "SEV2", "normal", None, 0, None, None, Some(150))];
+    let out = run(&rows, &[Dim::Team], &scope());
+    let ttr = table(&out, "ttr");
+    assert_eq!(f64s(ttr, "n_open"), [Some(1.0)]);
+    assert_eq!(
+        f64s(ttr, "median_min"),
+        [None],
+        "KM never reaches 0.5 with only censoring"
+    );
+}
+
+#[test]
+fn period_by_resolution_takes_incidents_detected_earlier() {
+    // Detected a week before the period, resolved in it: in by resolved_at, out by detected_at.
+    let rows = [(
+        "a",
+        "t",
+        "SEV2",
+        "normal",
+        None,
+        -7 * 24 * 60,
+        None,
+        None,
+        Some(10),
+    )];
+    let mut s = scope();
+    assert_eq!(
+        f64s(table(&run(&rows, &[Dim::Team], &s), "ttr"), "n").len(),
+        0
+    );
+    s.period_by = PeriodBy::Resolved;
+    let ttr_rows = run(&rows, &[Dim::Team], &s);
+    assert_eq!(
+        f64s(table(&ttr_rows, "ttr"), "median_min"),
+        [Some(7.0 * 24.0 * 60.0 + 10.0)]
+    );
+}
+
+#[test]
+fn median_interval_at_six_and_five() {
+    // TTR 1..6 minutes: median 3.5, the exact interval is (x(1), x(6)) = (1, 6) at 96.9%.
+    let six: Vec<Inc> = (1..=6)
+        .map(|m| {
+            (
+                ["a", "b", "c", "d", "e", "f"][m as usize - 1],
+                "t",
+                "SEV3",
+                "normal",
+                None,
+                0,
+                None,
+                None,
+                Some(m),
+            )
+        })
+        .collect();
+    let ttr = run(&six, &[Dim::Team], &scope());
+    let ttr = table(&ttr, "ttr");
+    assert_eq!(f64s(ttr, "median_min"), [Some(3.5)]);
+    assert_eq!(f64s(ttr, "median_low_min"), [Some(1.0)]);
+    assert_eq!(f64s(ttr, "median_high_min"), [Some(6.0)]);
+    let five = &six[..5];
+    let out = run(five, &[Dim::Team], &scope());
+    let ttr = table(&out, "ttr");
+    assert_eq!(f64s(ttr, "median_low_min"), [None]);
+    assert_eq!(
+        strs(ttr, "median_interval"),
+        [Some("too few to bound".into())]
+    );
+}
+
+#[test]
+fn groups_never_pool_severities_by_default_and_reject_unknown_dimensions() {
+    let rows = [
+        ("a", "t", "SEV1", "normal", None, 0, None, None, Some(10)),
+        ("b", "t", "SEV3", "normal", None, 0, None, None, Some(40)),
+    ];
+    let out = durations(&frames(&rows), &cfg(), &scope(), None, false).unwrap();
+    let ttr = table(&out, "ttr");
+    assert_eq!(
+        strs(ttr, "severity"),
+        [Some("SEV1".into()), Some("SEV3".into())]
+    );
+    let err = durations(&frames(&rows), &cfg(), &scope(), Some(&[Dim::Rule]), false).unwrap_err();
+    assert!(err.to_string().contains("rule"), "{err}");
+}
+
+#[test]
+fn comparison_with_the_previous_week() {
+    // This week: 8 incidents of 10 min; last week: 8 of 40 min. Every pairwise log ratio is
+    // ln(1/4), so the Hodges-Lehmann ratio and both interval ends are 0.25: "shorter".
+    let mut rows: Vec<Inc> = vec![];
+    let ids = [
+        "a", "b", "c", "d", "e", "f", "g", "h", "i", "j", "k", "l", "m", "n", "o", "p",
+    ];
+    for (j, id) in ids.iter().enumerate() {
+        let (det, res) = if j < 8 {
+            (j as i64, 10)
+        } else {
+            (-7 * 24 * 60 + j as i64, 40)
+        };
+        rows.push((
+            id,
+            "t",
+            "SEV2",
+            "normal",
+            None,
+            det,
+            None,
+            None,
+            Some(det + res),
+        ));
+    }
+    let out = durations(&frames(&rows), &cfg(), &scope(), Some(&[Dim::Team]), true).unwrap();
+    let cmp = table(&out, "ttr_compare");
+    assert_eq!(f64s(cmp, "n"), [Some(8.0)]);
+    assert_eq!(f64s(cmp, "n_previous"), [Some(8.0)]);
+    let ratio = f64s(cmp, "ratio")[0].unwrap();
+    assert!((ratio - 0.25).abs() < 1e-12, "{ratio}");
+    assert_eq!(strs(cmp, "verdict"), [Some("shorter".into())]);
+    let counts = table(&out, "incidents_compare");
+    assert_eq!(
+        strs(counts, "verdict"),
+        [Some("no detectable change".into())]
+    );
+    // 8 vs 8 under the conditional binomial test: p = 1.
+    assert_eq!(f64s(counts, "p_value"), [Some(1.0)]);
+    // Fewer than 8 in a period: insufficient data.
+    let out = durations(
+        &frames(&rows[..12]),
+        &cfg(),
+        &scope(),
+        Some(&[Dim::Team]),
+        true,
+    )
+    .unwrap();
+    assert_eq!(
+        strs(table(&out, "ttr_compare"), "verdict"),
+        [Some("insufficient data".into())]
+    );
+}
+
+#[test]
+fn the_period_is_the_week_of_t0() {
+    let p: Period = scope().period;
+    assert!(p.from_micros() <= us(T0) && us(T0) < p.to_micros());
+}

@@ -15,6 +15,9 @@
 mod compare;
 mod group;
 #[cfg(test)]
+mod props;
+mod summary;
+#[cfg(test)]
 mod tests;
 
 use polars::prelude::*;
@@ -245,9 +248,9 @@ pub fn durations(
     let current = group::Rows::from_frame(&rows)?;
     let mut out = vec![group::counts_table(&current, &by, scope)?];
     for metric in Metric::ALL {
-        out.push(group::metric_table(&current, metric, &by, scope)?);
+        out.push(summary::metric_table(&current, metric, &by, scope)?);
     }
-    out.push(group::negative_table(&current)?);
+    out.push(summary::negative_table(&current)?);
     if compare {
         let prev_scope = scope.previous();
         let prev_rows = per_incident(frames, cfg, &prev_scope)

@@ -13,17 +13,17 @@ use crate::store::scan::polars_schema;
 
 const T0: &str = "2026-11-09T10:00:00Z";
 
-fn us(s: &str) -> i64 {
+pub(super) fn us(s: &str) -> i64 {
     DateTime::parse_from_rfc3339(s).unwrap().timestamp_micros()
 }
 
-fn t0_plus(min: i64) -> Option<i64> {
+pub(super) fn t0_plus(min: i64) -> Option<i64> {
     Some(us(T0) + min * 60_000_000)
 }
 
 /// One incident: (id, team, severity, kind, impact, detected, acked, mitigated, resolved), the
 /// instants as minutes after T0.
-type Inc = (
+pub(super) type Inc = (
     &'static str,
     &'static str,
     &'static str,
@@ -35,7 +35,7 @@ type Inc = (
     Option<i64>,
 );
 
-fn incidents(rows: &[Inc]) -> LazyFrame {
+pub(super) fn incidents(rows: &[Inc]) -> LazyFrame {
     let ts = |v: Vec<Option<i64>>, name: &str| {
         Column::new(name.into(), v)
             .cast(&DataType::Datetime(
@@ -85,7 +85,7 @@ fn incidents(rows: &[Inc]) -> LazyFrame {
     .lazy()
 }
 
-fn frames(rows: &[Inc]) -> Frames {
+pub(super) fn frames(rows: &[Inc]) -> Frames {
     let empty = |t| DataFrame::empty_with_schema(&polars_schema(t)).lazy();
     use crate::model::Table;
     Frames {
@@ -99,7 +99,7 @@ fn frames(rows: &[Inc]) -> Frames {
 }
 
 /// The week of T0 (2026-W46), judged at T0 + 2 hours.
-fn scope() -> Scope {
+pub(super) fn scope() -> Scope {
     let p = crate::metrics::scope::parse_week("2026-W46").unwrap();
     Scope::new(
         p,
@@ -107,11 +107,11 @@ fn scope() -> Scope {
     )
 }
 
-fn cfg() -> Config {
+pub(super) fn cfg() -> Config {
     Config::defaults_in(Path::new("."))
 }
 
-fn table<'a>(tables: &'a [MetricTable], name: &str) -> &'a DataFrame {
+pub(super) fn table<'a>(tables: &'a [MetricTable], name: &str) -> &'a DataFrame {
     &tables
         .iter()
         .find(|t| t.name == name)
@@ -119,7 +119,7 @@ fn table<'a>(tables: &'a [MetricTable], name: &str) -> &'a DataFrame {
         .frame
 }
 
-fn f64s(df: &DataFrame, c: &str) -> Vec<Option<f64>> {
+pub(super) fn f64s(df: &DataFrame, c: &str) -> Vec<Option<f64>> {
     df.column(c)
         .unwrap()
         .cast(&DataType::Float64)
@@ -130,7 +130,7 @@ fn f64s(df: &DataFrame, c: &str) -> Vec<Option<f64>> {
         .collect()
 }
 
-fn strs(df: &DataFrame, c: &str) -> Vec<Option<String>> {
+pub(super) fn strs(df: &DataFrame, c: &str) -> Vec<Option<String>> {
     df.column(c)
         .unwrap()
         .str()
@@ -140,7 +140,7 @@ fn strs(df: &DataFrame, c: &str) -> Vec<Option<String>> {
         .collect()
 }
 
-fn run(rows: &[Inc], by: &[Dim], s: &Scope) -> Vec<MetricTable> {
+pub(super) fn run(rows: &[Inc], by: &[Dim], s: &Scope) -> Vec<MetricTable> {
     durations(&frames(rows), &cfg(), s, Some(by), false).unwrap()
 }
 

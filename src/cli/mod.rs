@@ -42,7 +42,7 @@ enum Command {
     /// Ingest canonical CSV, NDJSON or JSON files (or folders of them) into the store
     Ingest(ingest::Args),
     /// Compute the metric catalogue (durations, fatigue, rules, recurrence, actions, quality) for a period
-    Metrics(metrics::Args),
+    Metrics(Box<metrics::Args>),
     /// Run SQL over the store's tables (incidents, incident_events, alerts, action_items, oncall_shifts)
     Query(query::Args),
     /// Write a deterministic synthetic incident history as canonical input files
@@ -75,7 +75,7 @@ pub fn main() -> i32 {
         command => Context::new(cli.config, cli.store).and_then(|ctx| match command {
             Command::Run(args) => run::run(&ctx, args),
             Command::Ingest(args) => ingest::run(&ctx, args),
-            Command::Metrics(args) => metrics::run(&ctx, args),
+            Command::Metrics(args) => metrics::run(&ctx, *args),
             Command::Query(args) => query::run(&ctx, args),
             Command::Generate(_) | Command::Config(_) => unreachable!("handled above"),
         }),

@@ -18,6 +18,8 @@ mod group;
 mod props;
 mod summary;
 #[cfg(test)]
+mod testkit;
+#[cfg(test)]
 mod tests;
 
 use polars::prelude::*;

@@ -21,16 +21,10 @@ use crate::metrics::table::{Family, MetricTable, dim_names};
 const COUNT_ALPHA: f64 = 0.05;
 
 /// The union of both periods' group keys, so a group present in only one still shows.
-fn union_keys(
-    a: &Rows,
-    b: &Rows,
-    metric: Metric,
-    by: &[Dim],
-) -> (
-    Vec<Vec<Option<String>>>,
-    std::collections::BTreeMap<Vec<Option<String>>, Vec<usize>>,
-    std::collections::BTreeMap<Vec<Option<String>>, Vec<usize>>,
-) {
+type Key = Vec<Option<String>>;
+type Groups = std::collections::BTreeMap<Key, Vec<usize>>;
+
+fn union_keys(a: &Rows, b: &Rows, metric: Metric, by: &[Dim]) -> (Vec<Key>, Groups, Groups) {
     let ga = a.groups(metric, by);
     let gb = b.groups(metric, by);
     let keys: BTreeSet<_> = ga.keys().chain(gb.keys()).cloned().collect();

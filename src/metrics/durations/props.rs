@@ -4,7 +4,7 @@
 
 use proptest::prelude::*;
 
-use super::tests::{Inc, cfg, f64s, frames, scope, table};
+use super::testkit::{Inc, cfg, f64s, frames, scope, table};
 use super::*;
 
 const IDS: [&str; 24] = [
@@ -16,7 +16,10 @@ const SEVS: [&str; 2] = ["SEV1", "SEV3"];
 
 /// A well-formed incident: detected in the week of T0 (minutes 0..=6000 after it), acknowledged
 /// and resolved in order when at all, so ack <= resolve.
-fn incident() -> impl Strategy<Value = (usize, usize, i64, Option<i64>, Option<i64>, bool)> {
+/// (team, severity, detected, ack after detection, resolution after ack, maintenance?)
+type Raw = (usize, usize, i64, Option<i64>, Option<i64>, bool);
+
+fn incident() -> impl Strategy<Value = Raw> {
     (
         0..TEAMS.len(),
         0..SEVS.len(),
@@ -27,7 +30,7 @@ fn incident() -> impl Strategy<Value = (usize, usize, i64, Option<i64>, Option<i
     )
 }
 
-fn build(raw: &[(usize, usize, i64, Option<i64>, Option<i64>, bool)]) -> Vec<Inc> {
+fn build(raw: &[Raw]) -> Vec<Inc> {
     raw.iter()
         .enumerate()
         .map(|(i, &(t, s, det, ack, res, maint))| {

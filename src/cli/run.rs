@@ -16,6 +16,9 @@ pub struct Args {
     /// Fail, writing nothing, when more rows than this are rejected: a count (N) or a share (P%)
     #[arg(long, default_value = "1%", value_parser = MaxRejected::parse)]
     pub max_rejected: MaxRejected,
+    /// Judge the data as of this instant (RFC 3339 or YYYY-MM-DD), for reproducible output [default: now]
+    #[arg(long, value_name = "INSTANT")]
+    pub as_of: Option<String>,
 }
 
 pub fn run(ctx: &Context, args: Args) -> Result<()> {
@@ -63,10 +66,51 @@ pub fn run(ctx: &Context, args: Args) -> Result<()> {
     print!("{}", render_table(&overview)?);
     println!("incidents detected between:");
     print!("{}", render_table(&range)?);
+    let as_of = super::metrics::parse_as_of(args.as_of.as_deref())?;
+    let written = write_metrics(ctx, as_of)?;
     println!();
-    println!("store: {}", ctx.store.root().display());
+    println!("store:   {}", ctx.store.root().display());
     println!(
-        "next:  aftermath query \"SELECT severity, count(*) FROM incidents GROUP BY severity\""
+        "metrics: {} (the tidy long table; see docs/metrics.md)",
+        written.display()
+    );
+    println!(
+        "next:    aftermath metrics all --last 12w\n         aftermath query \"SELECT severity, count(*) FROM incidents GROUP BY severity\""
     );
     Ok(())
+}
+
+/// The metric set of the last 12 complete weeks, every family with its default grouping, as the
+/// tidy long table in `<reports>/metrics.parquet`. Written under a temporary name and renamed,
+/// so an analyst's reader never sees half a file.
+fn write_metrics(
+    ctx: &Context,
+    as_of: chrono::DateTime<chrono::Utc>,
+) -> Result<std::path::PathBuf> {
+    use crate::error::IoContext;
+    use crate::metrics::{self, Family, Request, Scope};
+    let period = metrics::scope::parse_last("12w", as_of)?;
+    let scope = Scope::new(period, as_of);
+    let request = Request {
+        families: Family::ALL.to_vec(),
+        ..Request::default()
+    };
+    let tables = metrics::run(
+        &super::metrics::frames(&ctx.store)?,
+        &ctx.config,
+        &scope,
+        &request,
+    )?;
+    let mut df = metrics::tidy(&tables, &scope)?;
+    let dir = &ctx.config.reports;
+    std::fs::create_dir_all(dir).at(dir)?;
+    let path = dir.join("metrics.parquet");
+    let tmp = dir.join(".metrics.parquet.tmp");
+    {
+        let mut f = std::io::BufWriter::new(std::fs::File::create(&tmp).at(&tmp)?);
+        crate::store::write_parquet_frame(&mut df, &mut f)?;
+        std::io::Write::flush(&mut f).at(&tmp)?;
+    }
+    std::fs::rename(&tmp, &path).at(&path)?;
+    Ok(path)
 }

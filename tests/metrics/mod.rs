@@ -3,3 +3,4 @@
 //! (`cli.rs`: formats, `--explain`, errors).
 
 mod cases;
+mod cli;

@@ -1,0 +1,194 @@
+//! `aftermath metrics` as a command: the definitions it explains, the tidy Parquet analysts read,
+//! one table written wide, and clear errors for wrong words.
+
+use polars::prelude::*;
+
+use crate::common::{Sandbox, text};
+
+const CASE: &str = "tests/fixtures/metrics/durations";
+
+fn sandbox_with_case() -> Sandbox {
+    let sb = Sandbox::new();
+    let dir = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join(CASE);
+    sb.ok(&["ingest", dir.join("incidents.csv").to_str().unwrap()]);
+    sb
+}
+
+#[test]
+fn explain_prints_the_definitions_with_the_configs_thresholds() {
+    let sb = Sandbox::new();
+    sb.write(
+        "aftermath.toml",
+        "[thresholds]\ninterruption_merge_seconds = 120\njaccard_min = 0.75\n",
+    );
+    let out = sb.ok(&["metrics", "--explain", "--week", "2026-W46"]);
+    assert!(out.contains("Period: 2026-W46"), "{out}");
+    assert!(out.contains("Time to resolve (TTR): impact_started_at (else detected_at)"));
+    assert!(out.contains("within 120s of the first page"), "{out}");
+    assert!(out.contains("templates >= 0.75"), "{out}");
+    assert!(out.contains("insufficient data"));
+}
+
+#[test]
+fn parquet_is_the_tidy_long_table() {
+    let sb = sandbox_with_case();
+    let out = sb.path("m.parquet");
+    let args = [
+        "metrics",
+        "durations",
+        "--week",
+        "2026-W46",
+        "--as-of",
+        "2026-11-16T00:00:00Z",
+        "--format",
+        "parquet",
+        "--out",
+    ];
+    let mut a: Vec<&str> = args.to_vec();
+    a.push(out.to_str().unwrap());
+    sb.ok(&a);
+    let df = LazyFrame::scan_parquet(PlRefPath::new(out.to_str().unwrap()), Default::default())
+        .unwrap()
+        .collect()
+        .unwrap();
+    let names: Vec<String> = df
+        .get_column_names()
+        .iter()
+        .map(|s| s.to_string())
+        .collect();
+    assert_eq!(
+        names,
+        [
+            "family",
+            "table",
+            "period_from",
+            "period_to",
+            "team",
+            "severity",
+            "service",
+            "week",
+            "month",
+            "person",
+            "rule",
+            "priority",
+            "cluster",
+            "shift",
+            "check",
+            "metric",
+            "value",
+            "text"
+        ]
+    );
+    // The payments SEV2 TTR median of the case (70 minutes), found by plain column filters.
+    let hit = df
+        .lazy()
+        .filter(
+            col("table")
+                .eq(lit("ttr"))
+                .and(col("team").eq(lit("payments")))
+                .and(col("severity").eq(lit("SEV2")))
+                .and(col("metric").eq(lit("median_min"))),
+        )
+        .collect()
+        .unwrap();
+    assert_eq!(
+        hit.column("value").unwrap().f64().unwrap().get(0),
+        Some(70.0)
+    );
+}
+
+#[test]
+fn one_table_is_written_wide_and_an_unknown_one_is_named() {
+    let sb = sandbox_with_case();
+    let csv = sb.ok(&[
+        "metrics",
+        "durations",
+        "--week",
+        "2026-W46",
+        "--as-of",
+        "2026-11-16",
+        "--by",
+        "team",
+        "--table",
+        "ttr",
+        "--format",
+        "csv",
+    ]);
+    let header = csv.lines().next().unwrap();
+    assert!(header.starts_with("team,n,n_open,n_excluded"), "{header}");
+    assert_eq!(csv.lines().count(), 4, "three teams and a header:\n{csv}");
+    let out = sb.run(&[
+        "metrics",
+        "durations",
+        "--week",
+        "2026-W46",
+        "--table",
+        "nope",
+    ]);
+    assert_eq!(out.status.code(), Some(2));
+    let err = text(&out.stderr);
+    assert!(err.contains("--table nope") && err.contains("ttr"), "{err}");
+}
+
+#[test]
+fn wrong_words_are_errors_that_say_what_to_write() {
+    let sb = sandbox_with_case();
+    for (args, needle) in [
+        (vec!["metrics", "--by", "team,colour"], "colour"),
+        (vec!["metrics", "--week", "2026-46"], "YYYY-Www"),
+        (vec!["metrics", "--last", "12x"], "12w"),
+        (
+            vec!["metrics", "--from", "2026-11-01", "--to", "2026-10-01"],
+            "must be after",
+        ),
+        (vec!["metrics", "--as-of", "yesterday"], "--as-of"),
+        (
+            vec!["metrics", "--week", "2026-W46", "--last", "4w"],
+            "one way",
+        ),
+        (vec!["metrics", "actions", "--by", "severity"], "severity"),
+        (vec!["metrics", "--format", "parquet"], "--out"),
+    ] {
+        let out = sb.run(&args);
+        assert_eq!(
+            out.status.code(),
+            Some(2),
+            "{args:?}: {}",
+            text(&out.stderr)
+        );
+        let err = text(&out.stderr);
+        assert!(err.contains(needle), "{args:?}: {err}");
+    }
+    let empty = Sandbox::new();
+    let out = empty.run(&["metrics"]);
+    assert_eq!(out.status.code(), Some(3));
+    assert!(text(&out.stderr).contains("no store here yet"));
+}
+
+#[test]
+fn tables_for_people_carry_titles_and_notes() {
+    let sb = sandbox_with_case();
+    let out = sb.ok(&[
+        "metrics",
+        "durations",
+        "--week",
+        "2026-W46",
+        "--as-of",
+        "2026-11-16",
+        "--team",
+        "payments",
+    ]);
+    assert!(
+        out.starts_with("Period 2026-W46 (by detected_at), as of 2026-11-16T00:00:00Z"),
+        "{out}"
+    );
+    assert!(
+        out.contains("== Time to resolve (TTR) by team and severity [ttr]"),
+        "{out}"
+    );
+    assert!(
+        out.contains("note: TTR: impact_started_at (else detected_at)"),
+        "{out}"
+    );
+    assert!(!out.contains("search"), "filtered to payments:\n{out}");
+}

@@ -28,6 +28,7 @@ pub mod metrics;
 pub mod model;
 pub mod output;
 pub mod query;
+pub mod report;
 pub mod store;
 
 pub use error::{Error, Result};

@@ -1,0 +1,2 @@
+//! Reports (being built).
+pub mod charts;

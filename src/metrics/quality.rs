@@ -1,7 +1,390 @@
-//! Placeholder while this session builds the family.
-use super::{Frames, MetricTable, Scope};
+//! Data quality, reported alongside every metric (`metrics.md`, "Reported alongside"): incidents
+//! with out-of-order or missing timestamps, incidents left out of the metrics and why, alerts never
+//! resolved or resolved before they fired, input rows the store rejected, and the data's range.
+//!
+//! Every check is one row of the `quality` table with the table it looks at, its count, its share
+//! of that table's rows in scope and up to three example ids, so a reader can find the rows. A
+//! check that finds nothing still has its row with 0: "0 incidents resolved before detected" is
+//! information. Out-of-order timestamps are listed here rather than repaired: the duration metrics
+//! exclude an incident from a metric whose end precedes its start, and this table says how many.
+//! The exclusion counts are also what the other families quote in their notes (`exclusion_note`).
+
+use polars::prelude::*;
+
+use super::Scope;
+use super::frames::{EXCLUDED, Frames, exclusion_reason, filter_expr, in_period};
+use super::table::{Family, MetricTable, pe};
 use crate::config::Config;
-use crate::error::{Error, Result};
-pub fn quality(_: &Frames, _: &Config, _: &Scope) -> Result<Vec<MetricTable>> {
-    Err(Error::Internal("quality: not built yet".into()))
+use crate::error::Result;
+use crate::model::columns::*;
+
+const CHECK: &str = "check";
+const MERGED: &str = "merged into another incident";
+
+/// The exclusion reason of `frames::exclusion_reason` with every "merged into <id>" folded into
+/// one reason, so a report counts merged duplicates instead of listing each target.
+fn reason_label() -> Expr {
+    when(col(EXCLUDED).str().starts_with(lit("merged into ")))
+        .then(lit(MERGED))
+        .otherwise(col(EXCLUDED))
 }
+
+/// Incidents detected in the period that pass the filters.
+fn incidents_in_scope(f: &Frames, scope: &Scope) -> LazyFrame {
+    f.incidents
+        .clone()
+        .filter(in_period(DETECTED_AT, scope).and(filter_expr(&scope.filters, true, true)))
+}
+
+/// Incidents of the period (filters applied) left out of the metrics, by reason, most first.
+pub fn exclusions(f: &Frames, cfg: &Config, scope: &Scope) -> Result<Vec<(String, u64)>> {
+    let df = incidents_in_scope(f, scope)
+        .select([exclusion_reason(cfg)])
+        .filter(col(EXCLUDED).is_not_null())
+        .group_by([reason_label().alias("reason")])
+        .agg([len().cast(DataType::UInt64).alias("n")])
+        .sort(
+            ["n", "reason"],
+            SortMultipleOptions::default().with_order_descending_multi([true, false]),
+        )
+        .collect()
+        .map_err(pe)?;
+    let reasons = df.column("reason").map_err(pe)?.str().map_err(pe)?;
+    let n = df.column("n").map_err(pe)?.u64().map_err(pe)?;
+    Ok(reasons
+        .iter()
+        .zip(n.iter())
+        .map(|(r, n)| (r.unwrap_or_default().to_string(), n.unwrap_or_default()))
+        .collect())
+}
+
+/// "Left out: 3 kind = maintenance, 1 merged into another incident." for a family's notes.
+pub fn exclusion_note(f: &Frames, cfg: &Config, scope: &Scope) -> Result<String> {
+    let ex = exclusions(f, cfg, scope)?;
+    if ex.is_empty() {
+        return Ok("No incident of the period was excluded.".into());
+    }
+    let parts: Vec<String> = ex.iter().map(|(r, n)| format!("{n} {r}")).collect();
+    let total: u64 = ex.iter().map(|x| x.1).sum();
+    Ok(format!(
+        "{total} incident(s) of the period excluded: {}.",
+        parts.join(", ")
+    ))
+}
+
+/// A check: its name, the table it reads, and the condition on that table's rows.
+struct Check {
+    name: String,
+    table: &'static str,
+    when: Expr,
+}
+
+fn check(name: impl Into<String>, table: &'static str, when: Expr) -> Check {
+    Check {
+        name: name.into(),
+        table,
+        when,
+    }
+}
+
+/// The incident and alert checks, in the order the table lists them.
+fn checks(cfg: &Config) -> Vec<Check> {
+    let start = when(col(IMPACT_STARTED_AT).is_not_null())
+        .then(col(IMPACT_STARTED_AT))
+        .otherwise(col(DETECTED_AT));
+    let resolved = col(STATUS).eq(lit("resolved"));
+    let mut out = vec![
+        check(
+            "acknowledged before detected",
+            "incidents",
+            col(ACKNOWLEDGED_AT).lt(col(DETECTED_AT)),
+        ),
+        check(
+            "mitigated before impact started/detected",
+            "incidents",
+            col(MITIGATED_AT).lt(start),
+        ),
+        check(
+            "resolved before detected",
+            "incidents",
+            col(RESOLVED_AT).lt(col(DETECTED_AT)),
+        ),
+        check(
+            "impact started after detected",
+            "incidents",
+            col(IMPACT_STARTED_AT).gt(col(DETECTED_AT)),
+        ),
+        check(
+            "resolved but no resolved_at",
+            "incidents",
+            resolved.clone().and(col(RESOLVED_AT).is_null()),
+        ),
+        check(
+            "open with resolved_at",
+            "incidents",
+            resolved.not().and(col(RESOLVED_AT).is_not_null()),
+        ),
+        check(
+            "missing impact_started_at",
+            "incidents",
+            col(IMPACT_STARTED_AT).is_null(),
+        ),
+    ];
+    // One row per reason the config can give, so a reason that excluded nothing still says 0.
+    let mut reasons: Vec<String> = cfg
+        .exclude
+        .kinds
+        .iter()
+        .map(|k| format!("kind = {k}"))
+        .collect();
+    reasons.push(MERGED.into());
+    reasons.extend(
+        cfg.exclude
+            .title_patterns
+            .iter()
+            .map(|p| format!("title matches {}", p.as_str())),
+    );
+    for r in reasons {
+        let when = reason_label().eq(lit(r.as_str()));
+        out.push(check(format!("excluded: {r}"), "incidents", when));
+    }
+    out.push(check(
+        "alerts never resolved",
+        "alerts",
+        col(RESOLVED_AT).is_null(),
+    ));
+    out.push(check(
+        "alert resolved before fired",
+        "alerts",
+        col(RESOLVED_AT).lt(col(FIRED_AT)),
+    ));
+    out
+}
+
+/// The `quality` table (one row per check) and the `freshness` table (one row).
+pub fn quality(f: &Frames, cfg: &Config, scope: &Scope) -> Result<Vec<MetricTable>> {
+    let incidents = incidents_in_scope(f, scope).with_column(exclusion_reason(cfg));
+    let alerts = f
+        .alerts
+        .clone()
+        .filter(in_period(FIRED_AT, scope).and(filter_expr(&scope.filters, true, true)));
+    let source = |table: &str| match table {
+        "alerts" => (alerts.clone(), ALERT_ID),
+        _ => (incidents.clone(), INCIDENT_ID),
+    };
+    let checks = checks(cfg);
+    let mut parts = vec![];
+    for (k, c) in checks.iter().enumerate() {
+        let (lf, id) = source(c.table);
+        parts.push(lf.filter(c.when.clone()).select([
+            lit(k as u32).cast(DataType::UInt32).alias("k"),
+            col(id).alias("id"),
+        ]));
+    }
+    let found = concat(parts, UnionArgs::default())
+        .map_err(pe)?
+        .group_by([col("k")])
+        .agg([
+            len().cast(DataType::UInt64).alias("rows"),
+            col("id")
+                .sort(SortOptions::default())
+                .head(Some(3))
+                .alias("examples"),
+        ])
+        .with_column(col("examples").list().join(lit(", "), true))
+        .collect()
+        .map_err(pe)?;
+    let mut rows = vec![0u64; checks.len()];
+    let mut examples: Vec<Option<String>> = vec![None; checks.len()];
+    let ks = found.column("k").map_err(pe)?.u32().map_err(pe)?;
+    let ns = found.column("rows").map_err(pe)?.u64().map_err(pe)?;
+    let ex = found.column("examples").map_err(pe)?.str().map_err(pe)?;
+    for ((k, n), e) in ks.iter().zip(ns.iter()).zip(ex.iter()) {
+        if let Some(k) = k.map(|k| k as usize).filter(|&k| k < checks.len()) {
+            rows[k] = n.unwrap_or_default();
+            examples[k] = e.map(str::to_string);
+        }
+    }
+    let count = |lf: LazyFrame| -> Result<u64> {
+        let df = lf
+            .select([len().cast(DataType::UInt64)])
+            .collect()
+            .map_err(pe)?;
+        Ok(df.columns()[0]
+            .u64()
+            .map_err(pe)?
+            .get(0)
+            .unwrap_or_default())
+    };
+    let (n_incidents, n_alerts) = (count(incidents.clone())?, count(alerts.clone())?);
+
+    let mut t = QualityColumns::default();
+    for (k, c) in checks.iter().enumerate() {
+        let total = if c.table == "alerts" {
+            n_alerts
+        } else {
+            n_incidents
+        };
+        t.push(
+            &c.name,
+            c.table,
+            rows[k],
+            (total > 0).then(|| 100.0 * rows[k] as f64 / total as f64),
+            examples[k].clone(),
+        );
+    }
+    for (table, reason, n) in rejected(&f.rejected)? {
+        t.push(&format!("rejected: {reason}"), &table, n, None, None);
+    }
+    let notes = vec![
+        format!(
+            "Incident checks look at the {n_incidents} incident(s) detected in the period, alert \
+             checks at the {n_alerts} alert(s) fired in it; share_pct is of those. examples are up \
+             to three ids, sorted."
+        ),
+        "An out-of-order incident is left out of the duration whose end precedes its start, never \
+         clamped to 0. missing impact_started_at is informational: time to detect needs it, the \
+         other durations start at detected_at instead."
+            .into(),
+        "Alerts never resolved have no resolved_at; this includes alerts still firing at the \
+         as-of time."
+            .into(),
+        "Rejected rows are input records the store refused (from its rejected log), counted by \
+         table and reason; they never reached the store, so they have no share and no ids here."
+            .into(),
+    ];
+    Ok(vec![
+        MetricTable {
+            family: Family::Quality,
+            name: "quality".into(),
+            title: "Data quality checks".into(),
+            dims: vec![CHECK.into()],
+            frame: t.frame()?,
+            notes,
+        },
+        freshness(f, scope)?,
+    ])
+}
+
+#[derive(Default)]
+struct QualityColumns {
+    check: Vec<String>,
+    table: Vec<String>,
+    rows: Vec<u64>,
+    share: Vec<Option<f64>>,
+    examples: Vec<Option<String>>,
+}
+
+impl QualityColumns {
+    fn push(
+        &mut self,
+        check: &str,
+        table: &str,
+        rows: u64,
+        share: Option<f64>,
+        ex: Option<String>,
+    ) {
+        self.check.push(check.into());
+        self.table.push(table.into());
+        self.rows.push(rows);
+        self.share.push(share);
+        self.examples.push(ex);
+    }
+
+    fn frame(self) -> Result<DataFrame> {
+        df!(
+            CHECK => self.check,
+            "table" => self.table,
+            "rows" => self.rows,
+            "share_pct" => self.share,
+            "examples" => self.examples,
+        )
+        .map_err(pe)
+    }
+}
+
+/// The rejected log's counts as (table, reason, rows), summed and sorted; a log with no columns
+/// (nothing was ever rejected) gives none.
+fn rejected(df: &DataFrame) -> Result<Vec<(String, String, u64)>> {
+    let has = |c: &str| df.get_column_names().iter().any(|n| n.as_str() == c);
+    if df.height() == 0 || !has("table") || !has("reason") || !has("rows") {
+        return Ok(vec![]);
+    }
+    let g = df
+        .clone()
+        .lazy()
+        .group_by([col("table"), col("reason")])
+        .agg([col("rows").cast(DataType::UInt64).sum().alias("rows")])
+        .sort(["table", "reason"], SortMultipleOptions::default())
+        .collect()
+        .map_err(pe)?;
+    let table = g
+        .column("table")
+        .map_err(pe)?
+        .cast(&DataType::String)
+        .map_err(pe)?;
+    let reason = g
+        .column("reason")
+        .map_err(pe)?
+        .cast(&DataType::String)
+        .map_err(pe)?;
+    let rows = g.column("rows").map_err(pe)?;
+    let (table, reason, rows) = (
+        table.str().map_err(pe)?,
+        reason.str().map_err(pe)?,
+        rows.u64().map_err(pe)?,
+    );
+    Ok(table
+        .iter()
+        .zip(reason.iter())
+        .zip(rows.iter())
+        .map(|((t, r), n)| {
+            (
+                t.unwrap_or_default().to_string(),
+                r.unwrap_or_default().to_string(),
+                n.unwrap_or_default(),
+            )
+        })
+        .collect())
+}
+
+/// The data's range under the filters, whatever the period: first and last incident detected
+/// and the last alert fired.
+fn freshness(f: &Frames, scope: &Scope) -> Result<MetricTable> {
+    let keep = filter_expr(&scope.filters, true, true);
+    let inc = f
+        .incidents
+        .clone()
+        .filter(keep.clone())
+        .select([
+            col(DETECTED_AT).min().alias("first_detected"),
+            col(DETECTED_AT).max().alias("last_detected"),
+        ])
+        .collect()
+        .map_err(pe)?;
+    let al = f
+        .alerts
+        .clone()
+        .filter(keep)
+        .select([col(FIRED_AT).max().alias("last_alert")])
+        .collect()
+        .map_err(pe)?;
+    let frame = inc.hstack(al.columns()).map_err(pe)?;
+    Ok(MetricTable {
+        family: Family::Quality,
+        name: "freshness".into(),
+        title: "Data range".into(),
+        dims: vec![],
+        frame,
+        notes: vec![
+            "The range of the data under the filters, whatever the period: first and last \
+             incident detected, last alert fired (UTC). Empty when a table has no rows."
+                .into(),
+        ],
+    })
+}
+
+#[cfg(test)]
+pub(crate) mod fixtures;
+#[cfg(test)]
+mod tests;

@@ -211,23 +211,31 @@ pub fn render_tables(tables: &[MetricTable], scope: &Scope) -> Result<String> {
     Ok(s)
 }
 
-/// Floats rounded to 2 decimals for reading; the machine formats keep full precision.
+/// The table as a person reads it: durations (`*_min` columns) as `45 min`, `2.5 h`, `3.1 d`;
+/// percentages to one decimal; other floats to two. The machine formats keep full precision.
 fn round_for_people(df: &polars::prelude::DataFrame) -> polars::prelude::DataFrame {
+    use crate::report::charts::duration_label;
     use polars::prelude::*;
-    let cols: Vec<Expr> = df
+    let cols: Vec<Column> = df
         .columns()
         .iter()
         .map(|c| {
-            if matches!(c.dtype(), DataType::Float64 | DataType::Float32) {
-                col(c.name().clone()).round(2, RoundMode::HalfToEven)
+            let name = c.name().as_str();
+            let Ok(f) = c.f64() else {
+                return c.clone();
+            };
+            if name.ends_with("_min") {
+                let v: Vec<Option<String>> = f.iter().map(|x| x.map(duration_label)).collect();
+                Column::new(c.name().clone(), v)
             } else {
-                col(c.name().clone())
+                let digits = if name.ends_with("_pct") { 10.0 } else { 100.0 };
+                let v: Vec<Option<f64>> = f
+                    .iter()
+                    .map(|x| x.map(|x| (x * digits).round() / digits))
+                    .collect();
+                Column::new(c.name().clone(), v)
             }
         })
         .collect();
-    df.clone()
-        .lazy()
-        .select(cols)
-        .collect()
-        .unwrap_or_else(|_| df.clone())
+    DataFrame::new_infer_height(cols).unwrap_or_else(|_| df.clone())
 }

@@ -1,0 +1,145 @@
+//! The pieces every report view is built from: the report's metadata (what made it, when, from
+//! which data, under which definitions), tables of display strings, and drawn charts. All of them
+//! serialise into the template context.
+
+use chrono::{DateTime, Utc};
+use polars::prelude::*;
+use serde::Serialize;
+
+use super::charts::{Chart, ChartStyle, to_png, to_svg};
+use crate::error::Result;
+
+/// What every report says about itself (`meta` in the templates).
+#[derive(Debug, Clone, Serialize)]
+pub struct Meta {
+    pub title: String,
+    pub subtitle: String,
+    pub version: String,
+    /// The `--as-of` instant, RFC 3339 UTC.
+    pub as_of: String,
+    /// `2026-05-18 .. 2026-11-15` (first and last detection in the store).
+    pub data_range: String,
+    pub last_ingest: String,
+    pub period: String,
+    pub period_by: String,
+    /// The methods text (`aftermath metrics --explain`), as Markdown and as HTML.
+    pub methods_md: String,
+    pub methods_html: String,
+}
+
+impl Meta {
+    /// `methods_md` is the explain text; its HTML is rendered here, escaped, by pulldown-cmark.
+    pub fn new(title: String, subtitle: String, as_of: DateTime<Utc>, methods_md: String) -> Meta {
+        let parser = pulldown_cmark::Parser::new(&methods_md).map(|ev| match ev {
+            // Our own text, but never trust markup inside it: raw HTML is shown as text.
+            pulldown_cmark::Event::Html(t) | pulldown_cmark::Event::InlineHtml(t) => {
+                pulldown_cmark::Event::Text(t)
+            }
+            e => e,
+        });
+        let mut methods_html = String::new();
+        pulldown_cmark::html::push_html(&mut methods_html, parser);
+        Meta {
+            title,
+            subtitle,
+            version: env!("CARGO_PKG_VERSION").to_string(),
+            as_of: as_of.format("%Y-%m-%dT%H:%M:%SZ").to_string(),
+            data_range: String::new(),
+            last_ingest: "unknown".into(),
+            period: String::new(),
+            period_by: "detected_at".into(),
+            methods_md,
+            methods_html,
+        }
+    }
+}
+
+/// A table column: its heading and whether it is right-aligned.
+#[derive(Debug, Clone, Serialize)]
+pub struct Column {
+    pub name: String,
+    pub numeric: bool,
+}
+
+/// A table of display strings, with the sentence to print when it has no rows.
+#[derive(Debug, Clone, Serialize, Default)]
+pub struct TableView {
+    pub columns: Vec<Column>,
+    pub rows: Vec<Vec<String>>,
+    /// Rows to highlight (a flagged rule, an over-limit shift); empty or one entry per row.
+    pub flags: Vec<bool>,
+    pub empty: String,
+}
+
+impl TableView {
+    pub fn new(headings: &[(&str, bool)], empty: &str) -> TableView {
+        TableView {
+            columns: headings
+                .iter()
+                .map(|(n, numeric)| Column {
+                    name: (*n).to_string(),
+                    numeric: *numeric,
+                })
+                .collect(),
+            rows: vec![],
+            flags: vec![],
+            empty: empty.to_string(),
+        }
+    }
+
+    pub fn push(&mut self, row: Vec<String>) {
+        self.rows.push(row);
+    }
+}
+
+/// A drawn chart: its SVG inline for HTML, and the file name the Markdown links to.
+#[derive(Debug, Clone, Serialize)]
+pub struct ChartView {
+    /// File stem and HTML id, e.g. `ttr-strip`.
+    pub name: String,
+    pub caption: String,
+    pub svg: String,
+    /// Relative path of the SVG beside the Markdown file, e.g. `charts/ttr-strip.svg`.
+    pub file: String,
+    #[serde(skip)]
+    pub png: Option<Vec<u8>>,
+}
+
+impl ChartView {
+    pub fn draw(name: &str, caption: &str, chart: &Chart, png: bool) -> Result<ChartView> {
+        let style = ChartStyle::default();
+        Ok(ChartView {
+            name: name.to_string(),
+            caption: caption.to_string(),
+            svg: to_svg(chart, &style)?,
+            file: format!("charts/{name}.svg"),
+            png: if png {
+                Some(to_png(chart, &style)?)
+            } else {
+                None
+            },
+        })
+    }
+}
+
+/// Text of a string cell of `df` at `row`, or "" (null).
+pub fn cell_str(df: &DataFrame, col: &str, row: usize) -> String {
+    df.column(col)
+        .ok()
+        .and_then(|c| c.get(row).ok())
+        .map(|v| match v {
+            AnyValue::Null => String::new(),
+            AnyValue::String(s) => s.to_string(),
+            AnyValue::StringOwned(s) => s.to_string(),
+            other => other.to_string(),
+        })
+        .unwrap_or_default()
+}
+
+/// A numeric cell of `df` at `row` as f64, or None (null, absent, not a number).
+pub fn cell_f64(df: &DataFrame, col: &str, row: usize) -> Option<f64> {
+    df.column(col)
+        .ok()
+        .and_then(|c| c.get(row).ok())
+        .and_then(|v| v.extract::<f64>())
+}

@@ -105,6 +105,8 @@ pub struct Config {
     pub path: Option<PathBuf>,
     pub store: PathBuf,
     pub reports: PathBuf,
+    /// A folder of report templates overriding the built-in ones (`--templates` wins).
+    pub templates: Option<PathBuf>,
     /// What `aftermath run` ingests: files or folders.
     pub inputs: Vec<PathBuf>,
     /// The zone of naive timestamps in canonical inputs, unless `--timezone` says otherwise.

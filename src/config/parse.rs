@@ -147,6 +147,7 @@ fn join(prefix: &str, key: &str) -> String {
 const TOP_KEYS: &[&str] = &[
     "store",
     "reports",
+    "templates",
     "inputs",
     "timezone",
     "defaults",
@@ -175,6 +176,7 @@ pub(super) fn from_table(
     let rel = |p: &str| dir.join(p);
     let store = w.str("", t, "store").map_or_else(|| rel("store"), rel);
     let reports = w.str("", t, "reports").map_or_else(|| rel("reports"), rel);
+    let templates = w.str("", t, "templates").map(rel);
     let inputs = w
         .strings("", t, "inputs")
         .into_iter()
@@ -302,6 +304,7 @@ pub(super) fn from_table(
         path: path.map(Path::to_path_buf),
         store,
         reports,
+        templates,
         inputs,
         input_timezone,
         default_team,

@@ -8,6 +8,8 @@
 //! information. Out-of-order timestamps are listed here rather than repaired: the duration metrics
 //! exclude an incident from a metric whose end precedes its start, and this table says how many.
 //! The exclusion counts are also what the other families quote in their notes (`exclusion_note`).
+//! Rejected input rows are grouped by table and kind of reason, with full messages as examples
+//! (`rejected`).
 
 use polars::prelude::*;
 
@@ -233,8 +235,9 @@ pub fn quality(f: &Frames, cfg: &Config, scope: &Scope) -> Result<Vec<MetricTabl
             examples[k].clone(),
         );
     }
-    for (table, reason, n) in rejected(&f.rejected)? {
-        t.push(&format!("rejected: {reason}"), &table, n, None, None);
+    for r in rejected::rejected(&f.rejected)? {
+        let check = format!("rejected: {}: {}", r.table, r.category);
+        t.push(&check, &r.table, r.rows, None, Some(r.examples));
     }
     let notes = vec![
         format!(
@@ -249,8 +252,10 @@ pub fn quality(f: &Frames, cfg: &Config, scope: &Scope) -> Result<Vec<MetricTabl
         "Alerts never resolved have no resolved_at; this includes alerts still firing at the \
          as-of time."
             .into(),
-        "Rejected rows are input records the store refused (from its rejected log), counted by \
-         table and reason; they never reached the store, so they have no share and no ids here."
+        "Rejected rows are input records the newest ingest run refused (from the store's rejected \
+         log), counted by table and kind of reason (the field and the problem: \"detected_at: not \
+         a timestamp\"); examples are up to three of the full messages, with the bad values. They \
+         never reached the store, so they have no share and no ids."
             .into(),
     ];
     Ok(vec![
@@ -303,51 +308,6 @@ impl QualityColumns {
     }
 }
 
-/// The rejected log's counts as (table, reason, rows), summed and sorted; a log with no columns
-/// (nothing was ever rejected) gives none.
-fn rejected(df: &DataFrame) -> Result<Vec<(String, String, u64)>> {
-    let has = |c: &str| df.get_column_names().iter().any(|n| n.as_str() == c);
-    if df.height() == 0 || !has("table") || !has("reason") || !has("rows") {
-        return Ok(vec![]);
-    }
-    let g = df
-        .clone()
-        .lazy()
-        .group_by([col("table"), col("reason")])
-        .agg([col("rows").cast(DataType::UInt64).sum().alias("rows")])
-        .sort(["table", "reason"], SortMultipleOptions::default())
-        .collect()
-        .map_err(pe)?;
-    let table = g
-        .column("table")
-        .map_err(pe)?
-        .cast(&DataType::String)
-        .map_err(pe)?;
-    let reason = g
-        .column("reason")
-        .map_err(pe)?
-        .cast(&DataType::String)
-        .map_err(pe)?;
-    let rows = g.column("rows").map_err(pe)?;
-    let (table, reason, rows) = (
-        table.str().map_err(pe)?,
-        reason.str().map_err(pe)?,
-        rows.u64().map_err(pe)?,
-    );
-    Ok(table
-        .iter()
-        .zip(reason.iter())
-        .zip(rows.iter())
-        .map(|((t, r), n)| {
-            (
-                t.unwrap_or_default().to_string(),
-                r.unwrap_or_default().to_string(),
-                n.unwrap_or_default(),
-            )
-        })
-        .collect())
-}
-
 /// The data's range under the filters, whatever the period: first and last incident detected
 /// and the last alert fired.
 fn freshness(f: &Frames, scope: &Scope) -> Result<MetricTable> {
@@ -383,6 +343,8 @@ fn freshness(f: &Frames, scope: &Scope) -> Result<MetricTable> {
         ],
     })
 }
+
+mod rejected;
 
 #[cfg(test)]
 pub(crate) mod fixtures;

@@ -1,5 +1,6 @@
 //! Hand-computed cases for `metrics::quality`: each check over March 2026 with its count, share
-//! and examples, the rejected log, and the data range.
+//! and examples, the rejected log by table and kind of reason, and the data range. The reason
+//! categories themselves are tested in `rejected`.
 
 use super::fixtures::*;
 use super::*;
@@ -43,10 +44,19 @@ fn setup() -> Frames {
         ("al3", t(7), Some(t(7) + 5 * MIN)),
         ("al4", utc(2026, 2, 1, 0, 0), None), // outside the period
     ]);
+    // The store's summary counts by (table, reason); reasons carry the bad value, so one broken
+    // column gives several reasons, and one reason can occur in two tables.
     f.rejected = df!(
-        "table" => ["incidents", "incidents", "alerts"],
-        "reason" => ["missing detected_at", "missing detected_at", "unknown severity"],
-        "rows" => [2u64, 3, 1],
+        "table" => ["incidents", "incidents", "incidents", "alerts", "incidents", "alerts"],
+        "reason" => [
+            "detected_at: cannot read \"soon\" as an instant; expected RFC 3339",
+            "detected_at: cannot read \"later\" as an instant; expected RFC 3339",
+            "detected_at: cannot read \"never\" as an instant; expected RFC 3339",
+            "invalid JSON: EOF while parsing an object at line 1 column 9",
+            "invalid JSON: expected value at line 1 column 1",
+            "fired_at: missing; the column is required",
+        ],
+        "rows" => [2u64, 3, 1, 1, 4, 2],
     )
     .unwrap();
     f
@@ -130,17 +140,44 @@ fn alert_checks_and_rejected_rows() {
         row(df, "alert resolved before fired").3.as_deref(),
         Some("al2")
     );
-    // The log's rows are summed per table and reason; they have no share or ids.
+    // Summed per table and kind of reason: three bad detected_at values are one check of
+    // 2 + 3 + 1 = 6 rows, its examples the full messages, sorted.
     assert_eq!(
-        row(df, "rejected: missing detected_at"),
-        ("incidents".into(), 5, None, None)
+        row(df, "rejected: incidents: detected_at: not a timestamp"),
+        (
+            "incidents".into(),
+            6,
+            None,
+            Some(
+                "detected_at: cannot read \"later\" as an instant; expected RFC 3339 | \
+                 detected_at: cannot read \"never\" as an instant; expected RFC 3339 | \
+                 detected_at: cannot read \"soon\" as an instant; expected RFC 3339"
+                    .into()
+            )
+        )
+    );
+    // The same kind in two tables: two checks, each named after its table.
+    assert_eq!(
+        row(df, "rejected: incidents: not JSON"),
+        (
+            "incidents".into(),
+            4,
+            None,
+            Some("invalid JSON: expected value at line 1 column 1".into())
+        )
     );
     assert_eq!(
-        row(df, "rejected: unknown severity"),
-        ("alerts".into(), 1, None, None)
+        row(df, "rejected: alerts: not JSON").1,
+        1,
+        "the alerts' bad line is not added to the incidents' four"
     );
-    // 7 incident checks, 4 excluded kinds and merged, 2 alert checks, 2 rejected reasons.
-    assert_eq!(df.height(), 7 + 5 + 2 + 2);
+    assert_eq!(row(df, "rejected: alerts: fired_at: missing").1, 2);
+    // 7 incident checks, 4 excluded kinds and merged, 2 alert checks, 3 + 1 rejected checks.
+    assert_eq!(df.height(), 7 + 5 + 2 + 4);
+    // The tidy table's key is its dims: every check name must be unique.
+    let checks = texts(df, CHECK);
+    let distinct: std::collections::BTreeSet<_> = checks.iter().collect();
+    assert_eq!(distinct.len(), checks.len(), "{checks:?}");
 }
 
 #[test]

@@ -12,7 +12,11 @@
 //! team = "payments"                       # every grouping dimension of the row, exactly
 //! n = 3                                   # figures: numbers compare to 1e-6, strings exactly
 //! median_min = 20.0
+//! [[check.absent]]                        # no row of this table has these dimensions
+//! table = "postmortems_missing"
+//! team = "payments"
 //! ```
+//! `ingest_args = ["--max-rejected", "10"]` at the top passes flags to the ingest.
 //! The harness runs `aftermath metrics <args> --format ndjson` (the tidy long table) and looks up
 //! each expected figure by table, dimensions and metric. A dimension not named in the expectation
 //! must be null in the row, so an expectation cannot silently match a finer group.
@@ -51,6 +55,12 @@ fn run_case(dir: &Path) -> Vec<String> {
         .collect();
     let mut ingest: Vec<&str> = base.iter().map(String::as_str).collect();
     ingest.push("ingest");
+    let extra_ingest: Vec<String> = case
+        .get("ingest_args")
+        .and_then(|v| v.as_array())
+        .map(|a| a.iter().map(|v| v.as_str().unwrap().to_string()).collect())
+        .unwrap_or_default();
+    ingest.extend(extra_ingest.iter().map(String::as_str));
     ingest.extend(inputs.iter().map(String::as_str));
     sb.ok(&ingest);
 
@@ -83,7 +93,33 @@ fn run_case(dir: &Path) -> Vec<String> {
             .lines()
             .map(|l| serde_json::from_str(l).unwrap())
             .collect();
-        for exp in check["expect"].as_array().unwrap() {
+        for gone in check
+            .get("absent")
+            .and_then(|v| v.as_array())
+            .into_iter()
+            .flatten()
+        {
+            let gone = gone.as_table().unwrap();
+            let table = gone["table"].as_str().unwrap();
+            let hit = rows.iter().find(|r| {
+                r["table"] == table
+                    && DIMS.iter().all(|d| match gone.get(*d) {
+                        Some(v) => r[*d].as_str() == v.as_str(),
+                        None => true,
+                    })
+            });
+            if let Some(r) = hit {
+                failures.push(format!(
+                    "check {ci} {extra:?}: expected no {table} row like {gone:?}, found {r}"
+                ));
+            }
+        }
+        for exp in check
+            .get("expect")
+            .and_then(|v| v.as_array())
+            .into_iter()
+            .flatten()
+        {
             let exp = exp.as_table().unwrap();
             let table = exp["table"].as_str().unwrap();
             let dims: Vec<(&str, Option<String>)> = DIMS

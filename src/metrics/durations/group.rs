@@ -190,7 +190,26 @@ pub fn weekly_xmr(
 /// Incident counts per group: included incidents with their exact Poisson interval, still open
 /// at the as-of instant, and excluded with the reasons.
 pub fn counts_table(rows: &Rows, by: &[Dim], scope: &Scope) -> Result<MetricTable> {
-    let groups = rows.groups(Metric::Ttr, by);
+    let mut groups = rows.groups(Metric::Ttr, by);
+    // A week without incidents is a count of 0, not a missing point: every group gets every week
+    // of the period, so the weekly series (and its XmR limits) include the quiet weeks.
+    if let Some(w) = by.iter().position(|d| *d == Dim::Week) {
+        let others: std::collections::BTreeSet<Vec<Option<String>>> = groups
+            .keys()
+            .map(|k| {
+                let mut k = k.clone();
+                k.remove(w);
+                k
+            })
+            .collect();
+        for other in others {
+            for week in scope.period.weeks() {
+                let mut key = other.clone();
+                key.insert(w, Some(week));
+                groups.entry(key).or_default();
+            }
+        }
+    }
     let keys: Vec<_> = groups.keys().cloned().collect();
     let (mut n, mut low, mut high, mut open, mut excl, mut why) =
         (vec![], vec![], vec![], vec![], vec![], vec![]);

@@ -307,3 +307,15 @@ fn the_period_is_the_week_of_t0() {
     let p: Period = scope().period;
     assert!(p.from_micros() <= us(T0) && us(T0) < p.to_micros());
 }
+
+#[test]
+fn a_week_without_incidents_counts_zero() {
+    // Two weeks (W45 and W46), incidents only in W46: the counts table has W45 with 0.
+    let rows = [("a", "t", "SEV2", "normal", None, 0, None, None, Some(10))];
+    let mut s = scope();
+    s.period = Period::new(s.period.previous().from, s.period.to).unwrap();
+    let out = run(&rows, &[Dim::Team, Dim::Week], &s);
+    let counts = table(&out, "incidents");
+    assert_eq!(strs(counts, "week"), [Some("2026-W45".into()), Some("2026-W46".into())]);
+    assert_eq!(f64s(counts, "incidents"), [Some(0.0), Some(1.0)]);
+}

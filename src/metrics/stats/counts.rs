@@ -96,6 +96,33 @@ pub fn binomial_test_two_counts(k1: u64, k2: u64) -> f64 {
     (2.0 * binom_half_cdf(k1.min(k2), n)).min(1.0)
 }
 
+/// Two-sided exact p-value for "the same rate" given `k1` events over exposure `t1` and `k2` over
+/// `t2` (one week against the previous four, say): conditional on the total n, k1 ~ Binomial(n,
+/// t1 / (t1 + t2)). The distribution is not symmetric when the exposures differ, so the two-sided
+/// p sums the probabilities of every outcome no more likely than the one seen (the "minimum
+/// likelihood" rule of R's binom.test), with a relative tolerance for ties. No events give p = 1;
+/// a non-positive exposure is a caller's bug and also gives 1 (no evidence either way).
+pub fn binomial_test_rates(k1: u64, t1: f64, k2: u64, t2: f64) -> f64 {
+    let n = k1 + k2;
+    if n == 0 || !(t1 > 0.0 && t2 > 0.0) {
+        return 1.0;
+    }
+    let p = t1 / (t1 + t2);
+    let ln_pmf = |k: u64| {
+        let (k, nf) = (k as f64, n as f64);
+        libm::lgamma(nf + 1.0) - libm::lgamma(k + 1.0) - libm::lgamma(nf - k + 1.0)
+            + k * p.ln()
+            + (nf - k) * (1.0 - p).ln()
+    };
+    let seen = ln_pmf(k1);
+    let total: f64 = (0..=n)
+        .map(ln_pmf)
+        .filter(|&l| l <= seen + 1e-7 * seen.abs().max(1.0))
+        .map(f64::exp)
+        .sum();
+    total.min(1.0)
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -158,5 +185,19 @@ mod tests {
         assert_eq!(binomial_test_two_counts(0, 0), 1.0);
         // 0 vs 5: 2 / 32.
         assert!((binomial_test_two_counts(0, 5) - 0.0625).abs() < 1e-12);
+    }
+
+    #[test]
+    fn binomial_test_of_two_rates() {
+        // Equal exposures agree with the symmetric test.
+        assert!((binomial_test_rates(10, 1.0, 2, 1.0) - 158.0 / 4096.0).abs() < 1e-9);
+        // 3 this week against 4 in the previous four weeks: n = 7, p = 1/5. P(K = k) for
+        // k = 0..7: 0.2097, 0.3670, 0.2753, 0.1147, 0.0287, 0.0043, 0.0004, 0.0000; P(3) = 0.1147,
+        // so p = P(3) + P(4) + ... + P(7) = 0.1480 (R: binom.test(3, 7, 0.2) gives 0.148).
+        let p = binomial_test_rates(3, 1.0, 4, 4.0);
+        assert!((p - 0.1480).abs() < 5e-4, "{p}");
+        // 1 after a quiet month (0 in four weeks) is no evidence: p = P(K = 1) = 0.2.
+        assert!((binomial_test_rates(1, 1.0, 0, 4.0) - 0.2).abs() < 1e-9);
+        assert_eq!(binomial_test_rates(0, 1.0, 0, 4.0), 1.0);
     }
 }

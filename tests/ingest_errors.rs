@@ -247,3 +247,33 @@ fn whole_file_problems_name_the_file_and_what_to_do() {
         &["empty: the folder holds no .csv, .ndjson, .jsonl or .json files"],
     );
 }
+
+/// Regression: the line of each element of a JSON array was counted from the start of the file,
+/// so a 171,000-item `action_items.json` took over an hour. Lines are now counted on from the
+/// previous element; this checks they are still right deep in a long array, across elements
+/// spread over several lines.
+#[test]
+fn json_array_line_numbers_are_counted_incrementally() {
+    let s = Sandbox::new();
+    let mut text = String::from("[\n");
+    let n = 20_000;
+    for i in 0..n {
+        let paged = if i == n - 2 { "\"maybe\"" } else { "true" };
+        // Every element takes two lines.
+        text.push_str(&format!(
+            "  {{\"alert_id\": \"x:{i}\", \"rule\": \"cpu\",\n   \"fired_at\": \"2026-11-03T14:05:00Z\", \"paged\": {paged}}}{}\n",
+            if i + 1 < n { "," } else { "" }
+        ));
+    }
+    text.push_str("]\n");
+    s.write("in/alerts.json", text);
+    s.ok(&["ingest", "in"]);
+    let log = rejected_log(&s);
+    assert_eq!(log.len(), 1);
+    // Element k starts on line 2 + 2k.
+    let k = n - 2;
+    assert_eq!(
+        (log[0].line, log[0].json_path.as_deref()),
+        (2 + 2 * k as u64, Some(format!("$[{k}]").as_str()))
+    );
+}

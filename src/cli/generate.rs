@@ -5,7 +5,7 @@ use std::path::PathBuf;
 use chrono::NaiveDate;
 
 use crate::error::Result;
-use crate::generate::{GenerateOptions, generate};
+use crate::generate::{GenerateOptions, IncidentVolume, generate_with};
 
 #[derive(Debug, clap::Args)]
 pub struct Args {
@@ -27,6 +27,12 @@ pub struct Args {
     /// Alert volume multiplier; 1.0 is about 80 ordinary alerts per team-week plus storms, flaps and incident alerts
     #[arg(long, default_value_t = 1.0)]
     pub scale: f64,
+    /// Incident volume multiplier; 1.0 is about 2.6 incidents per team-week (with their alerts and action items)
+    #[arg(long, default_value_t = 1.0, value_name = "X")]
+    pub incidents_scale: f64,
+    /// Mean extra timeline events per incident (re-sent notifications before the acknowledgement, status updates after it); 0 gives about 5.6 events per incident, 4.5 about 10
+    #[arg(long, default_value_t = 0.0, value_name = "N")]
+    pub extra_events: f64,
     /// Do not write the dirty/ folder of deliberately bad rows
     #[arg(long)]
     pub no_dirty: bool,
@@ -34,7 +40,7 @@ pub struct Args {
 
 pub fn run(args: Args) -> Result<()> {
     let started = std::time::Instant::now();
-    let counts = generate(&GenerateOptions {
+    let opts = GenerateOptions {
         out: args.out.clone(),
         seed: args.seed,
         teams: args.teams,
@@ -42,7 +48,12 @@ pub fn run(args: Args) -> Result<()> {
         start: args.start,
         scale: args.scale,
         dirty: !args.no_dirty,
-    })?;
+    };
+    let volume = IncidentVolume {
+        scale: args.incidents_scale,
+        extra_events: args.extra_events,
+    };
+    let counts = generate_with(&opts, volume)?;
     println!(
         "wrote {} incidents, {} incident events, {} alerts, {} action items and {} on-call shifts to {} in {:.1}s",
         counts.incidents,

@@ -9,10 +9,10 @@
 use serde_json::json;
 
 use super::world::{Dice, TeamDef, render};
-use super::{Writers, ts};
+use super::{IncidentVolume, Writers, ts};
 use crate::error::Result;
 
-const MIN: i64 = 60_000_000;
+pub const MIN: i64 = 60_000_000;
 const SEVERITIES: [&str; 5] = ["SEV1", "SEV2", "SEV3", "SEV4", "SEV5"];
 /// Incidents per team-week by severity.
 const RATE: [f64; 5] = [0.12, 0.4, 1.0, 0.8, 0.25];
@@ -38,17 +38,6 @@ const ROOT_CAUSES: &[&str] = &[
     "hardware",
     "bug",
 ];
-const ACTIONS: &[(&str, &str)] = &[
-    ("prevent", "Add a canary stage to the {service} deploy"),
-    (
-        "detect",
-        "Alert on saturation of {service} before users notice",
-    ),
-    ("mitigate", "Automate failover for {service}"),
-    ("process", "Write a runbook for {service} incidents"),
-    ("repair", "Raise the disk quota on {host}"),
-    ("prevent", "Fix the retry storm in the {service} client"),
-];
 
 /// What the alert generator needs to link alerts to an incident.
 pub struct Linked {
@@ -65,6 +54,7 @@ pub struct WeekCtx<'a> {
     pub week_start: i64,
     pub end: i64,
     pub oncall: &'a str,
+    pub volume: IncidentVolume,
 }
 
 #[allow(clippy::too_many_lines)]
@@ -77,17 +67,26 @@ pub fn week(
     let mut linked = vec![];
     let team = c.team;
     for (sev, rate) in RATE.iter().enumerate() {
-        for _ in 0..dice.poisson(*rate) {
+        for _ in 0..dice.poisson(*rate * c.volume.scale) {
             w.incident_seq += 1;
             let detected =
                 c.week_start + dice.int(0, 7 * 24 * 60) * MIN + dice.int(0, 60) * 1_000_000;
             let service = dice.pick(&team.services).clone();
-            let source_id = match team.source {
-                "pagerduty" => format!("Q{}", dice.id(6)),
-                "opsgenie" => format!("{:08x}-{:04x}", dice.int(0, 1 << 31), dice.int(0, 1 << 15)),
-                _ => format!("01J{}", dice.id(10)),
+            // Random ids, as the tools make them; drawn again on the rare collision (a few in
+            // 200,000 PagerDuty-style ids), which the sample's volume never meets.
+            let (source_id, id) = loop {
+                let source_id = match team.source {
+                    "pagerduty" => format!("Q{}", dice.id(6)),
+                    "opsgenie" => {
+                        format!("{:08x}-{:04x}", dice.int(0, 1 << 31), dice.int(0, 1 << 15))
+                    }
+                    _ => format!("01J{}", dice.id(10)),
+                };
+                let id = format!("{}:{source_id}", team.source);
+                if w.incident_ids.insert(id.clone()) {
+                    break (source_id, id);
+                }
             };
-            let id = format!("{}:{source_id}", team.source);
             let (kind, title, fingerprint) = kind_and_title(dice, team, &service, previous);
             let impact = dice
                 .chance(0.7)
@@ -175,6 +174,20 @@ pub fn week(
             if kind == "duplicate" {
                 evs.push((detected + MIN, "merged", &responder, "web", String::new()));
             }
+            // Longer timelines for `--extra-events`: notifications re-sent while nobody has
+            // acknowledged, then status updates while it is worked on. Neither kind changes a
+            // lifecycle column. At the default (0) nothing is drawn, so the files stay identical.
+            let last = resolved.or(mitigated).unwrap_or(detected + ttr);
+            for _ in 0..dice.poisson(c.volume.extra_events) {
+                let at = detected + ((last - detected) as f64 * dice.unit()) as i64;
+                if ack.is_none_or(|a| at < a) {
+                    let channel = ["push", "sms", "phone"][dice.int(0, 3) as usize];
+                    evs.push((at, "notified", &responder, channel, String::new()));
+                } else {
+                    let text = "Update: still investigating".to_string();
+                    evs.push((at, "status_update", &responder, "web", text));
+                }
+            }
             evs.retain(|e| e.0 <= c.end);
             evs.sort_by_key(|e| e.0);
             let seen = |k: &str| evs.iter().find(|e| e.1 == k).map(|e| e.0);
@@ -242,7 +255,7 @@ pub fn week(
             }
             if kind == "normal" {
                 if let Some(r) = last_resolve.filter(|_| sev <= 2) {
-                    action_items(dice, c, w, &id, &service, sev, r)?;
+                    super::actions::action_items(dice, c, w, &id, &service, sev, r)?;
                 }
                 linked.push(Linked {
                     id: id.clone(),
@@ -313,61 +326,4 @@ fn kind_and_title(
         return ("normal", title, fp);
     }
     ("normal", generic, String::new())
-}
-
-fn action_items(
-    dice: &mut Dice,
-    c: &WeekCtx,
-    w: &mut Writers,
-    incident: &str,
-    service: &str,
-    sev: usize,
-    resolved: i64,
-) -> Result<()> {
-    let n = if sev == 0 {
-        dice.int(2, 5)
-    } else {
-        dice.int(1, 3)
-    };
-    for k in 0..n {
-        let created = resolved + dice.int(1, 72) * 60 * MIN;
-        if created > c.end {
-            continue;
-        }
-        let priority =
-            ["P0", "P1", "P1", "P2", "P2", "P3"][(sev * 2 + dice.int(0, 2) as usize).min(5)];
-        let days = match priority {
-            "P0" | "P1" => 28,
-            "P2" => 56,
-            _ => 90,
-        };
-        let due = created + days * 24 * 60 * MIN;
-        let (kind, template) = *dice.pick(ACTIONS);
-        let u = dice.unit();
-        let completed = (u < 0.6)
-            .then(|| created + (dice.lognormal(14.0, 0.9) * 24.0 * 60.0 * MIN as f64) as i64)
-            .filter(|t| *t <= c.end);
-        let status = if completed.is_some() {
-            "done"
-        } else if u > 0.93 {
-            "wont_do"
-        } else {
-            "open"
-        };
-        let owner = &c.team.people[dice.int(0, c.team.people.len() as i64) as usize].0;
-        w.action_item(&json!({
-            "action_item_id": format!("{incident}:ai-{}", k + 1),
-            "incident_id": incident,
-            "title": render(template, dice, service),
-            "kind": kind,
-            "priority": priority,
-            "owner": owner,
-            "created_at": ts(created),
-            "due_at": ts(due),
-            "completed_at": completed.map(ts),
-            "status": status,
-            "url": format!("https://tickets.example.com/REL-{}", w.counts.action_items + 1000),
-        }))?;
-    }
-    Ok(())
 }

@@ -11,5 +11,6 @@ mod ingest_store;
 mod interop;
 mod metrics;
 mod query;
+mod reports;
 mod run;
 mod sources;

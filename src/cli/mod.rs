@@ -7,6 +7,7 @@ mod generate;
 mod ingest;
 mod metrics;
 mod query;
+mod report;
 mod run;
 
 use std::path::PathBuf;
@@ -43,6 +44,8 @@ enum Command {
     Ingest(ingest::Args),
     /// Compute the metric catalogue (durations, fatigue, rules, recurrence, actions, quality) for a period
     Metrics(Box<metrics::Args>),
+    /// Render a report: postmortem, weekly or improvement, as HTML and Markdown with charts
+    Report(Box<report::Args>),
     /// Run SQL over the store's tables (incidents, incident_events, alerts, action_items, oncall_shifts)
     Query(query::Args),
     /// Write a deterministic synthetic incident history as canonical input files
@@ -77,6 +80,7 @@ pub fn main() -> i32 {
             Command::Ingest(args) => ingest::run(&ctx, args),
             Command::Metrics(args) => metrics::run(&ctx, *args),
             Command::Query(args) => query::run(&ctx, args),
+            Command::Report(args) => report::run(&ctx, *args),
             Command::Generate(_) | Command::Config(_) => unreachable!("handled above"),
         }),
     };

@@ -19,6 +19,9 @@ pub struct Args {
     /// Judge the data as of this instant (RFC 3339 or YYYY-MM-DD), for reproducible output [default: now]
     #[arg(long, value_name = "INSTANT")]
     pub as_of: Option<String>,
+    /// Write the metrics and reports here instead of the config's `reports` folder
+    #[arg(long, short, value_name = "DIR")]
+    pub out: Option<std::path::PathBuf>,
 }
 
 pub fn run(ctx: &Context, args: Args) -> Result<()> {
@@ -67,13 +70,16 @@ pub fn run(ctx: &Context, args: Args) -> Result<()> {
     println!("incidents detected between:");
     print!("{}", render_table(&range)?);
     let as_of = super::metrics::parse_as_of(args.as_of.as_deref())?;
-    let written = write_metrics(ctx, as_of)?;
+    let out = args.out.clone().unwrap_or_else(|| cfg.reports.clone());
+    let written = write_metrics(ctx, as_of, &out)?;
+    let index = super::report::render_all(ctx, as_of, &out)?;
     println!();
     println!("store:   {}", ctx.store.root().display());
     println!(
         "metrics: {} (the tidy long table; see docs/metrics.md)",
         written.display()
     );
+    println!("reports: {} (open it in a browser)", index.display());
     println!(
         "next:    aftermath metrics all --last 12w\n         aftermath query \"SELECT severity, count(*) FROM incidents GROUP BY severity\""
     );
@@ -86,6 +92,7 @@ pub fn run(ctx: &Context, args: Args) -> Result<()> {
 fn write_metrics(
     ctx: &Context,
     as_of: chrono::DateTime<chrono::Utc>,
+    dir: &std::path::Path,
 ) -> Result<std::path::PathBuf> {
     use crate::error::IoContext;
     use crate::metrics::{self, Family, Request, Scope};
@@ -102,7 +109,6 @@ fn write_metrics(
         &request,
     )?;
     let mut df = metrics::tidy(&tables, &scope)?;
-    let dir = &ctx.config.reports;
     std::fs::create_dir_all(dir).at(dir)?;
     let path = dir.join("metrics.parquet");
     let tmp = dir.join(".metrics.parquet.tmp");

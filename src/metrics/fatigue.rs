@@ -1,13 +1,217 @@
-//! Placeholder while this session builds the family.
-use super::{Dim, Frames, MetricTable, Scope};
+//! Alert fatigue (`metrics.md`, "Alert fatigue"): how often people were interrupted, when (business,
+//! off or sleep hours in their own zone), and how much of it was worth it (actionable, transient,
+//! flapping), per team and week by default, per person from the on-call shifts, per shift, and
+//! against the previous period.
+//!
+//! The family owns its submodules: `classify` (the per-alert flags, shared with the noisy-rule
+//! ranking), `ids` (dense ids and orders for millions of rows), `shifts` (who was on call),
+//! `judges` (which zone and hours judge a page), `groups` and `units` (the counts of each group),
+//! `build` (the `fatigue` table with intervals and XmR limits), `shift` (`fatigue_shift`) and
+//! `compare` (`fatigue_compare`). This file checks the request and writes the notes.
+
+mod build;
+pub(crate) mod classify;
+mod compare;
+mod groups;
+pub(crate) mod ids;
+pub(crate) mod judges;
+mod shift;
+pub(crate) mod shifts;
+#[cfg(test)]
+pub(crate) mod testkit;
+#[cfg(test)]
+mod tests;
+mod units;
+
+use super::table::dim_names;
+use super::{Dim, Family, Frames, MetricTable, Scope};
 use crate::config::Config;
 use crate::error::{Error, Result};
+use shifts::Shifts;
+
+/// The dimensions fatigue can be grouped by.
+const ALLOWED: [Dim; 6] = [
+    Dim::Team,
+    Dim::Week,
+    Dim::Month,
+    Dim::Person,
+    Dim::Service,
+    Dim::Severity,
+];
+
+/// The fatigue tables: `fatigue` (by `by`, default team and week), `fatigue_shift` when on-call
+/// shifts overlap the period, and `fatigue_compare` when `compare`.
 pub fn fatigue(
-    _: &Frames,
-    _: &Config,
-    _: &Scope,
-    _: Option<&[Dim]>,
-    _: bool,
+    f: &Frames,
+    cfg: &Config,
+    scope: &Scope,
+    by: Option<&[Dim]>,
+    compare: bool,
 ) -> Result<Vec<MetricTable>> {
-    Err(Error::Internal("fatigue: not built yet".into()))
+    let dims: Vec<Dim> = match by {
+        Some(b) if !b.is_empty() => b.to_vec(),
+        _ => vec![Dim::Team, Dim::Week],
+    };
+    if let Some(bad) = dims.iter().find(|d| !ALLOWED.contains(d)) {
+        let names: Vec<_> = ALLOWED.iter().map(|d| d.name()).collect();
+        return Err(Error::Query(format!(
+            "fatigue cannot be grouped by {}; use any of {}",
+            bad.name(),
+            names.join(", ")
+        )));
+    }
+    let shifts = shifts::load(f, scope)?;
+    let by_person = dims.contains(&Dim::Person);
+    if by_person && !shifts.table_has_rows {
+        return Err(Error::Query(
+            "fatigue by person needs on-call shifts, and the store has no oncall_shifts; \
+             ingest an oncall_shifts file or group by team"
+                .into(),
+        ));
+    }
+    let scoped = groups::load(f, cfg, scope, &dims)?;
+    let groups = groups::compute(&scoped, cfg, &dims, &shifts)?;
+    let frame = build::fatigue_frame(&groups, &dims, &scope.period)?;
+    let mut notes = fatigue_notes(cfg, &dims, &shifts);
+    if by_person && groups.no_shift_alerts > 0 {
+        notes.push(format!(
+            "{} alerts fired when no on-call shift of their team covered them; they are under \
+             person \"{}\"",
+            groups.no_shift_alerts,
+            groups::NO_SHIFT
+        ));
+    }
+    if groups.negative_tta > 0 {
+        notes.push(format!(
+            "{} acknowledged pages are left out of the acknowledgement time: acknowledged before \
+             they fired (a data error)",
+            groups.negative_tta
+        ));
+    }
+    if frame.column("interruptions_signal").is_ok() {
+        notes.push(
+            "interruptions_signal marks weeks outside the XmR limits (mean +- 2.66 x mean moving \
+             range) of the group's weekly interruptions; weeks without alerts count as 0"
+                .into(),
+        );
+    }
+    let names = dim_names(&dims);
+    let mut out = vec![MetricTable {
+        family: Family::Fatigue,
+        name: "fatigue".into(),
+        title: format!("Alert fatigue by {}", join_words(&names)),
+        dims: names,
+        frame,
+        notes,
+    }];
+    if !shifts.list.is_empty() {
+        let (frame, clipped) = shift::shift_frame(&scoped, cfg, scope, &shifts)?;
+        let mut notes = vec![format!(
+            "pages_per_12h = pages / (shift hours / 12); over_limit when above {} (Google SRE: at \
+             most 2 incidents per 12-hour shift); sleep interruptions in the person's zone",
+            cfg.thresholds.pages_per_shift_limit
+        )];
+        if clipped {
+            notes.push(
+                "shifts running past the period are counted for their hours inside it".into(),
+            );
+        }
+        notes.extend(zone_note(&shifts));
+        out.push(MetricTable {
+            family: Family::Fatigue,
+            name: "fatigue_shift".into(),
+            title: "Pages per on-call shift".into(),
+            dims: vec!["team".into(), "person".into(), "shift".into()],
+            frame,
+            notes,
+        });
+    }
+    if compare {
+        let frame = compare::compare_frame(f, cfg, scope, &dims, (&scoped, &groups), &shifts)?;
+        out.push(MetricTable {
+            family: Family::Fatigue,
+            name: "fatigue_compare".into(),
+            title: "Pages by team against the previous period".into(),
+            dims: vec!["team".into()],
+            frame,
+            notes: vec![format!(
+                "previous period: {}; pages_low/pages_high: exact Poisson 95% interval of this \
+                 period's pages; pages_change_p: conditional binomial test of the two counts; \
+                 \"more\"/\"fewer\" only when p < 0.05",
+                scope.period.previous().label()
+            )],
+        });
+    }
+    Ok(out)
+}
+
+/// "team", "team and week", "team, service and week".
+fn join_words(words: &[String]) -> String {
+    match words {
+        [] => String::new(),
+        [one] => one.clone(),
+        [init @ .., last] => format!("{} and {last}", init.join(", ")),
+    }
+}
+
+fn zone_note(shifts: &Shifts) -> Option<String> {
+    (!shifts.bad_zones.is_empty()).then(|| {
+        let names: Vec<_> = shifts.bad_zones.iter().map(|z| format!("{z:?}")).collect();
+        format!(
+            "{} shift time zones could not be read ({}); the team's zone was used for them",
+            names.len(),
+            names.join(", ")
+        )
+    })
+}
+
+/// The definitions in force, in a manager's words.
+fn fatigue_notes(cfg: &Config, dims: &[Dim], shifts: &Shifts) -> Vec<String> {
+    let th = &cfg.thresholds;
+    let who = if dims.contains(&Dim::Person) {
+        "person"
+    } else {
+        "team"
+    };
+    let mut notes = vec![
+        format!(
+            "pages: alerts with paged = true; interruptions merge pages to the same {who} within \
+             {} s of the interruption's first page",
+            th.interruption_merge_seconds
+        ),
+        format!(
+            "hours are judged in the on-call person's zone where a shift covers the page, else in \
+             the team's configured zone; holidays count as off hours; a night counts once per \
+             {who} in a group"
+        ),
+        "actionable: pages acknowledged by a person (acknowledged_by not \"auto\") or linked to \
+         an incident, with a Wilson 95% interval"
+            .into(),
+        format!(
+            "transient: alerts resolved by the monitoring system within {} s of firing and never \
+             acknowledged, as a share of alerts",
+            th.transient_seconds
+        ),
+        format!(
+            "flapping: alerts whose fingerprint fired again within {} min of the previous \
+             firing's resolution; an episode is {}+ firings of one fingerprint within {} min, \
+             counted in the group of its first firing",
+            th.flap_window_minutes, th.flap_episode_firings, th.flap_episode_window_minutes
+        ),
+        "notification_repeats: notifications beyond the first of each alert; \
+         alerts_per_incident: alerts linked to an incident / the distinct incidents among them"
+            .into(),
+        "page_tta: minutes from firing to acknowledgement of acknowledged pages; the median's \
+         interval is shown from 6 acknowledged pages"
+            .into(),
+    ];
+    if dims.contains(&Dim::Person) {
+        notes.push(
+            "an alert covered by several shifts (primary and secondary) counts once for each \
+             person, so person rows add up to more than the team's alerts"
+                .into(),
+        );
+    }
+    notes.extend(zone_note(shifts));
+    notes
 }

@@ -9,9 +9,37 @@
 
 pub mod charts;
 pub mod document;
+pub mod improvement;
+pub mod index;
+pub mod postmortem;
 pub mod render;
 pub mod view;
+pub mod weekly;
 
 pub use document::{ChartFile, Document};
 pub use render::{OutputFormat, Renderer};
 pub use view::{ChartView, Column, Meta, TableView};
+
+#[cfg(test)]
+pub mod testkit;
+
+use chrono::{DateTime, Utc};
+
+use crate::config::Config;
+use crate::metrics::Frames;
+
+/// What every report builder reads: the store's frames, the config, the as-of instant, the
+/// templates, the formats to write, and the facts about the store the CLI gathered.
+pub struct Inputs<'a> {
+    pub frames: &'a Frames,
+    pub cfg: &'a Config,
+    pub as_of: DateTime<Utc>,
+    pub renderer: &'a Renderer,
+    pub formats: &'a [OutputFormat],
+    /// Also render every chart as PNG (`--png`).
+    pub png: bool,
+    /// `2026-05-18 .. 2026-11-15`: first and last detection in the store.
+    pub data_range: String,
+    /// The end of the newest ingest run, RFC 3339, or "unknown".
+    pub last_ingest: String,
+}

@@ -316,6 +316,9 @@ fn a_week_without_incidents_counts_zero() {
     s.period = Period::new(s.period.previous().from, s.period.to).unwrap();
     let out = run(&rows, &[Dim::Team, Dim::Week], &s);
     let counts = table(&out, "incidents");
-    assert_eq!(strs(counts, "week"), [Some("2026-W45".into()), Some("2026-W46".into())]);
+    assert_eq!(
+        strs(counts, "week"),
+        [Some("2026-W45".into()), Some("2026-W46".into())]
+    );
     assert_eq!(f64s(counts, "incidents"), [Some(0.0), Some(1.0)]);
 }

@@ -1,0 +1,124 @@
+//! The `fatigue_compare` table: each team's pages, interruptions and actionable share in this
+//! period and the previous one of equal length, with the exact Poisson interval of this period's
+//! pages and the conditional binomial test of the two page counts. The verdict says "more" or
+//! "fewer" only when that test gives p < 0.05, else "no detectable change".
+
+use std::collections::BTreeMap;
+
+use polars::prelude::*;
+
+use super::build::pct;
+use super::groups::{self, Groups, Scoped};
+use super::shifts::{self, Shifts};
+use crate::config::Config;
+use crate::error::Result;
+use crate::metrics::frames::Frames;
+use crate::metrics::scope::{Dim, Scope};
+use crate::metrics::stats;
+use crate::metrics::table::pe;
+
+/// Below this p-value the page counts of the two periods are called different.
+const SIGNIFICANCE: f64 = 0.05;
+
+#[derive(Debug, Clone, Copy, Default)]
+struct Totals {
+    pages: u64,
+    interruptions: u64,
+    actionable: u64,
+}
+
+/// Per-team totals of groups that have a team dimension and count each alert once.
+fn team_totals(g: &Groups) -> Result<BTreeMap<String, Totals>> {
+    let teams = g
+        .keys
+        .column("team")
+        .map_err(pe)?
+        .str()
+        .map_err(pe)?
+        .clone();
+    let mut out: BTreeMap<String, Totals> = BTreeMap::new();
+    for (team, s) in teams.iter().zip(&g.stats) {
+        let t = out.entry(team.unwrap_or("").to_string()).or_default();
+        t.pages += s.pages;
+        t.interruptions += s.interruptions;
+        t.actionable += s.actionable;
+    }
+    Ok(out)
+}
+
+/// The comparison table. `current` is reused when its groups sum to teams (a team dimension and
+/// no person, whose units count an alert once per person); otherwise the teams are recomputed.
+pub(super) fn compare_frame(
+    f: &Frames,
+    cfg: &Config,
+    scope: &Scope,
+    dims: &[Dim],
+    current: (&Scoped, &Groups),
+    current_shifts: &Shifts,
+) -> Result<DataFrame> {
+    let team = [Dim::Team];
+    let now = if dims.contains(&Dim::Team) && !dims.contains(&Dim::Person) {
+        team_totals(current.1)?
+    } else {
+        team_totals(&groups::compute(current.0, cfg, &team, current_shifts)?)?
+    };
+    let prev_scope = scope.previous();
+    let prev_shifts = shifts::load(f, &prev_scope)?;
+    let prev = groups::load(f, cfg, &prev_scope, &team)?;
+    let before = team_totals(&groups::compute(&prev, cfg, &team, &prev_shifts)?)?;
+    let mut teams: Vec<&String> = now.keys().chain(before.keys()).collect();
+    teams.sort();
+    teams.dedup();
+    let n = teams.len();
+    let get = |m: &BTreeMap<String, Totals>, t: &str| m.get(t).copied().unwrap_or_default();
+    let (mut pages, mut pages_prev, mut low, mut high, mut p_v) = (
+        Vec::with_capacity(n),
+        Vec::with_capacity(n),
+        Vec::with_capacity(n),
+        Vec::with_capacity(n),
+        Vec::with_capacity(n),
+    );
+    let (mut inter, mut inter_prev, mut act, mut act_prev, mut verdict) =
+        (vec![], vec![], vec![], vec![], vec![]);
+    for team in &teams {
+        let (a, b) = (get(&now, team), get(&before, team));
+        let (lo, hi) = stats::poisson_exact(a.pages);
+        let p = stats::binomial_test_two_counts(a.pages, b.pages);
+        pages.push(a.pages);
+        pages_prev.push(b.pages);
+        low.push(lo);
+        high.push(hi);
+        p_v.push(p);
+        inter.push(a.interruptions);
+        inter_prev.push(b.interruptions);
+        act.push(pct(a.actionable, a.pages));
+        act_prev.push(pct(b.actionable, b.pages));
+        verdict.push(if p >= SIGNIFICANCE {
+            "no detectable change"
+        } else if a.pages > b.pages {
+            "more"
+        } else {
+            "fewer"
+        });
+    }
+    DataFrame::new(
+        n,
+        vec![
+            Column::new(
+                "team".into(),
+                teams.iter().map(|t| t.as_str()).collect::<Vec<_>>(),
+            ),
+            Column::new("pages".into(), pages),
+            Column::new("pages_previous".into(), pages_prev),
+            Column::new("pages_low".into(), low),
+            Column::new("pages_high".into(), high),
+            Column::new("pages_change_p".into(), p_v),
+            Column::new("interruptions".into(), inter),
+            Column::new("interruptions_previous".into(), inter_prev),
+            Column::new("actionable_pct".into(), act),
+            Column::new("actionable_pct_previous".into(), act_prev),
+            Column::new("verdict".into(), verdict),
+        ],
+    )
+    .map_err(pe)
+}

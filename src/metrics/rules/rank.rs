@@ -1,0 +1,147 @@
+//! The ranking of alert rules from their per-rule counts: the score, the flag, the top 10 (per
+//! team, or overall), and the table layout.
+
+use polars::prelude::*;
+
+use crate::config::Config;
+use crate::error::Result;
+use crate::metrics::fatigue::ids::median_in_place;
+use crate::metrics::table::pe;
+
+/// Rows shown per ranking (per team, or overall).
+pub(super) const TOP: usize = 10;
+
+/// The counts of one rule (of one team, or overall).
+#[derive(Debug, Clone, Default)]
+pub(super) struct Counts {
+    pub alerts: u64,
+    pub pages: u64,
+    pub sleep_pages: u64,
+    pub actionable: u64,
+    pub transient: u64,
+    pub flapping: u64,
+    /// Minutes to resolve of the resolved alerts.
+    pub ttr_min: Vec<f64>,
+}
+
+struct Row {
+    team: Option<String>,
+    rule: String,
+    c: Counts,
+    ttr: Option<f64>,
+    score: f64,
+}
+
+/// `score = (pages + (w - 1) sleep_pages) (1 - actionable / pages)`; 0 without pages.
+pub(super) fn score(pages: u64, sleep_pages: u64, actionable: u64, sleep_weight: f64) -> f64 {
+    if pages == 0 {
+        return 0.0;
+    }
+    let weighted = pages as f64 + (sleep_weight - 1.0) * sleep_pages as f64;
+    weighted * (1.0 - actionable as f64 / pages as f64)
+}
+
+/// The top rules by score (descending, ties by rule name), per team when `with_team`.
+pub(super) fn ranked(
+    rules: Vec<(Option<String>, String, Counts)>,
+    with_team: bool,
+    cfg: &Config,
+) -> Result<DataFrame> {
+    let w = cfg.thresholds.sleep_weight;
+    // Rules that never paged interrupted no one: not ranked.
+    let mut rows: Vec<Row> = rules
+        .into_iter()
+        .filter(|(_, _, c)| c.pages > 0)
+        .map(|(team, rule, c)| Row {
+            team,
+            rule,
+            ttr: None,
+            score: score(c.pages, c.sleep_pages, c.actionable, w),
+            c,
+        })
+        .collect();
+    rows.sort_by(|a, b| {
+        a.team
+            .cmp(&b.team)
+            .then(b.score.total_cmp(&a.score))
+            .then(a.rule.cmp(&b.rule))
+    });
+    let th = &cfg.thresholds;
+    let pct = |n: u64, d: u64| (d > 0).then(|| 100.0 * n as f64 / d as f64);
+    let mut kept: Vec<(u32, Row)> = vec![];
+    let mut rank = 0u32;
+    let mut team: Option<Option<String>> = None;
+    for mut r in rows {
+        if team.as_ref() != Some(&r.team) {
+            team = Some(r.team.clone());
+            rank = 0;
+        }
+        rank += 1;
+        if rank as usize <= TOP {
+            // Only the shown rules need their median.
+            r.ttr = median_in_place(&mut r.c.ttr_min);
+            kept.push((rank, r));
+        }
+    }
+    let mut columns = vec![];
+    if with_team {
+        let teams: Vec<Option<&str>> = kept.iter().map(|(_, r)| r.team.as_deref()).collect();
+        columns.push(Column::new("team".into(), teams));
+    }
+    let col_u = |name: &str, f: fn(&Row) -> u64| {
+        Column::new(
+            name.into(),
+            kept.iter().map(|(_, r)| f(r)).collect::<Vec<u64>>(),
+        )
+    };
+    let col_f = |name: &str, v: Vec<Option<f64>>| Column::new(name.into(), v);
+    columns.extend([
+        Column::new(
+            "rule".into(),
+            kept.iter()
+                .map(|(_, r)| r.rule.as_str())
+                .collect::<Vec<_>>(),
+        ),
+        Column::new(
+            "rank".into(),
+            kept.iter().map(|(k, _)| *k).collect::<Vec<u32>>(),
+        ),
+        col_u("alerts", |r| r.c.alerts),
+        col_u("pages", |r| r.c.pages),
+        col_u("sleep_pages", |r| r.c.sleep_pages),
+        Column::new(
+            "score".into(),
+            kept.iter().map(|(_, r)| r.score).collect::<Vec<f64>>(),
+        ),
+        col_f(
+            "actionable_pct",
+            kept.iter()
+                .map(|(_, r)| pct(r.c.actionable, r.c.pages))
+                .collect(),
+        ),
+        col_f(
+            "transient_pct",
+            kept.iter()
+                .map(|(_, r)| pct(r.c.transient, r.c.alerts))
+                .collect(),
+        ),
+        col_f(
+            "flapping_pct",
+            kept.iter()
+                .map(|(_, r)| pct(r.c.flapping, r.c.alerts))
+                .collect(),
+        ),
+        col_f("median_ttr_min", kept.iter().map(|(_, r)| r.ttr).collect()),
+        Column::new(
+            "flagged".into(),
+            kept.iter()
+                .map(|(_, r)| {
+                    r.c.pages >= u64::from(th.noisy_rule_min_pages)
+                        && (r.c.actionable as f64 / r.c.pages as f64)
+                            < th.noisy_rule_actionable_below
+                })
+                .collect::<Vec<bool>>(),
+        ),
+    ]);
+    DataFrame::new(kept.len(), columns).map_err(pe)
+}

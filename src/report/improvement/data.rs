@@ -1,0 +1,159 @@
+//! The metric runs behind the improvement report, made once and shared by its sections: the
+//! same calls `aftermath metrics` makes for the same scope, so every figure of the report can be
+//! found again with the command line (`--by team,month`, `--compare previous`, a month's
+//! `--from/--to`).
+//!
+//! The quarter is run grouped by team and month (durations, fatigue); the comparison with the
+//! previous period of the same length by team and by team and severity; recurrence and the
+//! on-call shifts once per month, since they have no month dimension; the noisy rules for both
+//! quarters; action items per month and per team; and the data-quality checks.
+
+use chrono::{DateTime, Datelike, Months, NaiveDate, TimeZone, Utc};
+
+use super::fmt::{instants, table};
+use crate::error::Result;
+use crate::metrics::{self, Dim, Family, MetricTable, Period, Request, Scope};
+use crate::report::Inputs;
+
+/// One calendar month of the period (clipped to it), e.g. `2026-07`.
+pub struct Month {
+    pub label: String,
+    pub period: Period,
+    /// Shifts of the month (`fatigue_shift` over the month alone), when any shift overlaps it.
+    pub shifts: Option<MetricTable>,
+    /// `recurrence` by team over the month.
+    pub recurrence: MetricTable,
+    /// `actions` of items created in the month, all teams together.
+    pub actions: MetricTable,
+}
+
+/// Every metric table the report reads.
+pub struct Data {
+    pub scope: Scope,
+    pub months: Vec<Month>,
+    /// Durations by team and month (`incidents`, `tta`, `ttr`, ...).
+    pub durations: Vec<MetricTable>,
+    /// Durations by team, compared with the previous period (`incidents_compare`).
+    pub by_team: Vec<MetricTable>,
+    /// Durations by team and severity, compared with the previous period (`tta_compare`, ...).
+    pub by_severity: Vec<MetricTable>,
+    /// Fatigue by team and month, with `fatigue_compare` by team.
+    pub fatigue: Vec<MetricTable>,
+    /// Recurrence over the whole period, with the matched pairs (cluster membership).
+    pub recurrence: Vec<MetricTable>,
+    pub rules: Vec<MetricTable>,
+    pub rules_previous: Vec<MetricTable>,
+    /// Action items created in the period by team, and the overdue backlog at as-of.
+    pub actions: Vec<MetricTable>,
+    pub quality: Vec<MetricTable>,
+    /// First incident detected in the store (UTC microseconds), whatever the period.
+    pub first_detected: Option<i64>,
+}
+
+fn midnight(d: NaiveDate) -> DateTime<Utc> {
+    Utc.from_utc_datetime(&d.and_time(chrono::NaiveTime::MIN))
+}
+
+/// The calendar months the period touches, each clipped to the period.
+pub fn months(period: &Period) -> Vec<(String, Period)> {
+    let mut out = vec![];
+    let first = period.from.date_naive();
+    let mut start = NaiveDate::from_ymd_opt(first.year(), first.month(), 1).expect("day 1");
+    while midnight(start) < period.to {
+        let next = start + Months::new(1);
+        let (from, to) = (
+            midnight(start).max(period.from),
+            midnight(next).min(period.to),
+        );
+        if let Ok(p) = Period::new(from, to) {
+            out.push((start.format("%Y-%m").to_string(), p));
+        }
+        start = next;
+    }
+    out
+}
+
+fn req(families: &[Family], by: Option<Vec<Dim>>, compare: bool, pairs: bool) -> Request {
+    Request {
+        families: families.to_vec(),
+        by,
+        compare,
+        pairs,
+    }
+}
+
+/// Run everything for `period`, judged at `inp.as_of`.
+pub fn load(inp: &Inputs, period: Period) -> Result<Data> {
+    let (f, cfg) = (inp.frames, inp.cfg);
+    let scope = Scope::new(period, inp.as_of);
+    let run = |scope: &Scope, r: Request| metrics::run(f, cfg, scope, &r);
+    let team_month = Some(vec![Dim::Team, Dim::Month]);
+    let mut month_data = vec![];
+    for (label, p) in months(&period) {
+        let ms = Scope::new(p, inp.as_of);
+        let fat = run(
+            &ms,
+            req(&[Family::Fatigue], Some(vec![Dim::Team]), false, false),
+        )?;
+        let rec = run(&ms, req(&[Family::Recurrence], None, false, false))?;
+        let act = run(&ms, req(&[Family::Actions], Some(vec![]), false, false))?;
+        month_data.push(Month {
+            label,
+            period: p,
+            shifts: fat.into_iter().find(|t| t.name == "fatigue_shift"),
+            recurrence: table(&rec, "recurrence")?.clone(),
+            actions: table(&act, "actions")?.clone(),
+        });
+    }
+    let quality = run(&scope, req(&[Family::Quality], None, false, false))?;
+    let first_detected = instants(&table(&quality, "freshness")?.frame, "first_detected")?
+        .first()
+        .copied()
+        .flatten();
+    Ok(Data {
+        months: month_data,
+        durations: run(
+            &scope,
+            req(&[Family::Durations], team_month.clone(), false, false),
+        )?,
+        by_team: run(
+            &scope,
+            req(&[Family::Durations], Some(vec![Dim::Team]), true, false),
+        )?,
+        by_severity: run(
+            &scope,
+            req(
+                &[Family::Durations],
+                Some(vec![Dim::Team, Dim::Severity]),
+                true,
+                false,
+            ),
+        )?,
+        fatigue: run(&scope, req(&[Family::Fatigue], team_month, true, false))?,
+        recurrence: run(&scope, req(&[Family::Recurrence], None, false, true))?,
+        rules: run(&scope, req(&[Family::Rules], None, false, false))?,
+        rules_previous: run(&scope.previous(), req(&[Family::Rules], None, false, false))?,
+        actions: run(
+            &scope,
+            req(&[Family::Actions], Some(vec![Dim::Team]), false, false),
+        )?,
+        quality,
+        first_detected,
+        scope,
+    })
+}
+
+impl Data {
+    /// The month labels, in order.
+    pub fn month_labels(&self) -> Vec<String> {
+        self.months.iter().map(|m| m.label.clone()).collect()
+    }
+
+    /// True when the store's data starts after the previous period begins, so the previous
+    /// period is only partly covered and its counts cannot be compared with this period's.
+    pub fn previous_partial(&self) -> bool {
+        let prev = self.scope.period.previous();
+        self.first_detected
+            .is_none_or(|first| first > prev.from_micros())
+    }
+}

@@ -1,0 +1,288 @@
+//! The postmortem report of one incident (`reports.md`, "Postmortem report"): everything the data
+//! knows, filled in, for the team preparing the review, and clearly marked sections for what only
+//! people know.
+//!
+//! This file owns the view (what the templates see), the builder and the list of recent major
+//! incidents `aftermath run` writes postmortems for. The pieces live beside it: finding the
+//! incident from what the user typed (`lookup`), the header, key facts and methods (`summary`),
+//! its key instants and durations with their rank among the team's last 90 days (`instants`),
+//! the timeline table and chart (`timeline`), the alerts involved (`alerts`), the recurrence
+//! cluster and earlier occurrences (`related`) and the action items (`actions`). Every figure
+//! comes from the metric code (`durations::per_incident`, the fatigue alert classification,
+//! `recurrence` with its pairs), so the report agrees with `aftermath metrics`.
+
+mod actions;
+mod alerts;
+mod instants;
+mod lookup;
+mod related;
+mod summary;
+#[cfg(test)]
+mod tests;
+mod timeline;
+
+use chrono::{DateTime, Utc};
+use chrono_tz::Tz;
+use polars::prelude::*;
+use serde::Serialize;
+
+use super::{ChartFile, ChartView, Document, Inputs, Meta, OutputFormat, TableView};
+use crate::error::Result;
+use crate::metrics::Period;
+use crate::metrics::frames::{EXCLUDED, exclusion_reason};
+use crate::metrics::table::pe;
+use crate::model::columns::*;
+
+/// The templates of this report, registered with the renderer.
+pub const TEMPLATES: &[(&str, &str)] = &[
+    (
+        "postmortem.html",
+        include_str!("../../templates/postmortem.html"),
+    ),
+    (
+        "postmortem.md",
+        include_str!("../../templates/postmortem.md"),
+    ),
+];
+
+/// Days of the team's history an incident is ranked against, and recurrences looked for in.
+const HISTORY_DAYS: i64 = 90;
+
+/// What the templates see: `meta` (what every report says about itself) and `view`.
+#[derive(Debug, Serialize)]
+struct Context<'a> {
+    meta: &'a Meta,
+    view: &'a View,
+}
+
+/// The report's content, display-ready.
+#[derive(Debug, Serialize)]
+struct View {
+    header: summary::Header,
+    /// Sentences that must be read first: still open, excluded from the metrics, data errors.
+    banners: Vec<String>,
+    facts: TableView,
+    instants: TableView,
+    durations: TableView,
+    durations_notes: Vec<String>,
+    timeline: TableView,
+    timeline_chart: ChartView,
+    alerts: alerts::AlertsView,
+    related: related::RelatedView,
+    actions: TableView,
+    /// True when the incident has no action item: `actions` is then a blank table to fill in.
+    actions_blank: bool,
+    todo: Vec<summary::Todo>,
+}
+
+/// A link the templates may render as one: `url` is an http(s) address, percent-encoded.
+#[derive(Debug, Clone, Serialize)]
+pub(crate) struct Link {
+    pub label: String,
+    pub url: String,
+}
+
+/// Render the postmortem of `incident_id` (the full id, or the source's own id or number when
+/// only one incident has it) in every format of `inp`.
+pub fn postmortem(inp: &Inputs, incident_id: &str) -> Result<Document> {
+    let id = lookup::resolve(inp.frames, incident_id)?;
+    let inc = lookup::load(inp.frames, &id, inp.as_of)?;
+    let zone = inp.cfg.team(&inc.team).timezone;
+    let excluded = exclusion(inp, &id)?;
+
+    let times = instants::build(inp, &inc, zone)?;
+    let alerts = alerts::build(inp, &inc, zone)?;
+    let (events, marks) = timeline::events(inp, &inc, zone)?;
+    let chart = timeline::chart(inp, &inc, zone, marks, alerts.marks.clone())?;
+    let mut related = related::build(inp, &inc, excluded.is_some())?;
+    let (actions, actions_blank, own) = actions::own_actions(inp, &inc)?;
+    related.own = own;
+
+    let mut banners = vec![];
+    if inc.resolved.is_none() {
+        banners.push(format!(
+            "Open: not resolved as of {}. Durations still running are shown as \"so far\".",
+            utc(inp.as_of)
+        ));
+    }
+    if let Some(why) = &excluded {
+        banners.push(format!(
+            "Excluded from the metrics ({why}): its durations are not counted in the team's figures."
+        ));
+    }
+    banners.extend(times.problems.iter().cloned());
+
+    let header = summary::header(&inc, zone);
+    let facts = summary::facts(&inc, &header, &times, &alerts, &related, zone);
+    let mut meta = Meta::new(
+        format!("Postmortem: {}", inc.title),
+        summary::subtitle(&inc),
+        inp.as_of,
+        summary::methods(inp),
+    );
+    meta.data_range = inp.data_range.clone();
+    meta.last_ingest = inp.last_ingest.clone();
+    meta.period = format!(
+        "incident detected {}; compared with the {HISTORY_DAYS} days before ({})",
+        utc(inc.detected),
+        times.history.label()
+    );
+    meta.period_by = DETECTED_AT.into();
+    let view = View {
+        header,
+        banners,
+        facts,
+        instants: times.instants,
+        durations: times.durations,
+        durations_notes: times.notes,
+        timeline: events,
+        timeline_chart: chart,
+        alerts,
+        related,
+        actions,
+        actions_blank,
+        todo: summary::todo(),
+    };
+    let mut pages = vec![];
+    let ctx = Context {
+        meta: &meta,
+        view: &view,
+    };
+    for &format in inp.formats {
+        let text = inp.renderer.render("postmortem", format, &ctx)?;
+        pages.push((format, tidy(format, text)));
+    }
+    Ok(Document {
+        stem: stem(&id),
+        pages,
+        charts: vec![ChartFile::from(&view.timeline_chart)],
+    })
+}
+
+/// The ids of the SEV1 and SEV2 incidents detected in `period` (and by the as-of instant), sorted;
+/// incidents the metrics exclude (maintenance, merged duplicates...) are left out.
+pub fn recent_major(inp: &Inputs, period: Period) -> Result<Vec<String>> {
+    let ts = |t: DateTime<Utc>| {
+        lit(t.timestamp_micros()).cast(DataType::Datetime(
+            TimeUnit::Microseconds,
+            Some(polars::prelude::TimeZone::UTC),
+        ))
+    };
+    let df = inp
+        .frames
+        .incidents
+        .clone()
+        .filter(
+            col(DETECTED_AT)
+                .gt_eq(ts(period.from))
+                .and(col(DETECTED_AT).lt(ts(period.to)))
+                .and(col(DETECTED_AT).lt_eq(ts(inp.as_of)))
+                .and(
+                    col(SEVERITY)
+                        .eq(lit("SEV1"))
+                        .or(col(SEVERITY).eq(lit("SEV2"))),
+                ),
+        )
+        .with_column(exclusion_reason(inp.cfg))
+        .filter(col(EXCLUDED).is_null())
+        .select([col(INCIDENT_ID)])
+        .sort([INCIDENT_ID], SortMultipleOptions::default())
+        .collect()
+        .map_err(pe)?;
+    Ok(df
+        .column(INCIDENT_ID)
+        .map_err(pe)?
+        .str()
+        .map_err(pe)?
+        .iter()
+        .flatten()
+        .map(str::to_string)
+        .collect())
+}
+
+/// The file stem of an incident's report: characters a file name cannot safely hold become `-`
+/// (`pagerduty:PT4KHLK` -> `pagerduty-PT4KHLK`).
+pub fn stem(id: &str) -> String {
+    let s: String = id
+        .chars()
+        .map(|c| {
+            if c.is_ascii_alphanumeric() || matches!(c, '-' | '_' | '.') {
+                c
+            } else {
+                '-'
+            }
+        })
+        .collect();
+    let s = s.trim_start_matches('.').to_string();
+    if s.is_empty() { "incident".into() } else { s }
+}
+
+/// Why the metrics leave this incident out, or None.
+fn exclusion(inp: &Inputs, id: &str) -> Result<Option<String>> {
+    let df = inp
+        .frames
+        .incidents
+        .clone()
+        .filter(col(INCIDENT_ID).eq(lit(id)))
+        .select([exclusion_reason(inp.cfg)])
+        .collect()
+        .map_err(pe)?;
+    let why = super::view::cell_str(&df, EXCLUDED, 0);
+    Ok((!why.is_empty()).then_some(why))
+}
+
+/// Markdown with at most one blank line in a row: the shared macros pad their output with
+/// newlines, which a Markdown reader shows as gaps in the source. HTML is left as rendered.
+fn tidy(format: OutputFormat, text: String) -> String {
+    if format != OutputFormat::Markdown {
+        return text;
+    }
+    let mut out = String::with_capacity(text.len());
+    let mut newlines = 0;
+    for c in text.trim_start_matches('\n').chars() {
+        newlines = if c == '\n' { newlines + 1 } else { 0 };
+        if newlines <= 2 {
+            out.push(c);
+        }
+    }
+    out
+}
+
+/// `2026-11-04 18:37:47 UTC`.
+pub(crate) fn utc(t: DateTime<Utc>) -> String {
+    t.format("%Y-%m-%d %H:%M:%S UTC").to_string()
+}
+
+/// `2026-11-04 19:37:47 CET`: the wall clock of the team's zone with its abbreviation, so a DST
+/// change shows.
+pub(crate) fn local(t: DateTime<Utc>, zone: Tz) -> String {
+    t.with_timezone(&zone)
+        .format("%Y-%m-%d %H:%M:%S %Z")
+        .to_string()
+}
+
+/// An http(s) address made safe to place in an `href` or a Markdown link: anything else (a
+/// `javascript:` address, a relative path) is not linked; spaces, quotes, brackets and
+/// parentheses are percent-encoded so they cannot end the link.
+pub(crate) fn safe_url(url: &str) -> Option<String> {
+    let u = url.trim();
+    let lower = u.to_ascii_lowercase();
+    if !(lower.starts_with("https://") || lower.starts_with("http://")) {
+        return None;
+    }
+    let mut out = String::with_capacity(u.len());
+    for c in u.chars() {
+        match c {
+            c if c.is_ascii_alphanumeric() => out.push(c),
+            '-' | '.' | '_' | '~' | ':' | '/' | '?' | '#' | '@' | '!' | '$' | '&' | '+' | ','
+            | ';' | '=' | '%' => out.push(c),
+            c => {
+                let mut buf = [0u8; 4];
+                for b in c.encode_utf8(&mut buf).bytes() {
+                    out.push_str(&format!("%{b:02X}"));
+                }
+            }
+        }
+    }
+    Some(out)
+}

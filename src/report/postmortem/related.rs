@@ -1,0 +1,240 @@
+//! Sections 6 and 7 of the postmortem: the recurrence cluster the incident belongs to, its
+//! earlier occurrences with their dates and links, what became of the action items those earlier
+//! incidents produced ("this happened before on 2026-10-02; the prevent item from then is still
+//! open"), and the action items of this incident, or a blank table to fill in.
+//!
+//! The cluster is the recurrence family's own (`metrics::run` with the matched pairs) over the
+//! 90 days before the incident up to the incident itself, so only earlier occurrences can be
+//! members and a match can be audited with `aftermath metrics recurrence --pairs`. Action item
+//! statuses are the store's; an open item past its due date at the as-of instant is overdue.
+
+use std::collections::BTreeSet;
+
+use chrono::{DateTime, Duration, Utc};
+use polars::prelude::*;
+use serde::Serialize;
+
+use super::actions::{callout, day, items};
+use super::lookup::Incident;
+use super::{HISTORY_DAYS, Link, safe_url};
+use crate::error::Result;
+use crate::metrics::table::pe;
+use crate::metrics::{Family, MetricTable, Period, Request, Scope};
+use crate::model::columns::*;
+use crate::report::Inputs;
+use crate::report::view::{TableView, cell_f64, cell_str};
+
+#[derive(Debug, Default, Serialize)]
+pub struct RelatedView {
+    /// One line for the key facts.
+    pub headline: String,
+    /// The key-facts line of this incident's own action items.
+    #[serde(skip)]
+    pub own: String,
+    pub summary: String,
+    pub earlier: Vec<Occurrence>,
+    /// One sentence per earlier occurrence, the latest first.
+    pub callouts: Vec<String>,
+    pub earlier_actions: TableView,
+}
+
+/// An earlier incident of the cluster.
+#[derive(Debug, Serialize)]
+pub struct Occurrence {
+    pub detected: String,
+    pub id: String,
+    pub number: String,
+    pub title: String,
+    pub severity: String,
+    pub status: String,
+    pub days_before: String,
+    pub matched: String,
+    pub link: Option<Link>,
+}
+
+fn table<'a>(tables: &'a [MetricTable], name: &str) -> Option<&'a DataFrame> {
+    tables.iter().find(|t| t.name == name).map(|t| &t.frame)
+}
+
+/// Section 6.
+pub fn build(inp: &Inputs, inc: &Incident, excluded: bool) -> Result<RelatedView> {
+    let mut v = RelatedView {
+        earlier_actions: TableView::new(
+            &[
+                ("Incident", false),
+                ("Kind", false),
+                ("Priority", false),
+                ("Action", false),
+                ("Owner", false),
+                ("Status", false),
+                ("Due", false),
+                ("Completed", false),
+            ],
+            "The earlier occurrences have no action items.",
+        ),
+        ..RelatedView::default()
+    };
+    if excluded {
+        v.headline = "not matched (excluded incident)".into();
+        v.summary = "This incident is excluded from the metrics, so it is not matched against \
+                     other incidents for recurrence."
+            .into();
+        return Ok(v);
+    }
+    let period = Period::new(
+        inc.detected - Duration::days(HISTORY_DAYS),
+        inc.detected + Duration::microseconds(1),
+    )?;
+    let req = Request {
+        families: vec![Family::Recurrence],
+        pairs: true,
+        ..Request::default()
+    };
+    let tables = crate::metrics::run(inp.frames, inp.cfg, &Scope::new(period, inp.as_of), &req)?;
+    let (Some(pairs), Some(clusters)) = (
+        table(&tables, "recurrence_pairs"),
+        table(&tables, "recurrence_clusters"),
+    ) else {
+        return Ok(v);
+    };
+    let pair = |i: usize| {
+        (
+            cell_str(pairs, "cluster", i),
+            cell_str(pairs, INCIDENT_ID, i),
+            cell_str(pairs, "matched_incident_id", i),
+        )
+    };
+    let Some(cluster) = (0..pairs.height())
+        .map(pair)
+        .find(|(_, a, b)| *a == inc.id || *b == inc.id)
+        .map(|p| p.0)
+    else {
+        v.headline = "no earlier matching incident".into();
+        v.summary = format!(
+            "No earlier incident matches this one (same fingerprint, or same team and service \
+             with similar titles) within {} days before it.",
+            inp.cfg.thresholds.recurrence_long_days
+        );
+        return Ok(v);
+    };
+    let mut members = BTreeSet::new();
+    for (c, a, b) in (0..pairs.height()).map(pair) {
+        if c == cluster {
+            members.insert(a);
+            members.insert(b);
+        }
+    }
+    members.remove(&inc.id);
+    let ids: Vec<String> = members.into_iter().collect();
+    let mut earlier = occurrences(inp, &ids)?;
+    earlier.sort_by(|a, b| (a.1, &a.0.id).cmp(&(b.1, &b.0.id)));
+    for (o, at) in &mut earlier {
+        o.days_before = format!(
+            "{:.1}",
+            (inc.detected - *at).num_seconds() as f64 / 86_400.0
+        );
+        o.matched = direct_match(pairs, &inc.id, &o.id);
+    }
+
+    let crow = (0..clusters.height()).find(|&i| cell_str(clusters, "cluster", i) == cluster);
+    let template = crow.map_or(String::new(), |i| cell_str(clusters, "template", i));
+    let ordinal = earlier.len() + 1;
+    let previous = earlier
+        .last()
+        .map(|(o, _)| o.detected.clone())
+        .unwrap_or_default();
+    v.headline = format!(
+        "occurrence {ordinal} of cluster {cluster}; previous on {}",
+        &previous[..previous.len().min(10)]
+    );
+    v.summary = format!(
+        "This incident is occurrence {ordinal} of the recurrence cluster {cluster} (named by its \
+         earliest incident; title template \"{template}\"): {} earlier matching incident(s), \
+         linked by matches at most {} days apart.",
+        earlier.len(),
+        inp.cfg.thresholds.recurrence_long_days
+    );
+
+    let order: Vec<String> = earlier.iter().map(|(o, _)| o.id.clone()).collect();
+    let list = items(inp, &order)?;
+    for (o, _) in earlier.iter().rev() {
+        v.callouts
+            .push(callout(o, list.iter().filter(|it| it.incident == o.id)));
+    }
+    for it in list {
+        v.earlier_actions.push(vec![
+            it.incident,
+            it.kind,
+            it.priority,
+            it.title,
+            it.owner,
+            it.status,
+            it.due,
+            it.completed,
+        ]);
+    }
+    v.earlier = earlier.into_iter().map(|(o, _)| o).collect();
+    Ok(v)
+}
+
+/// How `other` matched `id` directly, or that it joined the cluster through other members.
+fn direct_match(pairs: &DataFrame, id: &str, other: &str) -> String {
+    (0..pairs.height())
+        .find(|&i| {
+            let (a, b) = (
+                cell_str(pairs, INCIDENT_ID, i),
+                cell_str(pairs, "matched_incident_id", i),
+            );
+            (a == id && b == other) || (a == other && b == id)
+        })
+        .map_or("through other occurrences".into(), |i| {
+            match cell_str(pairs, "key", i).as_str() {
+                "fingerprint" => "same fingerprint".into(),
+                key => format!(
+                    "{key} similarity {:.2}",
+                    cell_f64(pairs, "score", i).unwrap_or_default()
+                ),
+            }
+        })
+}
+
+/// The earlier incidents with their detection instant.
+fn occurrences(inp: &Inputs, ids: &[String]) -> Result<Vec<(Occurrence, DateTime<Utc>)>> {
+    let want = df!(INCIDENT_ID => ids.to_vec()).map_err(pe)?;
+    let df = inp
+        .frames
+        .incidents
+        .clone()
+        .join(
+            want.lazy(),
+            [col(INCIDENT_ID)],
+            [col(INCIDENT_ID)],
+            JoinArgs::new(JoinType::Inner),
+        )
+        .with_column(col(DETECTED_AT).cast(DataType::Int64))
+        .collect()
+        .map_err(pe)?;
+    Ok((0..df.height())
+        .filter_map(|i| {
+            let s = |c: &str| cell_str(&df, c, i);
+            let at = day(cell_f64(&df, DETECTED_AT, i))?;
+            let o = Occurrence {
+                detected: at.format("%Y-%m-%d %H:%M UTC").to_string(),
+                id: s(INCIDENT_ID),
+                number: Some(s(NUMBER))
+                    .filter(|n| !n.is_empty())
+                    .unwrap_or("–".into()),
+                title: s(TITLE),
+                severity: s(SEVERITY),
+                status: s(STATUS),
+                days_before: String::new(),
+                matched: String::new(),
+                link: safe_url(&s(POSTMORTEM_URL)).map(|url| Link {
+                    label: "postmortem".into(),
+                    url,
+                }),
+            };
+            Some((o, at))
+        })
+        .collect())
+}

@@ -1,0 +1,283 @@
+//! Every figure of the weekly report, computed once for all teams: each metric family runs over
+//! the whole store grouped by team (and severity, week or priority where a section needs it), and
+//! the team sections read their team's rows. Fifty teams cost one run per family, not fifty.
+//!
+//! The scopes: the week itself; the four weeks before it (the baseline of the comparisons); the
+//! twelve weeks ending with it (the count trend); and everything detected before the week's end,
+//! judged at the week's end (what was still open then). Every table is a `metrics::run` table, so
+//! a report figure equals `aftermath metrics` for the same scope. The only data read outside the
+//! metric families are the pages of the week with their instants (for the heatmap, counted in
+//! each team's zone) and the team list.
+//!
+//! Data quality has no team dimension, so it runs once per team with the team filter; to keep
+//! that cheap it runs over the week's incidents and alerts held in memory (the checks only read
+//! rows of the period, so the table is the one `aftermath metrics quality --team` prints).
+
+use std::collections::{BTreeMap, BTreeSet};
+
+use chrono::Duration;
+use polars::prelude::*;
+
+use crate::error::{Error, Result};
+use crate::metrics::durations::{self, CENSORED, METRIC, NOT_MEASURED, SECONDS};
+use crate::metrics::frames::in_period;
+use crate::metrics::table::pe;
+use crate::metrics::{self, Dim, Family, Frames, MetricTable, Period, Request, Scope};
+use crate::model::columns::*;
+use crate::report::Inputs;
+
+/// Weeks of the comparison baseline and of the count trend.
+pub const BASELINE_WEEKS: i64 = 4;
+pub const TREND_WEEKS: i64 = 12;
+/// How far back "open at the end of the week" looks for incidents still unresolved.
+const BACKLOG_WEEKS: i64 = 520;
+
+/// Measured durations of one (team, severity, metric): seconds and whether still open.
+pub type Durations = BTreeMap<(String, String, String), Vec<(f64, bool)>>;
+
+/// The metric tables of the report, for every team.
+pub struct Computed {
+    pub week: Period,
+    pub baseline: Period,
+    pub trend: Period,
+    pub week_scope: Scope,
+    /// Teams with incidents or alerts anywhere in the store, sorted.
+    pub store_teams: Vec<String>,
+    /// `incidents` by team and severity: this week, the baseline.
+    pub counts: DataFrame,
+    pub baseline_counts: DataFrame,
+    /// `incidents` by team and week over the trend weeks.
+    pub weekly: DataFrame,
+    /// `incidents` by team, severity and week, judged at the week's end: `open` is what was
+    /// still unresolved then.
+    pub open_at_end: DataFrame,
+    pub tta: DataFrame,
+    pub ttr: DataFrame,
+    /// TTA and TTR per incident (measured rows only): this week, the baseline.
+    pub durations: Durations,
+    pub baseline_durations: Durations,
+    pub fatigue: DataFrame,
+    pub shifts: Option<DataFrame>,
+    pub rules: DataFrame,
+    pub recurrence: DataFrame,
+    pub recurrence_overall: DataFrame,
+    pub clusters: DataFrame,
+    pub actions: DataFrame,
+    pub overdue: DataFrame,
+    /// `postmortems_missing` over the trend weeks (a postmortem is due 5 business days after
+    /// the incident, so the week alone would almost never show one).
+    pub postmortems: DataFrame,
+    /// Instants (µs) of the week's pages, by team.
+    pub pages: BTreeMap<String, Vec<i64>>,
+    /// The week's incidents and alerts in memory, for the per-team quality runs.
+    quality_frames: Frames,
+}
+
+fn take(tables: &mut Vec<MetricTable>, name: &str) -> Result<DataFrame> {
+    take_opt(tables, name)
+        .ok_or_else(|| Error::Internal(format!("the metrics returned no {name} table")))
+}
+
+fn take_opt(tables: &mut Vec<MetricTable>, name: &str) -> Option<DataFrame> {
+    let i = tables.iter().position(|t| t.name == name)?;
+    Some(tables.swap_remove(i).frame)
+}
+
+fn run(
+    inp: &Inputs,
+    scope: &Scope,
+    family: Family,
+    by: Option<Vec<Dim>>,
+) -> Result<Vec<MetricTable>> {
+    let req = Request {
+        families: vec![family],
+        by,
+        compare: false,
+        pairs: false,
+    };
+    metrics::run(inp.frames, inp.cfg, scope, &req)
+}
+
+/// The measured TTA and TTR durations of a scope, by team, severity and metric.
+fn measured(inp: &Inputs, scope: &Scope) -> Result<Durations> {
+    let df = durations::per_incident(inp.frames, inp.cfg, scope)
+        .filter(
+            col(METRIC)
+                .eq(lit("tta"))
+                .or(col(METRIC).eq(lit("ttr")))
+                .and(col(NOT_MEASURED).is_null())
+                .and(col(SECONDS).is_not_null()),
+        )
+        .select([
+            col(TEAM),
+            col(SEVERITY),
+            col(METRIC),
+            col(SECONDS),
+            col(CENSORED),
+        ])
+        .collect()
+        .map_err(pe)?;
+    let text = |c: &str| -> Result<Vec<String>> {
+        Ok(df
+            .column(c)
+            .map_err(pe)?
+            .str()
+            .map_err(pe)?
+            .iter()
+            .map(|v| v.unwrap_or_default().to_string())
+            .collect())
+    };
+    let (team, sev, metric) = (text(TEAM)?, text(SEVERITY)?, text(METRIC)?);
+    let secs = df.column(SECONDS).map_err(pe)?.f64().map_err(pe)?;
+    let cens = df.column(CENSORED).map_err(pe)?.bool().map_err(pe)?;
+    let mut out = Durations::new();
+    for (i, (s, c)) in secs.iter().zip(cens.iter()).enumerate() {
+        if let Some(s) = s {
+            let key = (team[i].clone(), sev[i].clone(), metric[i].clone());
+            out.entry(key).or_default().push((s, c.unwrap_or(false)));
+        }
+    }
+    Ok(out)
+}
+
+/// Distinct values of `team` in a frame.
+fn teams_of(lf: &LazyFrame) -> Result<BTreeSet<String>> {
+    let df = lf
+        .clone()
+        .select([col(TEAM)])
+        .unique(None, UniqueKeepStrategy::Any)
+        .collect()
+        .map_err(pe)?;
+    Ok(df
+        .column(TEAM)
+        .map_err(pe)?
+        .str()
+        .map_err(pe)?
+        .iter()
+        .flatten()
+        .map(str::to_string)
+        .collect())
+}
+
+/// The week's pages (fatigue's rule: `paged`, null as false), by team.
+fn pages(inp: &Inputs, scope: &Scope) -> Result<BTreeMap<String, Vec<i64>>> {
+    let df = inp
+        .frames
+        .alerts
+        .clone()
+        .filter(in_period(FIRED_AT, scope).and(col(PAGED).fill_null(lit(false))))
+        .select([col(TEAM), col(FIRED_AT).cast(DataType::Int64)])
+        .sort([TEAM, FIRED_AT], SortMultipleOptions::default())
+        .collect()
+        .map_err(pe)?;
+    let teams = df.column(TEAM).map_err(pe)?.str().map_err(pe)?;
+    let at = df.column(FIRED_AT).map_err(pe)?.i64().map_err(pe)?;
+    let mut out: BTreeMap<String, Vec<i64>> = BTreeMap::new();
+    for (t, a) in teams.iter().zip(at.iter()) {
+        if let (Some(t), Some(a)) = (t, a) {
+            out.entry(t.to_string()).or_default().push(a);
+        }
+    }
+    Ok(out)
+}
+
+impl Computed {
+    pub fn new(inp: &Inputs, week: Period) -> Result<Computed> {
+        let as_of = inp.as_of;
+        let baseline = Period::new(week.from - Duration::weeks(BASELINE_WEEKS), week.from)?;
+        let trend = Period::new(week.to - Duration::weeks(TREND_WEEKS), week.to)?;
+        let week_scope = Scope::new(week, as_of);
+        let baseline_scope = Scope::new(baseline, as_of);
+        let trend_scope = Scope::new(trend, as_of);
+        // Judged at the week's end (or earlier, if the data is judged before it ended).
+        let backlog = Period::new(week.to - Duration::weeks(BACKLOG_WEEKS), week.to)?;
+        let end_scope = Scope::new(backlog, as_of.min(week.to));
+
+        let team_sev = Some(vec![Dim::Team, Dim::Severity]);
+        let mut d = run(inp, &week_scope, Family::Durations, team_sev.clone())?;
+        let mut b = run(inp, &baseline_scope, Family::Durations, team_sev)?;
+        let mut w = run(
+            inp,
+            &trend_scope,
+            Family::Durations,
+            Some(vec![Dim::Team, Dim::Week]),
+        )?;
+        let by_end = Some(vec![Dim::Team, Dim::Severity, Dim::Week]);
+        let mut e = run(inp, &end_scope, Family::Durations, by_end)?;
+        let mut f = run(inp, &week_scope, Family::Fatigue, Some(vec![Dim::Team]))?;
+        let mut r = run(inp, &week_scope, Family::Rules, None)?;
+        let mut rc = run(inp, &week_scope, Family::Recurrence, None)?;
+        let by_priority = Some(vec![Dim::Priority, Dim::Team]);
+        let mut a = run(inp, &week_scope, Family::Actions, by_priority.clone())?;
+        let mut pm = run(inp, &trend_scope, Family::Actions, by_priority)?;
+
+        let mut store_teams = teams_of(&inp.frames.incidents)?;
+        store_teams.extend(teams_of(&inp.frames.alerts)?);
+
+        Ok(Computed {
+            week,
+            baseline,
+            trend,
+            store_teams: store_teams.into_iter().collect(),
+            counts: take(&mut d, "incidents")?,
+            tta: take(&mut d, "tta")?,
+            ttr: take(&mut d, "ttr")?,
+            baseline_counts: take(&mut b, "incidents")?,
+            weekly: take(&mut w, "incidents")?,
+            open_at_end: take(&mut e, "incidents")?,
+            durations: measured(inp, &week_scope)?,
+            baseline_durations: measured(inp, &baseline_scope)?,
+            fatigue: take(&mut f, "fatigue")?,
+            shifts: take_opt(&mut f, "fatigue_shift"),
+            rules: take(&mut r, "rules_by_team")?,
+            recurrence: take(&mut rc, "recurrence")?,
+            recurrence_overall: take(&mut rc, "recurrence_overall")?,
+            clusters: take(&mut rc, "recurrence_clusters")?,
+            actions: take(&mut a, "actions")?,
+            overdue: take(&mut a, "actions_overdue_all")?,
+            postmortems: take(&mut pm, "postmortems_missing")?,
+            pages: pages(inp, &week_scope)?,
+            quality_frames: quality_frames(inp.frames, &week_scope)?,
+            week_scope,
+        })
+    }
+
+    /// The `quality` table of the week for one team, or for every team (`None`).
+    pub fn quality(&self, inp: &Inputs, team: Option<&str>) -> Result<DataFrame> {
+        let mut scope = self.week_scope.clone();
+        scope.filters.teams = team.map(|t| vec![t.to_string()]).unwrap_or_default();
+        let mut q = metrics::quality::quality(&self.quality_frames, inp.cfg, &scope)?;
+        take(&mut q, "quality")
+    }
+}
+
+/// The frames the quality checks read, cut down to the week and held in memory.
+fn quality_frames(f: &Frames, scope: &Scope) -> Result<Frames> {
+    let incidents = f
+        .incidents
+        .clone()
+        .filter(in_period(DETECTED_AT, scope))
+        .collect()
+        .map_err(pe)?;
+    let alerts = f
+        .alerts
+        .clone()
+        .filter(in_period(FIRED_AT, scope))
+        .select([
+            col(ALERT_ID),
+            col(TEAM),
+            col(SERVICE),
+            col(FIRED_AT),
+            col(RESOLVED_AT),
+        ])
+        .collect()
+        .map_err(pe)?;
+    Ok(Frames {
+        incidents: incidents.lazy(),
+        alerts: alerts.lazy(),
+        events: f.events.clone(),
+        action_items: f.action_items.clone(),
+        oncall_shifts: f.oncall_shifts.clone(),
+        rejected: f.rejected.clone(),
+    })
+}

@@ -1,0 +1,200 @@
+//! Sections 5 to 7 of a team's weekly report: recurrence (the team's repeat rate with its Wilson
+//! interval, and the recurring clusters with an incident this week), action items (opened this
+//! week by priority with what became of them, the overdue backlog, postmortems outstanding), and
+//! data quality (the non-zero checks of the `quality` table, exclusions among them).
+
+use serde::Serialize;
+
+use super::compute::Computed;
+use super::fmt::{NONE, Tbl, day, int, pct, pct_range, plural, slice};
+use crate::error::Result;
+use crate::report::TableView;
+
+/// Recurrence: the sentence on the repeat rate and the active clusters.
+#[derive(Serialize)]
+pub struct RecurrenceView {
+    pub repeat: String,
+    pub clusters: TableView,
+}
+
+/// Action items: the flow by priority and the postmortems outstanding.
+#[derive(Serialize)]
+pub struct ActionsView {
+    pub by_priority: TableView,
+    pub postmortems: TableView,
+}
+
+/// What the headline quotes from these sections.
+#[derive(Default)]
+pub struct FollowupFacts {
+    pub repeat: Option<String>,
+    pub overdue: Vec<(String, u64)>,
+    pub postmortems: usize,
+}
+
+pub fn recurrence(
+    c: &Computed,
+    cfg: &crate::config::Config,
+    team: &str,
+    facts: &mut FollowupFacts,
+) -> Result<RecurrenceView> {
+    let rec = slice(&c.recurrence, team)?;
+    let (d, dl) = (
+        cfg.thresholds.recurrence_days,
+        cfg.thresholds.recurrence_long_days,
+    );
+    let repeat = match (rec.height() > 0).then_some(0) {
+        Some(r) if rec.u("incidents", r) > 0 => {
+            let rate = pct(rec.f("repeat_rate_pct", r));
+            let range = pct_range(
+                rec.f("repeat_rate_low_pct", r),
+                rec.f("repeat_rate_high_pct", r),
+            );
+            facts.repeat = Some(format!(
+                "{rate} ({} of {} repeated an incident of the previous {d} days; 95% {range})",
+                int(rec.u("recurrences", r)),
+                plural(rec.u("incidents", r), "incident", "incidents"),
+            ));
+            format!(
+                "Repeat rate {rate} (95% interval {range}): {} of {} of the week repeated a \
+                 matching incident detected in the previous {d} days. Over {dl} days: {} ({}).",
+                int(rec.u("recurrences", r)),
+                plural(rec.u("incidents", r), "incident", "incidents"),
+                int(rec.u("recurrences_long", r)),
+                pct(rec.f("repeat_rate_long_pct", r)),
+            )
+        }
+        _ => "No incident this week, so no repeat rate.".into(),
+    };
+    let all = Tbl::new(c.clusters.clone());
+    let mut clusters = TableView::new(
+        &[
+            ("Cluster (earliest incident)", false),
+            ("Incidents", true),
+            ("This week", true),
+            ("First seen", false),
+            ("Last seen", false),
+            ("Mean interval", true),
+            ("Example title", false),
+            ("Earlier incidents' action items: done / open / all", true),
+        ],
+        "No recurring cluster of this team had an incident this week.",
+    );
+    for r in 0..all.height() {
+        let teams = all.s("teams", r);
+        if !teams.split(", ").any(|t| t == team) {
+            continue;
+        }
+        clusters.push(vec![
+            all.s("cluster", r),
+            all.u("incidents", r).to_string(),
+            all.u("in_period", r).to_string(),
+            day(all.micros("first_seen", r)),
+            day(all.micros("last_seen", r)),
+            all.f("mean_interval_days", r)
+                .map_or(NONE.into(), |v| format!("{v:.1} d")),
+            all.s("example_title", r),
+            format!(
+                "{} / {} / {}",
+                all.u("actions_done", r),
+                all.u("actions_open", r),
+                all.u("actions_total", r)
+            ),
+        ]);
+    }
+    Ok(RecurrenceView { repeat, clusters })
+}
+
+pub fn actions(c: &Computed, team: &str, facts: &mut FollowupFacts) -> Result<ActionsView> {
+    let a = slice(&c.actions, team)?;
+    let o = slice(&c.overdue, team)?;
+    let mut prios = a.distinct("priority");
+    prios.extend(o.distinct("priority"));
+    prios.sort();
+    prios.dedup();
+    let mut t = TableView::new(
+        &[
+            ("Priority", false),
+            ("Opened this week", true),
+            ("… done", true),
+            ("… won't do", true),
+            ("… still open", true),
+            ("Overdue now (any week)", true),
+            ("Oldest overdue", true),
+        ],
+        "No action item opened this week and none overdue.",
+    );
+    for p in prios {
+        let ar = a.find("priority", &p);
+        let or = o.find("priority", &p);
+        let get = |c: &str| ar.map_or(0, |r| a.u(c, r)).to_string();
+        let overdue = or.map_or(0, |r| o.u("overdue", r));
+        if overdue > 0 {
+            facts.overdue.push((p.clone(), overdue));
+        }
+        t.push(vec![
+            p.clone(),
+            get("items"),
+            get("done"),
+            get("wont_do"),
+            get("open"),
+            overdue.to_string(),
+            or.and_then(|r| o.f("oldest_overdue_days", r))
+                .map_or(NONE.into(), |v| format!("{v:.0} days")),
+        ]);
+    }
+    let pm = slice(&c.postmortems, team)?;
+    let mut postmortems = TableView::new(
+        &[
+            ("Incident", false),
+            ("Severity", false),
+            ("Title", false),
+            ("Detected", false),
+            ("Business days since", true),
+        ],
+        "None: every SEV1/SEV2 incident of the last 12 weeks past its due date has a postmortem.",
+    );
+    for r in 0..pm.height() {
+        postmortems.push(vec![
+            pm.s("incident_id", r),
+            pm.s("severity", r),
+            pm.s("title", r),
+            day(pm.micros("detected_at", r)),
+            pm.u("business_days_elapsed", r).to_string(),
+        ]);
+    }
+    facts.postmortems = pm.height();
+    Ok(ActionsView {
+        by_priority: t,
+        postmortems,
+    })
+}
+
+/// The non-zero rows of a `quality` table.
+pub fn quality(q: &Tbl) -> TableView {
+    let mut t = TableView::new(
+        &[
+            ("Check", false),
+            ("Table", false),
+            ("Rows", true),
+            ("Share of the week's rows", true),
+            ("Examples", false),
+        ],
+        "Every check found 0 rows: no out-of-order or missing timestamps, no exclusions, no \
+         rejected input.",
+    );
+    for r in 0..q.height() {
+        let n = q.u("rows", r);
+        if n == 0 {
+            continue;
+        }
+        t.push(vec![
+            q.s("check", r),
+            q.s("table", r),
+            n.to_string(),
+            pct(q.f("share_pct", r)),
+            q.s("examples", r),
+        ]);
+    }
+    t
+}

@@ -1,0 +1,104 @@
+//! One team's section of the weekly report, assembled from the sections' builders: the headline,
+//! incidents and their trend, durations, alert fatigue, recurrence, action items and data quality.
+//! The same view is the body of the team's own file and its section in the organisation report,
+//! so the two can never disagree (and its charts are drawn once).
+
+use serde::Serialize;
+
+use super::compute::Computed;
+use super::durations::{self, DurationsView};
+use super::fatigue::{self, FatigueFacts, FatigueView};
+use super::fmt::{Tbl, pct};
+use super::followup::{self, ActionsView, FollowupFacts, RecurrenceView};
+use super::headline;
+use super::incidents::{self, Counts};
+use crate::error::Result;
+use crate::report::{ChartView, Inputs, TableView};
+
+/// A team's part of the report.
+#[derive(Serialize)]
+pub struct TeamView {
+    pub name: String,
+    pub slug: String,
+    /// The team file's names, for links from the organisation report.
+    pub html: String,
+    pub md: String,
+    /// The team's IANA zone, in which hours of the day are judged.
+    pub zone: String,
+    pub headline: Vec<String>,
+    pub incidents: TableView,
+    pub trend: ChartView,
+    pub trend_words: Vec<String>,
+    pub durations: DurationsView,
+    pub fatigue: FatigueView,
+    pub recurrence: RecurrenceView,
+    pub actions: ActionsView,
+    pub quality: TableView,
+}
+
+impl TeamView {
+    /// Every chart of the section, in the order it shows them.
+    pub fn charts(&self) -> Vec<&ChartView> {
+        let mut out = vec![&self.trend];
+        out.extend(&self.durations.strips);
+        out.push(&self.fatigue.buckets);
+        out.push(&self.fatigue.heatmap);
+        out
+    }
+}
+
+/// The figures of a team the organisation summary lays side by side.
+pub struct TeamFacts {
+    pub counts: Counts,
+    pub fatigue: FatigueFacts,
+    pub followup: FollowupFacts,
+    /// The repeat rate, "40.0%", or an en dash without incidents.
+    pub repeat_pct: String,
+}
+
+/// Build the section of `team`, whose files are named with `slug`.
+pub fn build(inp: &Inputs, c: &Computed, team: &str, slug: &str) -> Result<(TeamView, TeamFacts)> {
+    let cfg = inp.cfg;
+    let counts = incidents::counts(c, team)?;
+    let (trend, trend_words) = incidents::trend(c, team, slug, inp.png)?;
+    let (durations, ttr) = durations::section(c, team, slug, inp.png)?;
+    let (fatigue, fatigue_facts) = fatigue::section(c, cfg, team, slug, inp.png)?;
+    let mut follow = FollowupFacts::default();
+    let recurrence = followup::recurrence(c, cfg, team, &mut follow)?;
+    let mut actions = followup::actions(c, team, &mut follow)?;
+    actions.postmortems.empty = format!(
+        "None: every SEV1/SEV2 incident of the last 12 weeks older than {} business days has a \
+         postmortem.",
+        cfg.thresholds.postmortem_due_business_days
+    );
+    let quality = followup::quality(&Tbl::new(c.quality(inp, Some(team))?));
+    let as_of = inp.as_of.format("%Y-%m-%d %H:%M UTC").to_string();
+    let headline = headline::team(&counts, &ttr, &fatigue_facts, &follow, cfg, &as_of);
+    let rec = super::fmt::slice(&c.recurrence, team)?;
+    let repeat_pct = pct((rec.height() > 0)
+        .then(|| rec.f("repeat_rate_pct", 0))
+        .flatten());
+    let view = TeamView {
+        name: team.to_string(),
+        slug: slug.to_string(),
+        html: format!("team-{slug}.html"),
+        md: format!("team-{slug}.md"),
+        zone: cfg.team(team).timezone.to_string(),
+        headline,
+        incidents: incidents::table(&counts),
+        trend,
+        trend_words,
+        durations,
+        fatigue,
+        recurrence,
+        actions,
+        quality,
+    };
+    let facts = TeamFacts {
+        counts,
+        fatigue: fatigue_facts,
+        followup: follow,
+        repeat_pct,
+    };
+    Ok((view, facts))
+}

@@ -1,0 +1,278 @@
+//! Reports through the binary: `run` leaves an index whose every link resolves; the same store
+//! and `--as-of` give byte-identical files; HTML makes no external request; hostile titles, teams
+//! and rules are escaped in HTML and Markdown; an unknown incident names the closest ids; and,
+//! where Debian's chromium is installed, every HTML page renders in a real headless browser.
+
+use std::path::{Path, PathBuf};
+use std::process::Command;
+
+use crate::common::{Sandbox, text};
+
+const AS_OF: &str = "2026-11-17T00:00:00Z";
+
+/// A sandbox with the sample's canonical files ingested under the repository's team config.
+fn sample() -> Sandbox {
+    let sb = Sandbox::new();
+    let root = Path::new(env!("CARGO_MANIFEST_DIR"));
+    let files: Vec<String> = [
+        "incidents.csv",
+        "incident_events.ndjson",
+        "alerts.csv",
+        "action_items.json",
+        "oncall_shifts.csv",
+    ]
+    .iter()
+    .map(|f| root.join("sample_data").join(f).display().to_string())
+    .collect();
+    let quoted: Vec<String> = files.iter().map(|f| format!("{f:?}")).collect();
+    let cfg = std::fs::read_to_string(root.join("aftermath.toml")).unwrap();
+    let cfg = cfg
+        .replace(
+            "inputs = [\"sample_data\"]",
+            &format!("inputs = [{}]", quoted.join(", ")),
+        )
+        .replace("reports = \"reports\"", "reports = \"out\"");
+    sb.write("aftermath.toml", cfg);
+    let mut args = vec!["ingest"];
+    args.extend(files.iter().map(String::as_str));
+    sb.ok(&args);
+    sb
+}
+
+fn files_under(dir: &Path) -> Vec<(String, Vec<u8>)> {
+    let mut out = vec![];
+    for e in walkdir::WalkDir::new(dir).sort_by_file_name() {
+        let e = e.unwrap();
+        if e.file_type().is_file() {
+            let rel = e.path().strip_prefix(dir).unwrap().display().to_string();
+            out.push((rel, std::fs::read(e.path()).unwrap()));
+        }
+    }
+    out
+}
+
+fn html_files(dir: &Path) -> Vec<PathBuf> {
+    walkdir::WalkDir::new(dir)
+        .sort_by_file_name()
+        .into_iter()
+        .map(|e| e.unwrap().path().to_path_buf())
+        .filter(|p| p.extension().is_some_and(|x| x == "html"))
+        .collect()
+}
+
+/// Every `href="..."` / `src="..."` value of an HTML text, entity-decoded for `/`.
+fn links(html: &str, attr: &str) -> Vec<String> {
+    let needle = format!("{attr}=\"");
+    html.match_indices(&needle)
+        .map(|(i, _)| {
+            let rest = &html[i + needle.len()..];
+            rest[..rest.find('"').unwrap_or(0)].replace("&#x2F;", "/")
+        })
+        .collect()
+}
+
+#[test]
+fn report_weekly_is_byte_identical_for_the_same_store_and_as_of() {
+    let sb = sample();
+    for out in ["a", "b"] {
+        sb.ok(&[
+            "report", "weekly", "--week", "2026-W46", "--as-of", AS_OF, "--out", out,
+        ]);
+    }
+    let (a, b) = (files_under(&sb.path("a")), files_under(&sb.path("b")));
+    assert!(a.len() > 10, "{} files", a.len());
+    assert_eq!(a.len(), b.len());
+    for ((na, ba), (nb, bb)) in a.iter().zip(&b) {
+        assert_eq!(na, nb);
+        assert!(ba == bb, "{na} differs between two runs");
+    }
+}
+
+#[test]
+fn run_leaves_an_index_whose_links_resolve_and_nothing_is_fetched() {
+    let sb = sample();
+    let out = sb.ok(&["run", "--as-of", AS_OF]);
+    assert!(out.contains("reports: "), "{out}");
+    let index = sb.path("out/index.html");
+    let html = std::fs::read_to_string(&index).unwrap();
+    let hrefs = links(&html, "href");
+    assert!(hrefs.iter().any(|h| h.starts_with("weekly/")), "{hrefs:?}");
+    assert!(
+        hrefs.iter().any(|h| h.starts_with("improvement/")),
+        "{hrefs:?}"
+    );
+    assert!(
+        hrefs.iter().any(|h| h.starts_with("postmortem/")),
+        "{hrefs:?}"
+    );
+    for h in &hrefs {
+        assert!(
+            sb.path("out").join(h).is_file(),
+            "index links to missing {h}"
+        );
+    }
+    for page in html_files(&sb.path("out")) {
+        let html = std::fs::read_to_string(&page).unwrap();
+        assert!(
+            links(&html, "src").is_empty(),
+            "{}: a src attribute",
+            page.display()
+        );
+        for bad in ["@import", "url(http", "url(//", "<link ", "<script"] {
+            assert!(!html.contains(bad), "{}: {bad}", page.display());
+        }
+        // Links out of the report are the data's own (postmortem and ticket links), never assets.
+        for h in links(&html, "href") {
+            if h.starts_with("http") {
+                assert!(
+                    h.contains("example.com"),
+                    "{}: external link {h} is not from the data",
+                    page.display()
+                );
+            } else {
+                assert!(!h.starts_with("//"), "{}: {h}", page.display());
+            }
+        }
+    }
+}
+
+#[test]
+fn hostile_titles_teams_and_rules_are_escaped() {
+    let sb = Sandbox::new();
+    let evil = "<script>alert(1)</script> {{ x }} {% if %} | *_[x](y)";
+    sb.write(
+        "incidents.csv",
+        format!(
+            "incident_id,source,source_id,title,team,severity,status,kind,detected_at,acknowledged_at,resolved_at,updated_at\n\
+             csv:e1,csv,e1,\"{evil}\",\"<b>team</b>\",SEV1,resolved,normal,2026-11-10T10:00:00Z,2026-11-10T10:05:00Z,2026-11-10T11:00:00Z,2026-11-10T11:00:00Z\n"
+        ),
+    );
+    sb.write(
+        "alerts.csv",
+        format!(
+            "alert_id,source,rule,title,team,severity,fingerprint,fired_at,paged,notifications,incident_id,updated_at\n\
+             csv:a1,csv,\"{evil}\",\"{evil}\",\"<b>team</b>\",SEV1,f1,2026-11-10T09:59:00Z,true,1,csv:e1,2026-11-10T09:59:00Z\n"
+        ),
+    );
+    sb.ok(&["ingest", "incidents.csv", "alerts.csv"]);
+    sb.ok(&[
+        "report",
+        "postmortem",
+        "--incident",
+        "csv:e1",
+        "--as-of",
+        AS_OF,
+        "--out",
+        "out",
+    ]);
+    sb.ok(&[
+        "report", "weekly", "--week", "2026-W46", "--as-of", AS_OF, "--out", "out",
+    ]);
+    let all = files_under(&sb.path("out"));
+    assert!(all.iter().any(|(n, _)| n.ends_with(".md")));
+    for (name, bytes) in &all {
+        let t = String::from_utf8_lossy(bytes);
+        assert!(
+            !t.contains("<script>alert"),
+            "{name} carries the raw script tag"
+        );
+        assert!(!t.contains("<b>team</b>"), "{name} carries raw markup");
+        if name.ends_with(".html") {
+            assert!(
+                t.contains("&lt;script&gt;alert(1)&lt;&#x2F;script&gt;"),
+                "{name}"
+            );
+        }
+        if name.ends_with(".md") {
+            assert!(t.contains("\\<script\\>alert(1)"), "{name}");
+            assert!(t.contains("\\{\\{ x \\}\\}"), "{name}");
+        }
+    }
+}
+
+#[test]
+fn an_unknown_incident_names_the_closest_ids() {
+    let sb = sample();
+    let out = sb.run(&[
+        "report",
+        "postmortem",
+        "--incident",
+        "pagerduty:Q8W0GVX",
+        "--as-of",
+        AS_OF,
+    ]);
+    assert_eq!(out.status.code(), Some(2));
+    let err = text(&out.stderr);
+    assert!(err.contains("pagerduty:Q8W0GVF"), "{err}");
+}
+
+/// The headless browser of the CI image, when present.
+fn chromium() -> Option<PathBuf> {
+    ["/usr/bin/chromium", "/usr/bin/chromium-browser"]
+        .iter()
+        .map(PathBuf::from)
+        .find(|p| p.is_file())
+}
+
+fn browser(bin: &Path, profile: &Path, extra: &[&str], page: &Path) -> std::process::Output {
+    Command::new(bin)
+        .args([
+            "--headless",
+            "--no-sandbox",
+            "--disable-gpu",
+            "--disable-background-networking",
+            "--disable-component-update",
+            "--disable-sync",
+            "--no-first-run",
+        ])
+        .arg(format!("--user-data-dir={}", profile.display()))
+        .args(extra)
+        .arg(format!("file://{}", page.display()))
+        .output()
+        .expect("run chromium")
+}
+
+#[test]
+fn every_report_renders_in_a_real_browser() {
+    let Some(bin) = chromium() else {
+        eprintln!("skipped: chromium is not installed (.ci/run installs Debian's chromium)");
+        return;
+    };
+    let sb = sample();
+    sb.ok(&["run", "--as-of", AS_OF]);
+    let pages = html_files(&sb.path("out"));
+    assert!(pages.len() >= 5, "{pages:?}");
+    for (i, page) in pages.iter().enumerate() {
+        let html = std::fs::read_to_string(page).unwrap();
+        let profile = sb.path(&format!("profile-{i}"));
+        let dom = browser(&bin, &profile, &["--dump-dom"], page);
+        let dom = text(&dom.stdout);
+        assert!(
+            dom.contains("<h1>"),
+            "{}: no heading in the DOM",
+            page.display()
+        );
+        assert_eq!(
+            dom.matches("<svg").count(),
+            html.matches("<svg").count(),
+            "{}: every chart's <svg> is in the DOM",
+            page.display()
+        );
+        let shot = sb.path(&format!("shot-{i}.png"));
+        let arg = format!("--screenshot={}", shot.display());
+        browser(&bin, &profile, &[&arg, "--window-size=1280,1600"], page);
+        let png = std::fs::read(&shot).unwrap_or_default();
+        let decoder = png::Decoder::new(std::io::Cursor::new(png));
+        let mut reader = decoder.read_info().expect("a PNG screenshot");
+        let mut buf = vec![0; reader.output_buffer_size()];
+        let info = reader.next_frame(&mut buf).unwrap();
+        let px = &buf[..info.buffer_size()];
+        let first = &px[..3];
+        assert!(
+            px.chunks(info.color_type.samples())
+                .any(|p| &p[..3] != first),
+            "{}: the screenshot is blank",
+            page.display()
+        );
+    }
+}

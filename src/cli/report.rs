@@ -282,7 +282,7 @@ pub fn render_all(ctx: &Context, as_of: DateTime<Utc>, out: &Path) -> Result<Pat
     meta.last_ingest = prepared.last_ingest.clone();
     meta.period = week.label();
     let idx = index::index(&prepared.renderer, meta, &entries)?;
-    let written = idx.write(&out)?;
+    let written = idx.write(out)?;
     written
         .into_iter()
         .next()

@@ -142,9 +142,34 @@ impl Renderer {
             OutputFormat::Html => (&self.html, format!("{name}.html")),
             OutputFormat::Markdown => (&self.md, format!("{name}.md")),
         };
-        tera.render(&file, &ctx)
-            .map_err(|e| tera_err(&format!("cannot render {file}"), e))
+        let text = tera
+            .render(&file, &ctx)
+            .map_err(|e| tera_err(&format!("cannot render {file}"), e))?;
+        Ok(match format {
+            OutputFormat::Html => text,
+            OutputFormat::Markdown => tidy_markdown(&text),
+        })
     }
+}
+
+/// One blank line between blocks at most: templates and their macros each end blocks with a
+/// newline, and Markdown gives extra blank lines no meaning, so runs are collapsed here once
+/// rather than with whitespace control in every template (which a user's override would break).
+fn tidy_markdown(text: &str) -> String {
+    let mut out = String::with_capacity(text.len());
+    let mut newlines = 0;
+    for c in text.chars() {
+        if c == '\n' {
+            newlines += 1;
+            if newlines > 2 {
+                continue;
+            }
+        } else {
+            newlines = 0;
+        }
+        out.push(c);
+    }
+    out
 }
 
 /// Markdown-escape a value: backslash the characters that start emphasis, links, code, tables,
@@ -196,6 +221,11 @@ fn register_filters(t: &mut Tera) {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn markdown_keeps_one_blank_line_between_blocks() {
+        assert_eq!(tidy_markdown("# a\n\n\n\nb\n\nc\n"), "# a\n\nb\n\nc\n");
+    }
 
     #[test]
     fn markdown_escaping_neutralises_markup_and_template_syntax() {

@@ -86,15 +86,9 @@ pub fn filter_expr(f: &Filters, has_service: bool, has_severity: bool) -> Expr {
 
 /// `true` when the instant column `instant` lies in the scope's period.
 pub fn in_period(instant: &str, scope: &Scope) -> Expr {
-    let ts = |us: i64| {
-        lit(us).cast(DataType::Datetime(
-            TimeUnit::Microseconds,
-            Some(TimeZone::UTC),
-        ))
-    };
     col(instant)
-        .gt_eq(ts(scope.period.from_micros()))
-        .and(col(instant).lt(ts(scope.period.to_micros())))
+        .gt_eq(ts_lit(scope.period.from_micros()))
+        .and(col(instant).lt(ts_lit(scope.period.to_micros())))
 }
 
 /// The ISO week label (`2026-W46`) of an instant column, in UTC.
@@ -106,4 +100,35 @@ pub fn week_expr(instant: &str) -> Expr {
 /// The month label (`2026-11`) of an instant column, in UTC.
 pub fn month_expr(instant: &str) -> Expr {
     col(instant).dt().strftime("%Y-%m")
+}
+
+/// A UTC-microsecond instant as a literal of the store's timestamp type, for comparisons.
+pub fn ts_lit(us: i64) -> Expr {
+    lit(us).cast(DataType::Datetime(
+        TimeUnit::Microseconds,
+        Some(TimeZone::UTC),
+    ))
+}
+
+/// A column of a collected frame as text values (cast to text first), nulls kept.
+pub fn texts(df: &DataFrame, name: &str) -> crate::error::Result<Vec<Option<String>>> {
+    use super::table::pe;
+    let c = df
+        .column(name)
+        .map_err(pe)?
+        .cast(&DataType::String)
+        .map_err(pe)?;
+    Ok(c.str()
+        .map_err(pe)?
+        .iter()
+        .map(|v| v.map(str::to_string))
+        .collect())
+}
+
+/// Like [`texts`], with null as the empty string (for required columns).
+pub fn texts_or_empty(df: &DataFrame, name: &str) -> crate::error::Result<Vec<String>> {
+    Ok(texts(df, name)?
+        .into_iter()
+        .map(Option::unwrap_or_default)
+        .collect())
 }

@@ -18,7 +18,7 @@ mod similar;
 
 use polars::prelude::*;
 
-use super::frames::{EXCLUDED, Frames, exclusion_reason, filter_expr, in_period};
+use super::frames::{EXCLUDED, Frames, exclusion_reason, filter_expr, in_period, texts, ts_lit};
 use super::stats::wilson;
 use super::table::{Family, MetricTable, pe};
 use super::{Scope, quality};
@@ -128,19 +128,13 @@ pub fn recurrence(
 /// Included incidents passing the filters, detected in `[history_from, period.to)`, sorted by
 /// (detected_at, incident_id), with whether each lies in the period.
 fn load(f: &Frames, cfg: &Config, scope: &Scope, history_from: i64) -> Result<Loaded> {
-    let ts = |us: i64| {
-        lit(us).cast(DataType::Datetime(
-            TimeUnit::Microseconds,
-            Some(TimeZone::UTC),
-        ))
-    };
     let df = f
         .incidents
         .clone()
         .filter(
             col(DETECTED_AT)
-                .gt_eq(ts(history_from))
-                .and(col(DETECTED_AT).lt(ts(scope.period.to_micros())))
+                .gt_eq(ts_lit(history_from))
+                .and(col(DETECTED_AT).lt(ts_lit(scope.period.to_micros())))
                 .and(filter_expr(&scope.filters, true, true)),
         )
         .with_column(exclusion_reason(cfg))
@@ -157,16 +151,7 @@ fn load(f: &Frames, cfg: &Config, scope: &Scope, history_from: i64) -> Result<Lo
         .sort(["at", INCIDENT_ID], SortMultipleOptions::default())
         .collect()
         .map_err(pe)?;
-    let text = |name: &str| -> Result<Vec<Option<String>>> {
-        Ok(df
-            .column(name)
-            .map_err(pe)?
-            .str()
-            .map_err(pe)?
-            .iter()
-            .map(|s| s.map(str::to_string))
-            .collect())
-    };
+    let text = |name: &str| texts(&df, name);
     let req = |v: Vec<Option<String>>| v.into_iter().map(Option::unwrap_or_default).collect();
     Ok(Loaded {
         ids: req(text(INCIDENT_ID)?),

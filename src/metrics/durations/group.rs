@@ -10,7 +10,7 @@ use polars::prelude::*;
 
 use super::{CENSORED, METRIC, Metric, NOT_MEASURED, SECONDS, START_USED};
 use crate::error::Result;
-use crate::metrics::frames::EXCLUDED;
+use crate::metrics::frames::{EXCLUDED, texts, texts_or_empty};
 use crate::metrics::scope::{Dim, Scope};
 use crate::metrics::stats;
 use crate::metrics::table::{Family, MetricTable, dim_names, pe};
@@ -32,35 +32,19 @@ pub struct Rows {
     pub not_measured: Vec<Option<String>>,
 }
 
-fn strings(df: &DataFrame, name: &str) -> Result<Vec<Option<String>>> {
-    Ok(df
-        .column(name)
-        .map_err(pe)?
-        .str()
-        .map_err(pe)?
-        .iter()
-        .map(|v| v.map(str::to_string))
-        .collect())
-}
-
 impl Rows {
     pub fn from_frame(df: &DataFrame) -> Result<Rows> {
-        let req = |name: &str| -> Result<Vec<String>> {
-            Ok(strings(df, name)?
-                .into_iter()
-                .map(Option::unwrap_or_default)
-                .collect())
-        };
+        let req = |name: &str| texts_or_empty(df, name);
         Ok(Rows {
             incident_id: req(INCIDENT_ID)?,
-            team: strings(df, TEAM)?,
-            severity: strings(df, SEVERITY)?,
-            service: strings(df, SERVICE)?,
-            week: strings(df, "week")?,
-            month: strings(df, "month")?,
-            excluded: strings(df, EXCLUDED)?,
+            team: texts(df, TEAM)?,
+            severity: texts(df, SEVERITY)?,
+            service: texts(df, SERVICE)?,
+            week: texts(df, "week")?,
+            month: texts(df, "month")?,
+            excluded: texts(df, EXCLUDED)?,
             metric: req(METRIC)?,
-            start_used: strings(df, START_USED)?,
+            start_used: texts(df, START_USED)?,
             seconds: df
                 .column(SECONDS)
                 .map_err(pe)?
@@ -76,7 +60,7 @@ impl Rows {
                 .iter()
                 .map(|b| b.unwrap_or(false))
                 .collect(),
-            not_measured: strings(df, NOT_MEASURED)?,
+            not_measured: texts(df, NOT_MEASURED)?,
         })
     }
 

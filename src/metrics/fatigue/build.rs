@@ -124,19 +124,7 @@ fn xmr_columns(groups: &Groups, dims: &[Dim], period: &Period) -> Result<Option<
         return Ok(None);
     }
     let n = groups.keys.height();
-    let text = |name: &str| -> Result<Vec<Option<String>>> {
-        let c = groups
-            .keys
-            .column(name)
-            .map_err(pe)?
-            .cast(&DataType::String)
-            .map_err(pe)?;
-        Ok(c.str()
-            .map_err(pe)?
-            .iter()
-            .map(|v| v.map(str::to_string))
-            .collect())
-    };
+    let text = |name: &str| crate::metrics::frames::texts(&groups.keys, name);
     let week_of = text("week")?;
     let others: Vec<Vec<Option<String>>> = dims
         .iter()

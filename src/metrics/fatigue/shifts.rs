@@ -14,7 +14,7 @@ use polars::prelude::*;
 
 use super::classify::i64s;
 use crate::error::Result;
-use crate::metrics::frames::{Frames, filter_expr};
+use crate::metrics::frames::{Frames, filter_expr, texts_or_empty, ts_lit};
 use crate::metrics::scope::Scope;
 use crate::metrics::table::pe;
 use crate::model::columns::*;
@@ -60,19 +60,13 @@ pub(crate) fn load(f: &Frames, scope: &Scope) -> Result<Shifts> {
     if !table_has_rows {
         return Ok(Shifts::default());
     }
-    let ts = |us: i64| {
-        lit(us).cast(DataType::Datetime(
-            TimeUnit::Microseconds,
-            Some(TimeZone::UTC),
-        ))
-    };
     let df = f
         .oncall_shifts
         .clone()
         .filter(
             col(STARTS_AT)
-                .lt(ts(scope.period.to_micros()))
-                .and(col(ENDS_AT).gt(ts(scope.period.from_micros())))
+                .lt(ts_lit(scope.period.to_micros()))
+                .and(col(ENDS_AT).gt(ts_lit(scope.period.from_micros())))
                 .and(filter_expr(&scope.filters, false, false)),
         )
         .select([
@@ -90,16 +84,7 @@ pub(crate) fn load(f: &Frames, scope: &Scope) -> Result<Shifts> {
         .map_err(pe)?;
     let starts = i64s(&df, STARTS_AT)?;
     let ends = i64s(&df, ENDS_AT)?;
-    let text = |name: &str| -> Result<Vec<String>> {
-        Ok(df
-            .column(name)
-            .map_err(pe)?
-            .str()
-            .map_err(pe)?
-            .iter()
-            .map(|v| v.unwrap_or("").to_string())
-            .collect())
-    };
+    let text = |name: &str| texts_or_empty(&df, name);
     let (teams, persons, zones) = (text(TEAM)?, text(PERSON)?, text(TIMEZONE)?);
     let mut out = Shifts {
         table_has_rows,

@@ -4,6 +4,7 @@
 mod graph;
 
 use super::*;
+use crate::metrics::quality::fixtures::texts;
 use crate::metrics::quality::fixtures::*;
 use crate::metrics::template::similar;
 

@@ -70,16 +70,7 @@ pub fn resolve(frames: &Frames, given: &str) -> Result<String> {
         .sort([INCIDENT_ID], SortMultipleOptions::default())
         .collect()
         .map_err(pe)?;
-    let text = |name: &str| -> Result<Vec<String>> {
-        Ok(df
-            .column(name)
-            .map_err(pe)?
-            .str()
-            .map_err(pe)?
-            .iter()
-            .map(|s| s.unwrap_or_default().to_string())
-            .collect())
-    };
+    let text = |name: &str| crate::metrics::frames::texts_or_empty(&df, name);
     let (ids, sids, numbers) = (text(INCIDENT_ID)?, text(SOURCE_ID)?, text(NUMBER)?);
     if ids.iter().any(|i| i == given) {
         return Ok(given.to_string());

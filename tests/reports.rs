@@ -276,3 +276,81 @@ fn every_report_renders_in_a_real_browser() {
         );
     }
 }
+
+#[test]
+fn a_users_template_overrides_one_block_and_png_charts_are_written() {
+    let sb = sample();
+    sb.write(
+        "mine/weekly.html",
+        "{% extends \"default/weekly.html\" %}{% block heading %}Our own heading{% endblock heading %}",
+    );
+    sb.ok(&[
+        "report",
+        "weekly",
+        "--team",
+        "payments",
+        "--week",
+        "2026-W46",
+        "--as-of",
+        AS_OF,
+        "--templates",
+        "mine",
+        "--png",
+        "--out",
+        "out",
+    ]);
+    let html = std::fs::read_to_string(sb.path("out/weekly/2026-W46/team-payments.html")).unwrap();
+    assert!(
+        html.contains("<h1>Our own heading</h1>"),
+        "the block was not overridden"
+    );
+    assert!(
+        html.contains("<svg"),
+        "the rest of the default template is kept"
+    );
+    let md = std::fs::read_to_string(sb.path("out/weekly/2026-W46/team-payments.md")).unwrap();
+    assert!(
+        !md.contains("Our own heading"),
+        "only weekly.html was overridden"
+    );
+    let charts: Vec<PathBuf> = std::fs::read_dir(sb.path("out/weekly/2026-W46/charts"))
+        .unwrap()
+        .map(|e| e.unwrap().path())
+        .collect();
+    let pngs: Vec<&PathBuf> = charts
+        .iter()
+        .filter(|p| p.extension().is_some_and(|x| x == "png"))
+        .collect();
+    assert!(!pngs.is_empty());
+    assert_eq!(
+        pngs.len() * 2,
+        charts.len(),
+        "an SVG and a PNG per chart: {charts:?}"
+    );
+    for p in pngs {
+        assert!(
+            std::fs::read(p).unwrap().starts_with(b"\x89PNG\r\n\x1a\n"),
+            "{}",
+            p.display()
+        );
+    }
+    // A broken template is an error naming the file, and writes nothing.
+    sb.write("bad/weekly.html", "{% if %}");
+    let out = sb.run(&[
+        "report",
+        "weekly",
+        "--templates",
+        "bad",
+        "--as-of",
+        AS_OF,
+        "--out",
+        "out2",
+    ]);
+    assert_eq!(out.status.code(), Some(2));
+    assert!(
+        text(&out.stderr).contains("weekly.html"),
+        "{}",
+        text(&out.stderr)
+    );
+    assert!(!sb.path("out2").exists());
+}

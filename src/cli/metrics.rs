@@ -42,7 +42,7 @@ pub struct Args {
     /// Group by these dimensions, comma-separated: team, severity, service, week, month, person, rule, priority [default: per family]
     #[arg(long, value_name = "DIMS")]
     pub by: Option<String>,
-    /// Compare with the previous period of the same length, with verdicts
+    /// Compare with the previous period (the previous calendar months for whole months, else the same length), with verdicts
     #[arg(long, value_name = "WHAT", value_parser = ["previous"])]
     pub compare: Option<String>,
     /// Which instant puts an incident in the period

@@ -177,9 +177,13 @@ fn build(inp: &Inputs, period: Period, label: &str) -> Result<ImprovementView> {
     let mut meta = Meta::new(
         format!("Continuous improvement, {label}"),
         format!(
-            "{} month by month, against the {} days before it ({})",
+            "{} month by month, against the previous {} ({})",
             period.label(),
-            (prev.to - prev.from).num_days(),
+            if period.previous().to - period.previous().from == period.to - period.from {
+                format!("{} days", (prev.to - prev.from).num_days())
+            } else {
+                "calendar months".to_string()
+            },
             prev.label()
         ),
         inp.as_of,
@@ -192,7 +196,7 @@ fn build(inp: &Inputs, period: Period, label: &str) -> Result<ImprovementView> {
 
     let teams = trends::teams(&d)?;
     let mut intro = vec![format!(
-        "{} ({} {}: {}), compared with the period of the same length before it, {}, as \
+        "{} ({} {}: {}), compared with the previous period, {}, as \
          aftermath metrics --compare previous takes it. {} team{}: {}. Data judged as of {}.",
         period.label(),
         months.len(),

@@ -1,5 +1,5 @@
 //! Period over period (`--compare previous`): this period's durations against the previous
-//! period of the same length, per group, with the Hodges-Lehmann ratio, its distribution-free
+//! period (`Period::previous`), per group, with the Hodges-Lehmann ratio, its distribution-free
 //! interval, the Mann-Whitney p-value, the verdict words and the smallest change the data could
 //! have detected; and the counts, with exact Poisson intervals and the conditional binomial test.
 //!
@@ -147,7 +147,9 @@ pub fn counts_compare(
         let (a, b) = (count(current, ga.get(k)), count(previous, gb.get(k)));
         let (l, h) = stats::poisson_exact(a);
         let (pl, ph) = stats::poisson_exact(b);
-        let p = stats::binomial_test_two_counts(a, b);
+        // Periods of whole months differ in days (Q3 92, Q2 91): compare rates, not counts.
+        let p =
+            stats::binomial_test_rates(a, scope.period.days(), b, scope.period.previous().days());
         cols_n.push(a);
         cols_np.push(b);
         lo.push(l);
@@ -187,7 +189,7 @@ pub fn counts_compare(
         frame: frame(cols)?,
         notes: vec![format!(
             "Exact Poisson 95% intervals per period; p_value: the conditional binomial test of \
-             the two counts (equal periods); more or fewer only when p < {COUNT_ALPHA}."
+             the two counts, weighted by the periods' lengths; more or fewer only when p < {COUNT_ALPHA}."
         )],
     })
 }

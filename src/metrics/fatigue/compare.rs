@@ -83,7 +83,12 @@ pub(super) fn compare_frame(
     for team in &teams {
         let (a, b) = (get(&now, team), get(&before, team));
         let (lo, hi) = stats::poisson_exact(a.pages);
-        let p = stats::binomial_test_two_counts(a.pages, b.pages);
+        let p = stats::binomial_test_rates(
+            a.pages,
+            scope.period.days(),
+            b.pages,
+            scope.period.previous().days(),
+        );
         pages.push(a.pages);
         pages_prev.push(b.pages);
         low.push(lo);

@@ -1,4 +1,4 @@
-//! Section 2, the period against the previous one of the same length: incidents and pages per
+//! Section 2, the period against the previous one (`Period::previous`: the previous quarter for a quarter): incidents and pages per
 //! team (exact Poisson intervals, the conditional binomial test, "more"/"fewer" only when it is
 //! significant), and the time to acknowledge and to resolve per team and severity (the
 //! Hodges-Lehmann ratio with its interval, the verdict, the smallest change the data could have
@@ -25,15 +25,14 @@ pub fn section(d: &Data) -> Result<Section> {
     Ok(Section {
         id: "compare".into(),
         number: 0,
-        title: format!(
-            "Against the {} days before",
-            (prev.to - prev.from).num_days()
-        ),
+        title: format!("Against the previous period ({})", prev.label()),
         intro: vec![
             format!(
-                "{} against {}, the period of the same length before it.",
+                "{} against {} ({} days against {}; counts are compared as rates per day).",
                 d.scope.period.label(),
-                prev.label()
+                prev.label(),
+                (d.scope.period.to - d.scope.period.from).num_days(),
+                (prev.to - prev.from).num_days()
             ),
             "Each change is tested: a verdict names a direction only when the data shows one; \
              otherwise it says \"no detectable change\" with the range of ratios the data is \
@@ -119,7 +118,7 @@ fn counts_block(d: &Data) -> Result<Block> {
     }
     let mut text = vec![
         "Counts with their exact Poisson 95% intervals; \"more\" or \"fewer\" only when the \
-         conditional binomial test of the two counts gives p < 0.05. Actionable: the share of \
+         conditional binomial test of the two counts, weighted by the periods' lengths, gives p < 0.05. Actionable: the share of \
          pages acknowledged by a person or linked to an incident."
             .to_string(),
     ];

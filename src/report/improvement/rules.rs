@@ -16,7 +16,7 @@ use super::fmt::{self, Rows, table};
 use super::{Block, Section};
 use crate::error::Result;
 use crate::metrics::frames::{filter_expr, in_period};
-use crate::metrics::stats::binomial_test_two_counts;
+use crate::metrics::stats::binomial_test_rates;
 use crate::metrics::table::pe;
 use crate::metrics::{Frames, Scope};
 use crate::model::columns::*;
@@ -54,6 +54,7 @@ pub fn section(inp: &Inputs, d: &Data) -> Result<Section> {
     let before = Rows::new(&table(&d.rules_previous, "rules_overall")?.frame, &["rule"]);
     let prev_pages = pages_by_rule(inp.frames, &d.scope.previous())?;
     let partial = d.previous_partial();
+    let prev_days = d.scope.period.previous().days();
     let mut t = TableView::new(
         &[
             ("Rank", true),
@@ -76,7 +77,7 @@ pub fn section(inp: &Inputs, d: &Data) -> Result<Section> {
         let then = prev_pages.get(&rule).copied().unwrap_or(0);
         let change = if partial {
             "not compared".to_string()
-        } else if binomial_test_two_counts(pages, then) >= ALPHA {
+        } else if binomial_test_rates(pages, d.scope.period.days(), then, prev_days) >= ALPHA {
             "no detectable change".into()
         } else if pages > then {
             "more".into()

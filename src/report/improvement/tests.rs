@@ -256,7 +256,9 @@ fn eight_months_or_more_get_an_xmr_chart_per_team() {
     assert!(
         view.meta
             .subtitle
-            .contains("against the 245 days before it")
+            .contains("against the previous calendar months (2025-07-01 .. 2026-03-01)"),
+        "{}",
+        view.meta.subtitle
     );
 }
 

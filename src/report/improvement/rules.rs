@@ -124,7 +124,8 @@ pub fn section(inp: &Inputs, d: &Data) -> Result<Section> {
                 format!(
                     "Pages previous: the rule's pages in {}; rank previous only when it was in \
                      that period's top 10. The change is called only when the conditional \
-                     binomial test of the two counts gives p < {ALPHA}{}.",
+                     binomial test of the two counts, weighted by the periods' lengths, gives \
+                     p < {ALPHA}{}.",
                     d.scope.period.previous().label(),
                     if partial {
                         "; not compared here, as the store's data starts inside the previous \

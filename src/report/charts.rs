@@ -232,6 +232,42 @@ fn builder<'a, 'b, DB: DrawingBackend>(
     b
 }
 
+/// A chart over a category x axis and a ticked y axis.
+type CategoryChart<'a, DB> = ChartContext<'a, DB, Cartesian2d<axis::Ticked, axis::Ticked>>;
+
+/// The frame the bands, strip and XmR charts share: one x slot per category label (labels thinned
+/// to one per `px_per_label` pixels), a ticked y axis formatted by `y_fmt`, the light mesh and
+/// the axis titles, drawn on `main` (the area above the key).
+#[allow(clippy::too_many_arguments)]
+fn category_chart<'a, DB: DrawingBackend>(
+    main: &'a DrawingArea<DB, Shift>,
+    title: &str,
+    y_label_area: u32,
+    labels: &[String],
+    px_per_label: usize,
+    y: &axis::Ticked,
+    axis_titles: (&str, &str),
+    y_fmt: &dyn Fn(&f64) -> String,
+) -> std::result::Result<CategoryChart<'a, DB>, DrawingAreaErrorKind<DB::ErrorType>> {
+    let n = labels.len();
+    let max_labels = (main.dim_in_pixel().0 as usize).saturating_sub(120) / px_per_label;
+    let x_range = axis::Ticked::new(-0.5..n as f64 - 0.5, axis::category_ticks(n, max_labels));
+    let mut chart = builder(main, title, y_label_area).build_cartesian_2d(x_range, y.clone())?;
+    let x_fmt = |v: &f64| axis::category_label(labels, *v);
+    chart
+        .configure_mesh()
+        .disable_x_mesh()
+        .bold_line_style(style::LIGHT_GREY)
+        .x_desc(axis_titles.0)
+        .y_desc(axis_titles.1)
+        .x_label_formatter(&x_fmt)
+        .y_label_formatter(&y_fmt)
+        .label_style(font(TICK_PX))
+        .axis_desc_style(font(DESC_PX))
+        .draw()?;
+    Ok(chart)
+}
+
 /// A text style in the bundled family.
 fn font(size: f64) -> TextStyle<'static> {
     TextStyle::from((FAMILY, size).into_font()).color(&BLACK)

@@ -8,9 +8,9 @@
 use plotters::coord::Shift;
 use plotters::prelude::*;
 
-use super::axis::{LogAxis, Ticked, category_label, category_ticks};
-use super::style::{BLUE, LIGHT_GREY, SKY_BLUE, Swatch, VERMILLION, draw_key, split_key};
-use super::{DESC_PX, DrawResult, MARGIN, TICK_PX, builder, font};
+use super::axis::{LogAxis, Ticked};
+use super::style::{BLUE, SKY_BLUE, Swatch, VERMILLION, draw_key, split_key};
+use super::{DrawResult, MARGIN, category_chart};
 
 /// A duration per period with its interval, e.g. weekly median TTR.
 #[derive(Debug, Clone, PartialEq, Default)]
@@ -75,23 +75,21 @@ pub(super) fn draw<DB: DrawingBackend>(
     };
     let n = c.points.len();
     let labels: Vec<String> = c.points.iter().map(|p| p.period.clone()).collect();
-    let max_labels = (root.dim_in_pixel().0 as usize).saturating_sub(120) / 70;
-    let x_range = Ticked::new(-0.5..n as f64 - 0.5, category_ticks(n, max_labels));
-    let y_range = Ticked::new(y.lo..y.hi, y.ticks.clone());
     let (main, key_area) = split_key(root);
-    let mut chart = builder(&main, &c.title, Y_AREA).build_cartesian_2d(x_range, y_range)?;
-    let x_fmt = |v: &f64| category_label(&labels, *v);
-    chart
-        .configure_mesh()
-        .disable_x_mesh()
-        .bold_line_style(LIGHT_GREY)
-        .x_desc(c.period_label.as_str())
-        .y_desc(format!("{} (log scale)", c.measure))
-        .x_label_formatter(&x_fmt)
-        .y_label_formatter(&LogAxis::label)
-        .label_style(font(TICK_PX))
-        .axis_desc_style(font(DESC_PX))
-        .draw()?;
+    let y_range = Ticked::new(y.lo..y.hi, y.ticks.clone());
+    let mut chart = category_chart(
+        &main,
+        &c.title,
+        Y_AREA,
+        &labels,
+        70,
+        &y_range,
+        (
+            c.period_label.as_str(),
+            &format!("{} (log scale)", c.measure),
+        ),
+        &LogAxis::label,
+    )?;
 
     let band_style = SKY_BLUE.mix(BAND_ALPHA).filled();
     let bands = c.points.iter().enumerate().filter_map(|(i, p)| {

@@ -9,9 +9,9 @@
 use plotters::coord::Shift;
 use plotters::prelude::*;
 
-use super::axis::{LogAxis, Ticked, category_label, category_ticks};
-use super::style::{GREY, INK, LIGHT_GREY, Swatch, category, draw_key, split_key};
-use super::{DESC_PX, DrawResult, MARGIN, TICK_PX, builder, font};
+use super::axis::{LogAxis, Ticked};
+use super::style::{GREY, INK, Swatch, category, draw_key, split_key};
+use super::{DrawResult, MARGIN, category_chart};
 
 /// Durations per group.
 #[derive(Debug, Clone, PartialEq, Default)]
@@ -124,7 +124,6 @@ pub(super) fn draw<DB: DrawingBackend>(
     let Some(y) = LogAxis::covering(all) else {
         return Ok(());
     };
-    let n = c.groups.len();
     let labels: Vec<String> = c
         .groups
         .iter()
@@ -133,23 +132,21 @@ pub(super) fn draw<DB: DrawingBackend>(
             format!("{} (n={k})", g.name)
         })
         .collect();
-    let max_labels = (root.dim_in_pixel().0 as usize).saturating_sub(120) / 90;
-    let x_range = Ticked::new(-0.5..n as f64 - 0.5, category_ticks(n, max_labels));
-    let y_range = Ticked::new(y.lo..y.hi, y.ticks.clone());
     let (main, key_area) = split_key(root);
-    let mut chart = builder(&main, &c.title, Y_AREA).build_cartesian_2d(x_range, y_range)?;
-    let x_fmt = |v: &f64| category_label(&labels, *v);
-    chart
-        .configure_mesh()
-        .disable_x_mesh()
-        .bold_line_style(LIGHT_GREY)
-        .x_desc(c.group_label.as_str())
-        .y_desc(format!("{} (log scale)", c.measure))
-        .x_label_formatter(&x_fmt)
-        .y_label_formatter(&LogAxis::label)
-        .label_style(font(TICK_PX))
-        .axis_desc_style(font(DESC_PX))
-        .draw()?;
+    let y_range = Ticked::new(y.lo..y.hi, y.ticks.clone());
+    let mut chart = category_chart(
+        &main,
+        &c.title,
+        Y_AREA,
+        &labels,
+        90,
+        &y_range,
+        (
+            c.group_label.as_str(),
+            &format!("{} (log scale)", c.measure),
+        ),
+        &LogAxis::label,
+    )?;
 
     let mut any_box = false;
     for (g, group) in c.groups.iter().enumerate() {

@@ -9,9 +9,9 @@ use plotters::element::{ComposedElement, EmptyElement};
 use plotters::prelude::*;
 use plotters::style::text_anchor::{HPos, Pos, VPos};
 
-use super::axis::{LinearAxis, Ticked, category_label, category_ticks};
-use super::style::{BLUE, GREY, LIGHT_GREY, Swatch, VERMILLION, draw_key, split_key};
-use super::{DESC_PX, DrawResult, MARGIN, SMALL_PX, TICK_PX, builder, font};
+use super::axis::{LinearAxis, Ticked};
+use super::style::{BLUE, GREY, Swatch, VERMILLION, draw_key, split_key};
+use super::{DrawResult, MARGIN, SMALL_PX, category_chart, font};
 
 /// An XmR chart of one series.
 #[derive(Debug, Clone, PartialEq, Default)]
@@ -71,23 +71,18 @@ pub(super) fn draw<DB: DrawingBackend>(
     let y = LinearAxis::covering(values.iter().copied().chain(limits));
     let n = c.points.len();
     let labels: Vec<String> = c.points.iter().map(|p| p.period.clone()).collect();
-    let max_labels = (root.dim_in_pixel().0 as usize).saturating_sub(120) / 70;
-    let x_range = Ticked::new(-0.5..n as f64 - 0.5, category_ticks(n, max_labels));
-    let y_range = Ticked::new(y.lo..y.hi, y.ticks.clone());
     let (main, key_area) = split_key(root);
-    let mut chart = builder(&main, &c.title, Y_AREA).build_cartesian_2d(x_range, y_range)?;
-    let x_fmt = |v: &f64| category_label(&labels, *v);
-    chart
-        .configure_mesh()
-        .disable_x_mesh()
-        .bold_line_style(LIGHT_GREY)
-        .x_desc(c.period_label.as_str())
-        .y_desc(c.value_label.as_str())
-        .x_label_formatter(&x_fmt)
-        .y_label_formatter(&LinearAxis::label)
-        .label_style(font(TICK_PX))
-        .axis_desc_style(font(DESC_PX))
-        .draw()?;
+    let y_range = Ticked::new(y.lo..y.hi, y.ticks.clone());
+    let mut chart = category_chart(
+        &main,
+        &c.title,
+        Y_AREA,
+        &labels,
+        70,
+        &y_range,
+        (c.period_label.as_str(), c.value_label.as_str()),
+        &LinearAxis::label,
+    )?;
 
     let (x0, x1) = (-0.5, n as f64 - 0.5);
     let mut items: Vec<(String, Swatch)> = vec![("value".into(), Swatch::Dot(BLUE))];

@@ -189,14 +189,9 @@ pub fn recent_major(inp: &Inputs, period: Period) -> Result<Vec<String>> {
         .sort([INCIDENT_ID], SortMultipleOptions::default())
         .collect()
         .map_err(pe)?;
-    Ok(df
-        .column(INCIDENT_ID)
-        .map_err(pe)?
-        .str()
-        .map_err(pe)?
-        .iter()
+    Ok(crate::metrics::frames::texts(&df, INCIDENT_ID)?
+        .into_iter()
         .flatten()
-        .map(str::to_string)
         .collect())
 }
 

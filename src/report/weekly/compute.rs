@@ -148,14 +148,9 @@ fn teams_of(lf: &LazyFrame) -> Result<BTreeSet<String>> {
         .unique(None, UniqueKeepStrategy::Any)
         .collect()
         .map_err(pe)?;
-    Ok(df
-        .column(TEAM)
-        .map_err(pe)?
-        .str()
-        .map_err(pe)?
-        .iter()
+    Ok(crate::metrics::frames::texts(&df, TEAM)?
+        .into_iter()
         .flatten()
-        .map(str::to_string)
         .collect())
 }
 

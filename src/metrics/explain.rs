@@ -75,14 +75,15 @@ pub fn explain(cfg: &Config, scope: Option<&Scope>) -> String {
          n >= {MIN_FOR_MEDIAN_CI}, else \"too few to bound\". p90 (nearest rank) when \
          n >= {MIN_FOR_P90}, else the maximum, labelled. The mean is shown only as \"mean \
          (skew-sensitive)\". Severities are never pooled in a headline.\n\
-         - Comparing two periods: the Hodges-Lehmann ratio of durations (on log durations) with \
+         - Comparing two periods (the previous calendar months for a period of whole months, else the \
+         same length just before): the Hodges-Lehmann ratio of durations (on log durations) with \
          its distribution-free 95% interval and the Mann-Whitney p-value, closed incidents only. \
          Verdict: shorter when the whole interval is below 1, longer when above 1, else \"no \
          detectable change (xlow - xhigh)\"; fewer than {MIN_PER_PERIOD} incidents in either \
          period: insufficient data. The smallest detectable change is exp(2.80 s sqrt(1/n1 + \
          1/n2)), s the pooled standard deviation of log durations.\n\
          - Counts: exact Poisson 95% intervals; two periods' counts are compared with the \
-         conditional binomial test. Proportions: Wilson 95% intervals.\n\
+         conditional binomial test of the two rates (each count over its period's length). Proportions: Wilson 95% intervals.\n\
          - Trends over {MIN_XMR_POINTS}+ weeks: XmR limits, mean +- 2.66 x mean moving range; only \
          points outside the limits are called out."
     );

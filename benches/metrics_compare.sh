@@ -55,7 +55,7 @@ write_config() {
     } >"$data/aftermath.toml"
 }
 
-if [ ! -f "$store/_store.json" ]; then
+if [ ! -f "$store/current/_store.json" ]; then
     mkdir -p "$data"
     write_config
     echo "== generating into $data/input"

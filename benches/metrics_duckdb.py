@@ -36,7 +36,9 @@ def main():
     as_of = dt.date.fromisoformat(as_of)
     start, end = period(spec, as_of)
     text = pathlib.Path(sql_path).read_text()
-    for k, v in {"$STORE": store, "$FROM": f"{start} 00:00:00+00", "$TO": f"{end} 00:00:00+00",
+    # Read the published snapshot, resolved once (docs/schema.md), as an analyst's script would.
+    snapshot = os.path.realpath(os.path.join(store, "current"))
+    for k, v in {"$STORE": snapshot, "$FROM": f"{start} 00:00:00+00", "$TO": f"{end} 00:00:00+00",
                  "$AS_OF": f"{as_of} 00:00:00+00"}.items():
         text = text.replace(k, v)
 

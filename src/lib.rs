@@ -5,10 +5,10 @@
 //!        │                                      │
 //!        ▼                                      ▼
 //!   ingest ── reader → row (typed) → rules ── config (teams, zones, severity map)
-//!        │             └─ rejected rows → store/_rejected/<run>.ndjson
+//!        │             └─ rejected rows → the snapshot's _rejected/<run>.ndjson
 //!        ▼
 //!   store ── upsert by primary key, derive incident summaries from events,
-//!        │   atomic commit (temp files + journal), hive month partitions of Parquet
+//!        │   publish a new snapshot (one symlink swap), hive month partitions of Parquet
 //!        ▼
 //!   scan (polars LazyFrame) ──► metrics (pure) ──► output / reports
 //!                          └──► query (polars SQL)

@@ -66,15 +66,27 @@ impl Sandbox {
             .unwrap()
     }
 
-    /// Every `(relative path, bytes)` of the store's Parquet files, sorted.
+    /// The published snapshot (what `current` names).
+    pub fn current(&self) -> PathBuf {
+        self.store().join("current")
+    }
+
+    /// Every `(relative path, bytes)` of the published snapshot's Parquet files, sorted.
     pub fn parquet_files(&self) -> Vec<(String, Vec<u8>)> {
         let mut out = vec![];
-        for e in walkdir::WalkDir::new(self.store()).sort_by_file_name() {
+        let root = self.current();
+        if !root.exists() {
+            return out;
+        }
+        for e in walkdir::WalkDir::new(&root)
+            .follow_root_links(true)
+            .sort_by_file_name()
+        {
             let e = e.unwrap();
             let p = e.path();
             if p.extension().is_some_and(|x| x == "parquet") {
                 out.push((
-                    p.strip_prefix(self.store()).unwrap().display().to_string(),
+                    p.strip_prefix(&root).unwrap().display().to_string(),
                     std::fs::read(p).unwrap(),
                 ));
             }
@@ -190,7 +202,7 @@ impl Sandbox {
 
     /// Every rejected row the store has logged, in run order; none when nothing was rejected.
     pub fn rejected(&self) -> Vec<Rejection> {
-        let Ok(dir) = std::fs::read_dir(self.store().join("_rejected")) else {
+        let Ok(dir) = std::fs::read_dir(self.current().join("_rejected")) else {
             return vec![];
         };
         let mut logs: Vec<PathBuf> = dir.map(|e| e.unwrap().path()).collect();

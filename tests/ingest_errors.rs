@@ -11,7 +11,7 @@ const HEADER: &str =
     "incident_id,source,source_id,title,team,severity,status,detected_at,reopen_count\n";
 
 fn rejected_log(s: &Sandbox) -> Vec<Rejection> {
-    let dir = s.store().join("_rejected");
+    let dir = s.current().join("_rejected");
     let mut out = vec![];
     for e in std::fs::read_dir(dir).unwrap() {
         for line in std::fs::read_to_string(e.unwrap().path()).unwrap().lines() {
@@ -138,8 +138,8 @@ fn strict_stops_at_the_first_bad_row_and_writes_nothing() {
         "{err}"
     );
     assert!(err.contains("--strict: nothing was written"), "{err}");
-    assert!(!s.store().join("incidents").exists());
-    assert!(!s.store().join("_store.json").exists());
+    assert!(!s.current().exists(), "nothing was published");
+    assert!(!s.current().exists(), "nothing was published");
 }
 
 #[test]
@@ -164,7 +164,7 @@ fn too_many_rejections_fail_the_run_and_write_nothing() {
         "{err}"
     );
     assert!(err.contains("incidents.csv:101: detected_at"), "{err}");
-    assert!(!s.store().join("incidents").exists());
+    assert!(!s.current().exists(), "nothing was published");
     // A count of 1 fails too; 2 passes and keeps the good rows.
     assert_eq!(
         s.run(&["ingest", "in", "--max-rejected", "1"])
@@ -189,7 +189,7 @@ fn fails_with(s: &Sandbox, args: &[&str], needles: &[&str]) {
         assert!(err.contains(n), "{args:?}: {n:?} not in:\n{err}");
     }
     assert!(!err.contains("panicked"), "{err}");
-    assert!(!s.store().join("_store.json").exists(), "nothing written");
+    assert!(!s.current().exists(), "nothing written");
 }
 
 #[test]

@@ -174,9 +174,9 @@ fn a_row_whose_instant_moves_to_another_month_leaves_its_old_partition() {
     );
     s.ok(&["ingest", "a"]);
     assert!(
-        s.store()
-            .join("incidents/month=2026-10/part-0.parquet")
-            .is_file()
+        s.parquet_files()
+            .iter()
+            .any(|(p, _)| p.starts_with("incidents/month=2026-10/"))
     );
     s.write(
         "b/incidents.csv",
@@ -322,14 +322,11 @@ fn a_writer_killed_mid_commit_leaves_the_previous_state_intact() {
         .stderr(std::process::Stdio::null())
         .spawn()
         .unwrap();
-    // Kill it as soon as it starts writing partition files (a temporary name appears).
+    // Kill it as soon as it starts writing partition files (its draft appears).
     let deadline = std::time::Instant::now() + std::time::Duration::from_secs(120);
     let mut saw_temp = false;
     while std::time::Instant::now() < deadline && child.try_wait().unwrap().is_none() {
-        let temp = walkdir::WalkDir::new(s.store())
-            .into_iter()
-            .flatten()
-            .any(|e| e.file_name().to_string_lossy().contains(".tmp-"));
+        let temp = s.store().join("_staging").exists();
         if temp {
             saw_temp = true;
             break;
@@ -368,7 +365,7 @@ fn a_writer_killed_mid_commit_leaves_the_previous_state_intact() {
         .into_iter()
         .flatten()
         .filter(|e| {
-            e.file_name().to_string_lossy().contains(".tmp-") || e.file_name() == "_journal.json"
+            e.file_name().to_string_lossy().contains(".tmp-") || e.file_name() == "_staging"
         })
         .collect();
     assert!(leftovers.is_empty(), "{leftovers:?}");

@@ -10,10 +10,10 @@ import duckdb, pyarrow.dataset as ds
 store = sys.argv[1]
 out = {}
 for t in ["incidents", "incident_events", "alerts", "action_items", "oncall_shifts"]:
-    src = f"read_parquet('{store}/{t}/**/*.parquet', hive_partitioning = true)"
+    src = f"read_parquet('{store}/current/{t}/**/*.parquet', hive_partitioning = true)"
     types = {row[0]: row[1] for row in duckdb.sql(f"DESCRIBE SELECT * FROM {src}").fetchall()}
     n = duckdb.sql(f"SELECT count(*) FROM {src}").fetchall()[0][0]
-    d = ds.dataset(f"{store}/{t}", format="parquet", partitioning="hive")
+    d = ds.dataset(f"{store}/current/{t}", format="parquet", partitioning="hive")
     tbl = d.to_table()
     meta = {k.decode(): v.decode() for k, v in (d.schema.metadata or {}).items() if not k.startswith(b"ARROW")}
     out[t] = {"duck_types": types, "duck_rows": n, "arrow_rows": tbl.num_rows,

@@ -14,3 +14,4 @@ mod query;
 mod reports;
 mod run;
 mod sources;
+mod store_commit;

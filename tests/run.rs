@@ -57,7 +57,7 @@ fn run_ingests_the_sample_data_and_summarises_per_team() {
         );
     }
     assert!(stdout.contains("store: "), "{stdout}");
-    assert!(s.path("store/_store.json").is_file());
+    assert!(s.path("store/current/_store.json").is_file());
     // A second run changes nothing.
     let again = text(
         &std::process::Command::new(BIN)

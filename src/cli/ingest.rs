@@ -87,12 +87,7 @@ pub fn print_report(ctx: &Context, r: &IngestReport) {
         );
     }
     if !r.rejections.is_empty() {
-        let log = r
-            .run
-            .rejected_log
-            .as_deref()
-            .map(|l| ctx.store.root().join(l).display().to_string())
-            .unwrap_or_default();
+        let log = ctx.store.rejected_log(&r.run.id).display().to_string();
         println!(
             "{} row(s) rejected; every one with its reason and raw text is in {log}. The first:",
             r.rejections.len()

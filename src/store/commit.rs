@@ -1,23 +1,21 @@
-//! One ingest run's commit: upsert every table, derive the incident summaries from the events,
-//! write the changed partitions under temporary names, record the run, and apply it all through
-//! the journal.
+//! One ingest run's commit: upsert every table against the current snapshot, derive the incident
+//! summaries from the events, write the changed partitions into a draft of the next snapshot,
+//! link the unchanged ones, record the run, and publish it (`publish.rs`).
 //!
 //! Tables are processed events-first so the incidents can be summarised from the events as they
-//! will be after this commit (`model::lifecycle`). Nothing becomes visible until the journal is
-//! written.
+//! will be after this commit (`model::lifecycle`). Nothing becomes visible until the publish swap.
 
 use std::collections::{BTreeMap, HashMap, HashSet};
-use std::path::PathBuf;
 use std::sync::Arc;
 
 use arrow::array::{Array, ArrayRef, TimestampMicrosecondArray, UInt32Array};
 use arrow::record_batch::RecordBatch;
 
 use super::batch::{keys, text_col, ts_at, ts_col};
-use super::files::{temp_name, write_parquet};
-use super::journal::Journal;
-use super::upsert::{dedup, materialize, plan};
-use super::{Rejection, RunRecord, Store, WriteLock};
+use super::publish::Draft;
+use super::snapshot::Snapshot;
+use super::upsert::{TablePlan, dedup, materialize, plan};
+use super::{Rejection, RunRecord, Store, WriteLock, legacy, retention};
 use crate::error::{Error, Result};
 use crate::model::Table;
 use crate::model::columns::*;
@@ -48,47 +46,44 @@ impl Store {
         mut run: RunRecord,
         rejections: &[Rejection],
     ) -> Result<CommitOutcome> {
+        // Read under the lock: no other writer can move `current` until this one is done.
+        let base = Snapshot::resolve(self.root())?;
+        let draft = Draft::begin(self.root(), &run.id)?;
+        run.rejected_log = draft.rejected(&base, &run.id, rejections)?;
         let mut files_written = 0;
-        let mut renames = vec![];
-        if !rejections.is_empty() {
-            let (tmp, fin) = self.stage_rejected(&run.id, rejections)?;
-            run.rejected_log = Some(self.relative(&fin).to_string_lossy().to_string());
-            renames.push((self.relative(&tmp), self.relative(&fin)));
-        }
-        let mut deletes = vec![];
         let mut events_after: BTreeMap<String, Option<RecordBatch>> = BTreeMap::new();
         let mut touched_incidents: HashSet<String> = HashSet::new();
 
         for table in Table::ALL {
             let batches = staged.tables.remove(&table).unwrap_or_default();
             let incoming = if table == Table::Incidents {
-                self.incidents_with_summaries(batches, &touched_incidents, &events_after)?
+                incidents_with_summaries(&base, batches, &touched_incidents, &events_after)?
             } else {
                 let (rows, _) = dedup(table, &batches);
                 materialize(&batches, &rows, table)?
             };
-            if incoming.num_rows() == 0 {
-                continue;
-            }
-            let mut stored = BTreeMap::new();
-            let p = plan(self, table, &incoming, &mut stored)?;
-            let c = run.tables.entry(table.name().to_string()).or_default();
-            c.inserted = p.inserted;
-            c.updated = p.updated;
+            let p = if incoming.num_rows() == 0 {
+                TablePlan::default()
+            } else {
+                let p = plan(&base, table, &incoming, &mut BTreeMap::new())?;
+                let c = run.tables.entry(table.name().to_string()).or_default();
+                c.inserted = p.inserted;
+                c.updated = p.updated;
+                p
+            };
             if table == Table::IncidentEvents {
                 touched_incidents = incident_ids_of(&incoming, &p.changed_keys);
                 events_after = p.parts.clone();
             }
-            for (month, content) in p.parts {
-                let fin = self.partition_path(table, &month);
-                match content {
-                    Some(batch) => {
-                        let tmp = temp_name(&fin, &run.id);
-                        write_parquet(&tmp, table, &batch)?;
-                        renames.push((self.relative(&tmp), self.relative(&fin)));
-                        files_written += 1;
-                    }
-                    None => deletes.push(self.relative(&fin)),
+            for (month, content) in &p.parts {
+                if let Some(batch) = content {
+                    draft.write_partition(table, month, batch)?;
+                    files_written += 1;
+                }
+            }
+            for month in base.months(table)? {
+                if !p.parts.contains_key(&month) {
+                    draft.link_partition(&base, table, &month)?;
                 }
             }
         }
@@ -98,100 +93,98 @@ impl Store {
         for c in run.tables.values_mut() {
             c.unchanged = (c.read - c.rejected).saturating_sub(c.inserted + c.updated);
         }
-        let mut meta = self.meta()?;
+        let mut meta = base.meta()?;
         meta.runs.push(run.clone());
-        Journal {
-            renames,
-            deletes,
-            meta,
+        draft.write_meta(&meta)?;
+        draft.publish()?;
+        self.unpin();
+        // The run is committed: tidying up is best effort and the next writer retries it.
+        if base.is_legacy() {
+            let _ = legacy::remove(self.root());
         }
-        .commit(self)?;
+        let _ = retention::collect_garbage(self.root());
         Ok(CommitOutcome { run, files_written })
     }
+}
 
-    fn relative(&self, p: &std::path::Path) -> PathBuf {
-        p.strip_prefix(self.root()).unwrap_or(p).to_path_buf()
+/// The incidents to upsert: the incoming rows plus the stored rows of every incident whose
+/// events changed, deduplicated (newest version wins), with the lifecycle columns replaced by
+/// what the events say.
+fn incidents_with_summaries(
+    base: &Snapshot,
+    mut batches: Vec<RecordBatch>,
+    touched: &HashSet<String>,
+    events_after: &BTreeMap<String, Option<RecordBatch>>,
+) -> Result<RecordBatch> {
+    let table = Table::Incidents;
+    let mut affected: HashSet<String> = touched.clone();
+    for b in &batches {
+        affected.extend(keys(b, table));
     }
-
-    /// The incidents to upsert: the incoming rows plus the stored rows of every incident whose
-    /// events changed, deduplicated (newest version wins), with the lifecycle columns replaced by
-    /// what the events say.
-    fn incidents_with_summaries(
-        &self,
-        mut batches: Vec<RecordBatch>,
-        touched: &HashSet<String>,
-        events_after: &BTreeMap<String, Option<RecordBatch>>,
-    ) -> Result<RecordBatch> {
-        let table = Table::Incidents;
-        let mut affected: HashSet<String> = touched.clone();
-        for b in &batches {
-            affected.extend(keys(b, table));
-        }
-        if affected.is_empty() {
-            return materialize(&[], &[], table);
-        }
-        // Stored versions go first so that, on equal versions, the incoming row wins.
-        let mut stored = vec![];
-        for month in self.months(table)? {
-            let probe = self.read_partition(table, &month, Some(&[INCIDENT_ID]))?;
-            if keys(&probe, table).iter().any(|k| affected.contains(k)) {
-                let full = self.read_partition(table, &month, None)?;
-                let mask: arrow::array::BooleanArray = keys(&full, table)
-                    .iter()
-                    .map(|k| Some(affected.contains(k)))
-                    .collect();
-                stored.push(
-                    arrow::compute::filter_record_batch(&full, &mask)
-                        .map_err(|e| Error::Internal(e.to_string()))?,
-                );
-            }
-        }
-        stored.append(&mut batches);
-        let (rows, _) = dedup(table, &stored);
-        let merged = materialize(&stored, &rows, table)?;
-        let summaries = self.summaries(&affected, events_after)?;
-        apply_summaries(&merged, &summaries)
+    if affected.is_empty() {
+        return materialize(&[], &[], table);
     }
-
-    /// Lifecycle summaries of `ids` from the events as they will be after this commit: partitions
-    /// rewritten by it come from `events_after`, the others from disk.
-    fn summaries(
-        &self,
-        ids: &HashSet<String>,
-        events_after: &BTreeMap<String, Option<RecordBatch>>,
-    ) -> Result<HashMap<String, Summary>> {
-        let table = Table::IncidentEvents;
-        let mut months: Vec<String> = self.months(table)?;
-        months.extend(events_after.keys().cloned());
-        months.sort();
-        months.dedup();
-        let mut by_incident: HashMap<String, Vec<(i64, String)>> = HashMap::new();
-        for month in months {
-            let batch = match events_after.get(&month) {
-                Some(Some(b)) => b.clone(),
-                Some(None) => continue,
-                None => self.read_partition(table, &month, Some(&[INCIDENT_ID, AT, KIND]))?,
-            };
-            let (inc, at, kind) = (
-                text_col(&batch, INCIDENT_ID),
-                ts_col(&batch, AT),
-                text_col(&batch, KIND),
+    // Stored versions go first so that, on equal versions, the incoming row wins.
+    let mut stored = vec![];
+    for month in base.months(table)? {
+        let probe = base.read_partition(table, &month, Some(&[INCIDENT_ID]))?;
+        if keys(&probe, table).iter().any(|k| affected.contains(k)) {
+            let full = base.read_partition(table, &month, None)?;
+            let mask: arrow::array::BooleanArray = keys(&full, table)
+                .iter()
+                .map(|k| Some(affected.contains(k)))
+                .collect();
+            stored.push(
+                arrow::compute::filter_record_batch(&full, &mask)
+                    .map_err(|e| Error::Internal(e.to_string()))?,
             );
-            for i in 0..batch.num_rows() {
-                if ids.contains(inc.value(i)) {
-                    let at = ts_at(at, i).unwrap_or_default();
-                    by_incident
-                        .entry(inc.value(i).to_string())
-                        .or_default()
-                        .push((at, kind.value(i).to_string()));
-                }
+        }
+    }
+    stored.append(&mut batches);
+    let (rows, _) = dedup(table, &stored);
+    let merged = materialize(&stored, &rows, table)?;
+    let summaries = summaries(base, &affected, events_after)?;
+    apply_summaries(&merged, &summaries)
+}
+
+/// Lifecycle summaries of `ids` from the events as they will be after this commit: partitions
+/// rewritten by it come from `events_after`, the others from disk.
+fn summaries(
+    base: &Snapshot,
+    ids: &HashSet<String>,
+    events_after: &BTreeMap<String, Option<RecordBatch>>,
+) -> Result<HashMap<String, Summary>> {
+    let table = Table::IncidentEvents;
+    let mut months: Vec<String> = base.months(table)?;
+    months.extend(events_after.keys().cloned());
+    months.sort();
+    months.dedup();
+    let mut by_incident: HashMap<String, Vec<(i64, String)>> = HashMap::new();
+    for month in months {
+        let batch = match events_after.get(&month) {
+            Some(Some(b)) => b.clone(),
+            Some(None) => continue,
+            None => base.read_partition(table, &month, Some(&[INCIDENT_ID, AT, KIND]))?,
+        };
+        let (inc, at, kind) = (
+            text_col(&batch, INCIDENT_ID),
+            ts_col(&batch, AT),
+            text_col(&batch, KIND),
+        );
+        for i in 0..batch.num_rows() {
+            if ids.contains(inc.value(i)) {
+                let at = ts_at(at, i).unwrap_or_default();
+                by_incident
+                    .entry(inc.value(i).to_string())
+                    .or_default()
+                    .push((at, kind.value(i).to_string()));
             }
         }
-        Ok(by_incident
-            .into_iter()
-            .map(|(id, evs)| (id, summarise(evs.iter().map(|(at, k)| (*at, k.as_str())))))
-            .collect())
     }
+    Ok(by_incident
+        .into_iter()
+        .map(|(id, evs)| (id, summarise(evs.iter().map(|(at, k)| (*at, k.as_str())))))
+        .collect())
 }
 
 fn incident_ids_of(events: &RecordBatch, changed: &HashSet<String>) -> HashSet<String> {

@@ -1,9 +1,6 @@
 //! Files of the store: Parquet partitions written with arrow-rs (zstd, statistics, rows already
-//! sorted by the caller, schema version in the key-value metadata) under temporary names, read
-//! back with arrow-rs for commits, and small files written atomically.
-//!
-//! A temporary name never ends in `.parquet` (`part-0.parquet.tmp-<run>`), so no engine's
-//! `**/*.parquet` glob can see a half-written file.
+//! sorted by the caller, schema version in the key-value metadata) into a snapshot's draft, read
+//! back with arrow-rs for commits, and small files written atomically (temporary name, rename).
 
 use std::fs::File;
 use std::io::Write;
@@ -21,9 +18,6 @@ use parquet::file::properties::{EnabledStatistics, WriterProperties};
 use super::batch::schema;
 use crate::error::{Error, IoContext, Result};
 use crate::model::{SCHEMA_VERSION, SCHEMA_VERSION_KEY, Table};
-
-/// The one data file of a partition.
-pub const PART_FILE: &str = "part-0.parquet";
 
 /// Rows per row group: inside the 128k-1M range that scans well in DuckDB, polars and Spark.
 const ROW_GROUP_ROWS: usize = 512 * 1024;
@@ -55,7 +49,7 @@ fn properties() -> WriterProperties {
         .build()
 }
 
-/// Write `batch` to `path` (a temporary name) and flush it to disk.
+/// Write `batch` to `path` (in a draft, invisible to readers) and flush it to disk.
 pub fn write_parquet(path: &Path, table: Table, batch: &RecordBatch) -> Result<()> {
     if let Some(dir) = path.parent() {
         std::fs::create_dir_all(dir).at(dir)?;
@@ -65,10 +59,12 @@ pub fn write_parquet(path: &Path, table: Table, batch: &RecordBatch) -> Result<(
         .map_err(|e| Error::store(path, format!("cannot start writing Parquet: {e}")))?;
     w.write(batch)
         .map_err(|e| Error::store(path, format!("cannot write Parquet: {e}")))?;
+    super::failpoint::hit("file-write");
     let file = w
         .into_inner()
         .map_err(|e| Error::store(path, format!("cannot finish Parquet: {e}")))?;
     file.sync_all().at(path)?;
+    super::failpoint::hit("file-done");
     Ok(())
 }
 

@@ -1,14 +1,15 @@
 //! The rejected log: one JSON object per input record that could not be stored, with the file,
 //! the line or JSON path, the table, the reason and the raw text, in `_rejected/<run>.ndjson`.
-//! Written as part of the run's commit, so a run either has its log or did not happen.
+//! Written into the run's snapshot (`publish.rs`), so a run either has its log or did not happen;
+//! each snapshot carries every earlier run's log too (hard links).
 
 use std::collections::BTreeMap;
-use std::path::{Path, PathBuf};
+use std::io::Write;
+use std::path::Path;
 
 use serde::{Deserialize, Serialize};
 
 use super::Store;
-use super::files::temp_name;
 use crate::error::{Error, IoContext, Result};
 
 pub const REJECTED_DIR: &str = "_rejected";
@@ -37,29 +38,22 @@ impl Rejection {
     }
 }
 
-impl Store {
-    /// Write the log under a temporary name; the commit journal renames it into place.
-    pub(crate) fn stage_rejected(
-        &self,
-        run_id: &str,
-        rejections: &[Rejection],
-    ) -> Result<(PathBuf, PathBuf)> {
-        let fin = self.rejected_log(run_id);
-        let dir = fin.parent().unwrap_or(Path::new("."));
-        std::fs::create_dir_all(dir).at(dir)?;
-        let tmp = temp_name(&fin, run_id);
-        let mut text = String::new();
-        for r in rejections {
-            text.push_str(&serde_json::to_string(r).map_err(|e| Error::Internal(e.to_string()))?);
-            text.push('\n');
-        }
-        std::fs::write(&tmp, text).at(&tmp)?;
-        Ok((tmp, fin))
+/// Write a rejected log (one JSON object per line) and flush it: it is part of a snapshot.
+pub(crate) fn write_log(path: &Path, rejections: &[Rejection]) -> Result<()> {
+    let mut text = String::new();
+    for r in rejections {
+        text.push_str(&serde_json::to_string(r).map_err(|e| Error::Internal(e.to_string()))?);
+        text.push('\n');
     }
+    let mut f = std::fs::File::create(path).at(path)?;
+    f.write_all(text.as_bytes()).at(path)?;
+    f.sync_all().at(path)
+}
 
+impl Store {
     /// Rejected records per run id, across every log of the store (for data-quality sections).
     pub fn rejected_counts(&self) -> Result<BTreeMap<String, u64>> {
-        let dir = self.root().join(REJECTED_DIR);
+        let dir = self.snapshot()?.dir().join(REJECTED_DIR);
         let mut out = BTreeMap::new();
         let Ok(entries) = std::fs::read_dir(&dir) else {
             return Ok(out);
@@ -88,8 +82,9 @@ impl Store {
     /// twice.
     pub fn rejected_summary(&self) -> Result<polars::prelude::DataFrame> {
         use polars::prelude::*;
+        let snapshot = self.snapshot()?;
         let meta = if self.exists() {
-            Some(self.meta()?)
+            Some(snapshot.meta()?)
         } else {
             None
         };
@@ -98,7 +93,7 @@ impl Store {
             .and_then(|m| m.runs.iter().rev().find_map(|r| r.rejected_log.clone()));
         let mut counts: BTreeMap<(String, String), u64> = BTreeMap::new();
         if let Some(log) = log {
-            let path = self.root().join(&log);
+            let path = snapshot.dir().join(&log);
             let text = match std::fs::read_to_string(&path) {
                 Ok(t) => t,
                 Err(e) if e.kind() == std::io::ErrorKind::NotFound => String::new(),

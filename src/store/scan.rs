@@ -5,7 +5,6 @@
 use polars::prelude::*;
 
 use super::Store;
-use super::journal::settle_for_reading;
 use crate::error::{Error, Result};
 use crate::model::columns::MONTH;
 use crate::model::{ColumnType, Table};
@@ -32,13 +31,14 @@ pub fn polars_schema(table: Table) -> Schema {
 }
 
 impl Store {
-    /// A lazy scan of `table` (all months), with `month` as a string column.
+    /// A lazy scan of `table` (all months) in the pinned snapshot, with `month` as a string
+    /// column.
     pub fn scan(&self, table: Table) -> Result<LazyFrame> {
-        settle_for_reading(self)?;
-        if self.months(table)?.is_empty() {
+        let snapshot = self.snapshot()?;
+        if snapshot.months(table)?.is_empty() {
             return Ok(DataFrame::empty_with_schema(&polars_schema(table)).lazy());
         }
-        let dir = self.root().join(table.name());
+        let dir = snapshot.table_dir(table);
         let hive_schema: Schema =
             std::iter::once(Field::new(MONTH.into(), DataType::String)).collect();
         let args = ScanArgsParquet {

@@ -17,8 +17,8 @@ use arrow::compute::{
 use arrow::record_batch::RecordBatch;
 use arrow::row::{RowConverter, Rows, SortField};
 
-use super::Store;
 use super::batch::{keys, month_of, schema, ts_at, ts_col};
+use super::snapshot::Snapshot;
 use crate::error::{Error, Result};
 use crate::model::Table;
 
@@ -95,10 +95,10 @@ fn rows_of(conv: &RowConverter, batch: &RecordBatch) -> Result<Rows> {
     conv.convert_columns(batch.columns()).map_err(arrow_err)
 }
 
-/// Plan the upsert of `incoming` (already deduplicated) against the stored rows of `table`.
+/// Plan the upsert of `incoming` (already deduplicated) against the rows of `table` in `base`.
 /// `stored` caches full partitions already read (by month) and is filled by this call.
 pub fn plan(
-    store: &Store,
+    base: &Snapshot,
     table: Table,
     incoming: &RecordBatch,
     stored: &mut BTreeMap<String, RecordBatch>,
@@ -117,14 +117,14 @@ pub fn plan(
     let mut plan = TablePlan::default();
     // month -> keys to remove from it (rows replaced by a changed incoming row).
     let mut remove: BTreeMap<String, HashSet<String>> = BTreeMap::new();
-    for month in store.months(table)? {
+    for month in base.months(table)? {
         let key_cols: Vec<&str> = spec
             .primary_key
             .iter()
             .copied()
             .chain(spec.version)
             .collect();
-        let probe = store.read_partition(table, &month, Some(&key_cols))?;
+        let probe = base.read_partition(table, &month, Some(&key_cols))?;
         let hits: Vec<(usize, usize)> = keys(&probe, table)
             .iter()
             .enumerate()
@@ -133,7 +133,7 @@ pub fn plan(
         if hits.is_empty() {
             continue;
         }
-        let full = store.read_partition(table, &month, None)?;
+        let full = base.read_partition(table, &month, None)?;
         let ex_rows = rows_of(&conv, &full)?;
         let ex_version = spec.version.map(|v| ts_col(&full, v));
         for (i, j) in hits {
@@ -173,8 +173,8 @@ pub fn plan(
         let mut parts = vec![];
         let existing = match stored.get(&month) {
             Some(b) => Some(b.clone()),
-            None if store.partition_path(table, &month).exists() => {
-                Some(store.read_partition(table, &month, None)?)
+            None if base.partition_file(table, &month)?.is_some() => {
+                Some(base.read_partition(table, &month, None)?)
             }
             None => None,
         };

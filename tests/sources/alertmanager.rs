@@ -85,7 +85,7 @@ fn fixtures_give_one_row_per_instance_across_payloads() {
             .starts_with("http://prometheus.prod:9090/graph")
     );
     assert!(
-        s.store()
+        s.current()
             .join("_rejected")
             .read_dir()
             .map_or(true, |mut d| d.next().is_none())

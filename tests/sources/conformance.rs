@@ -26,7 +26,7 @@ fn connectors() -> Vec<&'static str> {
 
 /// The counts of the last run in the store's `_store.json`, summed over tables.
 fn last_run(s: &Sandbox) -> (u64, u64, u64, u64) {
-    let meta = StoreMeta::read(&s.store()).unwrap();
+    let meta = StoreMeta::read(&s.current()).unwrap();
     let run = meta.runs.last().expect("a run was recorded");
     run.tables.values().fold((0, 0, 0, 0), |a, c| {
         (

@@ -313,7 +313,7 @@ fn another_tools_export_is_a_whole_file_error() {
     let err = text(&out.stderr);
     assert!(err.contains("pagerduty.json"), "{err}");
     assert!(err.contains("not an incident.io export"), "{err}");
-    assert!(!s.store().join("incidents").exists());
+    assert!(!s.current().exists(), "nothing was published");
 }
 
 #[test]

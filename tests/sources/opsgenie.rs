@@ -261,7 +261,7 @@ fn other_shapes_and_unnamed_logs_are_whole_file_errors() {
     assert!(!out.status.success());
     let err = text(&out.stderr);
     assert!(err.contains("<alertId>.logs.json"), "{err}");
-    assert!(!s.store().join("alerts").exists());
+    assert!(!s.current().exists(), "nothing was published");
 }
 
 #[test]

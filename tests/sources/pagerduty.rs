@@ -448,7 +448,7 @@ fn another_tools_file_is_a_whole_file_error() {
         assert!(err.contains(&file.display().to_string()), "{err}");
         assert!(err.contains(says), "{err}");
     }
-    assert!(!s.store().join("incidents").exists());
+    assert!(!s.current().exists(), "nothing was published");
 }
 
 #[test]

@@ -193,7 +193,7 @@ fn bad_records_are_rejected_with_file_line_and_reason() {
     ]);
     assert!(out.contains("3 row(s) rejected"), "{out}");
     let mut log: Vec<Rejection> = vec![];
-    for e in std::fs::read_dir(s.store().join("_rejected")).unwrap() {
+    for e in std::fs::read_dir(s.current().join("_rejected")).unwrap() {
         for line in std::fs::read_to_string(e.unwrap().path()).unwrap().lines() {
             log.push(serde_json::from_str(line).unwrap());
         }
@@ -228,7 +228,7 @@ fn another_tools_file_is_a_whole_file_error() {
     let err = text(&out.stderr);
     assert!(err.contains("in/opsgenie.json"), "{err}");
     assert!(err.contains("not a Statuspage export"), "{err}");
-    assert!(!s.store().join("incidents").exists());
+    assert!(!s.current().exists(), "nothing was published");
 }
 
 #[test]

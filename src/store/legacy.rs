@@ -1,19 +1,20 @@
-//! The commit journal, which makes a multi-file commit all-or-nothing.
+//! Stores of the first layout, written before snapshots: tables directly under the root, made
+//! atomic for aftermath alone by a commit journal. Such a store is read as it is (a "legacy"
+//! snapshot) and migrated by the next ingest, which publishes a snapshot (hard links, no copy)
+//! and then removes the old folders.
 //!
-//! A commit first writes every new partition under a temporary name. Then it writes
-//! `_journal.json` (atomically): that is the commit point. Then it renames the temporary files
-//! over the old ones, deletes emptied partitions, writes `_store.json` and removes the journal. A
-//! writer killed before the commit point leaves only temporary files, which the next writer
-//! deletes; one killed after it leaves a journal, which the next writer (or reader) replays.
-//! Either way the store holds the old state or the new one, never a mix.
+//! Only a writer finishes an old journal, under the writer lock; a reader never does (it fails
+//! and says to run an ingest), so a reader can never block a writer.
 
 use std::path::{Path, PathBuf};
 
 use serde::{Deserialize, Serialize};
 
-use super::files::{is_temp, write_atomic};
-use super::{Store, StoreMeta, WriteLock};
+use super::files::is_temp;
+use super::meta::{META_FILE, StoreMeta};
+use super::rejected::REJECTED_DIR;
 use crate::error::{Error, IoContext, Result};
+use crate::model::Table;
 
 pub const JOURNAL_FILE: &str = "_journal.json";
 
@@ -28,13 +29,6 @@ pub struct Journal {
 }
 
 impl Journal {
-    /// Make it durable (the commit point), then apply it.
-    pub fn commit(&self, store: &Store) -> Result<()> {
-        let text = serde_json::to_vec_pretty(self).map_err(|e| Error::Internal(e.to_string()))?;
-        write_atomic(&store.root().join(JOURNAL_FILE), &text)?;
-        self.apply(store.root())
-    }
-
     /// Idempotent: every step can be repeated after a crash.
     fn apply(&self, root: &Path) -> Result<()> {
         for (tmp, fin) in &self.renames {
@@ -58,10 +52,9 @@ impl Journal {
     }
 }
 
-/// Replay a journal left by a killed writer and delete stray temporary files. Called with the
-/// lock held, before anything else touches the store.
-pub fn recover(store: &Store) -> Result<()> {
-    let root = store.root();
+/// Replay a journal left by a killed writer of the first layout and delete its stray temporary
+/// files. Called with the writer lock held, before the store is read for a commit.
+pub fn recover(root: &Path) -> Result<()> {
     let j = root.join(JOURNAL_FILE);
     if j.is_file() {
         let text = std::fs::read(&j).at(&j)?;
@@ -84,14 +77,27 @@ pub fn recover(store: &Store) -> Result<()> {
     Ok(())
 }
 
-/// For readers: if a journal is pending and no writer is running, finish it first so a reader
-/// never sees a half-applied commit.
-pub fn settle_for_reading(store: &Store) -> Result<()> {
-    if store.root().join(JOURNAL_FILE).is_file()
-        && let Ok(lock) = WriteLock::acquire(store.root())
-    {
-        recover(store)?;
-        drop(lock);
+/// Whether a legacy commit was interrupted (a reader must not read the store as it is).
+pub fn interrupted(root: &Path) -> bool {
+    root.join(JOURNAL_FILE).is_file()
+}
+
+/// Remove the first layout's folders once a snapshot has been published from them. Idempotent:
+/// a writer killed half-way leaves them to the next one.
+pub fn remove(root: &Path) -> Result<()> {
+    for table in Table::ALL {
+        let p = root.join(table.name());
+        if p.is_dir() {
+            std::fs::remove_dir_all(&p).at(&p)?;
+        }
+    }
+    let rejected = root.join(REJECTED_DIR);
+    if rejected.is_dir() {
+        std::fs::remove_dir_all(&rejected).at(&rejected)?;
+    }
+    let meta = root.join(META_FILE);
+    if meta.is_file() {
+        std::fs::remove_file(&meta).at(&meta)?;
     }
     Ok(())
 }

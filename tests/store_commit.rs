@@ -243,12 +243,14 @@ fn a_pinned_reader_keeps_its_snapshot_while_writers_commit_and_never_blocks_them
 }
 
 const PY_LOOP: &str = r#"
-import json, sys, time
+import json, os, sys, time
 import duckdb
 cur = sys.argv[1] + "/current"
 deadline = time.time() + float(sys.argv[2])
+stop = sys.argv[3]
 seen, errors, reads = {}, 0, 0
-while time.time() < deadline and reads < 2000:
+# Read until the writer is done (or the deadline: the loop is bounded either way).
+while time.time() < deadline and not os.path.exists(stop):
     reads += 1
     try:
         r = duckdb.sql(f"SELECT count(*), count(DISTINCT alert_id), count(*) FILTER (WHERE title LIKE 'v2 %') FROM read_parquet('{cur}/alerts/**/*.parquet', hive_partitioning = true)").fetchall()[0]
@@ -269,7 +271,8 @@ fn duckdb_reading_current_while_commits_run_sees_the_old_or_the_new_state_never_
         .arg("-c")
         .arg(PY_LOOP)
         .arg(s.store())
-        .arg("20")
+        .arg("60")
+        .arg(s.path("writers-done"))
         .stdout(std::process::Stdio::piped())
         .spawn()
         .unwrap();
@@ -290,6 +293,7 @@ fn duckdb_reading_current_while_commits_run_sees_the_old_or_the_new_state_never_
     for stamp in 1..=12 {
         flip(if stamp % 2 == 1 { 2 } else { 1 }, stamp);
     }
+    s.write("writers-done", "");
     let out = reader.wait_with_output().unwrap();
     assert!(out.status.success(), "{}", text(&out.stderr));
     let v: serde_json::Value = serde_json::from_str(&text(&out.stdout)).unwrap();

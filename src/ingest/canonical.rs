@@ -19,17 +19,19 @@ use super::rules;
 use super::source::Out;
 use crate::error::{Error, Result};
 use crate::model::Table;
-use crate::store::{Rejection, RowBuilder, Staged, TableCounts};
+use crate::store::{Rejection, RowBuilder, Staging, TableCounts};
 
-/// Rows per Arrow batch while reading: keeps every string column far below Arrow's 2 GiB limit.
-const BATCH_ROWS: usize = 256 * 1024;
+/// Rows per Arrow batch while reading, spilled when full: bounds the memory of reading (about
+/// 64k rows of each table at a time) and keeps every string column far below Arrow's 2 GiB limit.
+const BATCH_ROWS: usize = 64 * 1024;
 
-/// Typed rows and rejections of one run, before the commit.
+/// Typed rows and rejections of one run, before the commit. Rows go to the store's staging (on
+/// disk) a batch at a time, so memory does not grow with the input.
 pub struct Sink<'a> {
     pub ctx: RowContext<'a>,
     pub strict: bool,
     pub builders: BTreeMap<Table, RowBuilder>,
-    pub staged: Staged,
+    pub staging: Staging,
     pub counts: BTreeMap<Table, TableCounts>,
     pub rejections: Vec<Rejection>,
 }
@@ -55,11 +57,7 @@ impl Sink<'_> {
                     .or_insert_with(|| RowBuilder::new(table));
                 b.push(&cells);
                 if b.len() >= BATCH_ROWS {
-                    self.staged
-                        .tables
-                        .entry(table)
-                        .or_default()
-                        .push(b.finish());
+                    self.staging.add(table, &b.finish())?;
                 }
                 Ok(())
             }

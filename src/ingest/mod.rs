@@ -23,7 +23,7 @@ use indicatif::{ProgressBar, ProgressStyle};
 use crate::config::Config;
 use crate::error::{Error, Result};
 use crate::model::Table;
-use crate::store::{Rejection, RunRecord, Staged, Store};
+use crate::store::{Rejection, RunRecord, Store};
 use canonical::{Sink, is_canonical, read_canonical};
 use reader::Format;
 use row::RowContext;
@@ -156,7 +156,7 @@ pub fn ingest(store: &Store, config: &Config, opts: &IngestOptions) -> Result<In
         },
         strict: opts.strict,
         builders: BTreeMap::new(),
-        staged: Staged::default(),
+        staging: store.staging(&lock, &run_id)?,
         counts: BTreeMap::new(),
         rejections: vec![],
     };
@@ -206,14 +206,14 @@ pub fn ingest(store: &Store, config: &Config, opts: &IngestOptions) -> Result<In
 
     let Sink {
         builders,
-        mut staged,
+        mut staging,
         counts,
         rejections,
         ..
     } = sink;
     for (table, mut b) in builders {
         if !b.is_empty() {
-            staged.tables.entry(table).or_default().push(b.finish());
+            staging.add(table, &b.finish())?;
         }
     }
 
@@ -246,7 +246,7 @@ pub fn ingest(store: &Store, config: &Config, opts: &IngestOptions) -> Result<In
         tables,
         rejected_log: None,
     };
-    let outcome = store.commit(&lock, staged, run, &rejections)?;
+    let outcome = store.commit(&lock, staging, run, &rejections)?;
     drop(lock);
     Ok(IngestReport {
         run: outcome.run,

@@ -5,28 +5,18 @@
 //! Tables are processed events-first so the incidents can be summarised from the events as they
 //! will be after this commit (`model::lifecycle`). Nothing becomes visible until the publish swap.
 
-use std::collections::{BTreeMap, HashMap, HashSet};
-use std::sync::Arc;
+use std::collections::HashSet;
 
-use arrow::array::{Array, ArrayRef, TimestampMicrosecondArray, UInt32Array};
-use arrow::record_batch::RecordBatch;
-
-use super::batch::{keys, text_col, ts_at, ts_col};
+use super::batch::text_col;
 use super::publish::Draft;
 use super::snapshot::Snapshot;
-use super::upsert::{TablePlan, dedup, materialize, plan};
+use super::staging::Staging;
+use super::summaries::incidents_with_summaries;
+use super::upsert::upsert;
 use super::{Rejection, RunRecord, Store, WriteLock, legacy, retention};
-use crate::error::{Error, Result};
+use crate::error::Result;
 use crate::model::Table;
-use crate::model::columns::*;
-use crate::model::lifecycle::{Summary, summarise};
-use crate::model::vocab::IncidentStatus;
-
-/// The rows one run brings, per table, as built by the ingester.
-#[derive(Debug, Default)]
-pub struct Staged {
-    pub tables: BTreeMap<Table, Vec<RecordBatch>>,
-}
+use crate::model::columns::INCIDENT_ID;
 
 /// What the commit did.
 #[derive(Debug)]
@@ -37,12 +27,18 @@ pub struct CommitOutcome {
 }
 
 impl Store {
-    /// Commit `staged` and append `run` to `_store.json`. All or nothing; `_lock` proves the caller
-    /// holds the writer lock.
+    /// Where a run's incoming rows are spilled until its commit; `_lock` proves the caller holds
+    /// the writer lock.
+    pub fn staging(&self, _lock: &WriteLock, run_id: &str) -> Result<Staging> {
+        Staging::new(self.root(), run_id)
+    }
+
+    /// Commit the rows in `staging` and append `run` to `_store.json`. All or nothing; `_lock`
+    /// proves the caller holds the writer lock.
     pub fn commit(
         &self,
         _lock: &WriteLock,
-        mut staged: Staged,
+        mut staging: Staging,
         mut run: RunRecord,
         rejections: &[Rejection],
     ) -> Result<CommitOutcome> {
@@ -51,40 +47,34 @@ impl Store {
         let draft = Draft::begin(self.root(), &run.id)?;
         run.rejected_log = draft.rejected(&base, &run.id, rejections)?;
         let mut files_written = 0;
-        let mut events_after: BTreeMap<String, Option<RecordBatch>> = BTreeMap::new();
-        let mut touched_incidents: HashSet<String> = HashSet::new();
+        let mut touched: HashSet<String> = HashSet::new();
 
         for table in Table::ALL {
-            let batches = staged.tables.remove(&table).unwrap_or_default();
-            let incoming = if table == Table::Incidents {
-                incidents_with_summaries(&base, batches, &touched_incidents, &events_after)?
-            } else {
-                let (rows, _) = dedup(table, &batches);
-                materialize(&batches, &rows, table)?
+            if table == Table::Incidents {
+                // The events are final in the draft: summarise from them, then spill the
+                // incidents by the month their summarised detection falls in.
+                let incoming = staging.read_unsplit(table)?;
+                let width = incoming.num_columns().saturating_sub(1);
+                let incoming = incoming
+                    .project(&(0..width).collect::<Vec<_>>())
+                    .map_err(|e| crate::error::Error::Internal(e.to_string()))?;
+                let rows =
+                    incidents_with_summaries(&base, &draft.view(), vec![incoming], &touched)?;
+                staging.add_split(table, &rows)?;
+            }
+            let mut on_changed = |batch: &arrow::record_batch::RecordBatch, rows: &[usize]| {
+                if table == Table::IncidentEvents {
+                    let ids = text_col(batch, INCIDENT_ID);
+                    touched.extend(rows.iter().map(|i| ids.value(*i).to_string()));
+                }
             };
-            let p = if incoming.num_rows() == 0 {
-                TablePlan::default()
-            } else {
-                let p = plan(&base, table, &incoming, &mut BTreeMap::new())?;
+            let done = upsert(&base, &staging, &draft, table, &mut on_changed)?;
+            files_written += done.files_written;
+            // A table the input did not name can still change: incidents through their events.
+            if run.tables.contains_key(table.name()) || done.inserted + done.updated > 0 {
                 let c = run.tables.entry(table.name().to_string()).or_default();
-                c.inserted = p.inserted;
-                c.updated = p.updated;
-                p
-            };
-            if table == Table::IncidentEvents {
-                touched_incidents = incident_ids_of(&incoming, &p.changed_keys);
-                events_after = p.parts.clone();
-            }
-            for (month, content) in &p.parts {
-                if let Some(batch) = content {
-                    draft.write_partition(table, month, batch)?;
-                    files_written += 1;
-                }
-            }
-            for month in base.months(table)? {
-                if !p.parts.contains_key(&month) {
-                    draft.link_partition(&base, table, &month)?;
-                }
+                c.inserted = done.inserted;
+                c.updated = done.updated;
             }
         }
 
@@ -97,6 +87,7 @@ impl Store {
         meta.runs.push(run.clone());
         draft.write_meta(&meta)?;
         draft.publish()?;
+        drop(staging);
         self.unpin();
         // The run is committed: tidying up is best effort and the next writer retries it.
         if base.is_legacy() {
@@ -104,193 +95,5 @@ impl Store {
         }
         let _ = retention::collect_garbage(self.root());
         Ok(CommitOutcome { run, files_written })
-    }
-}
-
-/// The incidents to upsert: the incoming rows plus the stored rows of every incident whose
-/// events changed, deduplicated (newest version wins), with the lifecycle columns replaced by
-/// what the events say.
-fn incidents_with_summaries(
-    base: &Snapshot,
-    mut batches: Vec<RecordBatch>,
-    touched: &HashSet<String>,
-    events_after: &BTreeMap<String, Option<RecordBatch>>,
-) -> Result<RecordBatch> {
-    let table = Table::Incidents;
-    let mut affected: HashSet<String> = touched.clone();
-    for b in &batches {
-        affected.extend(keys(b, table));
-    }
-    if affected.is_empty() {
-        return materialize(&[], &[], table);
-    }
-    // Stored versions go first so that, on equal versions, the incoming row wins.
-    let mut stored = vec![];
-    for month in base.months(table)? {
-        let probe = base.read_partition(table, &month, Some(&[INCIDENT_ID]))?;
-        if keys(&probe, table).iter().any(|k| affected.contains(k)) {
-            let full = base.read_partition(table, &month, None)?;
-            let mask: arrow::array::BooleanArray = keys(&full, table)
-                .iter()
-                .map(|k| Some(affected.contains(k)))
-                .collect();
-            stored.push(
-                arrow::compute::filter_record_batch(&full, &mask)
-                    .map_err(|e| Error::Internal(e.to_string()))?,
-            );
-        }
-    }
-    stored.append(&mut batches);
-    let (rows, _) = dedup(table, &stored);
-    let merged = materialize(&stored, &rows, table)?;
-    let summaries = summaries(base, &affected, events_after)?;
-    apply_summaries(&merged, &summaries)
-}
-
-/// Lifecycle summaries of `ids` from the events as they will be after this commit: partitions
-/// rewritten by it come from `events_after`, the others from disk.
-fn summaries(
-    base: &Snapshot,
-    ids: &HashSet<String>,
-    events_after: &BTreeMap<String, Option<RecordBatch>>,
-) -> Result<HashMap<String, Summary>> {
-    let table = Table::IncidentEvents;
-    let mut months: Vec<String> = base.months(table)?;
-    months.extend(events_after.keys().cloned());
-    months.sort();
-    months.dedup();
-    let mut by_incident: HashMap<String, Vec<(i64, String)>> = HashMap::new();
-    for month in months {
-        let batch = match events_after.get(&month) {
-            Some(Some(b)) => b.clone(),
-            Some(None) => continue,
-            None => base.read_partition(table, &month, Some(&[INCIDENT_ID, AT, KIND]))?,
-        };
-        let (inc, at, kind) = (
-            text_col(&batch, INCIDENT_ID),
-            ts_col(&batch, AT),
-            text_col(&batch, KIND),
-        );
-        for i in 0..batch.num_rows() {
-            if ids.contains(inc.value(i)) {
-                let at = ts_at(at, i).unwrap_or_default();
-                by_incident
-                    .entry(inc.value(i).to_string())
-                    .or_default()
-                    .push((at, kind.value(i).to_string()));
-            }
-        }
-    }
-    Ok(by_incident
-        .into_iter()
-        .map(|(id, evs)| (id, summarise(evs.iter().map(|(at, k)| (*at, k.as_str())))))
-        .collect())
-}
-
-fn incident_ids_of(events: &RecordBatch, changed: &HashSet<String>) -> HashSet<String> {
-    let ids = text_col(events, INCIDENT_ID);
-    keys(events, Table::IncidentEvents)
-        .iter()
-        .enumerate()
-        .filter(|(_, k)| changed.contains(*k))
-        .map(|(i, _)| ids.value(i).to_string())
-        .collect()
-}
-
-/// What a summary says about one instant column: `None` = nothing, `Some(None)` = null.
-type Pick = fn(&Summary) -> Option<Option<i64>>;
-
-/// Replace the lifecycle columns a summary speaks to; the others keep the source's values.
-fn apply_summaries(
-    batch: &RecordBatch,
-    summaries: &HashMap<String, Summary>,
-) -> Result<RecordBatch> {
-    if summaries.is_empty() {
-        return Ok(batch.clone());
-    }
-    let spec = Table::Incidents.spec();
-    let ids = keys(batch, Table::Incidents);
-    let get = |i: usize| summaries.get(&ids[i]);
-    let mut cols: Vec<ArrayRef> = batch.columns().to_vec();
-    let ts_cols: [(&str, Pick); 5] = [
-        (IMPACT_STARTED_AT, |s| s.impact_started_at.map(Some)),
-        (DETECTED_AT, |s| s.detected_at.map(Some)),
-        (ACKNOWLEDGED_AT, |s| s.acknowledged_at.map(Some)),
-        (MITIGATED_AT, |s| s.mitigated_at.map(Some)),
-        (RESOLVED_AT, |s| s.resolved_at),
-    ];
-    for (name, pick) in ts_cols {
-        let old = ts_col(batch, name);
-        let new: TimestampMicrosecondArray = (0..batch.num_rows())
-            .map(|i| get(i).and_then(pick).unwrap_or_else(|| ts_at(old, i)))
-            .collect::<TimestampMicrosecondArray>()
-            .with_timezone("UTC");
-        cols[spec.index(name)] = Arc::new(new);
-    }
-    let old = batch
-        .column(spec.index(REOPEN_COUNT))
-        .as_any()
-        .downcast_ref::<UInt32Array>()
-        .ok_or_else(|| Error::Internal("reopen_count is not UInt32".into()))?;
-    let new: UInt32Array = (0..batch.num_rows())
-        .map(|i| Some(get(i).and_then(|s| s.reopen_count).unwrap_or(old.value(i))))
-        .collect();
-    cols[spec.index(REOPEN_COUNT)] = Arc::new(new);
-
-    // The status follows the timeline, so a row whose events resolve or reopen it never says
-    // otherwise. Resolved needs a resolution instant; once the events speak to resolution (resolved
-    // or reopened), where they leave the incident is the status; otherwise the furthest of the
-    // source's status, the events' state and the instants the row has wins.
-    let resolved = ts_col_of(&cols, spec.index(RESOLVED_AT))?;
-    let mitigated = ts_col_of(&cols, spec.index(MITIGATED_AT))?;
-    let acked = ts_col_of(&cols, spec.index(ACKNOWLEDGED_AT))?;
-    let status = text_col(batch, STATUS);
-    let new: arrow::array::StringArray = (0..batch.num_rows())
-        .map(|i| {
-            let given = status.value(i);
-            let Some(summary) = get(i) else {
-                return Some(given.to_string());
-            };
-            let events = summary.state.unwrap_or(IncidentStatus::Open);
-            let pick = if resolved.is_valid(i) {
-                IncidentStatus::Resolved
-            } else if summary.resolved_at.is_some() {
-                events
-            } else {
-                let instants = if mitigated.is_valid(i) {
-                    IncidentStatus::Mitigated
-                } else if acked.is_valid(i) {
-                    IncidentStatus::Acknowledged
-                } else {
-                    IncidentStatus::Open
-                };
-                let source = IncidentStatus::parse(given)
-                    .filter(|s| *s != IncidentStatus::Resolved)
-                    .unwrap_or(IncidentStatus::Open);
-                [events, instants, source]
-                    .into_iter()
-                    .max_by_key(|s| rank(*s))
-                    .unwrap_or(IncidentStatus::Open)
-            };
-            Some(pick.as_str().to_string())
-        })
-        .collect();
-    cols[spec.index(STATUS)] = Arc::new(new);
-    RecordBatch::try_new(batch.schema(), cols).map_err(|e| Error::Internal(e.to_string()))
-}
-
-fn ts_col_of(cols: &[ArrayRef], i: usize) -> Result<&TimestampMicrosecondArray> {
-    cols[i]
-        .as_any()
-        .downcast_ref::<TimestampMicrosecondArray>()
-        .ok_or_else(|| Error::Internal("a lifecycle column is not a timestamp".into()))
-}
-
-fn rank(s: IncidentStatus) -> u8 {
-    match s {
-        IncidentStatus::Open => 0,
-        IncidentStatus::Acknowledged => 1,
-        IncidentStatus::Mitigated => 2,
-        IncidentStatus::Resolved => 3,
     }
 }

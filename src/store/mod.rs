@@ -21,13 +21,15 @@ mod rejected;
 mod retention;
 pub mod scan;
 mod snapshot;
+mod staging;
+mod summaries;
 mod upsert;
 
 use std::path::{Path, PathBuf};
 use std::sync::{Arc, Mutex};
 
 pub use batch::RowBuilder;
-pub use commit::{CommitOutcome, Staged};
+pub use commit::CommitOutcome;
 pub use export::write_parquet_frame;
 pub use failpoint::POINTS as FAILPOINTS;
 pub use lock::WriteLock;
@@ -35,6 +37,7 @@ pub use meta::{RunRecord, StoreMeta, TableCounts};
 pub use rejected::Rejection;
 pub use retention::KEEP_PREVIOUS;
 pub use snapshot::{CURRENT, SNAPSHOTS_DIR, Snapshot};
+pub use staging::Staging;
 
 use crate::error::{Error, IoContext, Result};
 use crate::model::Table;

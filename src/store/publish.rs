@@ -47,6 +47,11 @@ impl Draft {
         })
     }
 
+    /// The draft as a snapshot, to read back what this commit has written so far.
+    pub fn view(&self) -> Snapshot {
+        Snapshot::draft(self.dir.clone())
+    }
+
     fn month_dir(&self, table: Table, month: &str) -> PathBuf {
         self.dir.join(table.name()).join(format!("month={month}"))
     }

@@ -73,6 +73,14 @@ impl Snapshot {
         }
     }
 
+    /// A draft of the next snapshot, read as one (the commit reads its own events back).
+    pub(crate) fn draft(dir: PathBuf) -> Snapshot {
+        Snapshot {
+            dir,
+            kind: Kind::Published,
+        }
+    }
+
     pub fn dir(&self) -> &Path {
         &self.dir
     }

@@ -1,41 +1,47 @@
-//! The upsert of one table: deduplicate the incoming rows by primary key (newest version wins, a
-//! tie goes to the later row), compare them with the rows already stored, and build the new
-//! contents of every month partition that changes.
+//! The upsert of one table, a month at a time: the newest version of each primary key wins (a tie
+//! goes to the later input row), identical rows are not rewritten, a row whose main instant moved
+//! to another month is deleted from its old partition, and inside a partition rows are sorted by
+//! (main instant, primary key), so the output is a function of the rows alone.
 //!
-//! Identical rows are not rewritten, so re-ingesting the same input leaves every file untouched.
-//! A row whose main instant moved to another month is deleted from its old partition. Inside a
-//! partition rows are sorted by (main instant, primary key), which makes the output a function of
-//! the rows alone. Nothing is written here: `commit.rs` decides when files change.
+//! Memory is bounded by one month's partition plus a compact key index, not by the input or the
+//! store: the incoming rows come from the run's spill (`staging.rs`) and each month is merged
+//! with its stored partition and written into the draft (`publish.rs`) before the next is read.
+//! Keys that live in two months (in the input, or in the input and the store) are found through a
+//! sorted index of 8-byte key hashes, then settled exactly on the real keys, so a hash collision
+//! can cost a little work but never a row. Unchanged partitions are hard-linked, not rewritten.
 
-use std::collections::{BTreeMap, HashMap, HashSet};
+use std::collections::{BTreeMap, BTreeSet, HashMap, HashSet};
+use std::hash::{Hash, Hasher};
 
-use arrow::array::{ArrayRef, BooleanArray};
+use arrow::array::{Array, ArrayRef, BooleanArray, UInt32Array};
 use arrow::compute::{
     SortColumn, concat_batches, filter_record_batch, interleave_record_batch, lexsort_to_indices,
     take_record_batch,
 };
 use arrow::record_batch::RecordBatch;
-use arrow::row::{RowConverter, Rows, SortField};
+use arrow::row::{RowConverter, SortField};
 
-use super::batch::{keys, month_of, schema, ts_at, ts_col};
+use super::batch::{keys, schema, ts_at, ts_col};
+use super::publish::Draft;
 use super::snapshot::Snapshot;
+use super::staging::{SEQ, Staging};
 use crate::error::{Error, Result};
 use crate::model::Table;
-
-/// What a table's commit changes.
-#[derive(Debug, Default)]
-pub struct TablePlan {
-    /// month -> its new full contents; `None` deletes the partition (its last row moved away).
-    pub parts: BTreeMap<String, Option<RecordBatch>>,
-    pub inserted: u64,
-    pub updated: u64,
-    /// Keys of the rows inserted or updated.
-    pub changed_keys: HashSet<String>,
-}
 
 fn arrow_err(e: arrow::error::ArrowError) -> Error {
     Error::Internal(format!("arrow: {e}"))
 }
+
+/// What a table's upsert did.
+#[derive(Debug, Default)]
+pub struct Upserted {
+    pub inserted: u64,
+    pub updated: u64,
+    pub files_written: usize,
+}
+
+/// Told, per month, the incoming winners and which of them were inserted or updated.
+pub type OnChanged<'a> = &'a mut dyn FnMut(&RecordBatch, &[usize]);
 
 /// The winning `(batch, row)` of each key, in first-seen order of the keys.
 pub fn dedup(table: Table, batches: &[RecordBatch]) -> (Vec<(usize, usize)>, Vec<String>) {
@@ -82,122 +88,344 @@ pub fn materialize(
     interleave_record_batch(&refs, rows).map_err(arrow_err)
 }
 
-fn converter(table: Table) -> Result<RowConverter> {
+/// Low bits of an index entry hold the month's position; the rest is the key's hash.
+const MONTH_BITS: u32 = 12;
+
+fn hashes(batch: &RecordBatch, table: Table) -> Vec<u64> {
+    keys(batch, table)
+        .iter()
+        .map(|k| {
+            let mut h = std::hash::DefaultHasher::new();
+            k.hash(&mut h);
+            h.finish() >> MONTH_BITS
+        })
+        .collect()
+}
+
+fn versions(batch: &RecordBatch, table: Table) -> Vec<Option<i64>> {
+    match table.spec().version {
+        Some(v) => {
+            let col = ts_col(batch, v);
+            (0..batch.num_rows()).map(|i| ts_at(col, i)).collect()
+        }
+        None => vec![None; batch.num_rows()],
+    }
+}
+
+fn seqs(batch: &RecordBatch) -> Result<&arrow::array::UInt64Array> {
+    batch
+        .column_by_name(SEQ)
+        .and_then(|c| c.as_any().downcast_ref())
+        .ok_or_else(|| Error::Internal("spilled rows lack _seq".into()))
+}
+
+/// Which keys cross months, settled on the real keys.
+#[derive(Default)]
+struct Crossing {
+    /// Incoming rows (by `_seq`) that lose to a row of another month or to a newer stored row.
+    dropped: HashSet<u64>,
+    /// month -> stored keys to remove (their newer version lives in another month now).
+    removed: BTreeMap<String, HashSet<String>>,
+    /// Keys inserted into a month that replace a stored row of another month (updates).
+    moved: HashSet<String>,
+}
+
+/// Upsert the spilled rows of `table` against `base` into `draft`.
+pub fn upsert(
+    base: &Snapshot,
+    staging: &Staging,
+    draft: &Draft,
+    table: Table,
+    on_changed: OnChanged<'_>,
+) -> Result<Upserted> {
+    let spec = table.spec();
+    let months_in = staging.months(table);
+    let stored_months = base.months(table)?;
+    let mut done = Upserted::default();
+    if months_in.is_empty() {
+        for month in &stored_months {
+            draft.link_partition(base, table, month)?;
+        }
+        return Ok(done);
+    }
+    let key_cols: Vec<&str> = spec
+        .primary_key
+        .iter()
+        .copied()
+        .chain(spec.version)
+        .collect();
+    let crossing = cross_months(base, staging, table, &months_in, &stored_months, &key_cols)?;
+
+    let all: BTreeSet<&String> = months_in.iter().chain(crossing.removed.keys()).collect();
+    for month in &stored_months {
+        if !all.contains(month) {
+            draft.link_partition(base, table, month)?;
+        }
+    }
+    for month in all {
+        let incoming = if months_in.contains(month) {
+            Some(staging.read_month(table, month, None)?)
+        } else {
+            None
+        };
+        let stored = match base.partition_file(table, month)? {
+            Some(_) => Some(base.read_partition(table, month, None)?),
+            None => None,
+        };
+        let merged = merge_month(
+            table, incoming, stored, month, &crossing, &mut done, on_changed,
+        )?;
+        match merged {
+            Merged::Unchanged => draft.link_partition(base, table, month)?,
+            Merged::Empty => {}
+            Merged::Rows(batch) => {
+                draft.write_partition(table, month, &batch)?;
+                done.files_written += 1;
+            }
+        }
+    }
+    Ok(done)
+}
+
+/// Find the keys that live in more than one month and settle each exactly.
+fn cross_months(
+    base: &Snapshot,
+    staging: &Staging,
+    table: Table,
+    months_in: &[String],
+    stored_months: &[String],
+    key_cols: &[&str],
+) -> Result<Crossing> {
+    let mut index: Vec<u64> = vec![];
+    for (m, month) in months_in.iter().enumerate() {
+        let b = staging.read_month(table, month, Some(key_cols))?;
+        index.extend(
+            hashes(&b, table)
+                .into_iter()
+                .map(|h| h << MONTH_BITS | m as u64),
+        );
+    }
+    index.sort_unstable();
+    let months_of = |h: u64| {
+        let from = index.partition_point(|e| e >> MONTH_BITS < h);
+        index[from..]
+            .iter()
+            .take_while(move |e| *e >> MONTH_BITS == h)
+            .map(|e| (e & ((1 << MONTH_BITS) - 1)) as usize)
+    };
+    let mut wanted: HashSet<u64> = index
+        .windows(2)
+        .filter(|w| w[0] >> MONTH_BITS == w[1] >> MONTH_BITS && w[0] != w[1])
+        .map(|w| w[0] >> MONTH_BITS)
+        .collect();
+    // Stored keys whose hash the input has in another month: (key, stored month, version).
+    let mut stored_at: HashMap<String, (String, Option<i64>)> = HashMap::new();
+    for month in stored_months {
+        let probe = base.read_partition(table, month, Some(key_cols))?;
+        let hs = hashes(&probe, table);
+        let mut ks: Option<Vec<String>> = None;
+        let vs = versions(&probe, table);
+        for (j, h) in hs.iter().enumerate() {
+            if months_of(*h).any(|m| months_in[m] != *month) {
+                let ks = ks.get_or_insert_with(|| keys(&probe, table));
+                stored_at.insert(ks[j].clone(), (month.clone(), vs[j]));
+                wanted.insert(*h);
+            }
+        }
+    }
+    let mut out = Crossing::default();
+    if wanted.is_empty() {
+        return Ok(out);
+    }
+    // The exact winner of each wanted key among the incoming rows: newest version, then latest.
+    let mut cols = key_cols.to_vec();
+    cols.push(SEQ);
+    let mut best: HashMap<String, (Option<i64>, u64, usize)> = HashMap::new();
+    let mut rows: Vec<(String, u64)> = vec![];
+    for (m, month) in months_in.iter().enumerate() {
+        let b = staging.read_month(table, month, Some(&cols))?;
+        let hs = hashes(&b, table);
+        let (ks, vs, ss) = (keys(&b, table), versions(&b, table), seqs(&b)?);
+        for j in (0..b.num_rows()).filter(|j| wanted.contains(&hs[*j])) {
+            let cand = (vs[j], ss.value(j), m);
+            let e = best.entry(ks[j].clone()).or_insert(cand);
+            if (cand.0, cand.1) >= (e.0, e.1) {
+                *e = cand;
+            }
+            rows.push((ks[j].clone(), ss.value(j)));
+        }
+    }
+    for (k, s) in rows {
+        if best.get(&k).is_some_and(|b| b.1 != s) {
+            out.dropped.insert(s);
+        }
+    }
+    for (k, (month, stored_v)) in stored_at {
+        let Some((v, s, m)) = best.get(&k) else {
+            continue; // a hash collision: the key is not in the input
+        };
+        if months_in[*m] == month {
+            continue; // settled by the month's merge
+        }
+        if table.spec().version.is_some() && stored_v > *v {
+            out.dropped.insert(*s);
+        } else {
+            out.removed.entry(month).or_default().insert(k.clone());
+            out.moved.insert(k);
+        }
+    }
+    Ok(out)
+}
+
+enum Merged {
+    Unchanged,
+    Empty,
+    Rows(RecordBatch),
+}
+
+/// One month: the stored partition with the incoming winners applied.
+fn merge_month(
+    table: Table,
+    incoming: Option<RecordBatch>,
+    stored: Option<RecordBatch>,
+    month: &str,
+    crossing: &Crossing,
+    done: &mut Upserted,
+    on_changed: OnChanged<'_>,
+) -> Result<Merged> {
+    let spec = table.spec();
+    let width = schema(table).fields().len();
+    // The incoming winners of this month, in the table's schema.
+    let winners = match incoming {
+        Some(b) => {
+            let (ks, vs, ss) = (keys(&b, table), versions(&b, table), seqs(&b)?);
+            let mut pos: HashMap<&str, usize> = HashMap::new();
+            for i in 0..b.num_rows() {
+                if crossing.dropped.contains(&ss.value(i)) {
+                    continue;
+                }
+                // Rows are in input order, so on equal versions the later one wins.
+                let e = pos.entry(ks[i].as_str()).or_insert(i);
+                if vs[i] >= vs[*e] {
+                    *e = i;
+                }
+            }
+            let mut idx: Vec<u32> = pos.into_values().map(|i| i as u32).collect();
+            idx.sort_unstable();
+            let b = take_record_batch(&b, &UInt32Array::from(idx)).map_err(arrow_err)?;
+            b.project(&(0..width).collect::<Vec<_>>())
+                .map_err(arrow_err)?
+        }
+        None => RecordBatch::new_empty(schema(table)),
+    };
+    let in_keys = keys(&winners, table);
+    let in_pos: HashMap<&str, usize> = in_keys
+        .iter()
+        .enumerate()
+        .map(|(i, k)| (k.as_str(), i))
+        .collect();
+    let in_vers = versions(&winners, table);
+    let none = HashSet::new();
+    let removed = crossing.removed.get(month).unwrap_or(&none);
+
+    let mut keep_stored: Vec<bool> = vec![];
+    let mut take_in: Vec<bool> = vec![true; winners.num_rows()];
+    let mut changed_stored = false;
+    if let Some(st) = &stored {
+        let st_keys = keys(st, table);
+        let st_vers = versions(st, table);
+        // Pairs of (incoming, stored) rows with the same key: compared whole, on the rows only.
+        let hits: Vec<(usize, usize)> = st_keys
+            .iter()
+            .enumerate()
+            .filter_map(|(j, k)| in_pos.get(k.as_str()).map(|&i| (i, j)))
+            .collect();
+        let same = same_rows(table, &winners, st, &hits)?;
+        keep_stored = st_keys.iter().map(|k| !removed.contains(k)).collect();
+        changed_stored = keep_stored.iter().any(|k| !k);
+        for (n, &(i, j)) in hits.iter().enumerate() {
+            let stored_newer = spec.version.is_some() && st_vers[j] > in_vers[i];
+            if stored_newer || same[n] {
+                take_in[i] = false;
+            } else {
+                keep_stored[j] = false;
+                changed_stored = true;
+                done.updated += 1;
+            }
+        }
+        // Inserted: incoming keys this month did not have.
+        let hit_in: HashSet<usize> = hits.iter().map(|h| h.0).collect();
+        count_new(&in_keys, &take_in, &hit_in, crossing, done);
+    } else {
+        count_new(&in_keys, &take_in, &HashSet::new(), crossing, done);
+    }
+    let changed: Vec<usize> = (0..winners.num_rows()).filter(|i| take_in[*i]).collect();
+    if changed.is_empty() && !changed_stored {
+        return Ok(if stored.is_some() {
+            Merged::Unchanged
+        } else {
+            Merged::Empty
+        });
+    }
+    on_changed(&winners, &changed);
+    let mut parts = vec![];
+    if let Some(st) = &stored {
+        let mask: BooleanArray = keep_stored.iter().map(|k| Some(*k)).collect();
+        parts.push(filter_record_batch(st, &mask).map_err(arrow_err)?);
+    }
+    let idx: UInt32Array = changed.iter().map(|i| *i as u32).collect();
+    parts.push(take_record_batch(&winners, &idx).map_err(arrow_err)?);
+    let merged = concat_batches(&schema(table), &parts).map_err(arrow_err)?;
+    Ok(if merged.num_rows() == 0 {
+        Merged::Empty
+    } else {
+        Merged::Rows(sort(table, &merged)?)
+    })
+}
+
+fn count_new(
+    keys: &[String],
+    take: &[bool],
+    hit: &HashSet<usize>,
+    crossing: &Crossing,
+    done: &mut Upserted,
+) {
+    for (i, k) in keys.iter().enumerate() {
+        if take[i] && !hit.contains(&i) {
+            if crossing.moved.contains(k) {
+                done.updated += 1;
+            } else {
+                done.inserted += 1;
+            }
+        }
+    }
+}
+
+/// Whether each `(incoming, stored)` pair holds identical rows.
+fn same_rows(
+    table: Table,
+    a: &RecordBatch,
+    b: &RecordBatch,
+    pairs: &[(usize, usize)],
+) -> Result<Vec<bool>> {
+    if pairs.is_empty() {
+        return Ok(vec![]);
+    }
     let fields = schema(table)
         .fields()
         .iter()
         .map(|f| SortField::new(f.data_type().clone()))
         .collect();
-    RowConverter::new(fields).map_err(arrow_err)
-}
-
-fn rows_of(conv: &RowConverter, batch: &RecordBatch) -> Result<Rows> {
-    conv.convert_columns(batch.columns()).map_err(arrow_err)
-}
-
-/// Plan the upsert of `incoming` (already deduplicated) against the rows of `table` in `base`.
-/// `stored` caches full partitions already read (by month) and is filled by this call.
-pub fn plan(
-    base: &Snapshot,
-    table: Table,
-    incoming: &RecordBatch,
-    stored: &mut BTreeMap<String, RecordBatch>,
-) -> Result<TablePlan> {
-    let spec = table.spec();
-    let in_keys = keys(incoming, table);
-    let mut wanted: HashMap<&str, usize> = in_keys
-        .iter()
-        .enumerate()
-        .map(|(i, k)| (k.as_str(), i))
-        .collect();
-    let conv = converter(table)?;
-    let in_rows = rows_of(&conv, incoming)?;
-    let in_version = spec.version.map(|v| ts_col(incoming, v));
-
-    let mut plan = TablePlan::default();
-    // month -> keys to remove from it (rows replaced by a changed incoming row).
-    let mut remove: BTreeMap<String, HashSet<String>> = BTreeMap::new();
-    for month in base.months(table)? {
-        let key_cols: Vec<&str> = spec
-            .primary_key
-            .iter()
-            .copied()
-            .chain(spec.version)
-            .collect();
-        let probe = base.read_partition(table, &month, Some(&key_cols))?;
-        let hits: Vec<(usize, usize)> = keys(&probe, table)
-            .iter()
-            .enumerate()
-            .filter_map(|(j, k)| wanted.get(k.as_str()).map(|&i| (i, j)))
-            .collect();
-        if hits.is_empty() {
-            continue;
-        }
-        let full = base.read_partition(table, &month, None)?;
-        let ex_rows = rows_of(&conv, &full)?;
-        let ex_version = spec.version.map(|v| ts_col(&full, v));
-        for (i, j) in hits {
-            let key = &in_keys[i];
-            let stored_is_newer = match (in_version, ex_version) {
-                (Some(a), Some(b)) => ts_at(b, j) > ts_at(a, i),
-                _ => false,
-            };
-            if stored_is_newer || in_rows.row(i) == ex_rows.row(j) {
-                wanted.remove(key.as_str());
-            } else {
-                remove.entry(month.clone()).or_default().insert(key.clone());
-                plan.updated += 1;
-                plan.changed_keys.insert(key.clone());
-            }
-        }
-        stored.insert(month, full);
-    }
-
-    // Incoming rows still wanted go to the month of their main instant.
-    let main = ts_col(incoming, spec.main_instant);
-    let mut add: BTreeMap<String, Vec<(usize, usize)>> = BTreeMap::new();
-    for (i, key) in in_keys.iter().enumerate() {
-        if wanted.contains_key(key.as_str()) {
-            let month = month_of(ts_at(main, i).unwrap_or_default());
-            add.entry(month).or_default().push((0, i));
-            if plan.changed_keys.insert(key.clone()) {
-                plan.inserted += 1;
-            }
-        }
-    }
-
-    let months: HashSet<String> = add.keys().chain(remove.keys()).cloned().collect();
-    let mut months: Vec<String> = months.into_iter().collect();
-    months.sort();
-    for month in months {
-        let mut parts = vec![];
-        let existing = match stored.get(&month) {
-            Some(b) => Some(b.clone()),
-            None if base.partition_file(table, &month)?.is_some() => {
-                Some(base.read_partition(table, &month, None)?)
-            }
-            None => None,
-        };
-        if let Some(ex) = existing {
-            let drop = remove.get(&month);
-            let keep: BooleanArray = keys(&ex, table)
-                .iter()
-                .map(|k| Some(!drop.is_some_and(|d| d.contains(k))))
-                .collect();
-            parts.push(filter_record_batch(&ex, &keep).map_err(arrow_err)?);
-        }
-        if let Some(rows) = add.get(&month) {
-            parts.push(materialize(std::slice::from_ref(incoming), rows, table)?);
-        }
-        let merged = concat_batches(&schema(table), &parts).map_err(arrow_err)?;
-        let content = if merged.num_rows() == 0 {
-            None
-        } else {
-            Some(sort(table, &merged)?)
-        };
-        plan.parts.insert(month, content);
-    }
-    Ok(plan)
+    let conv = RowConverter::new(fields).map_err(arrow_err)?;
+    let ia: UInt32Array = pairs.iter().map(|p| p.0 as u32).collect();
+    let ib: UInt32Array = pairs.iter().map(|p| p.1 as u32).collect();
+    let ra = conv
+        .convert_columns(take_record_batch(a, &ia).map_err(arrow_err)?.columns())
+        .map_err(arrow_err)?;
+    let rb = conv
+        .convert_columns(take_record_batch(b, &ib).map_err(arrow_err)?.columns())
+        .map_err(arrow_err)?;
+    Ok((0..pairs.len()).map(|n| ra.row(n) == rb.row(n)).collect())
 }
 
 /// Sort by (main instant, primary key).

@@ -1,0 +1,228 @@
+//! The rows one run brings, spilled to disk as they are read so an ingest's memory does not grow
+//! with its input: each batch the ingester hands over is written at once to
+//! `_staging/spill-<run>/`, split by the month partition its rows belong to, and read back one
+//! month at a time by the commit (`upsert.rs`).
+//!
+//! Every row gets `_seq`, its position in the run's input, because the upsert's tie rule ("on equal
+//! versions the later row wins") must survive the split by month. Incidents are kept unsplit:
+//! their month follows from lifecycle summaries computed at commit time (`commit.rs`). The folder
+//! is removed when the `Staging` is dropped, and by the next writer if this one was killed.
+
+use std::collections::BTreeMap;
+use std::fs::File;
+use std::path::{Path, PathBuf};
+use std::sync::Arc;
+
+use arrow::array::{ArrayRef, UInt32Array, UInt64Array};
+use arrow::datatypes::{DataType, Field, Schema, SchemaRef};
+use arrow::record_batch::RecordBatch;
+use parquet::arrow::ArrowWriter;
+use parquet::arrow::ProjectionMask;
+use parquet::arrow::arrow_reader::ParquetRecordBatchReaderBuilder;
+use parquet::basic::{Compression, ZstdLevel};
+use parquet::file::properties::{EnabledStatistics, WriterProperties};
+
+use super::batch::{month_of, schema, ts_at, ts_col};
+use super::publish::STAGING_DIR;
+use crate::error::{Error, IoContext, Result};
+use crate::model::Table;
+
+/// The input-order column of spilled rows.
+pub const SEQ: &str = "_seq";
+
+/// A run's incoming rows, on disk.
+#[derive(Debug)]
+pub struct Staging {
+    dir: PathBuf,
+    next_seq: u64,
+    files: usize,
+    by_month: BTreeMap<Table, BTreeMap<String, Vec<PathBuf>>>,
+    unsplit: BTreeMap<Table, Vec<PathBuf>>,
+}
+
+fn arrow_err(path: &Path, e: impl std::fmt::Display) -> Error {
+    Error::store(path, format!("spilled rows: {e}"))
+}
+
+/// A table's schema with `_seq` appended.
+pub fn spill_schema(table: Table) -> SchemaRef {
+    let base = schema(table);
+    let mut fields: Vec<Field> = base.fields().iter().map(|f| f.as_ref().clone()).collect();
+    fields.push(Field::new(SEQ, DataType::UInt64, false));
+    Arc::new(Schema::new_with_metadata(fields, base.metadata().clone()))
+}
+
+impl Staging {
+    pub(crate) fn new(root: &Path, run_id: &str) -> Result<Staging> {
+        let dir = root.join(STAGING_DIR).join(format!("spill-{run_id}"));
+        std::fs::create_dir_all(&dir).at(&dir)?;
+        Ok(Staging {
+            dir,
+            next_seq: 0,
+            files: 0,
+            by_month: BTreeMap::new(),
+            unsplit: BTreeMap::new(),
+        })
+    }
+
+    /// Spill a batch of `table` (in the table's schema) as the ingester reads it, numbering its
+    /// rows on from the last. Incidents are kept unsplit for their summaries.
+    pub fn add(&mut self, table: Table, batch: &RecordBatch) -> Result<()> {
+        if batch.num_rows() == 0 {
+            return Ok(());
+        }
+        let batch = self.number(table, batch)?;
+        if table == Table::Incidents {
+            let path = self.write(table, "unsplit", &batch)?;
+            self.unsplit.entry(table).or_default().push(path);
+            return Ok(());
+        }
+        self.by_month(table, &batch)
+    }
+
+    /// Spill rows split by month at once (the summarised incidents).
+    pub fn add_split(&mut self, table: Table, batch: &RecordBatch) -> Result<()> {
+        if batch.num_rows() == 0 {
+            return Ok(());
+        }
+        let batch = self.number(table, batch)?;
+        self.by_month(table, &batch)
+    }
+
+    fn number(&mut self, table: Table, batch: &RecordBatch) -> Result<RecordBatch> {
+        let n = batch.num_rows() as u64;
+        let seq: UInt64Array = (self.next_seq..self.next_seq + n).collect();
+        self.next_seq += n;
+        let mut cols = batch.columns().to_vec();
+        cols.push(Arc::new(seq) as ArrayRef);
+        RecordBatch::try_new(spill_schema(table), cols).map_err(|e| arrow_err(&self.dir, e))
+    }
+
+    /// Spill numbered rows, one file per month of their main instant.
+    fn by_month(&mut self, table: Table, batch: &RecordBatch) -> Result<()> {
+        let main = ts_col(batch, table.spec().main_instant);
+        let mut rows: BTreeMap<String, Vec<u32>> = BTreeMap::new();
+        for i in 0..batch.num_rows() {
+            let month = month_of(ts_at(main, i).unwrap_or_default());
+            rows.entry(month).or_default().push(i as u32);
+        }
+        for (month, idx) in rows {
+            let part = if idx.len() == batch.num_rows() {
+                batch.clone()
+            } else {
+                arrow::compute::take_record_batch(batch, &UInt32Array::from(idx))
+                    .map_err(|e| arrow_err(&self.dir, e))?
+            };
+            let path = self.write(table, &format!("month={month}"), &part)?;
+            self.by_month
+                .entry(table)
+                .or_default()
+                .entry(month)
+                .or_default()
+                .push(path);
+        }
+        Ok(())
+    }
+
+    fn write(&mut self, table: Table, sub: &str, batch: &RecordBatch) -> Result<PathBuf> {
+        let dir = self.dir.join(table.name()).join(sub);
+        std::fs::create_dir_all(&dir).at(&dir)?;
+        self.files += 1;
+        let path = dir.join(format!("{:06}.parquet", self.files));
+        let file = File::create(&path).at(&path)?;
+        // Spills are read back once, soon: fast compression, no statistics.
+        let props = WriterProperties::builder()
+            .set_compression(Compression::ZSTD(
+                ZstdLevel::try_new(1).map_err(|e| arrow_err(&path, e))?,
+            ))
+            .set_statistics_enabled(EnabledStatistics::None)
+            .build();
+        let mut w = ArrowWriter::try_new(file, batch.schema(), Some(props))
+            .map_err(|e| arrow_err(&path, e))?;
+        w.write(batch).map_err(|e| arrow_err(&path, e))?;
+        w.close().map_err(|e| arrow_err(&path, e))?;
+        Ok(path)
+    }
+
+    /// The months `table` has incoming rows for, sorted.
+    pub fn months(&self, table: Table) -> Vec<String> {
+        self.by_month
+            .get(&table)
+            .map(|m| m.keys().cloned().collect())
+            .unwrap_or_default()
+    }
+
+    /// A month's incoming rows (with `_seq`), all columns or only `columns` (`_seq` included
+    /// when named), in input order.
+    pub fn read_month(
+        &self,
+        table: Table,
+        month: &str,
+        columns: Option<&[&str]>,
+    ) -> Result<RecordBatch> {
+        let files = self
+            .by_month
+            .get(&table)
+            .and_then(|m| m.get(month))
+            .map(Vec::as_slice)
+            .unwrap_or_default();
+        read_files(files, table, columns)
+    }
+
+    /// Every unsplit incoming row of `table` (incidents), in input order.
+    pub fn read_unsplit(&self, table: Table) -> Result<RecordBatch> {
+        read_files(
+            self.unsplit
+                .get(&table)
+                .map(Vec::as_slice)
+                .unwrap_or_default(),
+            table,
+            None,
+        )
+    }
+
+    /// How many rows were spilled so far.
+    pub fn rows(&self) -> u64 {
+        self.next_seq
+    }
+}
+
+fn read_files(files: &[PathBuf], table: Table, columns: Option<&[&str]>) -> Result<RecordBatch> {
+    let full = spill_schema(table);
+    let target = match columns {
+        Some(cols) => {
+            let mut idx: Vec<usize> = cols.iter().filter_map(|c| full.index_of(c).ok()).collect();
+            idx.sort_unstable();
+            Arc::new(
+                full.project(&idx)
+                    .map_err(|e| Error::Internal(e.to_string()))?,
+            )
+        }
+        None => full,
+    };
+    let mut batches = vec![];
+    for path in files {
+        let file = File::open(path).at(path)?;
+        let mut builder =
+            ParquetRecordBatchReaderBuilder::try_new(file).map_err(|e| arrow_err(path, e))?;
+        if let Some(cols) = columns {
+            let mask = ProjectionMask::columns(builder.parquet_schema(), cols.iter().copied());
+            builder = builder.with_projection(mask);
+        }
+        for b in builder.build().map_err(|e| arrow_err(path, e))? {
+            let b = b.map_err(|e| arrow_err(path, e))?;
+            batches.push(
+                RecordBatch::try_new(target.clone(), b.columns().to_vec())
+                    .map_err(|e| arrow_err(path, e))?,
+            );
+        }
+    }
+    arrow::compute::concat_batches(&target, &batches).map_err(|e| Error::Internal(e.to_string()))
+}
+
+impl Drop for Staging {
+    fn drop(&mut self) {
+        // Best effort: the next writer removes a staging folder left by a killed one.
+        let _ = std::fs::remove_dir_all(&self.dir);
+    }
+}

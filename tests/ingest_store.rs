@@ -370,3 +370,90 @@ fn a_writer_killed_mid_commit_leaves_the_previous_state_intact() {
         .collect();
     assert!(leftovers.is_empty(), "{leftovers:?}");
 }
+
+const ALERTS: &str =
+    "alert_id,source,rule,title,team,severity,fingerprint,fired_at,paged,updated_at\n";
+
+fn alert(id: &str, fired: &str, updated: &str) -> String {
+    format!("csv:{id},csv,r,{id} {fired},core,SEV3,fp-{id},{fired},true,{updated}\n")
+}
+
+/// (alert id, month, title) of every stored alert, sorted.
+fn alert_rows(s: &Sandbox) -> Vec<String> {
+    let mut rows = s.rows(Table::Alerts, &["alert_id", "month", "title"]);
+    rows.sort();
+    rows
+}
+
+#[test]
+fn a_key_in_two_months_of_one_run_keeps_the_newest_version_and_on_a_tie_the_later_row() {
+    let s = Sandbox::new();
+    // The rows of a run are split by month before the upsert; the winner must not depend on it.
+    s.write(
+        "in/alerts-1.csv",
+        format!(
+            "{ALERTS}{}{}",
+            alert("x", "2026-01-10T00:00:00Z", "2026-05-02T00:00:00Z"),
+            alert("y", "2026-01-10T00:00:00Z", "2026-05-01T00:00:00Z")
+        ),
+    );
+    s.write(
+        "in/alerts-2.csv",
+        format!(
+            "{ALERTS}{}{}",
+            alert("x", "2026-03-10T00:00:00Z", "2026-05-01T00:00:00Z"),
+            alert("y", "2026-02-10T00:00:00Z", "2026-05-01T00:00:00Z")
+        ),
+    );
+    let out = s.ok(&["ingest", "in"]);
+    assert!(
+        out.contains("alerts                   4         2         0          2         0"),
+        "{out}"
+    );
+    assert_eq!(
+        alert_rows(&s),
+        vec![
+            "alert_id=csv:x | month=2026-01 | title=x 2026-01-10T00:00:00Z",
+            "alert_id=csv:y | month=2026-02 | title=y 2026-02-10T00:00:00Z"
+        ]
+    );
+    assert!(
+        !s.store().join("_staging").exists(),
+        "the spilled rows were left behind"
+    );
+}
+
+#[test]
+fn a_stored_row_newer_than_an_incoming_one_of_another_month_stays_where_it_is() {
+    let s = Sandbox::new();
+    s.write(
+        "a/alerts.csv",
+        format!(
+            "{ALERTS}{}{}",
+            alert("z", "2026-04-10T00:00:00Z", "2026-06-01T00:00:00Z"),
+            alert("w", "2026-04-10T00:00:00Z", "2026-06-01T00:00:00Z")
+        ),
+    );
+    s.ok(&["ingest", "a"]);
+    s.write(
+        "b/alerts.csv",
+        format!(
+            "{ALERTS}{}{}",
+            alert("z", "2026-05-10T00:00:00Z", "2026-05-01T00:00:00Z"),
+            alert("w", "2026-05-10T00:00:00Z", "2026-07-01T00:00:00Z")
+        ),
+    );
+    let out = s.ok(&["ingest", "b"]);
+    // z: the stored row is newer, so nothing changes; w: newer, moves to May (an update).
+    assert!(
+        out.contains("alerts                   2         0         1          1         0"),
+        "{out}"
+    );
+    assert_eq!(
+        alert_rows(&s),
+        vec![
+            "alert_id=csv:w | month=2026-05 | title=w 2026-05-10T00:00:00Z",
+            "alert_id=csv:z | month=2026-04 | title=z 2026-04-10T00:00:00Z"
+        ]
+    );
+}

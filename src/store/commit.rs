@@ -42,6 +42,7 @@ impl Store {
         mut run: RunRecord,
         rejections: &[Rejection],
     ) -> Result<CommitOutcome> {
+        staging.finish()?;
         // Read under the lock: no other writer can move `current` until this one is done.
         let base = Snapshot::resolve(self.root())?;
         let draft = Draft::begin(self.root(), &run.id)?;

@@ -38,6 +38,7 @@ pub struct Staging {
     files: usize,
     by_month: BTreeMap<Table, BTreeMap<String, Vec<PathBuf>>>,
     unsplit: BTreeMap<Table, Vec<PathBuf>>,
+    writer: Option<Writer>,
 }
 
 fn arrow_err(path: &Path, e: impl std::fmt::Display) -> Error {
@@ -62,6 +63,7 @@ impl Staging {
             files: 0,
             by_month: BTreeMap::new(),
             unsplit: BTreeMap::new(),
+            writer: Some(Writer::start()),
         })
     }
 
@@ -124,24 +126,33 @@ impl Staging {
         Ok(())
     }
 
+    /// Queue a spill file for the writer thread (or write it here once that has finished).
     fn write(&mut self, table: Table, sub: &str, batch: &RecordBatch) -> Result<PathBuf> {
         let dir = self.dir.join(table.name()).join(sub);
         std::fs::create_dir_all(&dir).at(&dir)?;
         self.files += 1;
         let path = dir.join(format!("{:06}.parquet", self.files));
-        let file = File::create(&path).at(&path)?;
-        // Spills are read back once, soon: fast compression, no statistics.
-        let props = WriterProperties::builder()
-            .set_compression(Compression::ZSTD(
-                ZstdLevel::try_new(1).map_err(|e| arrow_err(&path, e))?,
-            ))
-            .set_statistics_enabled(EnabledStatistics::None)
-            .build();
-        let mut w = ArrowWriter::try_new(file, batch.schema(), Some(props))
-            .map_err(|e| arrow_err(&path, e))?;
-        w.write(batch).map_err(|e| arrow_err(&path, e))?;
-        w.close().map_err(|e| arrow_err(&path, e))?;
+        match &self.writer {
+            Some(w) => {
+                if w.jobs.send((path.clone(), batch.clone())).is_err() {
+                    // The writer stopped on an error: `finish` reports it.
+                    self.finish()?;
+                }
+            }
+            None => write_file(&path, batch)?,
+        }
         Ok(path)
+    }
+
+    /// Wait for every queued spill file to be on disk. The commit calls it before reading.
+    pub fn finish(&mut self) -> Result<()> {
+        let Some(w) = self.writer.take() else {
+            return Ok(());
+        };
+        drop(w.jobs);
+        w.thread
+            .join()
+            .map_err(|_| Error::Internal("the spill writer panicked".into()))?
     }
 
     /// The months `table` has incoming rows for, sorted.
@@ -187,6 +198,43 @@ impl Staging {
     }
 }
 
+/// The spill writer: encoding and compressing batches on the second core while the ingester
+/// goes on parsing. Two batches in flight at most, so memory stays bounded.
+#[derive(Debug)]
+struct Writer {
+    jobs: std::sync::mpsc::SyncSender<(PathBuf, RecordBatch)>,
+    thread: std::thread::JoinHandle<Result<()>>,
+}
+
+impl Writer {
+    fn start() -> Writer {
+        let (jobs, rx) = std::sync::mpsc::sync_channel::<(PathBuf, RecordBatch)>(2);
+        let thread = std::thread::spawn(move || {
+            for (path, batch) in rx {
+                write_file(&path, &batch)?;
+            }
+            Ok(())
+        });
+        Writer { jobs, thread }
+    }
+}
+
+fn write_file(path: &Path, batch: &RecordBatch) -> Result<()> {
+    let file = File::create(path).at(path)?;
+    // Spills are read back once, soon: fast compression, no statistics.
+    let props = WriterProperties::builder()
+        .set_compression(Compression::ZSTD(
+            ZstdLevel::try_new(1).map_err(|e| arrow_err(path, e))?,
+        ))
+        .set_statistics_enabled(EnabledStatistics::None)
+        .build();
+    let mut w =
+        ArrowWriter::try_new(file, batch.schema(), Some(props)).map_err(|e| arrow_err(path, e))?;
+    w.write(batch).map_err(|e| arrow_err(path, e))?;
+    w.close().map_err(|e| arrow_err(path, e))?;
+    Ok(())
+}
+
 fn read_files(files: &[PathBuf], table: Table, columns: Option<&[&str]>) -> Result<RecordBatch> {
     let full = spill_schema(table);
     let target = match columns {
@@ -222,6 +270,7 @@ fn read_files(files: &[PathBuf], table: Table, columns: Option<&[&str]>) -> Resu
 
 impl Drop for Staging {
     fn drop(&mut self) {
+        let _ = self.finish();
         // Best effort: the next writer removes a staging folder left by a killed one.
         let _ = std::fs::remove_dir_all(&self.dir);
     }

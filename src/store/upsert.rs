@@ -312,7 +312,12 @@ fn merge_month(
             }
             let mut idx: Vec<u32> = pos.into_values().map(|i| i as u32).collect();
             idx.sort_unstable();
-            let b = take_record_batch(&b, &UInt32Array::from(idx)).map_err(arrow_err)?;
+            // Usually every row wins: keep the batch rather than copy it (memory is the point).
+            let b = if idx.len() == b.num_rows() {
+                b
+            } else {
+                take_record_batch(&b, &UInt32Array::from(idx)).map_err(arrow_err)?
+            };
             b.project(&(0..width).collect::<Vec<_>>())
                 .map_err(arrow_err)?
         }
@@ -368,14 +373,24 @@ fn merge_month(
         });
     }
     on_changed(&winners, &changed);
-    let mut parts = vec![];
-    if let Some(st) = &stored {
-        let mask: BooleanArray = keep_stored.iter().map(|k| Some(*k)).collect();
-        parts.push(filter_record_batch(st, &mask).map_err(arrow_err)?);
-    }
-    let idx: UInt32Array = changed.iter().map(|i| *i as u32).collect();
-    parts.push(take_record_batch(&winners, &idx).map_err(arrow_err)?);
-    let merged = concat_batches(&schema(table), &parts).map_err(arrow_err)?;
+    let fresh = if changed.len() == winners.num_rows() {
+        winners
+    } else {
+        let idx: UInt32Array = changed.iter().map(|i| *i as u32).collect();
+        take_record_batch(&winners, &idx).map_err(arrow_err)?
+    };
+    let kept = match &stored {
+        Some(st) if keep_stored.iter().any(|k| *k) => {
+            let mask: BooleanArray = keep_stored.iter().map(|k| Some(*k)).collect();
+            Some(filter_record_batch(st, &mask).map_err(arrow_err)?)
+        }
+        _ => None,
+    };
+    drop(stored);
+    let merged = match kept {
+        Some(kept) => concat_batches(&schema(table), &[kept, fresh]).map_err(arrow_err)?,
+        None => fresh,
+    };
     Ok(if merged.num_rows() == 0 {
         Merged::Empty
     } else {

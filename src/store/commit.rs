@@ -6,6 +6,7 @@
 //! will be after this commit (`model::lifecycle`). Nothing becomes visible until the publish swap.
 
 use std::collections::HashSet;
+use std::sync::Mutex;
 
 use super::batch::text_col;
 use super::publish::Draft;
@@ -17,6 +18,9 @@ use super::{Rejection, RunRecord, Store, WriteLock, legacy, retention};
 use crate::error::Result;
 use crate::model::Table;
 use crate::model::columns::INCIDENT_ID;
+
+/// Months merged at once: both cores of a small machine, each thread holding one month.
+const MERGE_WORKERS: usize = 2;
 
 /// What the commit did.
 #[derive(Debug)]
@@ -48,7 +52,7 @@ impl Store {
         let draft = Draft::begin(self.root(), &run.id)?;
         run.rejected_log = draft.rejected(&base, &run.id, rejections)?;
         let mut files_written = 0;
-        let mut touched: HashSet<String> = HashSet::new();
+        let touched: Mutex<HashSet<String>> = Mutex::default();
 
         for table in Table::ALL {
             if table == Table::Incidents {
@@ -59,17 +63,20 @@ impl Store {
                 let incoming = incoming
                     .project(&(0..width).collect::<Vec<_>>())
                     .map_err(|e| crate::error::Error::Internal(e.to_string()))?;
+                let touched = touched.lock().unwrap_or_else(|p| p.into_inner());
                 let rows =
                     incidents_with_summaries(&base, &draft.view(), vec![incoming], &touched)?;
+                drop(touched);
                 staging.add_split(table, &rows)?;
             }
-            let mut on_changed = |batch: &arrow::record_batch::RecordBatch, rows: &[usize]| {
+            let on_changed = |batch: &arrow::record_batch::RecordBatch, rows: &[usize]| {
                 if table == Table::IncidentEvents {
                     let ids = text_col(batch, INCIDENT_ID);
-                    touched.extend(rows.iter().map(|i| ids.value(*i).to_string()));
+                    let mut t = touched.lock().unwrap_or_else(|p| p.into_inner());
+                    t.extend(rows.iter().map(|i| ids.value(*i).to_string()));
                 }
             };
-            let done = upsert(&base, &staging, &draft, table, &mut on_changed)?;
+            let done = upsert(&base, &staging, &draft, table, MERGE_WORKERS, &on_changed)?;
             files_written += done.files_written;
             // A table the input did not name can still change: incidents through their events.
             if run.tables.contains_key(table.name()) || done.inserted + done.updated > 0 {

@@ -12,6 +12,8 @@
 
 use std::collections::{BTreeMap, BTreeSet, HashMap, HashSet};
 use std::hash::{Hash, Hasher};
+use std::sync::Mutex;
+use std::sync::atomic::{AtomicUsize, Ordering};
 
 use arrow::array::{Array, ArrayRef, BooleanArray, UInt32Array};
 use arrow::compute::{
@@ -40,8 +42,9 @@ pub struct Upserted {
     pub files_written: usize,
 }
 
-/// Told, per month, the incoming winners and which of them were inserted or updated.
-pub type OnChanged<'a> = &'a mut dyn FnMut(&RecordBatch, &[usize]);
+/// Told, per month, the incoming winners and which of them were inserted or updated (from the
+/// merging threads, hence `Sync`).
+pub type OnChanged<'a> = &'a (dyn Fn(&RecordBatch, &[usize]) + Sync);
 
 /// The winning `(batch, row)` of each key, in first-seen order of the keys.
 pub fn dedup(table: Table, batches: &[RecordBatch]) -> (Vec<(usize, usize)>, Vec<String>) {
@@ -136,6 +139,7 @@ pub fn upsert(
     staging: &Staging,
     draft: &Draft,
     table: Table,
+    workers: usize,
     on_changed: OnChanged<'_>,
 ) -> Result<Upserted> {
     let spec = table.spec();
@@ -162,7 +166,12 @@ pub fn upsert(
             draft.link_partition(base, table, month)?;
         }
     }
-    for month in all {
+    // Months are independent now: merge them on `workers` threads, each holding one month.
+    let months: Vec<&String> = all.into_iter().collect();
+    let next = AtomicUsize::new(0);
+    let results: Mutex<Vec<Result<Upserted>>> = Mutex::new(vec![]);
+    let one = |month: &String| -> Result<Upserted> {
+        let mut done = Upserted::default();
         let incoming = if months_in.contains(month) {
             Some(staging.read_month(table, month, None)?)
         } else {
@@ -172,10 +181,9 @@ pub fn upsert(
             Some(_) => Some(base.read_partition(table, month, None)?),
             None => None,
         };
-        let merged = merge_month(
+        match merge_month(
             table, incoming, stored, month, &crossing, &mut done, on_changed,
-        )?;
-        match merged {
+        )? {
             Merged::Unchanged => draft.link_partition(base, table, month)?,
             Merged::Empty => {}
             Merged::Rows(batch) => {
@@ -183,6 +191,27 @@ pub fn upsert(
                 done.files_written += 1;
             }
         }
+        Ok(done)
+    };
+    std::thread::scope(|scope| {
+        for _ in 0..workers.clamp(1, months.len().max(1)) {
+            scope.spawn(|| {
+                while let Some(month) = months.get(next.fetch_add(1, Ordering::Relaxed)) {
+                    let r = one(month);
+                    let failed = r.is_err();
+                    results.lock().unwrap_or_else(|p| p.into_inner()).push(r);
+                    if failed {
+                        break;
+                    }
+                }
+            });
+        }
+    });
+    for r in results.into_inner().unwrap_or_else(|p| p.into_inner()) {
+        let r = r?;
+        done.inserted += r.inserted;
+        done.updated += r.updated;
+        done.files_written += r.files_written;
     }
     Ok(done)
 }

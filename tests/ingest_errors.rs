@@ -277,3 +277,104 @@ fn json_array_line_numbers_are_counted_incrementally() {
         (2 + 2 * k as u64, Some(format!("$[{k}]").as_str()))
     );
 }
+
+/// The rejected rows as (line, json path, reason).
+fn rejections(s: &Sandbox) -> Vec<(u64, Option<String>, String)> {
+    rejected_log(s)
+        .into_iter()
+        .map(|r| (r.line, r.json_path, r.reason))
+        .collect()
+}
+
+/// Regression (fuzzing): a `.json` array element holding a lone surrogate (`"\ud800"`) or nested
+/// deeper than 128 levels ended the run as an internal error with a wrong line. It is now one
+/// rejected row at its own line and `$[i]`, as the same row in NDJSON is, and the run goes on.
+#[test]
+fn unreadable_json_elements_are_rejected_rows_not_internal_errors() {
+    let s = Sandbox::new();
+    let deep = format!("{}1{}", "[".repeat(200), "]".repeat(200));
+    let row = |i: u32, extra: &str| {
+        format!(
+            "{{\"alert_id\": \"x:{i}\", \"rule\": \"cpu\", \"fired_at\": 1793714700, \"paged\": true{extra}}}"
+        )
+    };
+    s.write(
+        "in/alerts.json",
+        format!(
+            "[\n  {},\n  {},\n  {},\n  {}\n]\n",
+            row(1, ""),
+            row(2, ", \"title\": \"\\ud800\""),
+            row(3, &format!(", \"labels\": {deep}")),
+            row(4, "")
+        ),
+    );
+    s.write(
+        "in/alerts-stream.json",
+        format!("{}\n{}\n", row(5, ", \"title\": \"\\udc00\""), row(6, "")),
+    );
+    // The same row first in NDJSON: rejected there too, not handed to the connectors.
+    s.write(
+        "in/alerts.x.ndjson",
+        format!("{}\n{}\n", row(7, ", \"title\": \"\\ud800\""), row(8, "")),
+    );
+    let out = s.ok(&["ingest", "in", "--max-rejected", "100%"]);
+    assert!(!out.contains("internal error"), "{out}");
+    let got = rejections(&s);
+    assert_eq!(got.len(), 4, "{got:?}");
+    assert_eq!((got[3].0, got[3].1.as_deref()), (1, None));
+    assert!(got[3].2.contains("lone UTF-16 surrogate"), "{got:?}");
+    assert_eq!((got[0].0, got[0].1.as_deref()), (1, Some("$[0]")));
+    assert!(got[0].2.contains("lone UTF-16 surrogate"), "{got:?}");
+    assert_eq!((got[1].0, got[1].1.as_deref()), (3, Some("$[1]")));
+    assert!(
+        got[1].2.starts_with("invalid JSON: unexpected end of hex escape: a string holds a lone UTF-16 surrogate escape"),
+        "{got:?}"
+    );
+    assert!(got[1].2.ends_with(" at line 3 column 93"), "{got:?}");
+    assert_eq!((got[2].0, got[2].1.as_deref()), (4, Some("$[2]")));
+    assert!(
+        got[2]
+            .2
+            .starts_with("invalid JSON: the value nests deeper than 128 arrays or objects"),
+        "{got:?}"
+    );
+    let mut ids = strs(&s.frame(Table::Alerts), "alert_id");
+    ids.sort();
+    assert_eq!(
+        ids,
+        [
+            Some("x:1".into()),
+            Some("x:4".into()),
+            Some("x:6".into()),
+            Some("x:8".into())
+        ]
+    );
+}
+
+/// A vendor export is parsed whole, so there the same problems are a whole-file error, with the
+/// line and words of the problem, never an internal error.
+#[test]
+fn unreadable_json_in_a_vendor_export_is_an_input_error() {
+    let s = Sandbox::new();
+    let deep = format!("{}1{}", "[".repeat(200), "]".repeat(200));
+    s.write(
+        "deep/page.json",
+        format!("{{\"incidents\": [\n  {{\"id\": \"P1\", \"x\": {deep}}}\n]}}\n"),
+    );
+    fails_with(
+        &s,
+        &["ingest", "deep"],
+        &[
+            "deep/page.json:2: invalid JSON (neither one document nor one document per line): the value nests deeper than 128 arrays or objects",
+        ],
+    );
+    s.write(
+        "lone/page.json",
+        "{\"incidents\": [\n  {\"id\": \"P1\",\n   \"title\": \"\\ud800\"}\n]}\n",
+    );
+    fails_with(
+        &s,
+        &["ingest", "lone", "--source", "pagerduty"],
+        &["lone/page.json:3: invalid JSON", "lone UTF-16 surrogate"],
+    );
+}

@@ -11,6 +11,7 @@ use serde_json::Value;
 
 use super::util::json_kind;
 use crate::error::{Error, Result};
+use crate::ingest::reader::explain_json_error;
 
 /// One JSON document of an input, with the line it starts on.
 #[derive(Debug, Clone)]
@@ -159,7 +160,12 @@ fn json_content(path: &Path, text: &str) -> Result<Content> {
         return Err(Error::input(
             path,
             Some(whole.line() as u64),
-            format!("{what}: {whole}"),
+            format!(
+                "{what}: {} at line {} column {}",
+                explain_json_error(&whole),
+                whole.line(),
+                whole.column()
+            ),
         ));
     }
     Ok(Content::Json(docs))
@@ -197,5 +203,28 @@ impl Doc {
             line: self.line,
             json_path: Some(json_path.into()),
         }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn err(name: &str, text: &str) -> String {
+        match Input::parse(Path::new(name), text) {
+            Ok(i) => panic!("{name}: read as {}", i.describe()),
+            Err(e) => e.to_string(),
+        }
+    }
+
+    /// A vendor page is parsed whole: a lone surrogate in it is a whole-file error at its line,
+    /// in words a person can act on.
+    #[test]
+    fn a_lone_surrogate_in_a_vendor_page_is_explained() {
+        let e = err("page.json", "{\"a\": [\n{\"t\": \"\\ud800\"}]}");
+        assert!(
+            e.starts_with("page.json:2: invalid JSON (neither one document nor one document per line): unexpected end of hex escape: a string holds a lone UTF-16 surrogate"),
+            "{e}"
+        );
     }
 }

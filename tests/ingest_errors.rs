@@ -378,3 +378,103 @@ fn unreadable_json_in_a_vendor_export_is_an_input_error() {
         &["lone/page.json:3: invalid JSON", "lone UTF-16 surrogate"],
     );
 }
+
+/// Regression (fuzzing): empty, blank and scalar files were described by whichever reader saw
+/// them last (a `.json` holding `true` "looks like a CSV file with columns true"). Each now says
+/// what the file holds and what is expected, whether the file is named after a table or not,
+/// with or without `--source`.
+#[test]
+fn empty_blank_and_scalar_files_say_what_they_hold() {
+    let s = Sandbox::new();
+    let json_expected = "expected a JSON array of objects (or objects one after another) for a table file, or a tool's export";
+    let cases: [(&str, &str, &[&str], &[&str]); 12] = [
+        (
+            "alerts.json",
+            "",
+            &[],
+            &["the file is empty (0 bytes)", json_expected],
+        ),
+        (
+            "dump.json",
+            "",
+            &[],
+            &["the file is empty (0 bytes)", json_expected],
+        ),
+        (
+            "dump.json",
+            " \n\t\n",
+            &[],
+            &["only whitespace (4 bytes, no data)", json_expected],
+        ),
+        (
+            "alerts.json",
+            "\n\n",
+            &["--source", "canonical"],
+            &["only whitespace (2 bytes, no data)"],
+        ),
+        (
+            "dump.json",
+            "true",
+            &[],
+            &[
+                "dump.json:1: the file holds only the JSON boolean true, not records",
+                json_expected,
+            ],
+        ),
+        (
+            "alerts.json",
+            "\n42\n",
+            &["--source", "canonical"],
+            &["alerts.json:2: the file holds only the JSON number 42"],
+        ),
+        (
+            "dump.json",
+            "\"x\"",
+            &["--source", "pagerduty"],
+            &["the file holds only the JSON string \"x\""],
+        ),
+        (
+            "alerts.ndjson",
+            "",
+            &[],
+            &["the file is empty (0 bytes); expected one JSON object per line"],
+        ),
+        (
+            "dump.ndjson",
+            "\n",
+            &["--source", "alertmanager"],
+            &["only whitespace (1 bytes, no data); expected one JSON object per line"],
+        ),
+        (
+            "incidents.csv",
+            "",
+            &[],
+            &["the file is empty (0 bytes); expected a header line naming the columns"],
+        ),
+        (
+            "incidents.csv",
+            "\n \n",
+            &["--source", "canonical"],
+            &["only whitespace (3 bytes, no data); expected a header line"],
+        ),
+        (
+            "dump.csv",
+            "  ",
+            &[],
+            &["only whitespace (2 bytes, no data); expected a header line"],
+        ),
+    ];
+    for (i, (name, content, flags, needles)) in cases.into_iter().enumerate() {
+        let dir = format!("c{i}");
+        s.write(&format!("{dir}/{name}"), content);
+        let mut args = vec!["ingest", dir.as_str()];
+        args.extend(flags);
+        let mut want = vec![format!("{dir}/{name}")];
+        want.extend(needles.iter().map(|n| n.to_string()));
+        let want: Vec<&str> = want.iter().map(String::as_str).collect();
+        fails_with(&s, &args, &want);
+        let err = text(&s.run(&args).stderr);
+        assert!(!err.contains("CSV file with columns"), "{err}");
+        assert!(!err.contains("no readable JSON"), "{err}");
+    }
+}

@@ -36,6 +36,9 @@ pub(super) fn read_json(
         }
     };
     let text = text.trim_start_matches('\u{feff}');
+    if let Some(e) = crate::ingest::shape::problem(path, super::Format::Json, text, true) {
+        return Err(e);
+    }
     // Records come in file order, so the line of each is counted on from the previous one's:
     // counting from the start for every record made a 171k-element array quadratic (regression:
     // `json_array_line_numbers_are_counted_incrementally` in reader tests).
@@ -74,27 +77,19 @@ pub(super) fn read_json(
             Err(reason) => each(loc, Record::Bad(reason), raw),
         }
     };
-    match text.trim_start().as_bytes().first() {
-        None => Ok(()),
-        Some(b'[') => {
-            let items: Vec<&RawValue> = serde_json::from_str(text).map_err(json_error)?;
-            for (i, raw) in items.into_iter().enumerate() {
-                record(i, raw)?;
-            }
-            Ok(())
+    if text.trim_start().starts_with('[') {
+        let items: Vec<&RawValue> = serde_json::from_str(text).map_err(json_error)?;
+        for (i, raw) in items.into_iter().enumerate() {
+            record(i, raw)?;
         }
-        Some(b'{') => {
-            let stream = serde_json::Deserializer::from_str(text).into_iter::<&RawValue>();
-            for (i, raw) in stream.enumerate() {
-                record(i, raw.map_err(json_error)?)?;
-            }
-            Ok(())
+        Ok(())
+    } else {
+        // Objects one after another (`shape::problem` refused anything else at the start).
+        let stream = serde_json::Deserializer::from_str(text).into_iter::<&RawValue>();
+        for (i, raw) in stream.enumerate() {
+            record(i, raw.map_err(json_error)?)?;
         }
-        Some(_) => Err(Error::input(
-            path,
-            Some(1),
-            "expected a JSON array of objects or JSON objects; for one object per line name the file .ndjson",
-        )),
+        Ok(())
     }
 }
 

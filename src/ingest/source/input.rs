@@ -11,7 +11,7 @@ use serde_json::Value;
 
 use super::util::json_kind;
 use crate::error::{Error, Result};
-use crate::ingest::reader::explain_json_error;
+use crate::ingest::reader::{Format, explain_json_error};
 
 /// One JSON document of an input, with the line it starts on.
 #[derive(Debug, Clone)]
@@ -67,9 +67,14 @@ impl Input {
     pub fn parse(path: &Path, text: &str) -> Result<Input> {
         let text = text.trim_start_matches('\u{feff}');
         let first = text.trim_start().as_bytes().first().copied();
+        // A `.json` or `.ndjson` file is JSON whatever it starts with, so a bad first line is
+        // reported as JSON, not read as the header of a CSV. (Empty files and lone scalars are
+        // refused before a connector is chosen: `ingest::shape`.)
+        let json_name = matches!(Format::of(path), Some(Format::Json | Format::Ndjson));
         let content = match first {
             Some(b'{' | b'[') => json_content(path, text)?,
             None => Content::Json(vec![]),
+            Some(_) if json_name => json_content(path, text)?,
             _ => csv_content(path, text)?,
         };
         Ok(Input {
@@ -215,6 +220,16 @@ mod tests {
             Ok(i) => panic!("{name}: read as {}", i.describe()),
             Err(e) => e.to_string(),
         }
+    }
+
+    /// Regression (fuzzing): a `.ndjson` whose first line is not JSON was read as a CSV header
+    /// ("it looks like a CSV file with columns oops"); it is reported as JSON.
+    #[test]
+    fn json_names_are_never_read_as_csv() {
+        assert_eq!(
+            err("hooks.ndjson", "oops\n{\"a\": 1}\n"),
+            "hooks.ndjson:1: invalid JSON (neither one document nor one document per line): expected value at line 1 column 1"
+        );
     }
 
     /// A vendor page is parsed whole: a lone surrogate in it is a whole-file error at its line,

@@ -478,3 +478,26 @@ fn empty_blank_and_scalar_files_say_what_they_hold() {
         assert!(!err.contains("no readable JSON"), "{err}");
     }
 }
+
+/// Regression (fuzzing): a CSV quote never closed made the rest of the file one field, and the
+/// rows after it were lost into one odd row. Now the file is refused, naming the quote's line.
+#[test]
+fn an_unclosed_csv_quote_names_the_line_it_opened_on() {
+    let s = Sandbox::new();
+    s.write(
+        "in/incidents.csv",
+        format!(
+            "{HEADER}t:1,t,1,good,a,P1,open,2026-11-03T14:05:00Z,0\n\
+             t:2,t,2,\"unclosed,a,P1,open,2026-11-03T14:05:00Z,0\n\
+             t:3,t,3,good,a,P1,open,2026-11-03T14:05:00Z,0\n"
+        ),
+    );
+    fails_with(
+        &s,
+        &["ingest", "in", "--max-rejected", "100%"],
+        &[
+            "in/incidents.csv:3: unclosed quote: the quote opened on line 3 (in column \"title\") is never closed, so lines 3-4 would be read as one value",
+            "written twice",
+        ],
+    );
+}

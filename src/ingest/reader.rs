@@ -3,9 +3,9 @@
 //!
 //! Formats: CSV with a header (`csv_file`); NDJSON (`.ndjson`, `.jsonl`: one object per line, a bad
 //! line is one rejected row); JSON (`.json`: an array of objects, or a stream of objects;
-//! `json_file`). Whole-file problems (missing, not UTF-8, truncated JSON, no header) are
-//! `Error::Input` naming the path and line; row problems (unreadable JSON included) are handed to
-//! the caller as `Record::Bad` so nothing is lost.
+//! `json_file`). Whole-file problems (missing, not UTF-8, truncated JSON, no header, an unclosed CSV
+//! quote) are `Error::Input` naming the path and line; row problems (unreadable JSON included) are
+//! handed to the caller as `Record::Bad` so nothing is lost.
 
 mod csv_file;
 mod json_file;
@@ -17,6 +17,7 @@ use serde_json::{Map, Value};
 
 use crate::error::{Error, IoContext, Result};
 use csv_file::read_csv;
+pub(crate) use csv_file::unclosed_quote;
 pub(crate) use json_file::explain as explain_json_error;
 use json_file::{parse_record, read_json};
 

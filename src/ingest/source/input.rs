@@ -11,7 +11,7 @@ use serde_json::Value;
 
 use super::util::json_kind;
 use crate::error::{Error, Result};
-use crate::ingest::reader::{Format, explain_json_error};
+use crate::ingest::reader::{Format, explain_json_error, unclosed_quote};
 
 /// One JSON document of an input, with the line it starts on.
 #[derive(Debug, Clone)]
@@ -186,7 +186,7 @@ fn csv_content(path: &Path, text: &str) -> Result<Content> {
         .iter()
         .map(|s| s.trim().to_string())
         .collect();
-    let mut rows = vec![];
+    let mut rows: Vec<(u64, csv::StringRecord)> = vec![];
     for rec in rdr.records() {
         let rec = rec.map_err(|e| {
             Error::input(
@@ -197,6 +197,15 @@ fn csv_content(path: &Path, text: &str) -> Result<Content> {
         })?;
         let line = rec.position().map_or(0, |p| p.line());
         rows.push((line, rec));
+    }
+    // The csv crate reads an unclosed quote as a field running to the end of the file.
+    let (byte, line) = rows
+        .last()
+        .and_then(|(_, r)| r.position())
+        .map_or((0, 1), |p| (p.byte(), p.line()));
+    let tail = text.as_bytes().get(byte as usize..).unwrap_or_default();
+    if let Some(e) = unclosed_quote(path, &header, tail, line) {
+        return Err(e);
     }
     Ok(Content::Csv { header, rows })
 }
@@ -220,6 +229,19 @@ mod tests {
             Ok(i) => panic!("{name}: read as {}", i.describe()),
             Err(e) => e.to_string(),
         }
+    }
+
+    /// Regression (fuzzing): an unclosed quote made the rest of a vendor CSV one field.
+    #[test]
+    fn an_unclosed_quote_in_a_vendor_csv_names_its_line() {
+        assert_eq!(
+            err(
+                "list.csv",
+                "number,short_description\nINC1,ok\nINC2,\"broken\nINC3,lost\n"
+            ),
+            "list.csv:3: unclosed quote: the quote opened on line 3 (in column \"short_description\") is never closed, so lines 3-4 would be read as one value; close the quote (a quote inside a quoted value is written twice: \"\") and ingest again"
+        );
+        assert!(Input::parse(Path::new("list.csv"), "a,b\n1,\"x\ny\"\n").is_ok());
     }
 
     /// Regression (fuzzing): a `.ndjson` whose first line is not JSON was read as a CSV header

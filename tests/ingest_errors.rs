@@ -501,3 +501,52 @@ fn an_unclosed_csv_quote_names_the_line_it_opened_on() {
         ],
     );
 }
+
+/// Regression (fuzzing): `alert_id,rule,rule` and `{"rule": "a", "rule": "b"}` were read with
+/// the last value silently winning.
+#[test]
+fn duplicate_columns_and_keys_are_refused() {
+    let s = Sandbox::new();
+    s.write(
+        "csv/alerts.csv",
+        "alert_id,rule,rule,fired_at,paged\nx:1,cpu,mem,2026-11-03T14:05:00Z,true\n",
+    );
+    fails_with(
+        &s,
+        &["ingest", "csv"],
+        &["csv/alerts.csv:1: the header names the column \"rule\" twice (fields 2 and 3)"],
+    );
+    let row = |i: u32, extra: &str| {
+        format!(
+            "{{\"alert_id\": \"x:{i}\", \"rule\": \"cpu\", \"fired_at\": 1793714700, \"paged\": true{extra}}}"
+        )
+    };
+    s.write(
+        "json/alerts.ndjson",
+        format!("{}\n{}\n", row(1, ", \"rule\": \"mem\""), row(2, "")),
+    );
+    s.write(
+        "json/alerts.json",
+        format!(
+            "[{},\n {}]",
+            row(3, ""),
+            row(4, ", \"labels\": {\"env\": \"a\", \"env\": \"b\"}")
+        ),
+    );
+    s.ok(&["ingest", "json", "--max-rejected", "100%"]);
+    let dup = |k: &str| {
+        format!(
+            "duplicate key {k:?}: the object gives it twice, so which value is meant cannot be told; keep one"
+        )
+    };
+    assert_eq!(
+        rejections(&s),
+        [
+            (2, Some("$[1]".to_string()), dup("labels.env")),
+            (1, None, dup("rule")),
+        ]
+    );
+    let mut ids = strs(&s.frame(Table::Alerts), "alert_id");
+    ids.sort();
+    assert_eq!(ids, [Some("x:2".into()), Some("x:3".into())]);
+}

@@ -3,9 +3,10 @@
 //!
 //! Formats: CSV with a header (`csv_file`); NDJSON (`.ndjson`, `.jsonl`: one object per line, a bad
 //! line is one rejected row); JSON (`.json`: an array of objects, or a stream of objects;
-//! `json_file`). Whole-file problems (missing, not UTF-8, truncated JSON, no header, an unclosed CSV
-//! quote) are `Error::Input` naming the path and line; row problems (unreadable JSON included) are
-//! handed to the caller as `Record::Bad` so nothing is lost.
+//! `json_file`). Whole-file problems (missing, not UTF-8, truncated JSON, no header, a column named
+//! twice, an unclosed CSV quote) are `Error::Input` naming the path and line; row problems
+//! (unreadable JSON, a key given twice) are handed to the caller as `Record::Bad` so nothing is
+//! lost.
 
 mod csv_file;
 mod json_file;

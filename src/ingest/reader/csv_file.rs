@@ -1,5 +1,6 @@
-//! The CSV side of the canonical reader: the header, then one record per row, and the one failure
-//! the csv crate does not report: a quote that is never closed.
+//! The CSV side of the canonical reader: the header (which must name each column once), then one
+//! record per row, and the one failure the csv crate does not report: a quote that is never
+//! closed.
 //!
 //! The csv crate reads everything after an unclosed quote, to the end of the file, as one field,
 //! so the rest of the file became one odd row, or vanished into the last column of a good-looking
@@ -30,6 +31,9 @@ pub(super) fn read_csv(
             Some(1),
             "the CSV file has no header row; the first line must name the columns",
         ));
+    }
+    if let Some(e) = duplicate_column(path, &header) {
+        return Err(e);
     }
     let mut rec = csv::StringRecord::new();
     let mut ahead = csv::StringRecord::new();
@@ -71,6 +75,25 @@ pub(super) fn read_csv(
         std::mem::swap(&mut rec, &mut ahead);
     }
     Ok(())
+}
+
+/// A header naming one column twice (ignoring case, as columns are matched) would leave which
+/// value a row means to the order of the columns: a whole-file error, as every row has it.
+fn duplicate_column(path: &Path, header: &[String]) -> Option<Error> {
+    header.iter().enumerate().find_map(|(i, h)| {
+        let first = header[..i]
+            .iter()
+            .position(|o| !h.is_empty() && o.eq_ignore_ascii_case(h))?;
+        Some(Error::input(
+            path,
+            Some(1),
+            format!(
+                "the header names the column {h:?} twice (fields {} and {}), so which value a row means cannot be told; remove or rename one",
+                first + 1,
+                i + 1
+            ),
+        ))
+    })
 }
 
 /// Fail if the file's last record, from `byte` (its start, on `line`), ends inside a quote.
@@ -251,5 +274,18 @@ mod tests {
         );
         assert_eq!(open_quote(b"1,\"x\"\"\r\n", 2), Some((2, 2)));
         assert_eq!(open_quote(b"1,\"x\"\"\"\r\n", 2), None);
+    }
+
+    /// Regression (fuzzing): `alert_id,rule,rule` was read with the second `rule` silently
+    /// winning.
+    #[test]
+    fn a_column_named_twice_is_a_whole_file_error() {
+        let e = records("alert_id,rule,RULE\nx,a,b\n").unwrap_err();
+        assert_eq!(
+            e,
+            "alerts.csv:1: the header names the column \"RULE\" twice (fields 2 and 3), so which value a row means cannot be told; remove or rename one"
+        );
+        // Unnamed columns (trailing commas) are not columns to match.
+        assert_eq!(records("a,b,,\n1,2,,\n").expect("read").len(), 1);
     }
 }

@@ -28,6 +28,7 @@ const MAX_FALLBACK: usize = 80;
 /// `ingest::rules`, `ingest::timestamp`, `ingest::reader` and the connectors' `refuse` calls.
 const KINDS: &[(&str, &str)] = &[
     ("invalid json", "not JSON"),
+    ("duplicate key", "a key given twice"),
     ("not valid json", "not JSON"),
     ("expected a json object", "not a JSON object"),
     ("is not a json object", "not a JSON object"),

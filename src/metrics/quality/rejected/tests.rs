@@ -93,6 +93,12 @@ fn reader_and_connector_reasons_drop_paths_indices_and_values() {
     let bad = serde_json::from_str::<Value>("{\"a\": ").expect_err("truncated");
     assert_eq!(category(&format!("invalid JSON: {bad}")), "not JSON");
     assert_eq!(
+        category(
+            "duplicate key \"labels.env\": the object gives it twice, so which value is meant cannot be told; keep one"
+        ),
+        "a key given twice"
+    );
+    assert_eq!(
         category("the row has 3 fields but the header has 16"),
         "wrong number of fields"
     );

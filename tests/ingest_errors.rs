@@ -550,3 +550,66 @@ fn duplicate_columns_and_keys_are_refused() {
     ids.sort();
     assert_eq!(ids, [Some("x:2".into()), Some("x:3".into())]);
 }
+
+/// Regression (fuzzing): instants of year 1 or 50000 were stored. Outside the years 1900-2200
+/// they are rejected rows naming column and value (see `timestamp::plausible` for why not a
+/// warning).
+#[test]
+fn instants_outside_1900_to_2200_are_rejected() {
+    let s = Sandbox::new();
+    s.write(
+        "in/incidents.csv",
+        format!(
+            "{HEADER}t:1,t,1,good,a,P1,open,1900-01-01T00:00:00Z,0\n\
+             t:2,t,2,early,a,P1,open,1899-12-31T23:59:59Z,0\n\
+             t:3,t,3,late,a,P1,open,2201-01-01T00:00:00Z,0\n\
+             t:4,t,4,ms as s,a,P1,open,17627207000,0\n\
+             t:5,t,5,good,a,P1,open,2200-12-31T23:59:59Z,0\n"
+        ),
+    );
+    s.write(
+        "in/alerts.ndjson",
+        "{\"alert_id\": \"x:1\", \"rule\": \"cpu\", \"fired_at\": 99999999999, \"paged\": true}\n",
+    );
+    s.ok(&["ingest", "in", "--max-rejected", "100%"]);
+    let got: Vec<(u64, String)> = rejections(&s).into_iter().map(|(l, _, r)| (l, r)).collect();
+    let why = |col: &str, given: &str, read: &str| {
+        format!(
+            "{col}: {given} is outside the years 1900-2200 accepted for instants (read as {read}); check the year, or the unit of an epoch number (seconds, ms, µs or ns), or leave the value empty if it means \"none\""
+        )
+    };
+    assert_eq!(
+        got,
+        [
+            (
+                1,
+                why("fired_at", "99999999999", "5138-11-16T09:46:39.000000Z")
+            ),
+            (
+                3,
+                why(
+                    "detected_at",
+                    "\"1899-12-31T23:59:59Z\"",
+                    "1899-12-31T23:59:59.000000Z"
+                )
+            ),
+            (
+                4,
+                why(
+                    "detected_at",
+                    "\"2201-01-01T00:00:00Z\"",
+                    "2201-01-01T00:00:00.000000Z"
+                )
+            ),
+            (
+                5,
+                why(
+                    "detected_at",
+                    "\"17627207000\"",
+                    "2528-08-01T14:23:20.000000Z"
+                )
+            ),
+        ]
+    );
+    assert_eq!(s.frame(Table::Incidents).height(), 2);
+}

@@ -52,6 +52,14 @@ fn canonical_row_reasons_fold_to_field_and_kind() {
         ),
         (json!({"title": ""}), "title: missing"),
         (
+            json!({"resolved_at": "2500-01-01T00:00:00Z"}),
+            "resolved_at: instant outside 1900-2200",
+        ),
+        (
+            json!({"resolved_at": 16725225600000000i64}),
+            "resolved_at: instant outside 1900-2200",
+        ),
+        (
             json!({"status": "closed-ish"}),
             "status: not an accepted value",
         ),

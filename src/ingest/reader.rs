@@ -8,6 +8,7 @@
 //! (unreadable JSON, a key given twice) are handed to the caller as `Record::Bad` so nothing is
 //! lost.
 
+mod checked;
 mod csv_file;
 mod json_file;
 

@@ -12,10 +12,10 @@
 use std::io::Read;
 use std::path::Path;
 
-use serde::de::{Deserialize, Deserializer, MapAccess, SeqAccess, Visitor};
 use serde_json::value::RawValue;
 use serde_json::{Map, Value};
 
+use super::checked::Checked;
 use super::{Location, Record, kind_of, not_utf8};
 use crate::error::{Error, IoContext, Result};
 
@@ -147,121 +147,6 @@ pub(crate) fn explain(e: &serde_json::Error) -> String {
         )
     } else {
         msg.to_string()
-    }
-}
-
-/// A JSON value read like `serde_json::Value`, with the first key found twice in one object (as a
-/// path: `labels.env`). `Map` keeps the last of two equal keys silently; noting it while the map
-/// is built costs one entry lookup per key, not a second parse.
-struct Checked {
-    value: Value,
-    duplicate: Option<String>,
-}
-
-impl Checked {
-    fn plain(value: Value) -> Checked {
-        Checked {
-            value,
-            duplicate: None,
-        }
-    }
-}
-
-impl<'de> Deserialize<'de> for Checked {
-    fn deserialize<D: Deserializer<'de>>(d: D) -> std::result::Result<Checked, D::Error> {
-        d.deserialize_any(CheckedVisitor)
-    }
-}
-
-struct CheckedVisitor;
-
-impl<'de> Visitor<'de> for CheckedVisitor {
-    type Value = Checked;
-
-    fn expecting(&self, f: &mut std::fmt::Formatter) -> std::fmt::Result {
-        f.write_str("any JSON value")
-    }
-    fn visit_bool<E>(self, b: bool) -> std::result::Result<Checked, E> {
-        Ok(Checked::plain(Value::Bool(b)))
-    }
-    fn visit_i64<E>(self, n: i64) -> std::result::Result<Checked, E> {
-        Ok(Checked::plain(Value::from(n)))
-    }
-    fn visit_u64<E>(self, n: u64) -> std::result::Result<Checked, E> {
-        Ok(Checked::plain(Value::from(n)))
-    }
-    fn visit_f64<E>(self, n: f64) -> std::result::Result<Checked, E> {
-        // JSON text cannot hold NaN or infinity; `from` maps them to null like `Value` does.
-        Ok(Checked::plain(Value::from(n)))
-    }
-    fn visit_str<E>(self, s: &str) -> std::result::Result<Checked, E> {
-        Ok(Checked::plain(Value::String(s.to_owned())))
-    }
-    fn visit_string<E>(self, s: String) -> std::result::Result<Checked, E> {
-        Ok(Checked::plain(Value::String(s)))
-    }
-    fn visit_unit<E>(self) -> std::result::Result<Checked, E> {
-        Ok(Checked::plain(Value::Null))
-    }
-    fn visit_none<E>(self) -> std::result::Result<Checked, E> {
-        Ok(Checked::plain(Value::Null))
-    }
-    fn visit_some<D: Deserializer<'de>>(self, d: D) -> std::result::Result<Checked, D::Error> {
-        Checked::deserialize(d)
-    }
-
-    fn visit_seq<A: SeqAccess<'de>>(self, mut seq: A) -> std::result::Result<Checked, A::Error> {
-        let mut items = Vec::with_capacity(seq.size_hint().unwrap_or(0));
-        let mut duplicate = None;
-        while let Some(c) = seq.next_element::<Checked>()? {
-            if duplicate.is_none()
-                && let Some(d) = c.duplicate
-            {
-                duplicate = Some(format!("[{}]{}", items.len(), sub(&d)));
-            }
-            items.push(c.value);
-        }
-        Ok(Checked {
-            value: Value::Array(items),
-            duplicate,
-        })
-    }
-
-    fn visit_map<A: MapAccess<'de>>(self, mut map: A) -> std::result::Result<Checked, A::Error> {
-        let mut m = Map::new();
-        let mut duplicate = None;
-        while let Some(k) = map.next_key::<String>()? {
-            let c: Checked = map.next_value()?;
-            match m.entry(k) {
-                serde_json::map::Entry::Vacant(e) => {
-                    if duplicate.is_none()
-                        && let Some(d) = c.duplicate
-                    {
-                        duplicate = Some(format!("{}{}", e.key(), sub(&d)));
-                    }
-                    e.insert(c.value);
-                }
-                serde_json::map::Entry::Occupied(mut e) => {
-                    if duplicate.is_none() {
-                        duplicate = Some(e.key().clone());
-                    }
-                    e.insert(c.value);
-                }
-            }
-        }
-        Ok(Checked {
-            value: Value::Object(m),
-            duplicate,
-        })
-    }
-}
-
-/// A nested path continued: `.key` after a key, `[i]` as is.
-fn sub(path: &str) -> String {
-    if path.starts_with('[') {
-        path.to_string()
-    } else {
-        format!(".{path}")
     }
 }
 

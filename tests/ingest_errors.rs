@@ -7,7 +7,7 @@ use aftermath::store::Rejection;
 
 use crate::common::*;
 
-const HEADER: &str =
+pub(crate) const HEADER: &str =
     "incident_id,source,source_id,title,team,severity,status,detected_at,reopen_count\n";
 
 fn rejected_log(s: &Sandbox) -> Vec<Rejection> {
@@ -176,7 +176,8 @@ fn too_many_rejections_fail_the_run_and_write_nothing() {
     assert_eq!(s.frame(Table::Incidents).height(), 99);
 }
 
-fn fails_with(s: &Sandbox, args: &[&str], needles: &[&str]) {
+/// Run `args`, expecting exit code 2, every needle in stderr, no panic and nothing written.
+pub(crate) fn fails_with(s: &Sandbox, args: &[&str], needles: &[&str]) {
     let out = s.run(args);
     assert_eq!(
         out.status.code(),

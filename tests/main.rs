@@ -7,6 +7,7 @@ mod config;
 mod docs;
 mod generate;
 mod ingest_errors;
+mod ingest_errors_fuzz;
 mod ingest_store;
 mod interop;
 mod metrics;

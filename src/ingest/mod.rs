@@ -10,6 +10,7 @@ pub mod canonical;
 pub mod reader;
 pub mod row;
 pub mod rules;
+pub mod shape;
 pub mod source;
 pub mod timestamp;
 
@@ -267,8 +268,10 @@ enum Choice {
     },
 }
 
-/// The reader of one file under `--source` (and `--table`, which means canonical files).
+/// The reader of one file under `--source` (and `--table`, which means canonical files). A file
+/// with no records in it (empty, blank, a lone JSON scalar) is refused first, in its own words.
 fn choose(path: &Path, format: Format, opts: &IngestOptions) -> Result<Choice> {
+    shape::check(path, format)?;
     let canonical = || -> Result<Choice> {
         Ok(Choice::Canonical(match opts.table {
             Some(t) => t,

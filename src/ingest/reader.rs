@@ -1,18 +1,27 @@
 //! Reading one canonical input file into records, each with its location (line, JSON path) and
 //! raw text, for the row parser.
 //!
-//! Formats: CSV with a header; NDJSON (`.ndjson`, `.jsonl`: one object per line, a bad line is one
-//! rejected row); JSON (`.json`: an array of objects, or a stream of objects). Whole-file problems
-//! (missing, not UTF-8, truncated JSON, no header) are `Error::Input` naming the path and line;
-//! row problems are handed to the caller as `Record::Bad` so nothing is lost.
+//! Formats: CSV with a header (`csv_file`); NDJSON (`.ndjson`, `.jsonl`: one object per line, a bad
+//! line is one rejected row); JSON (`.json`: an array of objects, or a stream of objects;
+//! `json_file`). Whole-file problems (missing, not UTF-8, truncated JSON, no header, a column named
+//! twice, an unclosed CSV quote) are `Error::Input` naming the path and line; row problems
+//! (unreadable JSON, a key given twice) are handed to the caller as `Record::Bad` so nothing is
+//! lost.
+
+mod checked;
+mod csv_file;
+mod json_file;
 
 use std::io::{BufRead, BufReader, Read};
 use std::path::Path;
 
-use serde_json::value::RawValue;
 use serde_json::{Map, Value};
 
 use crate::error::{Error, IoContext, Result};
+use csv_file::read_csv;
+pub(crate) use csv_file::unclosed_quote;
+pub(crate) use json_file::explain as explain_json_error;
+use json_file::{parse_record, read_json};
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Format {
@@ -81,77 +90,6 @@ fn not_utf8(path: &Path, line: u64) -> Error {
     )
 }
 
-fn read_csv(
-    path: &Path,
-    input: Box<dyn Read>,
-    each: &mut dyn FnMut(Location, Record<'_>, &str) -> Result<()>,
-) -> Result<()> {
-    let mut rdr = csv::ReaderBuilder::new().flexible(true).from_reader(input);
-    let header: Vec<String> = match rdr.headers() {
-        Ok(h) => h.iter().map(|s| s.trim().to_string()).collect(),
-        Err(e) => return Err(csv_error(path, e)),
-    };
-    if header.iter().all(|h| h.is_empty()) {
-        return Err(Error::input(
-            path,
-            Some(1),
-            "the CSV file has no header row; the first line must name the columns",
-        ));
-    }
-    let mut rec = csv::StringRecord::new();
-    loop {
-        match rdr.read_record(&mut rec) {
-            Ok(false) => return Ok(()),
-            Ok(true) => {
-                let line = rec.position().map_or(0, |p| p.line());
-                let raw = csv_raw(&rec);
-                let loc = Location {
-                    line,
-                    json_path: None,
-                };
-                if rec.len() != header.len() {
-                    let msg = format!(
-                        "the row has {} fields but the header has {}",
-                        rec.len(),
-                        header.len()
-                    );
-                    each(loc, Record::Bad(msg), &raw)?;
-                } else {
-                    each(
-                        loc,
-                        Record::Csv {
-                            header: &header,
-                            values: &rec,
-                        },
-                        &raw,
-                    )?;
-                }
-            }
-            Err(e) => return Err(csv_error(path, e)),
-        }
-    }
-}
-
-fn csv_error(path: &Path, e: csv::Error) -> Error {
-    let line = e.position().map(|p| p.line());
-    match e.kind() {
-        csv::ErrorKind::Utf8 { .. } => not_utf8(path, line.unwrap_or(0)),
-        csv::ErrorKind::Io(_) => Error::input(path, line, format!("cannot read the file: {e}")),
-        _ => Error::input(path, line, format!("malformed CSV: {e}")),
-    }
-}
-
-/// The row as CSV text again, for the rejected log.
-fn csv_raw(rec: &csv::StringRecord) -> String {
-    let mut w = csv::WriterBuilder::new()
-        .terminator(csv::Terminator::Any(b'\n'))
-        .from_writer(vec![]);
-    // Writing to a Vec cannot fail.
-    let _ = w.write_record(rec);
-    let bytes = w.into_inner().unwrap_or_default();
-    String::from_utf8_lossy(&bytes).trim_end().to_string()
-}
-
 fn read_ndjson(
     path: &Path,
     input: Box<dyn Read>,
@@ -167,8 +105,10 @@ fn read_ndjson(
             return Ok(());
         }
         line += 1;
-        let text = std::str::from_utf8(&buf).map_err(|_| not_utf8(path, line))?;
-        let text = text.trim_start_matches('\u{feff}').trim();
+        let whole = std::str::from_utf8(&buf).map_err(|_| not_utf8(path, line))?;
+        let text = whole.trim_start_matches('\u{feff}').trim_start();
+        let column = whole.len() - text.len();
+        let text = text.trim_end();
         if text.is_empty() {
             continue;
         }
@@ -176,110 +116,11 @@ fn read_ndjson(
             line,
             json_path: None,
         };
-        match serde_json::from_str::<Value>(text) {
-            Ok(Value::Object(m)) => each(loc, Record::Json(&m), text)?,
-            Ok(other) => each(
-                loc,
-                Record::Bad(format!("expected a JSON object, found {}", kind_of(&other))),
-                text,
-            )?,
-            Err(e) => each(loc, Record::Bad(format!("invalid JSON: {e}")), text)?,
+        match parse_record(text, line, column) {
+            Ok(m) => each(loc, Record::Json(&m), text)?,
+            Err(reason) => each(loc, Record::Bad(reason), text)?,
         }
     }
-}
-
-fn read_json(
-    path: &Path,
-    mut input: Box<dyn Read>,
-    each: &mut dyn FnMut(Location, Record<'_>, &str) -> Result<()>,
-) -> Result<()> {
-    let mut bytes = Vec::new();
-    input.read_to_end(&mut bytes).at(path)?;
-    let text = match std::str::from_utf8(&bytes) {
-        Ok(t) => t,
-        Err(e) => {
-            let line = bytes[..e.valid_up_to()]
-                .iter()
-                .filter(|b| **b == b'\n')
-                .count() as u64
-                + 1;
-            return Err(not_utf8(path, line));
-        }
-    };
-    let text = text.trim_start_matches('\u{feff}');
-    // Records come in file order, so the line of each is counted on from the previous one's:
-    // counting from the start for every record made a 171k-element array quadratic (regression:
-    // `json_array_line_numbers_are_counted_incrementally` in reader tests).
-    let counted = std::cell::Cell::new((0usize, 1u64));
-    let line_of = |offset: usize| {
-        let (from, line) = counted.get();
-        let (from, line) = if offset >= from { (from, line) } else { (0, 1) };
-        let line = line + text[from..offset].bytes().filter(|b| *b == b'\n').count() as u64;
-        counted.set((offset, line));
-        line
-    };
-    let json_error = |e: serde_json::Error| {
-        let what = if e.is_eof() {
-            "the JSON ends early (the file looks truncated); re-export or re-download it"
-        } else {
-            "invalid JSON"
-        };
-        Error::input(path, Some(e.line() as u64), format!("{what}: {e}"))
-    };
-    match text.trim_start().as_bytes().first() {
-        None => Ok(()),
-        Some(b'[') => {
-            let items: Vec<&RawValue> = serde_json::from_str(text).map_err(json_error)?;
-            for (i, raw) in items.into_iter().enumerate() {
-                // A RawValue borrows from `text`, so its address gives its offset and line.
-                let offset = raw.get().as_ptr() as usize - text.as_ptr() as usize;
-                let loc = Location {
-                    line: line_of(offset),
-                    json_path: Some(format!("$[{i}]")),
-                };
-                match serde_json::from_str::<Value>(raw.get()) {
-                    Ok(Value::Object(m)) => each(loc, Record::Json(&m), raw.get())?,
-                    Ok(other) => each(
-                        loc,
-                        Record::Bad(format!("expected a JSON object, found {}", kind_of(&other))),
-                        raw.get(),
-                    )?,
-                    Err(e) => return Err(Error::internal_json(path, e)),
-                }
-            }
-            Ok(())
-        }
-        Some(b'{') => {
-            let mut stream =
-                serde_json::Deserializer::from_str(text).into_iter::<Map<String, Value>>();
-            let mut i = 0;
-            loop {
-                let start = stream.byte_offset();
-                match stream.next() {
-                    None => return Ok(()),
-                    Some(Ok(m)) => {
-                        let raw = text[start..stream.byte_offset()].trim();
-                        let loc = Location {
-                            line: line_of(start + leading_ws(&text[start..])),
-                            json_path: Some(format!("$[{i}]")),
-                        };
-                        each(loc, Record::Json(&m), raw)?;
-                        i += 1;
-                    }
-                    Some(Err(e)) => return Err(json_error(e)),
-                }
-            }
-        }
-        Some(_) => Err(Error::input(
-            path,
-            Some(1),
-            "expected a JSON array of objects or JSON objects; for one object per line name the file .ndjson",
-        )),
-    }
-}
-
-fn leading_ws(s: &str) -> usize {
-    s.len() - s.trim_start().len()
 }
 
 pub fn kind_of(v: &Value) -> &'static str {
@@ -290,15 +131,5 @@ pub fn kind_of(v: &Value) -> &'static str {
         Value::String(_) => "a string",
         Value::Array(_) => "an array",
         Value::Object(_) => "an object",
-    }
-}
-
-impl Error {
-    /// A RawValue that parsed once and not twice: cannot happen with valid JSON text.
-    fn internal_json(path: &Path, e: serde_json::Error) -> Error {
-        Error::Internal(format!(
-            "{}: re-parsing a JSON element failed: {e}",
-            path.display()
-        ))
     }
 }

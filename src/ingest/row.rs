@@ -109,9 +109,10 @@ fn typed(ty: ColumnType, raw: Raw<'_>, ctx: &RowContext) -> Result<Cell, String>
     }
     match ty {
         ColumnType::Text => Ok(Cell::Text(text.to_string())),
-        ColumnType::Timestamp => {
-            Ok(timestamp::parse_text(text, ctx.zone)?.map_or(Cell::Null, Cell::Timestamp))
-        }
+        ColumnType::Timestamp => Ok(match timestamp::parse_text(text, ctx.zone)? {
+            Some(us) => Cell::Timestamp(timestamp::plausible(us, || format!("{text:?}"))?),
+            None => Cell::Null,
+        }),
         ColumnType::UInt32 => text.parse::<u32>().map(Cell::UInt32).map_err(|_| {
             format!(
                 "expected a whole number from 0 to {}, found {text:?}",
@@ -136,7 +137,10 @@ fn typed_json(ty: ColumnType, v: &Value, _ctx: &RowContext) -> Result<Cell, Stri
         (ColumnType::Text, Value::Number(n)) => Ok(Cell::Text(n.to_string())),
         (ColumnType::Text, Value::Bool(b)) => Ok(Cell::Text(b.to_string())),
         (ColumnType::Timestamp, Value::Number(n)) => match n.as_i64() {
-            Some(i) => Ok(timestamp::parse_epoch(i)?.map_or(Cell::Null, Cell::Timestamp)),
+            Some(i) => Ok(match timestamp::parse_epoch(i)? {
+                Some(us) => Cell::Timestamp(timestamp::plausible(us, || i.to_string())?),
+                None => Cell::Null,
+            }),
             None => Err(format!(
                 "{n} is not a whole epoch number; give integer seconds, milliseconds or nanoseconds, or an RFC 3339 string"
             )),

@@ -10,7 +10,8 @@
 //!   magnitude; integers are never routed through floating point.
 //!
 //! Sub-microsecond digits are truncated (floor), the store's resolution. The sentinels
-//! `0001-01-01T00:00:00Z` and epoch `0` mean "missing" and come back as `None`.
+//! `0001-01-01T00:00:00Z` and epoch `0` mean "missing" and come back as `None`. The row parser
+//! stores only instants of the years 1900-2200 (`plausible`); others are rejected rows.
 
 use chrono::{DateTime, LocalResult, NaiveDateTime, TimeZone};
 use chrono_tz::Tz;
@@ -49,6 +50,27 @@ pub fn parse_text(s: &str, zone: Tz) -> Result<Option<i64>, String> {
     }
     Err(format!(
         "cannot read {s:?} as an instant; expected RFC 3339 (2026-11-03T14:05:00Z), \"YYYY-MM-DD HH:MM[:SS]\" or epoch seconds/ms/ns"
+    ))
+}
+
+/// 1900-01-01T00:00:00Z and 2201-01-01T00:00:00Z in microseconds: the instants `plausible` keeps.
+const EARLIEST_US: i64 = -2_208_988_800_000_000;
+const AFTER_LATEST_US: i64 = 7_289_654_400_000_000;
+
+/// An instant outside the years 1900-2200 is not an incident's: it is an epoch number in the
+/// wrong unit (seconds read as nanoseconds give 1970, milliseconds written as seconds year 50000),
+/// a mistyped year, or a "never" sentinel such as 9999-12-31. Stored, it would make durations of
+/// centuries, so it is refused with a reason, like a DST-ambiguous time, rather than kept as a
+/// guess; `given` makes the value as the input had it, for the message (only then: one comparison
+/// per value is the whole cost of a good one).
+pub fn plausible(us: i64, given: impl FnOnce() -> String) -> Result<i64, String> {
+    if (EARLIEST_US..AFTER_LATEST_US).contains(&us) {
+        return Ok(us);
+    }
+    Err(format!(
+        "{} is outside the years 1900-2200 accepted for instants (read as {}); check the year, or the unit of an epoch number (seconds, ms, µs or ns), or leave the value empty if it means \"none\"",
+        given(),
+        format_micros(us)
     ))
 }
 
@@ -148,6 +170,32 @@ mod tests {
         assert_eq!(p("1762178700000000"), Ok(Some(T)));
         assert_eq!(p("1762178700000000999"), Ok(Some(T)));
         assert_eq!(parse_epoch(1_762_178_700_123), Ok(Some(T + 123_000)));
+    }
+
+    /// Regression (fuzzing): instants of year 1 or 50000 were stored without a word.
+    #[test]
+    fn plausible_years_are_1900_to_2200() {
+        let year = |y: i32| {
+            chrono::NaiveDate::from_ymd_opt(y, 1, 1)
+                .unwrap()
+                .and_hms_opt(0, 0, 0)
+                .unwrap()
+                .and_utc()
+                .timestamp_micros()
+        };
+        assert_eq!(plausible(year(1900), || "x".into()), Ok(year(1900)));
+        assert_eq!(plausible(year(2201) - 1, || "x".into()), Ok(year(2201) - 1));
+        assert_eq!(plausible(T, || "x".into()), Ok(T));
+        assert!(plausible(year(1900) - 1, || "x".into()).is_err());
+        assert_eq!(
+            plausible(year(2201), || "\"2201-01-01T00:00:00Z\"".into()),
+            Err("\"2201-01-01T00:00:00Z\" is outside the years 1900-2200 accepted for instants (read as 2201-01-01T00:00:00.000000Z); check the year, or the unit of an epoch number (seconds, ms, µs or ns), or leave the value empty if it means \"none\"".to_string())
+        );
+        assert!(
+            plausible(i64::MAX, || "x".into())
+                .unwrap_err()
+                .contains(&i64::MAX.to_string())
+        );
     }
 
     #[test]

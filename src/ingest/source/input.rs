@@ -11,6 +11,7 @@ use serde_json::Value;
 
 use super::util::json_kind;
 use crate::error::{Error, Result};
+use crate::ingest::reader::{Format, explain_json_error, unclosed_quote};
 
 /// One JSON document of an input, with the line it starts on.
 #[derive(Debug, Clone)]
@@ -66,9 +67,14 @@ impl Input {
     pub fn parse(path: &Path, text: &str) -> Result<Input> {
         let text = text.trim_start_matches('\u{feff}');
         let first = text.trim_start().as_bytes().first().copied();
+        // A `.json` or `.ndjson` file is JSON whatever it starts with, so a bad first line is
+        // reported as JSON, not read as the header of a CSV. (Empty files and lone scalars are
+        // refused before a connector is chosen: `ingest::shape`.)
+        let json_name = matches!(Format::of(path), Some(Format::Json | Format::Ndjson));
         let content = match first {
             Some(b'{' | b'[') => json_content(path, text)?,
             None => Content::Json(vec![]),
+            Some(_) if json_name => json_content(path, text)?,
             _ => csv_content(path, text)?,
         };
         Ok(Input {
@@ -159,7 +165,12 @@ fn json_content(path: &Path, text: &str) -> Result<Content> {
         return Err(Error::input(
             path,
             Some(whole.line() as u64),
-            format!("{what}: {whole}"),
+            format!(
+                "{what}: {} at line {} column {}",
+                explain_json_error(&whole),
+                whole.line(),
+                whole.column()
+            ),
         ));
     }
     Ok(Content::Json(docs))
@@ -175,7 +186,7 @@ fn csv_content(path: &Path, text: &str) -> Result<Content> {
         .iter()
         .map(|s| s.trim().to_string())
         .collect();
-    let mut rows = vec![];
+    let mut rows: Vec<(u64, csv::StringRecord)> = vec![];
     for rec in rdr.records() {
         let rec = rec.map_err(|e| {
             Error::input(
@@ -187,6 +198,15 @@ fn csv_content(path: &Path, text: &str) -> Result<Content> {
         let line = rec.position().map_or(0, |p| p.line());
         rows.push((line, rec));
     }
+    // The csv crate reads an unclosed quote as a field running to the end of the file.
+    let (byte, line) = rows
+        .last()
+        .and_then(|(_, r)| r.position())
+        .map_or((0, 1), |p| (p.byte(), p.line()));
+    let tail = text.as_bytes().get(byte as usize..).unwrap_or_default();
+    if let Some(e) = unclosed_quote(path, &header, tail, line) {
+        return Err(e);
+    }
     Ok(Content::Csv { header, rows })
 }
 
@@ -197,5 +217,51 @@ impl Doc {
             line: self.line,
             json_path: Some(json_path.into()),
         }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn err(name: &str, text: &str) -> String {
+        match Input::parse(Path::new(name), text) {
+            Ok(i) => panic!("{name}: read as {}", i.describe()),
+            Err(e) => e.to_string(),
+        }
+    }
+
+    /// Regression (fuzzing): an unclosed quote made the rest of a vendor CSV one field.
+    #[test]
+    fn an_unclosed_quote_in_a_vendor_csv_names_its_line() {
+        assert_eq!(
+            err(
+                "list.csv",
+                "number,short_description\nINC1,ok\nINC2,\"broken\nINC3,lost\n"
+            ),
+            "list.csv:3: unclosed quote: the quote opened on line 3 (in column \"short_description\") is never closed, so lines 3-4 would be read as one value; close the quote (a quote inside a quoted value is written twice: \"\") and ingest again"
+        );
+        assert!(Input::parse(Path::new("list.csv"), "a,b\n1,\"x\ny\"\n").is_ok());
+    }
+
+    /// Regression (fuzzing): a `.ndjson` whose first line is not JSON was read as a CSV header
+    /// ("it looks like a CSV file with columns oops"); it is reported as JSON.
+    #[test]
+    fn json_names_are_never_read_as_csv() {
+        assert_eq!(
+            err("hooks.ndjson", "oops\n{\"a\": 1}\n"),
+            "hooks.ndjson:1: invalid JSON (neither one document nor one document per line): expected value at line 1 column 1"
+        );
+    }
+
+    /// A vendor page is parsed whole: a lone surrogate in it is a whole-file error at its line,
+    /// in words a person can act on.
+    #[test]
+    fn a_lone_surrogate_in_a_vendor_page_is_explained() {
+        let e = err("page.json", "{\"a\": [\n{\"t\": \"\\ud800\"}]}");
+        assert!(
+            e.starts_with("page.json:2: invalid JSON (neither one document nor one document per line): unexpected end of hex escape: a string holds a lone UTF-16 surrogate"),
+            "{e}"
+        );
     }
 }

@@ -28,6 +28,8 @@ const MAX_FALLBACK: usize = 80;
 /// `ingest::rules`, `ingest::timestamp`, `ingest::reader` and the connectors' `refuse` calls.
 const KINDS: &[(&str, &str)] = &[
     ("invalid json", "not JSON"),
+    ("duplicate key", "a key given twice"),
+    ("outside the years 1900-2200", "instant outside 1900-2200"),
     ("not valid json", "not JSON"),
     ("expected a json object", "not a JSON object"),
     ("is not a json object", "not a JSON object"),

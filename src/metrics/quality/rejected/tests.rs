@@ -52,6 +52,14 @@ fn canonical_row_reasons_fold_to_field_and_kind() {
         ),
         (json!({"title": ""}), "title: missing"),
         (
+            json!({"resolved_at": "2500-01-01T00:00:00Z"}),
+            "resolved_at: instant outside 1900-2200",
+        ),
+        (
+            json!({"resolved_at": 16725225600000000i64}),
+            "resolved_at: instant outside 1900-2200",
+        ),
+        (
             json!({"status": "closed-ish"}),
             "status: not an accepted value",
         ),
@@ -92,6 +100,12 @@ fn canonical_row_reasons_fold_to_field_and_kind() {
 fn reader_and_connector_reasons_drop_paths_indices_and_values() {
     let bad = serde_json::from_str::<Value>("{\"a\": ").expect_err("truncated");
     assert_eq!(category(&format!("invalid JSON: {bad}")), "not JSON");
+    assert_eq!(
+        category(
+            "duplicate key \"labels.env\": the object gives it twice, so which value is meant cannot be told; keep one"
+        ),
+        "a key given twice"
+    );
     assert_eq!(
         category("the row has 3 fields but the header has 16"),
         "wrong number of fields"

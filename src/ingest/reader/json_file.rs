@@ -1,0 +1,289 @@
+//! The JSON side of the canonical reader: a `.json` file (an array of objects, or objects one after
+//! another) split into records, and the one parse every JSON record goes through (`parse_record`),
+//! shared with NDJSON lines.
+//!
+//! Each element is first only delimited (as a `RawValue`, which checks the syntax but neither
+//! decodes strings nor limits depth), then parsed on its own. So an element that is well formed
+//! but unreadable (a lone UTF-16 surrogate escape such as `"\ud800"`, nesting deeper than serde's
+//! 128 levels) or that names a key twice is one rejected row with its own line and `$[i]`, and the
+//! rest of the file is read; only a file that cannot be delimited (truncated, broken syntax) is an
+//! `Error::Input`.
+
+use std::io::Read;
+use std::path::Path;
+
+use serde_json::value::RawValue;
+use serde_json::{Map, Value};
+
+use super::checked::Checked;
+use super::{Location, Record, kind_of, not_utf8};
+use crate::error::{Error, IoContext, Result};
+
+pub(super) fn read_json(
+    path: &Path,
+    mut input: Box<dyn Read>,
+    each: &mut dyn FnMut(Location, Record<'_>, &str) -> Result<()>,
+) -> Result<()> {
+    let mut bytes = Vec::new();
+    input.read_to_end(&mut bytes).at(path)?;
+    let text = match std::str::from_utf8(&bytes) {
+        Ok(t) => t,
+        Err(e) => {
+            let line = bytes[..e.valid_up_to()]
+                .iter()
+                .filter(|b| **b == b'\n')
+                .count() as u64
+                + 1;
+            return Err(not_utf8(path, line));
+        }
+    };
+    let text = text.trim_start_matches('\u{feff}');
+    if let Some(e) = crate::ingest::shape::problem(path, super::Format::Json, text, true) {
+        return Err(e);
+    }
+    // Records come in file order, so the line of each is counted on from the previous one's:
+    // counting from the start for every record made a 171k-element array quadratic (regression:
+    // `json_array_line_numbers_are_counted_incrementally` in reader tests).
+    let counted = std::cell::Cell::new((0usize, 1u64));
+    let line_of = |offset: usize| {
+        let (from, line) = counted.get();
+        let (from, line) = if offset >= from { (from, line) } else { (0, 1) };
+        let line = line + text[from..offset].bytes().filter(|b| *b == b'\n').count() as u64;
+        counted.set((offset, line));
+        line
+    };
+    let json_error = |e: serde_json::Error| {
+        let what = if e.is_eof() {
+            "the JSON ends early (the file looks truncated); re-export or re-download it"
+        } else {
+            "invalid JSON"
+        };
+        Error::input(
+            path,
+            Some(e.line() as u64),
+            format!("{what}: {}", explain(&e)),
+        )
+    };
+    let mut record = |i: usize, raw: &RawValue| -> Result<()> {
+        let raw = raw.get();
+        // A RawValue borrows from `text`, so its address gives its offset and line.
+        let offset = raw.as_ptr() as usize - text.as_ptr() as usize;
+        let line = line_of(offset);
+        let column = offset - text[..offset].rfind('\n').map_or(0, |n| n + 1);
+        let loc = Location {
+            line,
+            json_path: Some(format!("$[{i}]")),
+        };
+        match parse_record(raw, line, column) {
+            Ok(m) => each(loc, Record::Json(&m), raw),
+            Err(reason) => each(loc, Record::Bad(reason), raw),
+        }
+    };
+    if text.trim_start().starts_with('[') {
+        let items: Vec<&RawValue> = serde_json::from_str(text).map_err(json_error)?;
+        for (i, raw) in items.into_iter().enumerate() {
+            record(i, raw)?;
+        }
+        Ok(())
+    } else {
+        // Objects one after another (`shape::problem` refused anything else at the start).
+        let stream = serde_json::Deserializer::from_str(text).into_iter::<&RawValue>();
+        for (i, raw) in stream.enumerate() {
+            record(i, raw.map_err(json_error)?)?;
+        }
+        Ok(())
+    }
+}
+
+/// Parse one JSON record (an NDJSON line, an element of a `.json` file) into its fields, or the
+/// reason it is rejected. `line` and `column` (0-based) are where `text` starts in the file, so a
+/// position in the reason is the file's, not the record's.
+pub(crate) fn parse_record(
+    text: &str,
+    line: u64,
+    column: usize,
+) -> std::result::Result<Map<String, Value>, String> {
+    match serde_json::from_str::<Checked>(text) {
+        Ok(Checked {
+            duplicate: Some(key),
+            ..
+        }) => Err(format!(
+            "duplicate key {key:?}: the object gives it twice, so which value is meant cannot be told; keep one"
+        )),
+        Ok(Checked {
+            value: Value::Object(m),
+            ..
+        }) => Ok(m),
+        Ok(Checked { value, .. }) => {
+            Err(format!("expected a JSON object, found {}", kind_of(&value)))
+        }
+        Err(e) => {
+            let (l, c) = (e.line() as u64, e.column());
+            let (l, c) = if l <= 1 {
+                (line, column + c)
+            } else {
+                (line + l - 1, c)
+            };
+            Err(format!(
+                "invalid JSON: {} at line {l} column {c}",
+                explain(&e)
+            ))
+        }
+    }
+}
+
+/// serde_json's message without its position, with the two cases a person cannot guess from
+/// serde's words explained.
+pub(crate) fn explain(e: &serde_json::Error) -> String {
+    let full = e.to_string();
+    let at = format!(" at line {} column {}", e.line(), e.column());
+    let msg = full.strip_suffix(&at).unwrap_or(&full);
+    if msg.contains("recursion limit exceeded") {
+        "the value nests deeper than 128 arrays or objects, the most this reader accepts; flatten it"
+            .to_string()
+    } else if msg.contains("surrogate") || msg.contains("end of hex escape") {
+        format!(
+            "{msg}: a string holds a lone UTF-16 surrogate escape (such as \\ud800 without its pair), which is no character; fix the exporter's string escaping"
+        )
+    } else {
+        msg.to_string()
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// A record as (line, json path, its fields as JSON text or the reason it is rejected).
+    type Got = (u64, String, std::result::Result<String, String>);
+
+    /// Every record of a `.json` text.
+    fn records(text: &str) -> Result<Vec<Got>> {
+        let dir = tempfile::tempdir().expect("temp dir");
+        let path = dir.path().join("alerts.json");
+        std::fs::write(&path, text).expect("write");
+        let mut out = vec![];
+        super::super::read(
+            &path,
+            super::super::Format::Json,
+            &|r| r,
+            &mut |loc, rec, _raw| {
+                let got = match rec {
+                    Record::Json(m) => Ok(Value::Object(m.clone()).to_string()),
+                    Record::Bad(r) => Err(r),
+                    Record::Csv { .. } => unreachable!("JSON"),
+                };
+                out.push((loc.line, loc.json_path.unwrap_or_default(), got));
+                Ok(())
+            },
+        )?;
+        Ok(out)
+    }
+
+    fn deep(levels: usize) -> String {
+        format!("{}1{}", "[".repeat(levels), "]".repeat(levels))
+    }
+
+    /// Regression (fuzzing): an element the `RawValue` pass accepts but `Value` refuses ended the
+    /// run as an internal error with the element's relative line. Now it is one rejected row at
+    /// its own line and `$[i]`, and the elements after it are read.
+    #[test]
+    fn an_unreadable_array_element_is_a_rejected_row() {
+        let text = format!(
+            "[\n  {{\"a\": 1}},\n  {{\"a\": \"\\ud800\"}},\n  {{\"a\": {}}},\n  {{\"a\": 4}}\n]\n",
+            deep(200)
+        );
+        let got = records(&text).expect("not a whole-file error");
+        assert_eq!(got.len(), 4);
+        assert_eq!(got[0], (2, "$[0]".into(), Ok(r#"{"a":1}"#.into())));
+        let (line, p, reason) = &got[1];
+        assert_eq!((*line, p.as_str()), (3, "$[1]"));
+        let reason = reason.as_ref().unwrap_err();
+        assert!(
+            reason.starts_with(
+                "invalid JSON: unexpected end of hex escape: a string holds a lone UTF-16 surrogate"
+            ),
+            "{reason}"
+        );
+        assert!(reason.ends_with("at line 3 column 16"), "{reason}");
+        let (line, p, reason) = &got[2];
+        assert_eq!((*line, p.as_str()), (4, "$[2]"));
+        assert!(
+            reason
+                .as_ref()
+                .unwrap_err()
+                .contains("nests deeper than 128"),
+            "{reason:?}"
+        );
+        assert_eq!(got[3], (5, "$[3]".into(), Ok(r#"{"a":4}"#.into())));
+    }
+
+    /// The same for a stream of objects, where an unreadable object used to stop the stream.
+    #[test]
+    fn an_unreadable_object_in_a_stream_is_a_rejected_row() {
+        let text = format!(
+            "{{\"a\": 1}}\n{{\"a\": \"x\\udc00\"}}\n{{\"a\": {}}}\n42\n{{\"a\": 5}}\n",
+            deep(129)
+        );
+        let got = records(&text).expect("not a whole-file error");
+        let lines: Vec<(u64, &str, bool)> = got
+            .iter()
+            .map(|(l, p, r)| (*l, p.as_str(), r.is_ok()))
+            .collect();
+        assert_eq!(
+            lines,
+            [
+                (1, "$[0]", true),
+                (2, "$[1]", false),
+                (3, "$[2]", false),
+                (4, "$[3]", false),
+                (5, "$[4]", true)
+            ]
+        );
+        assert_eq!(
+            got[3].2,
+            Err("expected a JSON object, found a number".into())
+        );
+    }
+
+    /// Depth within serde's limit is read; truncation is still a whole-file error at its line.
+    #[test]
+    fn deep_but_allowed_nesting_and_truncation() {
+        let got = records(&format!("[{{\"a\": {}}}]", deep(126))).expect("read");
+        assert!(got[0].2.is_ok(), "{:?}", got[0].2);
+        let e = records("[\n{\"a\": 1},\n{\"a\": ").unwrap_err().to_string();
+        assert!(e.contains("alerts.json:3: the JSON ends early"), "{e}");
+    }
+
+    /// Regression (fuzzing): `{"a":1,"a":2}` was read as `{"a":2}`. A key given twice, at any
+    /// depth, rejects the record and names the key.
+    #[test]
+    fn a_duplicate_key_rejects_the_record() {
+        let text = "[{\"a\": 1, \"a\": 2}, {\"l\": {\"env\": \"x\", \"env\": \"y\"}}, {\"v\": [{}, {\"k\": 1, \"k\": 1}]}, {\"a\": 1, \"b\": {\"a\": 2}}]";
+        let got = records(text).expect("read");
+        let reasons: Vec<std::result::Result<String, String>> =
+            got.into_iter().map(|(_, _, r)| r).collect();
+        let dup = |k: &str| {
+            Err(format!(
+                "duplicate key {k:?}: the object gives it twice, so which value is meant cannot be told; keep one"
+            ))
+        };
+        assert_eq!(
+            reasons,
+            [
+                dup("a"),
+                dup("l.env"),
+                dup("v[1].k"),
+                Ok(r#"{"a":1,"b":{"a":2}}"#.into())
+            ]
+        );
+    }
+
+    #[test]
+    fn parse_record_positions_are_the_files() {
+        let e = parse_record("{\"a\": tru}", 7, 4).unwrap_err();
+        assert_eq!(e, "invalid JSON: expected ident at line 7 column 14");
+        let e = parse_record("{\n\"a\": tru}", 7, 4).unwrap_err();
+        assert_eq!(e, "invalid JSON: expected ident at line 8 column 9");
+    }
+}

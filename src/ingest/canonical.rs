@@ -13,7 +13,7 @@ use std::path::Path;
 use indicatif::ProgressBar;
 use serde_json::value::RawValue;
 
-use super::reader::{self, Format, Location, Record};
+use super::reader::{self, Format, Location, RawRecord, Record};
 use super::row::{self, FieldMap, RowContext};
 use super::rules;
 use super::source::Out;
@@ -45,7 +45,7 @@ impl Sink<'_> {
         map: &FieldMap,
         loc: Location,
         rec: &Record<'_>,
-        raw: &str,
+        raw: RawRecord<'_>,
     ) -> Result<()> {
         let spec = table.spec();
         self.counts.entry(table).or_default().read += 1;
@@ -69,7 +69,7 @@ impl Sink<'_> {
                     json_path: loc.json_path,
                     table: Some(table.name().to_string()),
                     reason,
-                    raw: raw.to_string(),
+                    raw: raw.text(),
                 })
             }
         }
@@ -113,7 +113,7 @@ impl Sink<'_> {
                 &map,
                 e.loc,
                 &Record::Json(&e.fields),
-                &e.raw,
+                RawRecord::Text(&e.raw),
             )?;
         }
         Ok(())
@@ -132,7 +132,7 @@ pub fn read_canonical(
     let shown = path.display().to_string();
     let mut map: Option<FieldMap> = None;
     let wrap = |r: Box<dyn Read>| -> Box<dyn Read> { Box::new(bar.wrap_read(r)) };
-    let mut each = |loc: Location, rec: Record<'_>, raw: &str| -> Result<()> {
+    let mut each = |loc: Location, rec: Record<'_>, raw: RawRecord<'_>| -> Result<()> {
         if map.is_none() {
             map = Some(match &rec {
                 Record::Csv { header, .. } => {

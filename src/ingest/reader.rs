@@ -62,13 +62,30 @@ pub enum Record<'a> {
     Bad(String),
 }
 
-/// Read `path` and call `each(location, record, raw_text)` per record, in file order. `wrap` lets
+/// A record's raw text, for the rejected log. Made only when a record is rejected: writing every
+/// CSV row back to text cost more than parsing it.
+#[derive(Debug, Clone, Copy)]
+pub enum RawRecord<'a> {
+    Text(&'a str),
+    Csv(&'a csv::StringRecord),
+}
+
+impl RawRecord<'_> {
+    pub fn text(&self) -> String {
+        match self {
+            RawRecord::Text(t) => t.to_string(),
+            RawRecord::Csv(r) => csv_file::csv_raw(r),
+        }
+    }
+}
+
+/// Read `path` and call `each(location, record, raw)` per record, in file order. `wrap` lets
 /// the caller count bytes (a progress bar) without this module knowing about terminals.
 pub fn read(
     path: &Path,
     format: Format,
     wrap: &dyn Fn(Box<dyn Read>) -> Box<dyn Read>,
-    each: &mut dyn FnMut(Location, Record<'_>, &str) -> Result<()>,
+    each: &mut dyn FnMut(Location, Record<'_>, RawRecord<'_>) -> Result<()>,
 ) -> Result<()> {
     let file = std::fs::File::open(path).map_err(|e| match e.kind() {
         std::io::ErrorKind::NotFound => Error::input(path, None, "no such file; check the path"),
@@ -93,7 +110,7 @@ fn not_utf8(path: &Path, line: u64) -> Error {
 fn read_ndjson(
     path: &Path,
     input: Box<dyn Read>,
-    each: &mut dyn FnMut(Location, Record<'_>, &str) -> Result<()>,
+    each: &mut dyn FnMut(Location, Record<'_>, RawRecord<'_>) -> Result<()>,
 ) -> Result<()> {
     let mut rdr = BufReader::with_capacity(1 << 20, input);
     let mut buf = Vec::new();
@@ -117,8 +134,8 @@ fn read_ndjson(
             json_path: None,
         };
         match parse_record(text, line, column) {
-            Ok(m) => each(loc, Record::Json(&m), text)?,
-            Err(reason) => each(loc, Record::Bad(reason), text)?,
+            Ok(m) => each(loc, Record::Json(&m), RawRecord::Text(text))?,
+            Err(reason) => each(loc, Record::Bad(reason), RawRecord::Text(text))?,
         }
     }
 }

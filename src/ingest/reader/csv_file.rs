@@ -12,13 +12,13 @@
 use std::io::{Read, Seek, SeekFrom};
 use std::path::Path;
 
-use super::{Location, Record, not_utf8};
+use super::{Location, RawRecord, Record, not_utf8};
 use crate::error::{Error, Result};
 
 pub(super) fn read_csv(
     path: &Path,
     input: Box<dyn Read>,
-    each: &mut dyn FnMut(Location, Record<'_>, &str) -> Result<()>,
+    each: &mut dyn FnMut(Location, Record<'_>, RawRecord<'_>) -> Result<()>,
 ) -> Result<()> {
     let mut rdr = csv::ReaderBuilder::new().flexible(true).from_reader(input);
     let header: Vec<String> = match rdr.headers() {
@@ -50,7 +50,6 @@ pub(super) fn read_csv(
         if !more {
             check_quotes(path, &header, byte, line)?;
         }
-        let raw = csv_raw(&rec);
         let loc = Location {
             line,
             json_path: None,
@@ -61,7 +60,7 @@ pub(super) fn read_csv(
                 rec.len(),
                 header.len()
             );
-            each(loc, Record::Bad(msg), &raw)?;
+            each(loc, Record::Bad(msg), RawRecord::Csv(&rec))?;
         } else {
             each(
                 loc,
@@ -69,7 +68,7 @@ pub(super) fn read_csv(
                     header: &header,
                     values: &rec,
                 },
-                &raw,
+                RawRecord::Csv(&rec),
             )?;
         }
         std::mem::swap(&mut rec, &mut ahead);
@@ -186,7 +185,7 @@ fn csv_error(path: &Path, e: csv::Error) -> Error {
 }
 
 /// The row as CSV text again, for the rejected log.
-fn csv_raw(rec: &csv::StringRecord) -> String {
+pub(super) fn csv_raw(rec: &csv::StringRecord) -> String {
     let mut w = csv::WriterBuilder::new()
         .terminator(csv::Terminator::Any(b'\n'))
         .from_writer(vec![]);
@@ -213,7 +212,7 @@ mod tests {
             &mut |loc, rec, raw| {
                 let got = match rec {
                     Record::Bad(r) => format!("bad: {r}"),
-                    _ => raw.to_string(),
+                    _ => raw.text(),
                 };
                 out.push((loc.line, got));
                 Ok(())

@@ -16,13 +16,13 @@ use serde_json::value::RawValue;
 use serde_json::{Map, Value};
 
 use super::checked::Checked;
-use super::{Location, Record, kind_of, not_utf8};
+use super::{Location, RawRecord, Record, kind_of, not_utf8};
 use crate::error::{Error, IoContext, Result};
 
 pub(super) fn read_json(
     path: &Path,
     mut input: Box<dyn Read>,
-    each: &mut dyn FnMut(Location, Record<'_>, &str) -> Result<()>,
+    each: &mut dyn FnMut(Location, Record<'_>, RawRecord<'_>) -> Result<()>,
 ) -> Result<()> {
     let mut bytes = Vec::new();
     input.read_to_end(&mut bytes).at(path)?;
@@ -75,8 +75,8 @@ pub(super) fn read_json(
             json_path: Some(format!("$[{i}]")),
         };
         match parse_record(raw, line, column) {
-            Ok(m) => each(loc, Record::Json(&m), raw),
-            Err(reason) => each(loc, Record::Bad(reason), raw),
+            Ok(m) => each(loc, Record::Json(&m), RawRecord::Text(raw)),
+            Err(reason) => each(loc, Record::Bad(reason), RawRecord::Text(raw)),
         }
     };
     if text.trim_start().starts_with('[') {

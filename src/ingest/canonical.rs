@@ -9,6 +9,7 @@
 use std::collections::BTreeMap;
 use std::io::{BufRead, BufReader, Read};
 use std::path::Path;
+use std::sync::Mutex;
 
 use indicatif::ProgressBar;
 use serde_json::value::RawValue;
@@ -25,18 +26,43 @@ use crate::store::{Rejection, RowBuilder, Staging, TableCounts};
 /// 64k rows of each table at a time) and keeps every string column far below Arrow's 2 GiB limit.
 const BATCH_ROWS: usize = 64 * 1024;
 
-/// Typed rows and rejections of one run, before the commit. Rows go to the store's staging (on
-/// disk) a batch at a time, so memory does not grow with the input.
+/// Typed rows and rejections of one input file (or of the connectors' rows), before the commit.
+/// Rows go to the store's staging (on disk) a batch at a time, so memory does not grow with the
+/// input; several sinks (one per file being read) share one staging.
 pub struct Sink<'a> {
-    pub ctx: RowContext<'a>,
-    pub strict: bool,
-    pub builders: BTreeMap<Table, RowBuilder>,
-    pub staging: Staging,
+    ctx: RowContext<'a>,
+    strict: bool,
+    staging: &'a Mutex<Staging>,
+    /// The input-order number of the next row: the file's place in the run, then the row's.
+    next_seq: u64,
+    /// Rows being built per table, with their input-order numbers.
+    builders: BTreeMap<Table, (RowBuilder, Vec<u64>)>,
     pub counts: BTreeMap<Table, TableCounts>,
     pub rejections: Vec<Rejection>,
 }
 
-impl Sink<'_> {
+/// Rows one file may bring before the next file's numbers start (2^40, about a trillion).
+const FILE_SEQ_SPAN: u64 = 1 << 40;
+
+impl<'a> Sink<'a> {
+    /// A sink for the `position`-th input of the run.
+    pub fn new(
+        ctx: RowContext<'a>,
+        strict: bool,
+        staging: &'a Mutex<Staging>,
+        position: usize,
+    ) -> Sink<'a> {
+        Sink {
+            ctx,
+            strict,
+            staging,
+            next_seq: position as u64 * FILE_SEQ_SPAN,
+            builders: BTreeMap::new(),
+            counts: BTreeMap::new(),
+            rejections: vec![],
+        }
+    }
+
     /// Type one record as a row of `table`, or reject it.
     pub fn accept(
         &mut self,
@@ -51,13 +77,15 @@ impl Sink<'_> {
         self.counts.entry(table).or_default().read += 1;
         match row::parse(spec, map, rec, &self.ctx) {
             Ok(cells) => {
-                let b = self
+                let (b, seqs) = self
                     .builders
                     .entry(table)
-                    .or_insert_with(|| RowBuilder::new(table));
+                    .or_insert_with(|| (RowBuilder::new(table), vec![]));
                 b.push(&cells);
+                seqs.push(self.next_seq);
+                self.next_seq += 1;
                 if b.len() >= BATCH_ROWS {
-                    self.staging.add(table, &b.finish())?;
+                    self.flush(table)?;
                 }
                 Ok(())
             }
@@ -73,6 +101,27 @@ impl Sink<'_> {
                 })
             }
         }
+    }
+
+    fn flush(&mut self, table: Table) -> Result<()> {
+        if let Some((b, seqs)) = self.builders.get_mut(&table)
+            && !b.is_empty()
+        {
+            let batch = b.finish();
+            let seqs = std::mem::take(seqs);
+            let mut staging = self.staging.lock().unwrap_or_else(|p| p.into_inner());
+            staging.add(table, &batch, seqs)?;
+        }
+        Ok(())
+    }
+
+    /// Stage the rows still being built; returns the counts and rejections.
+    pub fn finish(mut self) -> Result<(BTreeMap<Table, TableCounts>, Vec<Rejection>)> {
+        let tables: Vec<Table> = self.builders.keys().copied().collect();
+        for t in tables {
+            self.flush(t)?;
+        }
+        Ok((self.counts, self.rejections))
     }
 
     fn reject(&mut self, r: Rejection) -> Result<()> {

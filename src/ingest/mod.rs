@@ -7,6 +7,7 @@
 //! (writing nothing) when there are too many. Source-specific connectors are not here.
 
 pub mod canonical;
+mod parallel;
 pub mod reader;
 pub mod row;
 pub mod rules;
@@ -17,6 +18,7 @@ pub mod timestamp;
 use std::collections::BTreeMap;
 use std::io::IsTerminal;
 use std::path::{Path, PathBuf};
+use std::sync::Mutex;
 
 use chrono_tz::Tz;
 use indicatif::{ProgressBar, ProgressStyle};
@@ -25,7 +27,8 @@ use crate::config::Config;
 use crate::error::{Error, Result};
 use crate::model::Table;
 use crate::store::{Rejection, RunRecord, Store};
-use canonical::{Sink, is_canonical, read_canonical};
+use canonical::{Sink, is_canonical};
+use parallel::{Job, Outcome, read_files};
 use reader::Format;
 use row::RowContext;
 use source::{Input, Out, Source, SourceContext};
@@ -150,18 +153,11 @@ pub fn ingest(store: &Store, config: &Config, opts: &IngestOptions) -> Result<In
         ProgressBar::hidden()
     };
 
-    let mut sink = Sink {
-        ctx: RowContext {
-            config,
-            zone: opts.zone,
-        },
-        strict: opts.strict,
-        builders: BTreeMap::new(),
-        staging: store.staging(&lock, &run_id)?,
-        counts: BTreeMap::new(),
-        rejections: vec![],
+    let ctx = RowContext {
+        config,
+        zone: opts.zone,
     };
-    let mut warnings = vec![];
+    let staging = Mutex::new(store.staging(&lock, &run_id)?);
     let mut detected = vec![];
     let source_ctx = SourceContext {
         zone: opts.zone,
@@ -169,8 +165,9 @@ pub fn ingest(store: &Store, config: &Config, opts: &IngestOptions) -> Result<In
     };
     let mut connectors: BTreeMap<&'static str, Box<dyn Source>> = BTreeMap::new();
     let mut out = Out::default();
+    let mut jobs = vec![];
 
-    for (path, format) in &files {
+    for (position, (path, format)) in files.iter().enumerate() {
         let (input, name, shape) = match choose(path, *format, opts)? {
             Choice::Canonical(table) => {
                 detected.push(Detected {
@@ -178,7 +175,12 @@ pub fn ingest(store: &Store, config: &Config, opts: &IngestOptions) -> Result<In
                     source: "canonical".to_string(),
                     shape: format!("{table} table"),
                 });
-                read_canonical(path, *format, table, &bar, &mut sink, &mut warnings)?;
+                jobs.push(Job {
+                    position,
+                    path: path.clone(),
+                    format: *format,
+                    table,
+                });
                 continue;
             }
             Choice::Connector { input, name, shape } => (input, name, shape),
@@ -199,24 +201,23 @@ pub fn ingest(store: &Store, config: &Config, opts: &IngestOptions) -> Result<In
         out.file = path.display().to_string();
         connector.read(&input, &source_ctx, &mut out)?;
     }
+    // Canonical files stream on both cores; their rows come before the connectors' in the
+    // run's input order, as when they were read one after the other.
+    let mut outcome = read_files(&jobs, ctx, opts.strict, &staging, &bar)?;
     bar.finish_and_clear();
     for connector in connectors.values_mut() {
         connector.finish(&source_ctx, &mut out)?;
     }
-    sink.take(out, &mut warnings)?;
-
-    let Sink {
-        builders,
-        mut staging,
+    let mut sink = Sink::new(ctx, opts.strict, &staging, files.len());
+    sink.take(out, &mut outcome.warnings)?;
+    let (counts, rejections) = sink.finish()?;
+    outcome.add(counts, rejections);
+    let Outcome {
         counts,
         rejections,
-        ..
-    } = sink;
-    for (table, mut b) in builders {
-        if !b.is_empty() {
-            staging.add(table, &b.finish())?;
-        }
-    }
+        warnings,
+    } = outcome;
+    let staging = staging.into_inner().unwrap_or_else(|p| p.into_inner());
 
     let read: u64 = counts.values().map(|c| c.read).sum();
     if opts.max_rejected.exceeded(rejections.len() as u64, read) {

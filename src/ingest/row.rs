@@ -14,6 +14,7 @@ use crate::config::Config;
 use crate::model::{Cell, ColumnType, TableSpec};
 
 /// What the row parser needs besides the record.
+#[derive(Clone, Copy)]
 pub struct RowContext<'a> {
     pub config: &'a Config,
     /// The zone of naive timestamps.

@@ -34,7 +34,7 @@ pub const SEQ: &str = "_seq";
 #[derive(Debug)]
 pub struct Staging {
     dir: PathBuf,
-    next_seq: u64,
+    rows: u64,
     files: usize,
     by_month: BTreeMap<Table, BTreeMap<String, Vec<PathBuf>>>,
     unsplit: BTreeMap<Table, Vec<PathBuf>>,
@@ -59,7 +59,7 @@ impl Staging {
         std::fs::create_dir_all(&dir).at(&dir)?;
         Ok(Staging {
             dir,
-            next_seq: 0,
+            rows: 0,
             files: 0,
             by_month: BTreeMap::new(),
             unsplit: BTreeMap::new(),
@@ -67,13 +67,21 @@ impl Staging {
         })
     }
 
-    /// Spill a batch of `table` (in the table's schema) as the ingester reads it, numbering its
-    /// rows on from the last. Incidents are kept unsplit for their summaries.
-    pub fn add(&mut self, table: Table, batch: &RecordBatch) -> Result<()> {
+    /// Spill a batch of `table` (in the table's schema) as the ingester reads it, with each row's
+    /// place in the run's input (`seqs`, increasing within a file). Incidents are kept unsplit
+    /// for their summaries.
+    pub fn add(&mut self, table: Table, batch: &RecordBatch, seqs: Vec<u64>) -> Result<()> {
         if batch.num_rows() == 0 {
             return Ok(());
         }
-        let batch = self.number(table, batch)?;
+        if seqs.len() != batch.num_rows() {
+            return Err(Error::Internal(
+                "a staged batch and its row numbers differ in length".into(),
+            ));
+        }
+        self.rows += seqs.len() as u64;
+        let batch =
+            with_seq(table, batch, UInt64Array::from(seqs)).map_err(|e| arrow_err(&self.dir, e))?;
         if table == Table::Incidents {
             let path = self.write(table, "unsplit", &batch)?;
             self.unsplit.entry(table).or_default().push(path);
@@ -82,22 +90,15 @@ impl Staging {
         self.by_month(table, &batch)
     }
 
-    /// Spill rows split by month at once (the summarised incidents).
+    /// Spill rows split by month at once (the summarised incidents, one row per key: their
+    /// order no longer matters).
     pub fn add_split(&mut self, table: Table, batch: &RecordBatch) -> Result<()> {
         if batch.num_rows() == 0 {
             return Ok(());
         }
-        let batch = self.number(table, batch)?;
+        let seqs: UInt64Array = (0..batch.num_rows() as u64).collect();
+        let batch = with_seq(table, batch, seqs).map_err(|e| arrow_err(&self.dir, e))?;
         self.by_month(table, &batch)
-    }
-
-    fn number(&mut self, table: Table, batch: &RecordBatch) -> Result<RecordBatch> {
-        let n = batch.num_rows() as u64;
-        let seq: UInt64Array = (self.next_seq..self.next_seq + n).collect();
-        self.next_seq += n;
-        let mut cols = batch.columns().to_vec();
-        cols.push(Arc::new(seq) as ArrayRef);
-        RecordBatch::try_new(spill_schema(table), cols).map_err(|e| arrow_err(&self.dir, e))
     }
 
     /// Spill numbered rows, one file per month of their main instant.
@@ -192,9 +193,9 @@ impl Staging {
         )
     }
 
-    /// How many rows were spilled so far.
+    /// How many rows the ingester spilled so far.
     pub fn rows(&self) -> u64 {
-        self.next_seq
+        self.rows
     }
 }
 
@@ -235,6 +236,16 @@ fn write_file(path: &Path, batch: &RecordBatch) -> Result<()> {
     Ok(())
 }
 
+fn with_seq(
+    table: Table,
+    batch: &RecordBatch,
+    seqs: UInt64Array,
+) -> std::result::Result<RecordBatch, arrow::error::ArrowError> {
+    let mut cols = batch.columns().to_vec();
+    cols.push(Arc::new(seqs) as ArrayRef);
+    RecordBatch::try_new(spill_schema(table), cols)
+}
+
 fn read_files(files: &[PathBuf], table: Table, columns: Option<&[&str]>) -> Result<RecordBatch> {
     let full = spill_schema(table);
     let target = match columns {
@@ -273,5 +284,87 @@ impl Drop for Staging {
         let _ = self.finish();
         // Best effort: the next writer removes a staging folder left by a killed one.
         let _ = std::fs::remove_dir_all(&self.dir);
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::model::{Cell, ColumnType};
+    use crate::store::RowBuilder;
+
+    fn alerts(rows: &[(&str, i64)]) -> RecordBatch {
+        let mut b = RowBuilder::new(Table::Alerts);
+        let spec = Table::Alerts.spec();
+        for (id, fired) in rows {
+            let cells: Vec<Cell> = spec
+                .columns
+                .iter()
+                .map(|c| match (c.name, c.ty) {
+                    ("alert_id", _) => Cell::Text(id.to_string()),
+                    (_, ColumnType::Timestamp) => Cell::Timestamp(*fired),
+                    _ if c.nullable => Cell::Null,
+                    (_, ColumnType::UInt32) => Cell::UInt32(0),
+                    (_, ColumnType::Bool) => Cell::Bool(false),
+                    _ => Cell::Text("x".into()),
+                })
+                .collect();
+            b.push(&cells);
+        }
+        b.finish()
+    }
+
+    fn ids_and_seqs(b: &RecordBatch) -> Vec<(String, u64)> {
+        let ids = super::super::batch::text_col(b, "alert_id");
+        let seqs = b
+            .column_by_name(SEQ)
+            .unwrap()
+            .as_any()
+            .downcast_ref::<UInt64Array>()
+            .unwrap();
+        (0..b.num_rows())
+            .map(|i| (ids.value(i).to_string(), seqs.value(i)))
+            .collect()
+    }
+
+    #[test]
+    fn rows_are_spilled_by_month_with_their_input_order_numbers() {
+        let dir = tempfile::tempdir().unwrap();
+        let mut s = Staging::new(dir.path(), "r1").unwrap();
+        // 2026-01-10 and 2026-02-10 in microseconds.
+        let (jan, feb) = (1_768_003_200_000_000, 1_770_681_600_000_000);
+        s.add(
+            Table::Alerts,
+            &alerts(&[("a", jan), ("b", feb), ("c", jan)]),
+            vec![0, 1, 2],
+        )
+        .unwrap();
+        s.add(
+            Table::Alerts,
+            &alerts(&[("d", feb), ("a", feb)]),
+            vec![3, 4],
+        )
+        .unwrap();
+        s.finish().unwrap();
+        assert_eq!(s.months(Table::Alerts), vec!["2026-01", "2026-02"]);
+        assert_eq!(s.rows(), 5);
+        let jan_rows = s.read_month(Table::Alerts, "2026-01", None).unwrap();
+        assert_eq!(
+            ids_and_seqs(&jan_rows),
+            vec![("a".to_string(), 0), ("c".to_string(), 2)]
+        );
+        let feb_rows = s.read_month(Table::Alerts, "2026-02", None).unwrap();
+        assert_eq!(
+            ids_and_seqs(&feb_rows),
+            vec![
+                ("b".to_string(), 1),
+                ("d".to_string(), 3),
+                ("a".to_string(), 4)
+            ]
+        );
+        let spill = dir.path().join(STAGING_DIR).join("spill-r1");
+        assert!(spill.is_dir());
+        drop(s);
+        assert!(!spill.exists(), "the spill folder outlived its run");
     }
 }

@@ -165,6 +165,33 @@ pub fn keys(batch: &RecordBatch, table: Table) -> Vec<String> {
         .collect()
 }
 
+/// The primary keys of a batch's rows as `&str`: borrowed from the column when the key is one
+/// text column (every table but on-call shifts), joined like `keys` otherwise. The upsert reads
+/// millions of keys; allocating a string for each was most of its time.
+pub enum KeyCol<'a> {
+    Text(&'a StringArray),
+    Joined(Vec<String>),
+}
+
+impl KeyCol<'_> {
+    pub fn get(&self, i: usize) -> &str {
+        match self {
+            KeyCol::Text(a) => a.value(i),
+            KeyCol::Joined(v) => &v[i],
+        }
+    }
+}
+
+pub fn key_col(batch: &RecordBatch, table: Table) -> KeyCol<'_> {
+    let spec = table.spec();
+    match spec.primary_key {
+        [k] if spec.columns[spec.index(k)].ty != ColumnType::Timestamp => {
+            KeyCol::Text(text_col(batch, k))
+        }
+        _ => KeyCol::Joined(keys(batch, table)),
+    }
+}
+
 enum KeyPart<'a> {
     Text(&'a StringArray),
     Ts(&'a TimestampMicrosecondArray),

@@ -62,27 +62,33 @@ pub fn incidents_with_summaries(
 /// events are already as this commit leaves them.
 fn summaries(after: &Snapshot, ids: &HashSet<String>) -> Result<HashMap<String, Summary>> {
     let table = Table::IncidentEvents;
-    let mut by_incident: HashMap<String, Vec<(i64, String)>> = HashMap::new();
-    for month in after.months(table)? {
-        let batch = after.read_partition(table, &month, Some(&[INCIDENT_ID, AT, KIND]))?;
+    // The three columns of every month stay in memory while the events are grouped, so the
+    // groups borrow their strings instead of copying one per event.
+    let batches = after
+        .months(table)?
+        .iter()
+        .map(|m| after.read_partition(table, m, Some(&[INCIDENT_ID, AT, KIND])))
+        .collect::<Result<Vec<_>>>()?;
+    let mut by_incident: HashMap<&str, Vec<(i64, &str)>> = HashMap::new();
+    for batch in &batches {
         let (inc, at, kind) = (
-            text_col(&batch, INCIDENT_ID),
-            ts_col(&batch, AT),
-            text_col(&batch, KIND),
+            text_col(batch, INCIDENT_ID),
+            ts_col(batch, AT),
+            text_col(batch, KIND),
         );
         for i in 0..batch.num_rows() {
             if ids.contains(inc.value(i)) {
                 let at = ts_at(at, i).unwrap_or_default();
                 by_incident
-                    .entry(inc.value(i).to_string())
+                    .entry(inc.value(i))
                     .or_default()
-                    .push((at, kind.value(i).to_string()));
+                    .push((at, kind.value(i)));
             }
         }
     }
     Ok(by_incident
         .into_iter()
-        .map(|(id, evs)| (id, summarise(evs.iter().map(|(at, k)| (*at, k.as_str())))))
+        .map(|(id, evs)| (id.to_string(), summarise(evs)))
         .collect())
 }
 

@@ -23,7 +23,7 @@ use arrow::compute::{
 use arrow::record_batch::RecordBatch;
 use arrow::row::{RowConverter, SortField};
 
-use super::batch::{keys, schema, ts_at, ts_col};
+use super::batch::{KeyCol, key_col, keys, schema, ts_at, ts_col};
 use super::publish::Draft;
 use super::snapshot::Snapshot;
 use super::staging::{SEQ, Staging};
@@ -95,11 +95,11 @@ pub fn materialize(
 const MONTH_BITS: u32 = 12;
 
 fn hashes(batch: &RecordBatch, table: Table) -> Vec<u64> {
-    keys(batch, table)
-        .iter()
-        .map(|k| {
+    let ks = key_col(batch, table);
+    (0..batch.num_rows())
+        .map(|i| {
             let mut h = std::hash::DefaultHasher::new();
-            k.hash(&mut h);
+            ks.get(i).hash(&mut h);
             h.finish() >> MONTH_BITS
         })
         .collect()
@@ -252,12 +252,12 @@ fn cross_months(
     for month in stored_months {
         let probe = base.read_partition(table, month, Some(key_cols))?;
         let hs = hashes(&probe, table);
-        let mut ks: Option<Vec<String>> = None;
+        let mut ks: Option<KeyCol<'_>> = None;
         let vs = versions(&probe, table);
         for (j, h) in hs.iter().enumerate() {
             if months_of(*h).any(|m| months_in[m] != *month) {
-                let ks = ks.get_or_insert_with(|| keys(&probe, table));
-                stored_at.insert(ks[j].clone(), (month.clone(), vs[j]));
+                let ks = ks.get_or_insert_with(|| key_col(&probe, table));
+                stored_at.insert(ks.get(j).to_string(), (month.clone(), vs[j]));
                 wanted.insert(*h);
             }
         }
@@ -274,14 +274,14 @@ fn cross_months(
     for (m, month) in months_in.iter().enumerate() {
         let b = staging.read_month(table, month, Some(&cols))?;
         let hs = hashes(&b, table);
-        let (ks, vs, ss) = (keys(&b, table), versions(&b, table), seqs(&b)?);
+        let (ks, vs, ss) = (key_col(&b, table), versions(&b, table), seqs(&b)?);
         for j in (0..b.num_rows()).filter(|j| wanted.contains(&hs[*j])) {
             let cand = (vs[j], ss.value(j), m);
-            let e = best.entry(ks[j].clone()).or_insert(cand);
+            let e = best.entry(ks.get(j).to_string()).or_insert(cand);
             if (cand.0, cand.1) >= (e.0, e.1) {
                 *e = cand;
             }
-            rows.push((ks[j].clone(), ss.value(j)));
+            rows.push((ks.get(j).to_string(), ss.value(j)));
         }
     }
     for (k, s) in rows {
@@ -327,14 +327,14 @@ fn merge_month(
     // The incoming winners of this month, in the table's schema.
     let winners = match incoming {
         Some(b) => {
-            let (ks, vs, ss) = (keys(&b, table), versions(&b, table), seqs(&b)?);
+            let (ks, vs, ss) = (key_col(&b, table), versions(&b, table), seqs(&b)?);
             let mut pos: HashMap<&str, usize> = HashMap::new();
             for i in 0..b.num_rows() {
                 if crossing.dropped.contains(&ss.value(i)) {
                     continue;
                 }
                 // Rows are in input order, so on equal versions the later one wins.
-                let e = pos.entry(ks[i].as_str()).or_insert(i);
+                let e = pos.entry(ks.get(i)).or_insert(i);
                 if vs[i] >= vs[*e] {
                     *e = i;
                 }
@@ -352,11 +352,9 @@ fn merge_month(
         }
         None => RecordBatch::new_empty(schema(table)),
     };
-    let in_keys = keys(&winners, table);
-    let in_pos: HashMap<&str, usize> = in_keys
-        .iter()
-        .enumerate()
-        .map(|(i, k)| (k.as_str(), i))
+    let in_keys = key_col(&winners, table);
+    let in_pos: HashMap<&str, usize> = (0..winners.num_rows())
+        .map(|i| (in_keys.get(i), i))
         .collect();
     let in_vers = versions(&winners, table);
     let none = HashSet::new();
@@ -366,16 +364,17 @@ fn merge_month(
     let mut take_in: Vec<bool> = vec![true; winners.num_rows()];
     let mut changed_stored = false;
     if let Some(st) = &stored {
-        let st_keys = keys(st, table);
+        let st_keys = key_col(st, table);
+        let st_n = st.num_rows();
         let st_vers = versions(st, table);
         // Pairs of (incoming, stored) rows with the same key: compared whole, on the rows only.
-        let hits: Vec<(usize, usize)> = st_keys
-            .iter()
-            .enumerate()
-            .filter_map(|(j, k)| in_pos.get(k.as_str()).map(|&i| (i, j)))
+        let hits: Vec<(usize, usize)> = (0..st_n)
+            .filter_map(|j| in_pos.get(st_keys.get(j)).map(|&i| (i, j)))
             .collect();
         let same = same_rows(table, &winners, st, &hits)?;
-        keep_stored = st_keys.iter().map(|k| !removed.contains(k)).collect();
+        keep_stored = (0..st_n)
+            .map(|j| removed.is_empty() || !removed.contains(st_keys.get(j)))
+            .collect();
         changed_stored = keep_stored.iter().any(|k| !k);
         for (n, &(i, j)) in hits.iter().enumerate() {
             let stored_newer = spec.version.is_some() && st_vers[j] > in_vers[i];
@@ -388,10 +387,19 @@ fn merge_month(
             }
         }
         // Inserted: incoming keys this month did not have.
-        let hit_in: HashSet<usize> = hits.iter().map(|h| h.0).collect();
+        let mut hit_in = vec![false; take_in.len()];
+        for h in &hits {
+            hit_in[h.0] = true;
+        }
         count_new(&in_keys, &take_in, &hit_in, crossing, done);
     } else {
-        count_new(&in_keys, &take_in, &HashSet::new(), crossing, done);
+        count_new(
+            &in_keys,
+            &take_in,
+            &vec![false; take_in.len()],
+            crossing,
+            done,
+        );
     }
     let changed: Vec<usize> = (0..winners.num_rows()).filter(|i| take_in[*i]).collect();
     if changed.is_empty() && !changed_stored {
@@ -428,15 +436,15 @@ fn merge_month(
 }
 
 fn count_new(
-    keys: &[String],
+    keys: &KeyCol<'_>,
     take: &[bool],
-    hit: &HashSet<usize>,
+    hit: &[bool],
     crossing: &Crossing,
     done: &mut Upserted,
 ) {
-    for (i, k) in keys.iter().enumerate() {
-        if take[i] && !hit.contains(&i) {
-            if crossing.moved.contains(k) {
+    for i in 0..take.len() {
+        if take[i] && !hit[i] {
+            if crossing.moved.contains(keys.get(i)) {
                 done.updated += 1;
             } else {
                 done.inserted += 1;

@@ -469,15 +469,21 @@ fn same_rows(
         .map(|f| SortField::new(f.data_type().clone()))
         .collect();
     let conv = RowConverter::new(fields).map_err(arrow_err)?;
-    let ia: UInt32Array = pairs.iter().map(|p| p.0 as u32).collect();
-    let ib: UInt32Array = pairs.iter().map(|p| p.1 as u32).collect();
-    let ra = conv
-        .convert_columns(take_record_batch(a, &ia).map_err(arrow_err)?.columns())
-        .map_err(arrow_err)?;
-    let rb = conv
-        .convert_columns(take_record_batch(b, &ib).map_err(arrow_err)?.columns())
-        .map_err(arrow_err)?;
-    Ok((0..pairs.len()).map(|n| ra.row(n) == rb.row(n)).collect())
+    let mut same = Vec::with_capacity(pairs.len());
+    // A chunk at a time: a re-ingest compares every row of a month, and converting them all at
+    // once held two more copies of the month.
+    for chunk in pairs.chunks(64 * 1024) {
+        let ia: UInt32Array = chunk.iter().map(|p| p.0 as u32).collect();
+        let ib: UInt32Array = chunk.iter().map(|p| p.1 as u32).collect();
+        let ra = conv
+            .convert_columns(take_record_batch(a, &ia).map_err(arrow_err)?.columns())
+            .map_err(arrow_err)?;
+        let rb = conv
+            .convert_columns(take_record_batch(b, &ib).map_err(arrow_err)?.columns())
+            .map_err(arrow_err)?;
+        same.extend((0..chunk.len()).map(|n| ra.row(n) == rb.row(n)));
+    }
+    Ok(same)
 }
 
 /// Sort by (main instant, primary key).

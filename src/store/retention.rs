@@ -135,7 +135,9 @@ fn remove_unless_pinned(root: &Path, snapshot: &Path) -> Result<()> {
     let to = trash.join(snapshot.file_name().unwrap_or_default());
     std::fs::rename(snapshot, &to).at(&to)?;
     drop(guard);
-    std::fs::remove_dir_all(&to).at(&to)
+    std::fs::remove_dir_all(&to).at(&to)?;
+    let _ = std::fs::remove_dir(&trash); // only when empty
+    Ok(())
 }
 
 #[cfg(test)]

@@ -35,6 +35,7 @@ fn bench_ingest(c: &mut Criterion) {
         max_rejected: MaxRejected::Count(0),
         source: SourceChoice::Canonical,
         mapping: None,
+        memory_budget: aftermath::ingest::DEFAULT_MEMORY_BUDGET,
     };
 
     let mut group = c.benchmark_group("ingest");
@@ -72,6 +73,7 @@ fn bench_connectors(c: &mut Criterion) {
         max_rejected: MaxRejected::Count(0),
         source: SourceChoice::Auto,
         mapping: None,
+        memory_budget: aftermath::ingest::DEFAULT_MEMORY_BUDGET,
     };
     let mut group = c.benchmark_group("connectors");
     group.sample_size(10);

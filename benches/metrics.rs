@@ -62,6 +62,7 @@ fn bench_metrics(c: &mut Criterion) {
         max_rejected: MaxRejected::Count(0),
         source: SourceChoice::Canonical,
         mapping: None,
+        memory_budget: aftermath::ingest::DEFAULT_MEMORY_BUDGET,
     };
     ingest(&store, &config, &ingest_opts).expect("ingest");
 

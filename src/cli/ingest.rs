@@ -6,7 +6,7 @@ use chrono_tz::Tz;
 
 use super::Context;
 use crate::error::Result;
-use crate::ingest::{IngestOptions, IngestReport, MaxRejected, SourceChoice, ingest};
+use crate::ingest::{IngestOptions, IngestReport, MaxRejected, SourceChoice, ingest, parse_bytes};
 use crate::model::Table;
 
 #[derive(Debug, clap::Args)]
@@ -33,6 +33,9 @@ pub struct Args {
     /// Fail, writing nothing, when more rows than this are rejected: a count (N) or a share (P%)
     #[arg(long, default_value = "1%", value_parser = MaxRejected::parse)]
     pub max_rejected: MaxRejected,
+    /// Memory the commit plans for (512M, 2G): above it, months are merged one at a time
+    #[arg(long, default_value = "2G", value_parser = parse_bytes)]
+    pub memory_budget: u64,
 }
 
 pub fn parse_table(s: &str) -> std::result::Result<Table, String> {
@@ -54,6 +57,7 @@ pub fn run(ctx: &Context, args: Args) -> Result<()> {
         max_rejected: args.max_rejected,
         source: args.source,
         mapping: args.mapping,
+        memory_budget: args.memory_budget,
     };
     let report = ingest(&ctx.store, &ctx.config, &opts)?;
     print_report(ctx, &report);

@@ -5,7 +5,7 @@ use polars::prelude::*;
 
 use super::Context;
 use crate::error::{Error, Result};
-use crate::ingest::{IngestOptions, MaxRejected, SourceChoice, ingest};
+use crate::ingest::{IngestOptions, MaxRejected, SourceChoice, ingest, parse_bytes};
 use crate::metrics::overview::{span, team_overview};
 use crate::model::Table;
 use crate::model::columns::DETECTED_AT;
@@ -16,6 +16,9 @@ pub struct Args {
     /// Fail, writing nothing, when more rows than this are rejected: a count (N) or a share (P%)
     #[arg(long, default_value = "1%", value_parser = MaxRejected::parse)]
     pub max_rejected: MaxRejected,
+    /// Memory the ingest's commit plans for (512M, 2G): above it, months are merged one at a time
+    #[arg(long, default_value = "2G", value_parser = parse_bytes)]
+    pub memory_budget: u64,
     /// Judge the data as of this instant (RFC 3339 or YYYY-MM-DD), for reproducible output [default: now]
     #[arg(long, value_name = "INSTANT")]
     pub as_of: Option<String>,
@@ -50,6 +53,7 @@ pub fn run(ctx: &Context, args: Args) -> Result<()> {
             max_rejected: args.max_rejected,
             source: SourceChoice::Auto,
             mapping: None,
+            memory_budget: args.memory_budget,
         },
     )?;
     super::ingest::print_report(ctx, &report);

@@ -7,6 +7,7 @@
 //! (writing nothing) when there are too many. Source-specific connectors are not here.
 
 pub mod canonical;
+mod options;
 mod parallel;
 pub mod reader;
 pub mod row;
@@ -20,7 +21,6 @@ use std::io::IsTerminal;
 use std::path::{Path, PathBuf};
 use std::sync::Mutex;
 
-use chrono_tz::Tz;
 use indicatif::{ProgressBar, ProgressStyle};
 
 use crate::config::Config;
@@ -28,78 +28,11 @@ use crate::error::{Error, Result};
 use crate::model::Table;
 use crate::store::{Rejection, RunRecord, Store};
 use canonical::{Sink, is_canonical};
+pub use options::{DEFAULT_MEMORY_BUDGET, IngestOptions, MaxRejected, SourceChoice, parse_bytes};
 use parallel::{Job, Outcome, read_files};
 use reader::Format;
 use row::RowContext;
 use source::{Input, Out, Source, SourceContext};
-
-/// How many rejected rows a run tolerates before it fails.
-#[derive(Debug, Clone, Copy, PartialEq)]
-pub enum MaxRejected {
-    Count(u64),
-    Percent(f64),
-}
-
-impl MaxRejected {
-    /// `N` or `P%`.
-    pub fn parse(s: &str) -> std::result::Result<MaxRejected, String> {
-        let t = s.trim();
-        if let Some(p) = t.strip_suffix('%') {
-            let v: f64 = p
-                .trim()
-                .parse()
-                .map_err(|_| format!("expected N or P%, found {s:?}"))?;
-            if !(0.0..=100.0).contains(&v) {
-                return Err(format!("a percentage from 0% to 100%, found {s:?}"));
-            }
-            return Ok(MaxRejected::Percent(v));
-        }
-        t.parse()
-            .map(MaxRejected::Count)
-            .map_err(|_| format!("expected N or P%, found {s:?}"))
-    }
-
-    fn exceeded(self, rejected: u64, read: u64) -> bool {
-        match self {
-            MaxRejected::Count(n) => rejected > n,
-            MaxRejected::Percent(p) => read > 0 && (rejected as f64) * 100.0 > p * read as f64,
-        }
-    }
-}
-
-#[derive(Debug, Clone)]
-pub struct IngestOptions {
-    pub inputs: Vec<PathBuf>,
-    /// Overrides the table named by each file.
-    pub table: Option<Table>,
-    /// Zone of naive timestamps.
-    pub zone: Tz,
-    pub strict: bool,
-    pub max_rejected: MaxRejected,
-    /// Which connector reads the inputs.
-    pub source: SourceChoice,
-    /// The mapping file of `--source csv`.
-    pub mapping: Option<PathBuf>,
-}
-
-/// `--source`: a connector by name, canonical table files, or sniffed per file.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub enum SourceChoice {
-    Auto,
-    Canonical,
-    Named(String),
-}
-
-impl SourceChoice {
-    pub fn parse(s: &str) -> std::result::Result<SourceChoice, String> {
-        match s.trim().to_ascii_lowercase().as_str() {
-            "auto" => Ok(SourceChoice::Auto),
-            "canonical" => Ok(SourceChoice::Canonical),
-            n if source::NAMES.contains(&n) => Ok(SourceChoice::Named(n.to_string())),
-            _ => Err(format!("unknown source {s:?}; known: {}", source::known())),
-        }
-    }
-}
 
 /// How one input file was read.
 #[derive(Debug, Clone)]
@@ -248,7 +181,7 @@ pub fn ingest(store: &Store, config: &Config, opts: &IngestOptions) -> Result<In
         tables,
         rejected_log: None,
     };
-    let outcome = store.commit(&lock, staging, run, &rejections)?;
+    let outcome = store.commit(&lock, staging, run, &rejections, opts.memory_budget)?;
     drop(lock);
     Ok(IngestReport {
         run: outcome.run,

@@ -56,6 +56,7 @@ fn fixture() -> &'static Fixture {
                 max_rejected: MaxRejected::parse("0").expect("zero"),
                 source: SourceChoice::Canonical,
                 mapping: None,
+                memory_budget: crate::ingest::DEFAULT_MEMORY_BUDGET,
             },
         )
         .expect("the sample ingests cleanly");

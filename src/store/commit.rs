@@ -19,9 +19,6 @@ use crate::error::Result;
 use crate::model::Table;
 use crate::model::columns::INCIDENT_ID;
 
-/// Months merged at once: both cores of a small machine, each thread holding one month.
-const MERGE_WORKERS: usize = 2;
-
 /// What the commit did.
 #[derive(Debug)]
 pub struct CommitOutcome {
@@ -39,12 +36,14 @@ impl Store {
 
     /// Commit the rows in `staging` and append `run` to `_store.json`. All or nothing; `_lock`
     /// proves the caller holds the writer lock.
+    /// `budget` (bytes) bounds what the month merges plan for.
     pub fn commit(
         &self,
         _lock: &WriteLock,
         mut staging: Staging,
         mut run: RunRecord,
         rejections: &[Rejection],
+        budget: u64,
     ) -> Result<CommitOutcome> {
         staging.finish()?;
         // Read under the lock: no other writer can move `current` until this one is done.
@@ -76,7 +75,7 @@ impl Store {
                     t.extend(rows.iter().map(|i| ids.value(*i).to_string()));
                 }
             };
-            let done = upsert(&base, &staging, &draft, table, MERGE_WORKERS, &on_changed)?;
+            let done = upsert(&base, &staging, &draft, table, budget, &on_changed)?;
             files_written += done.files_written;
             // A table the input did not name can still change: incidents through their events.
             if run.tables.contains_key(table.name()) || done.inserted + done.updated > 0 {

@@ -106,6 +106,14 @@ pub fn read_parquet(path: &Path, table: Table, columns: Option<&[&str]>) -> Resu
     arrow::compute::concat_batches(&target, &batches).map_err(|e| bad(&e))
 }
 
+/// The number of rows of a Parquet file, from its footer.
+pub fn row_count(path: &Path) -> Result<u64> {
+    let file = File::open(path).at(path)?;
+    let builder = ParquetRecordBatchReaderBuilder::try_new(file)
+        .map_err(|e| Error::store(path, format!("unreadable Parquet footer ({e})")))?;
+    Ok(builder.metadata().file_metadata().num_rows().max(0) as u64)
+}
+
 /// Write a small file (JSON metadata, the journal) under a temporary name, then rename it.
 pub fn write_atomic(path: &Path, bytes: &[u8]) -> Result<()> {
     let tmp = temp_name(path, &std::process::id().to_string());

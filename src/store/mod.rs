@@ -10,6 +10,7 @@
 
 mod batch;
 mod commit;
+mod crossing;
 mod export;
 mod failpoint;
 mod files;

@@ -181,6 +181,17 @@ impl Staging {
         read_files(files, table, columns)
     }
 
+    /// How many incoming rows a month has (from the spill files' footers).
+    pub fn month_rows(&self, table: Table, month: &str) -> Result<u64> {
+        let files = self
+            .by_month
+            .get(&table)
+            .and_then(|m| m.get(month))
+            .map(Vec::as_slice)
+            .unwrap_or_default();
+        files.iter().map(|p| super::files::row_count(p)).sum()
+    }
+
     /// Every unsplit incoming row of `table` (incidents), in input order.
     pub fn read_unsplit(&self, table: Table) -> Result<RecordBatch> {
         read_files(

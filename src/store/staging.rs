@@ -172,24 +172,21 @@ impl Staging {
         month: &str,
         columns: Option<&[&str]>,
     ) -> Result<RecordBatch> {
-        let files = self
-            .by_month
-            .get(&table)
-            .and_then(|m| m.get(month))
-            .map(Vec::as_slice)
-            .unwrap_or_default();
-        read_files(files, table, columns)
+        read_files(self.month_files(table, month), table, columns)
     }
 
     /// How many incoming rows a month has (from the spill files' footers).
     pub fn month_rows(&self, table: Table, month: &str) -> Result<u64> {
-        let files = self
-            .by_month
+        let files = self.month_files(table, month);
+        files.iter().map(|p| super::files::row_count(p)).sum()
+    }
+
+    fn month_files(&self, table: Table, month: &str) -> &[PathBuf] {
+        self.by_month
             .get(&table)
             .and_then(|m| m.get(month))
             .map(Vec::as_slice)
-            .unwrap_or_default();
-        files.iter().map(|p| super::files::row_count(p)).sum()
+            .unwrap_or_default()
     }
 
     /// Every unsplit incoming row of `table` (incidents), in input order.

@@ -1,5 +1,6 @@
 //! Ingest throughput: canonical CSV/NDJSON/JSON files from the generator into a fresh store
-//! (parse, type, upsert, sort, write zstd Parquet, commit). Whole-command timings on 10 million
+//! through the streaming path (parse two files at a time, spill by month, merge month by month
+//! against the store, write zstd Parquet, publish the snapshot). Whole-command timings on 10 million
 //! alerts are in BENCHMARKS.md; this bench tracks the per-row cost on a smaller set, and the
 //! connectors on the committed vendor exports.
 

@@ -12,6 +12,7 @@ use std::fs::{File, TryLockError};
 use std::path::Path;
 
 use super::failpoint;
+use super::meta::META_FILE;
 use super::publish::{PIN_FILE, STAGING_DIR};
 use super::snapshot::{CURRENT, SNAPSHOTS_DIR, Snapshot};
 use crate::error::{Error, IoContext, Result};
@@ -42,7 +43,17 @@ pub fn pin(root: &Path) -> Result<Pinned> {
         let path = snapshot.dir().join(PIN_FILE);
         let file = match File::open(&path) {
             Ok(f) => f,
-            Err(e) if e.kind() == std::io::ErrorKind::NotFound => continue,
+            // A complete snapshot without its pin file (copied without it, say): read it unpinned
+            // rather than fail; one being removed has lost its `_store.json` too, so try again.
+            Err(e) if e.kind() == std::io::ErrorKind::NotFound => {
+                if snapshot.dir().join(META_FILE).is_file() {
+                    return Ok(Pinned {
+                        snapshot,
+                        _pin: None,
+                    });
+                }
+                continue;
+            }
             Err(e) => return Err(Error::io(&path, e)),
         };
         match file.try_lock_shared() {
@@ -64,7 +75,7 @@ pub fn pin(root: &Path) -> Result<Pinned> {
     }
     Err(Error::store(
         root,
-        "could not pin a snapshot: it was removed 100 times in a row while being opened; is a writer committing in a loop?",
+        "`current` names a snapshot that is missing or incomplete (tried 100 times). If no ingest is running, the store is damaged: restore the snapshot folder it names, or re-ingest into a new store",
     ))
 }
 
@@ -175,6 +186,28 @@ mod tests {
         collect_garbage(dir.path()).unwrap();
         assert_eq!(left(dir.path()), vec!["r2", "r3", "r4"]);
         assert!(!dir.path().join(STAGING_DIR).exists());
+    }
+
+    #[test]
+    fn a_snapshot_without_its_pin_file_is_read_unpinned_and_a_removed_one_is_not() {
+        let dir = tempfile::tempdir().unwrap();
+        snapshot(dir.path(), "r1");
+        point_at(dir.path(), "r1");
+        std::fs::remove_file(dir.path().join(SNAPSHOTS_DIR).join("r1").join(PIN_FILE)).unwrap();
+        std::fs::write(
+            dir.path().join(SNAPSHOTS_DIR).join("r1").join(META_FILE),
+            b"{}",
+        )
+        .unwrap();
+        assert_eq!(
+            pin(dir.path()).unwrap().snapshot.id().as_deref(),
+            Some("r1")
+        );
+        std::fs::remove_dir_all(dir.path().join(SNAPSHOTS_DIR).join("r1")).unwrap();
+        assert!(
+            pin(dir.path()).is_err(),
+            "a link to nothing must not read as a store"
+        );
     }
 
     #[test]

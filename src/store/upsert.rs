@@ -3,12 +3,11 @@
 //! to another month is deleted from its old partition, and inside a partition rows are sorted by
 //! (main instant, primary key), so the output is a function of the rows alone.
 //!
-//! Memory is bounded by one month's partition plus a compact key index, not by the input or the
-//! store: the incoming rows come from the run's spill (`staging.rs`) and each month is merged
-//! with its stored partition and written into the draft (`publish.rs`) before the next is read.
-//! Keys that live in two months (in the input, or in the input and the store) are found through a
-//! sorted index of 8-byte key hashes, then settled exactly on the real keys, so a hash collision
-//! can cost a little work but never a row. Unchanged partitions are hard-linked, not rewritten.
+//! Memory is bounded by a month's partition (two at once when the budget allows) plus a compact
+//! key index, not by the input or the store: the incoming rows come from the run's spill
+//! (`staging.rs`) and each month is merged with its stored partition and written into the draft
+//! (`publish.rs`) before its memory is freed. Keys that live in two months are settled first
+//! (`crossing.rs`). Unchanged partitions are hard-linked, not rewritten.
 
 use std::collections::{BTreeSet, HashMap, HashSet};
 use std::sync::Mutex;

@@ -278,3 +278,31 @@ fn json_array_line_numbers_are_counted_incrementally() {
         (2 + 2 * k as u64, Some(format!("$[{k}]").as_str()))
     );
 }
+
+/// Regression: a first data row with the wrong number of fields used to leave the file mapped as
+/// JSON, so every later row was rejected for lacking its columns.
+#[test]
+fn a_bad_first_row_does_not_take_the_rest_of_the_csv_with_it() {
+    let s = Sandbox::new();
+    s.write(
+        "in/incidents.csv",
+        format!(
+            "{HEADER}\
+             t:1,t,1,extra field,a,SEV2,open,2026-11-03T14:05:00Z,0,surplus\n\
+             t:2,t,2,fine,a,SEV2,open,2026-11-03T14:05:00Z,0\n"
+        ),
+    );
+    let out = s.ok(&["ingest", "in", "--max-rejected", "1"]);
+    assert!(
+        out.contains("incidents                2         1         0          0         1"),
+        "{out}"
+    );
+    let rejected = rejected_log(&s);
+    assert_eq!(rejected.len(), 1, "{rejected:?}");
+    assert_eq!(rejected[0].line, 2);
+    assert!(
+        rejected[0].reason.contains("fields"),
+        "{}",
+        rejected[0].reason
+    );
+}

@@ -169,7 +169,7 @@ impl<'a> Sink<'a> {
     }
 }
 
-/// Stream a canonical table file into the sink.
+/// Stream a canonical table file into the sink (CSV split and typed on two threads).
 pub fn read_canonical(
     path: &Path,
     format: Format,
@@ -178,6 +178,9 @@ pub fn read_canonical(
     sink: &mut Sink<'_>,
     warnings: &mut Vec<String>,
 ) -> Result<()> {
+    if format == Format::Csv {
+        return super::pipeline::read_csv(path, table, bar, sink, warnings);
+    }
     let shown = path.display().to_string();
     let mut map: Option<FieldMap> = None;
     let wrap = |r: Box<dyn Read>| -> Box<dyn Read> { Box::new(bar.wrap_read(r)) };

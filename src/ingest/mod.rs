@@ -9,6 +9,7 @@
 pub mod canonical;
 mod options;
 mod parallel;
+mod pipeline;
 pub mod reader;
 pub mod row;
 pub mod rules;

@@ -169,7 +169,7 @@ impl<'a> Sink<'a> {
     }
 }
 
-/// Stream a canonical table file into the sink (CSV split and typed on two threads).
+/// Stream a canonical table file into the sink.
 pub fn read_canonical(
     path: &Path,
     format: Format,
@@ -178,24 +178,27 @@ pub fn read_canonical(
     sink: &mut Sink<'_>,
     warnings: &mut Vec<String>,
 ) -> Result<()> {
-    if format == Format::Csv {
-        return super::pipeline::read_csv(path, table, bar, sink, warnings);
-    }
     let shown = path.display().to_string();
     let mut map: Option<FieldMap> = None;
     let wrap = |r: Box<dyn Read>| -> Box<dyn Read> { Box::new(bar.wrap_read(r)) };
     let mut each = |loc: Location, rec: Record<'_>, raw: RawRecord<'_>| -> Result<()> {
+        // The mapping comes from the first well-formed record: a CSV row with the wrong number of
+        // fields carries no header, and taking the JSON mapping from it rejected every later row.
         if map.is_none() {
-            map = Some(match &rec {
+            match &rec {
                 Record::Csv { header, .. } => {
                     check_header(path, table, header, warnings)?;
-                    FieldMap::for_csv(table.spec(), header)
+                    map = Some(FieldMap::for_csv(table.spec(), header));
                 }
-                _ => FieldMap::for_json(),
-            });
+                Record::Json(_) => map = Some(FieldMap::for_json()),
+                Record::Bad(_) => {}
+            }
         }
-        let fields = map.as_ref().expect("set above");
-        sink.accept(&shown, table, fields, loc, &rec, raw)
+        match &map {
+            Some(fields) => sink.accept(&shown, table, fields, loc, &rec, raw),
+            // A bad record is rejected whatever the mapping.
+            None => sink.accept(&shown, table, &FieldMap::for_json(), loc, &rec, raw),
+        }
     };
     reader::read(path, format, &wrap, &mut each)
 }

@@ -9,7 +9,6 @@
 pub mod canonical;
 mod options;
 mod parallel;
-mod pipeline;
 pub mod reader;
 pub mod row;
 pub mod rules;

@@ -15,7 +15,7 @@ use super::staging::Staging;
 use super::summaries::incidents_with_summaries;
 use super::upsert::upsert;
 use super::{Rejection, RunRecord, Store, WriteLock, legacy, retention};
-use crate::error::Result;
+use crate::error::{Error, Result};
 use crate::model::Table;
 use crate::model::columns::INCIDENT_ID;
 
@@ -35,8 +35,8 @@ impl Store {
     }
 
     /// Commit the rows in `staging` and append `run` to `_store.json`. All or nothing; `_lock`
-    /// proves the caller holds the writer lock.
-    /// `budget` (bytes) bounds what the month merges plan for.
+    /// proves the caller holds the writer lock, and `budget` (bytes) is what the month merges may
+    /// plan for.
     pub fn commit(
         &self,
         _lock: &WriteLock,
@@ -61,7 +61,7 @@ impl Store {
                 let width = incoming.num_columns().saturating_sub(1);
                 let incoming = incoming
                     .project(&(0..width).collect::<Vec<_>>())
-                    .map_err(|e| crate::error::Error::Internal(e.to_string()))?;
+                    .map_err(|e| Error::Internal(e.to_string()))?;
                 let touched = touched.lock().unwrap_or_else(|p| p.into_inner());
                 let rows =
                     incidents_with_summaries(&base, &draft.view(), vec![incoming], &touched)?;

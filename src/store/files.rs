@@ -7,6 +7,7 @@ use std::io::Write;
 use std::path::{Path, PathBuf};
 use std::sync::Arc;
 
+use arrow::datatypes::SchemaRef;
 use arrow::record_batch::RecordBatch;
 use parquet::arrow::ArrowWriter;
 use parquet::arrow::ProjectionMask;
@@ -70,40 +71,63 @@ pub fn write_parquet(path: &Path, table: Table, batch: &RecordBatch) -> Result<(
 
 /// Read a partition file, all columns or only `columns`, as one batch.
 pub fn read_parquet(path: &Path, table: Table, columns: Option<&[&str]>) -> Result<RecordBatch> {
-    let bad = |e: &dyn std::fmt::Display| {
-        Error::store(
-            path,
-            format!(
-                "unreadable Parquet file ({e}); restore it or remove it and re-ingest its month"
-            ),
-        )
+    read_files(
+        std::slice::from_ref(&path.to_path_buf()),
+        schema(table),
+        columns,
+        "; restore it or remove it and re-ingest its month",
+    )
+}
+
+/// Read Parquet files written with the schema `full`, all columns or only `columns`, as one
+/// batch in file order. `hint` ends the message of a file that cannot be read: what to do.
+pub fn read_files(
+    paths: &[PathBuf],
+    full: SchemaRef,
+    columns: Option<&[&str]>,
+    hint: &str,
+) -> Result<RecordBatch> {
+    let bad = |path: &Path, e: &dyn std::fmt::Display| {
+        Error::store(path, format!("unreadable Parquet file ({e}){hint}"))
     };
-    let file = File::open(path).at(path)?;
-    let mut builder = ParquetRecordBatchReaderBuilder::try_new(file).map_err(|e| bad(&e))?;
-    let full = schema(table);
     let target = match columns {
         Some(cols) => {
-            let mask = ProjectionMask::columns(builder.parquet_schema(), cols.iter().copied());
-            builder = builder.with_projection(mask);
-            let idx: Vec<usize> = cols.iter().map(|c| table.spec().index(c)).collect();
-            let mut sorted = idx.clone();
-            sorted.sort_unstable();
-            Arc::new(full.project(&sorted).map_err(|e| bad(&e))?)
+            let mut idx = cols
+                .iter()
+                .map(|c| full.index_of(c))
+                .collect::<std::result::Result<Vec<usize>, _>>()
+                .map_err(|e| Error::Internal(e.to_string()))?;
+            idx.sort_unstable();
+            Arc::new(
+                full.project(&idx)
+                    .map_err(|e| Error::Internal(e.to_string()))?,
+            )
         }
         None => full,
     };
-    let reader = builder
-        .with_batch_size(64 * 1024)
-        .build()
-        .map_err(|e| bad(&e))?;
     let mut batches = vec![];
-    for b in reader {
-        let b = b.map_err(|e| bad(&e))?;
-        // Re-attach our schema (same fields and types) so batches from any file concatenate.
-        batches
-            .push(RecordBatch::try_new(target.clone(), b.columns().to_vec()).map_err(|e| bad(&e))?);
+    for path in paths {
+        let file = File::open(path).at(path)?;
+        let mut builder =
+            ParquetRecordBatchReaderBuilder::try_new(file).map_err(|e| bad(path, &e))?;
+        if let Some(cols) = columns {
+            let mask = ProjectionMask::columns(builder.parquet_schema(), cols.iter().copied());
+            builder = builder.with_projection(mask);
+        }
+        let reader = builder
+            .with_batch_size(64 * 1024)
+            .build()
+            .map_err(|e| bad(path, &e))?;
+        for b in reader {
+            let b = b.map_err(|e| bad(path, &e))?;
+            // Re-attach our schema (same fields and types) so batches from any file concatenate.
+            batches.push(
+                RecordBatch::try_new(target.clone(), b.columns().to_vec())
+                    .map_err(|e| bad(path, &e))?,
+            );
+        }
     }
-    arrow::compute::concat_batches(&target, &batches).map_err(|e| bad(&e))
+    arrow::compute::concat_batches(&target, &batches).map_err(|e| Error::Internal(e.to_string()))
 }
 
 /// The number of rows of a Parquet file, from its footer.
@@ -114,7 +138,7 @@ pub fn row_count(path: &Path) -> Result<u64> {
     Ok(builder.metadata().file_metadata().num_rows().max(0) as u64)
 }
 
-/// Write a small file (JSON metadata, the journal) under a temporary name, then rename it.
+/// Write a small file (`_store.json`) under a temporary name, then rename it.
 pub fn write_atomic(path: &Path, bytes: &[u8]) -> Result<()> {
     let tmp = temp_name(path, &std::process::id().to_string());
     let mut f = File::create(&tmp).at(&tmp)?;

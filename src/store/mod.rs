@@ -41,7 +41,6 @@ pub use snapshot::{CURRENT, SNAPSHOTS_DIR, Snapshot};
 pub use staging::Staging;
 
 use crate::error::{Error, IoContext, Result};
-use crate::model::Table;
 
 /// A store on disk. Opening does not create anything; the first commit does.
 ///
@@ -112,11 +111,6 @@ impl Store {
     /// `_store.json` of the snapshot this value reads.
     pub fn meta(&self) -> Result<StoreMeta> {
         self.snapshot()?.meta()
-    }
-
-    /// The months of `table` that have a partition, in the snapshot this value reads.
-    pub fn months(&self, table: Table) -> Result<Vec<String>> {
-        self.snapshot()?.months(table)
     }
 
     /// The path of a run's rejected log, through `current` (every later snapshot keeps it).

@@ -64,16 +64,14 @@ impl Draft {
         write_parquet(&path, table, batch)
     }
 
-    /// Carry an unchanged partition of `base` into the draft (a hard link: no copy).
-    pub fn link_partition(&self, base: &Snapshot, table: Table, month: &str) -> Result<()> {
-        let Some(from) = base.partition_file(table, month)? else {
-            return Ok(());
-        };
+    /// Carry an unchanged partition file of the base snapshot into the draft (a hard link: no
+    /// copy, and the file keeps its name).
+    pub fn link_file(&self, table: Table, month: &str, from: &Path) -> Result<()> {
         let dir = self.month_dir(table, month);
         std::fs::create_dir_all(&dir).at(&dir)?;
         failpoint::hit("link");
         let to = dir.join(from.file_name().unwrap_or_default());
-        std::fs::hard_link(&from, &to).at(&to)
+        std::fs::hard_link(from, &to).at(&to)
     }
 
     /// This run's rejected log, plus the earlier runs' logs of `base`. Returns the log's path

@@ -12,6 +12,7 @@
 //! first layout (tables directly under the root, written before snapshots existed) reads as a
 //! "legacy" snapshot until the next ingest migrates it (`legacy.rs`).
 
+use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
 
 use arrow::record_batch::RecordBatch;
@@ -117,27 +118,31 @@ impl Snapshot {
 
     /// The months that have a partition file, sorted.
     pub fn months(&self, table: Table) -> Result<Vec<String>> {
+        Ok(self.partitions(table)?.into_keys().collect())
+    }
+
+    /// Every month of `table` that has a partition, with its data file.
+    pub fn partitions(&self, table: Table) -> Result<BTreeMap<String, PathBuf>> {
         if self.kind == Kind::Empty {
-            return Ok(vec![]);
+            return Ok(BTreeMap::new());
         }
         let dir = self.table_dir(table);
         let entries = match std::fs::read_dir(&dir) {
             Ok(e) => e,
-            Err(e) if e.kind() == std::io::ErrorKind::NotFound => return Ok(vec![]),
+            Err(e) if e.kind() == std::io::ErrorKind::NotFound => return Ok(BTreeMap::new()),
             Err(e) => return Err(Error::io(&dir, e)),
         };
-        let mut months = vec![];
+        let mut parts = BTreeMap::new();
         for entry in entries {
             let entry = entry.at(&dir)?;
             let name = entry.file_name().to_string_lossy().to_string();
             if let Some(m) = name.strip_prefix("month=")
-                && self.partition_file(table, m)?.is_some()
+                && let Some(file) = self.partition_file(table, m)?
             {
-                months.push(m.to_string());
+                parts.insert(m.to_string(), file);
             }
         }
-        months.sort();
-        Ok(months)
+        Ok(parts)
     }
 
     /// The one data file of a month's partition, if the month has one.

@@ -17,18 +17,20 @@ use arrow::array::{ArrayRef, UInt32Array, UInt64Array};
 use arrow::datatypes::{DataType, Field, Schema, SchemaRef};
 use arrow::record_batch::RecordBatch;
 use parquet::arrow::ArrowWriter;
-use parquet::arrow::ProjectionMask;
-use parquet::arrow::arrow_reader::ParquetRecordBatchReaderBuilder;
 use parquet::basic::{Compression, ZstdLevel};
 use parquet::file::properties::{EnabledStatistics, WriterProperties};
 
 use super::batch::{month_of, schema, ts_at, ts_col};
+use super::files::{read_files, row_count};
 use super::publish::STAGING_DIR;
 use crate::error::{Error, IoContext, Result};
 use crate::model::Table;
 
 /// The input-order column of spilled rows.
 pub const SEQ: &str = "_seq";
+
+/// What to do about a spilled file that cannot be read back: it is this run's own scratch.
+const SPILL_HINT: &str = " (a spilled file of this ingest; run the ingest again)";
 
 /// A run's incoming rows, on disk.
 #[derive(Debug)]
@@ -172,13 +174,18 @@ impl Staging {
         month: &str,
         columns: Option<&[&str]>,
     ) -> Result<RecordBatch> {
-        read_files(self.month_files(table, month), table, columns)
+        read_files(
+            self.month_files(table, month),
+            spill_schema(table),
+            columns,
+            SPILL_HINT,
+        )
     }
 
     /// How many incoming rows a month has (from the spill files' footers).
     pub fn month_rows(&self, table: Table, month: &str) -> Result<u64> {
         let files = self.month_files(table, month);
-        files.iter().map(|p| super::files::row_count(p)).sum()
+        files.iter().map(|p| row_count(p)).sum()
     }
 
     fn month_files(&self, table: Table, month: &str) -> &[PathBuf] {
@@ -196,8 +203,9 @@ impl Staging {
                 .get(&table)
                 .map(Vec::as_slice)
                 .unwrap_or_default(),
-            table,
+            spill_schema(table),
             None,
+            SPILL_HINT,
         )
     }
 
@@ -252,39 +260,6 @@ fn with_seq(
     let mut cols = batch.columns().to_vec();
     cols.push(Arc::new(seqs) as ArrayRef);
     RecordBatch::try_new(spill_schema(table), cols)
-}
-
-fn read_files(files: &[PathBuf], table: Table, columns: Option<&[&str]>) -> Result<RecordBatch> {
-    let full = spill_schema(table);
-    let target = match columns {
-        Some(cols) => {
-            let mut idx: Vec<usize> = cols.iter().filter_map(|c| full.index_of(c).ok()).collect();
-            idx.sort_unstable();
-            Arc::new(
-                full.project(&idx)
-                    .map_err(|e| Error::Internal(e.to_string()))?,
-            )
-        }
-        None => full,
-    };
-    let mut batches = vec![];
-    for path in files {
-        let file = File::open(path).at(path)?;
-        let mut builder =
-            ParquetRecordBatchReaderBuilder::try_new(file).map_err(|e| arrow_err(path, e))?;
-        if let Some(cols) = columns {
-            let mask = ProjectionMask::columns(builder.parquet_schema(), cols.iter().copied());
-            builder = builder.with_projection(mask);
-        }
-        for b in builder.build().map_err(|e| arrow_err(path, e))? {
-            let b = b.map_err(|e| arrow_err(path, e))?;
-            batches.push(
-                RecordBatch::try_new(target.clone(), b.columns().to_vec())
-                    .map_err(|e| arrow_err(path, e))?,
-            );
-        }
-    }
-    arrow::compute::concat_batches(&target, &batches).map_err(|e| Error::Internal(e.to_string()))
 }
 
 impl Drop for Staging {

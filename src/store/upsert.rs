@@ -23,7 +23,7 @@ use arrow::row::{RowConverter, SortField};
 
 use super::batch::{KeyCol, key_col, keys, schema, ts_at, ts_col};
 use super::crossing::{Crossing, cross_months, seqs, versions};
-use super::files::row_count;
+use super::files::{read_parquet, row_count};
 use super::publish::Draft;
 use super::snapshot::Snapshot;
 use super::staging::Staging;
@@ -108,11 +108,12 @@ pub fn upsert(
 ) -> Result<Upserted> {
     let spec = table.spec();
     let months_in = staging.months(table);
-    let stored_months = base.months(table)?;
+    let stored = base.partitions(table)?;
+    let stored_months: Vec<String> = stored.keys().cloned().collect();
     let mut done = Upserted::default();
     if months_in.is_empty() {
-        for month in &stored_months {
-            draft.link_partition(base, table, month)?;
+        for (month, file) in &stored {
+            draft.link_file(table, month, file)?;
         }
         return Ok(done);
     }
@@ -125,9 +126,9 @@ pub fn upsert(
     let crossing = cross_months(base, staging, table, &months_in, &stored_months, &key_cols)?;
 
     let all: BTreeSet<&String> = months_in.iter().chain(crossing.removed.keys()).collect();
-    for month in &stored_months {
+    for (month, file) in &stored {
         if !all.contains(month) {
-            draft.link_partition(base, table, month)?;
+            draft.link_file(table, month, file)?;
         }
     }
     // Months are independent now: merge them two at a time when two of the largest fit the
@@ -135,11 +136,11 @@ pub fn upsert(
     let months: Vec<&String> = all.into_iter().collect();
     let mut largest = 0;
     for month in &months {
-        let stored = match base.partition_file(table, month)? {
-            Some(p) => row_count(&p)?,
+        let stored_rows = match stored.get(*month) {
+            Some(p) => row_count(p)?,
             None => 0,
         };
-        largest = largest.max(stored + staging.month_rows(table, month)?);
+        largest = largest.max(stored_rows + staging.month_rows(table, month)?);
     }
     let workers = if 2 * largest * MERGE_BYTES_PER_ROW <= budget {
         2
@@ -155,14 +156,17 @@ pub fn upsert(
         } else {
             None
         };
-        let stored = match base.partition_file(table, month)? {
-            Some(_) => Some(base.read_partition(table, month, None)?),
-            None => None,
-        };
+        let file = stored.get(month);
+        let rows = file.map(|p| read_parquet(p, table, None)).transpose()?;
         match merge_month(
-            table, incoming, stored, month, &crossing, &mut done, on_changed,
+            table, incoming, rows, month, &crossing, &mut done, on_changed,
         )? {
-            Merged::Unchanged => draft.link_partition(base, table, month)?,
+            // Unchanged is only returned for a month that has a stored file.
+            Merged::Unchanged => {
+                if let Some(p) = file {
+                    draft.link_file(table, month, p)?;
+                }
+            }
             Merged::Empty => {}
             Merged::Rows(batch) => {
                 draft.write_partition(table, month, &batch)?;

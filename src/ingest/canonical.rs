@@ -37,8 +37,8 @@ pub struct Sink<'a> {
     next_seq: u64,
     /// Rows being built per table, with their input-order numbers.
     builders: BTreeMap<Table, (RowBuilder, Vec<u64>)>,
-    pub counts: BTreeMap<Table, TableCounts>,
-    pub rejections: Vec<Rejection>,
+    counts: BTreeMap<Table, TableCounts>,
+    rejections: Vec<Rejection>,
 }
 
 /// Rows one file may bring before the next file's numbers start (2^40, about a trillion).

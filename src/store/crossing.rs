@@ -15,7 +15,8 @@ use super::staging::{SEQ, Staging};
 use crate::error::{Error, Result};
 use crate::model::Table;
 
-/// Low bits of an index entry hold the month's position; the rest is the key's hash.
+/// Low bits of an index entry hold the month's position; the rest is the key's hash. 4,096
+/// months: ingest accepts instants of 1900-2200 only (3,612 months).
 const MONTH_BITS: u32 = 12;
 
 fn hashes(batch: &RecordBatch, table: Table) -> Vec<u64> {
@@ -66,6 +67,12 @@ pub(super) fn cross_months(
     stored_months: &[String],
     key_cols: &[&str],
 ) -> Result<Crossing> {
+    if months_in.len() >= 1 << MONTH_BITS {
+        return Err(Error::Internal(format!(
+            "{} months of {table} in one run: more than the key index holds",
+            months_in.len()
+        )));
+    }
     let mut index: Vec<u64> = vec![];
     for (m, month) in months_in.iter().enumerate() {
         let b = staging.read_month(table, month, Some(key_cols))?;
@@ -93,11 +100,12 @@ pub(super) fn cross_months(
     for month in stored_months {
         let probe = base.read_partition(table, month, Some(key_cols))?;
         let hs = hashes(&probe, table);
-        let mut ks: Option<KeyCol<'_>> = None;
-        let vs = versions(&probe, table);
+        // Keys and versions are only looked at for the (usually few) rows that cross months.
+        let mut ks: Option<(KeyCol<'_>, Vec<Option<i64>>)> = None;
         for (j, h) in hs.iter().enumerate() {
             if months_of(*h).any(|m| months_in[m] != *month) {
-                let ks = ks.get_or_insert_with(|| key_col(&probe, table));
+                let (ks, vs) =
+                    ks.get_or_insert_with(|| (key_col(&probe, table), versions(&probe, table)));
                 stored_at.insert(ks.get(j).to_string(), (month.clone(), vs[j]));
                 wanted.insert(*h);
             }

@@ -8,6 +8,7 @@ mod docs;
 mod generate;
 mod ingest_errors;
 mod ingest_errors_fuzz;
+mod ingest_parallel;
 mod ingest_store;
 mod interop;
 mod metrics;

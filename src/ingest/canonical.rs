@@ -1,20 +1,18 @@
-//! The row sink every ingest path feeds, and the canonical-file path: reading a table file
-//! (`incidents.csv`, `alerts.ndjson`) straight into typed rows, and telling such a file from a
-//! vendor export for `--source auto`.
+//! The row sink every ingest path feeds, and what tells a canonical table file (`incidents.csv`,
+//! `alerts.ndjson`) from a vendor export for `--source auto` and checks its header.
 //!
-//! `Sink` is where connector rows and canonical records meet the row parser: each is typed and
-//! checked once, appended to Arrow batches, or rejected with file, line and reason. Canonical files
-//! are streamed, never loaded whole, so multi-gigabyte bulk loads stay within memory.
+//! `Sink` is where connector rows and canonical records (`parallel.rs`) meet the row parser: each
+//! is typed and checked once, appended to Arrow batches that are spilled as they fill, or
+//! rejected with file, line and reason, so memory does not grow with the input.
 
 use std::collections::BTreeMap;
 use std::io::{BufRead, BufReader, Read};
 use std::path::Path;
 use std::sync::Mutex;
 
-use indicatif::ProgressBar;
 use serde_json::value::RawValue;
 
-use super::reader::{self, Format, Location, RawRecord, Record};
+use super::reader::{Format, Location, RawRecord, Record};
 use super::row::{self, FieldMap, RowContext};
 use super::rules;
 use super::source::Out;
@@ -38,11 +36,16 @@ pub struct Sink<'a> {
     /// Rows being built per table, with their input-order numbers.
     builders: BTreeMap<Table, (RowBuilder, Vec<u64>)>,
     counts: BTreeMap<Table, TableCounts>,
-    rejections: Vec<Rejection>,
+    /// With each its input-order number: sinks typing one file's records on several threads
+    /// put their rejections back in input order by it.
+    rejections: Vec<(u64, Rejection)>,
 }
 
+/// What a sink typed: counts per table, and the rejections with their input-order numbers.
+pub type Typed = (BTreeMap<Table, TableCounts>, Vec<(u64, Rejection)>);
+
 /// Rows one file may bring before the next file's numbers start (2^40, about a trillion).
-const FILE_SEQ_SPAN: u64 = 1 << 40;
+pub const FILE_SEQ_SPAN: u64 = 1 << 40;
 
 impl<'a> Sink<'a> {
     /// A sink for the `position`-th input of the run.
@@ -63,9 +66,26 @@ impl<'a> Sink<'a> {
         }
     }
 
-    /// Type one record as a row of `table`, or reject it.
-    pub fn accept(
+    /// Type one record as a row of `table`, or reject it; it is the next in input order.
+    fn accept(
         &mut self,
+        file: &str,
+        table: Table,
+        map: &FieldMap,
+        loc: Location,
+        rec: &Record<'_>,
+        raw: RawRecord<'_>,
+    ) -> Result<()> {
+        let seq = self.next_seq;
+        self.next_seq += 1;
+        self.accept_at(seq, file, table, map, loc, rec, raw)
+    }
+
+    /// Type one record, whose input-order number is `seq`, as a row of `table`, or reject it.
+    #[allow(clippy::too_many_arguments)]
+    pub fn accept_at(
+        &mut self,
+        seq: u64,
         file: &str,
         table: Table,
         map: &FieldMap,
@@ -82,8 +102,7 @@ impl<'a> Sink<'a> {
                     .entry(table)
                     .or_insert_with(|| (RowBuilder::new(table), vec![]));
                 b.push(&cells);
-                seqs.push(self.next_seq);
-                self.next_seq += 1;
+                seqs.push(seq);
                 if b.len() >= BATCH_ROWS {
                     self.flush(table)?;
                 }
@@ -91,14 +110,17 @@ impl<'a> Sink<'a> {
             }
             Err(reason) => {
                 self.counts.entry(table).or_default().rejected += 1;
-                self.reject(Rejection {
-                    file: file.to_string(),
-                    line: loc.line,
-                    json_path: loc.json_path,
-                    table: Some(table.name().to_string()),
-                    reason,
-                    raw: raw.text(),
-                })
+                self.reject(
+                    seq,
+                    Rejection {
+                        file: file.to_string(),
+                        line: loc.line,
+                        json_path: loc.json_path,
+                        table: Some(table.name().to_string()),
+                        reason,
+                        raw: raw.text(),
+                    },
+                )
             }
         }
     }
@@ -115,8 +137,9 @@ impl<'a> Sink<'a> {
         Ok(())
     }
 
-    /// Stage the rows still being built; returns the counts and rejections.
-    pub fn finish(mut self) -> Result<(BTreeMap<Table, TableCounts>, Vec<Rejection>)> {
+    /// Stage the rows still being built; returns the counts and the rejections with their
+    /// input-order numbers.
+    pub fn finish(mut self) -> Result<Typed> {
         let tables: Vec<Table> = self.builders.keys().copied().collect();
         for t in tables {
             self.flush(t)?;
@@ -124,14 +147,14 @@ impl<'a> Sink<'a> {
         Ok((self.counts, self.rejections))
     }
 
-    fn reject(&mut self, r: Rejection) -> Result<()> {
+    fn reject(&mut self, seq: u64, r: Rejection) -> Result<()> {
         if self.strict {
             return Err(Error::Rejected(format!(
                 "{} (--strict: nothing was written)",
                 r.describe()
             )));
         }
-        self.rejections.push(r);
+        self.rejections.push((seq, r));
         Ok(())
     }
 
@@ -145,14 +168,19 @@ impl<'a> Sink<'a> {
                 c.read += 1;
                 c.rejected += 1;
             }
-            self.reject(Rejection {
-                file: r.file,
-                line: r.loc.line,
-                json_path: r.loc.json_path,
-                table: r.table.map(|t| t.name().to_string()),
-                reason: r.reason,
-                raw: r.raw,
-            })?;
+            let seq = self.next_seq;
+            self.next_seq += 1;
+            self.reject(
+                seq,
+                Rejection {
+                    file: r.file,
+                    line: r.loc.line,
+                    json_path: r.loc.json_path,
+                    table: r.table.map(|t| t.name().to_string()),
+                    reason: r.reason,
+                    raw: r.raw,
+                },
+            )?;
         }
         let map = FieldMap::for_json();
         for e in out.rows {
@@ -167,40 +195,6 @@ impl<'a> Sink<'a> {
         }
         Ok(())
     }
-}
-
-/// Stream a canonical table file into the sink.
-pub fn read_canonical(
-    path: &Path,
-    format: Format,
-    table: Table,
-    bar: &ProgressBar,
-    sink: &mut Sink<'_>,
-    warnings: &mut Vec<String>,
-) -> Result<()> {
-    let shown = path.display().to_string();
-    let mut map: Option<FieldMap> = None;
-    let wrap = |r: Box<dyn Read>| -> Box<dyn Read> { Box::new(bar.wrap_read(r)) };
-    let mut each = |loc: Location, rec: Record<'_>, raw: RawRecord<'_>| -> Result<()> {
-        // The mapping comes from the first well-formed record: a CSV row with the wrong number of
-        // fields carries no header, and taking the JSON mapping from it rejected every later row.
-        if map.is_none() {
-            match &rec {
-                Record::Csv { header, .. } => {
-                    check_header(path, table, header, warnings)?;
-                    map = Some(FieldMap::for_csv(table.spec(), header));
-                }
-                Record::Json(_) => map = Some(FieldMap::for_json()),
-                Record::Bad(_) => {}
-            }
-        }
-        match &map {
-            Some(fields) => sink.accept(&shown, table, fields, loc, &rec, raw),
-            // A bad record is rejected whatever the mapping.
-            None => sink.accept(&shown, table, &FieldMap::for_json(), loc, &rec, raw),
-        }
-    };
-    reader::read(path, format, &wrap, &mut each)
 }
 
 /// Whether `--source auto` should read `path` as a canonical table file: its name names a table

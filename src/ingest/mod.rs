@@ -29,7 +29,7 @@ use crate::model::Table;
 use crate::store::{Rejection, RunRecord, Store};
 use canonical::{Sink, is_canonical};
 pub use options::{DEFAULT_MEMORY_BUDGET, IngestOptions, MaxRejected, SourceChoice, parse_bytes};
-use parallel::{Job, Outcome, read_files};
+use parallel::{Job, read_files};
 use reader::Format;
 use row::RowContext;
 use source::{Input, Out, Source, SourceContext};
@@ -145,11 +145,7 @@ pub fn ingest(store: &Store, config: &Config, opts: &IngestOptions) -> Result<In
     sink.take(out, &mut outcome.warnings)?;
     let (counts, rejections) = sink.finish()?;
     outcome.add(counts, rejections);
-    let Outcome {
-        counts,
-        rejections,
-        warnings,
-    } = outcome;
+    let (counts, rejections, warnings) = outcome.into_parts();
     let staging = staging.into_inner().unwrap_or_else(|p| p.into_inner());
 
     let read: u64 = counts.values().map(|c| c.read).sum();

@@ -1,24 +1,38 @@
-//! Reading a run's canonical files on both cores. Each file gets its own `Sink`, numbered by the
-//! file's place in the run, so the upsert's rule that the later row wins holds whatever order the
-//! files finish in; the results are put back in file order: counts added up, rejections and
-//! warnings listed file by file, and the first error in file order is the one returned.
+//! Reading a run's canonical files on both cores, a large file included. One thread delimits
+//! records (CSV fields, the text of JSON records) file after file and hands them over in chunks;
+//! typing threads parse the JSON, type each row into their own `Sink` and spill it. Typing is
+//! most of an ingest's work and a year of alerts is usually one file, so splitting files between
+//! threads left one core idle on the file that mattered.
+//!
+//! Every record carries its input-order number (the file's place in the run, then the record's
+//! place in the file), so the upsert's rule that the later row wins holds whichever thread typed
+//! it; rejections are put back in input order by it, and of several errors the first in input
+//! order is the one returned, as if the files had been read one record after another.
 
 use std::collections::BTreeMap;
 use std::path::PathBuf;
-use std::sync::Mutex;
-use std::sync::atomic::{AtomicBool, AtomicUsize, Ordering};
+use std::sync::atomic::{AtomicBool, Ordering};
+use std::sync::{Arc, Mutex, mpsc};
 
 use indicatif::ProgressBar;
 
-use super::canonical::{Sink, read_canonical};
-use super::reader::Format;
-use super::row::RowContext;
+use super::canonical::{FILE_SEQ_SPAN, Sink, Typed, check_header};
+use super::reader::{self, Format, Item, Location, RawRecord, Record, parse_record};
+use super::row::{FieldMap, RowContext};
 use crate::error::{Error, Result};
 use crate::model::Table;
 use crate::store::{Rejection, Staging, TableCounts};
 
-/// Files read at once: the machine this is built for has two cores.
-const READ_WORKERS: usize = 2;
+/// Threads typing rows: the machine this is built for has two cores (the reading thread mostly
+/// waits on them, the spill writer on the disk).
+const TYPING_WORKERS: usize = 2;
+
+/// Records per chunk: large enough that handing one over costs nothing next to typing it, small
+/// enough that the chunks in flight stay a few megabytes.
+const CHUNK_RECORDS: usize = 4096;
+
+/// Chunks read ahead of the typing threads.
+const CHUNKS_AHEAD: usize = 4;
 
 /// One canonical file of the run.
 pub struct Job {
@@ -29,17 +43,18 @@ pub struct Job {
     pub table: Table,
 }
 
-/// What reading the files gave, in file order.
+/// What reading gave: counts added up, rejections and warnings in input order.
 #[derive(Default)]
 pub struct Outcome {
     pub counts: BTreeMap<Table, TableCounts>,
-    pub rejections: Vec<Rejection>,
+    /// With their input-order numbers, sorted by them in `into_parts`.
+    rejections: Vec<(u64, Rejection)>,
     pub warnings: Vec<String>,
 }
 
 impl Outcome {
-    /// Add one sink's counts and rejections after those already here.
-    pub fn add(&mut self, counts: BTreeMap<Table, TableCounts>, rejections: Vec<Rejection>) {
+    /// Add one sink's counts and rejections.
+    pub fn add(&mut self, counts: BTreeMap<Table, TableCounts>, rejections: Vec<(u64, Rejection)>) {
         for (t, c) in counts {
             let all = self.counts.entry(t).or_default();
             all.read += c.read;
@@ -47,9 +62,33 @@ impl Outcome {
         }
         self.rejections.extend(rejections);
     }
+
+    /// Counts, rejections in input order, and warnings.
+    pub fn into_parts(mut self) -> (BTreeMap<Table, TableCounts>, Vec<Rejection>, Vec<String>) {
+        self.rejections.sort_by_key(|(seq, _)| *seq);
+        let rejections = self.rejections.into_iter().map(|(_, r)| r).collect();
+        (self.counts, rejections, self.warnings)
+    }
 }
 
-type FileResult = Result<(BTreeMap<Table, TableCounts>, Vec<Rejection>, Vec<String>)>;
+/// A record as handed to a typing thread.
+enum Owned {
+    Csv(Location, csv::StringRecord),
+    /// A JSON record's text, as a range of the chunk's `text`, and its column.
+    Json(Location, std::ops::Range<usize>, usize),
+    Bad(Location, String, String),
+}
+
+/// Consecutive records of one file.
+struct Chunk {
+    job: usize,
+    /// The input-order number of the first record; the others follow one by one.
+    first_seq: u64,
+    map: Arc<FieldMap>,
+    header: Arc<Vec<String>>,
+    text: String,
+    records: Vec<Owned>,
+}
 
 /// Read every job into `staging`.
 pub fn read_files(
@@ -59,53 +98,201 @@ pub fn read_files(
     staging: &Mutex<Staging>,
     bar: &ProgressBar,
 ) -> Result<Outcome> {
-    let next = AtomicUsize::new(0);
+    let shown: Vec<String> = jobs.iter().map(|j| j.path.display().to_string()).collect();
     let failed = AtomicBool::new(false);
-    let results: Mutex<Vec<Option<FileResult>>> =
-        Mutex::new((0..jobs.len()).map(|_| None).collect());
-    let one = |job: &Job| -> FileResult {
-        let mut sink = Sink::new(ctx, strict, staging, job.position);
-        let mut warnings = vec![];
-        read_canonical(
-            &job.path,
-            job.format,
-            job.table,
-            bar,
-            &mut sink,
-            &mut warnings,
-        )?;
-        let (counts, rejections) = sink.finish()?;
-        Ok((counts, rejections, warnings))
+    // The first error by input order: (input-order number, error).
+    let first_error: Mutex<Option<(u64, Error)>> = Mutex::new(None);
+    let fail = |seq: u64, e: Error| {
+        failed.store(true, Ordering::Relaxed);
+        let mut f = first_error.lock().unwrap_or_else(|p| p.into_inner());
+        if f.as_ref().is_none_or(|(s, _)| seq < *s) {
+            *f = Some((seq, e));
+        }
     };
+    let (tx, rx) = mpsc::sync_channel::<Chunk>(CHUNKS_AHEAD);
+    let rx = Mutex::new(rx);
+    let mut outcome = Outcome::default();
+    let sinks: Mutex<Vec<Typed>> = Mutex::default();
+
     std::thread::scope(|scope| {
-        for _ in 0..READ_WORKERS.min(jobs.len()) {
+        for _ in 0..TYPING_WORKERS {
             scope.spawn(|| {
-                // After a failure the others stop taking new files: the run fails anyway.
-                while !failed.load(Ordering::Relaxed) {
-                    let i = next.fetch_add(1, Ordering::Relaxed);
-                    let Some(job) = jobs.get(i) else { break };
-                    let r = one(job);
-                    if r.is_err() {
-                        failed.store(true, Ordering::Relaxed);
+                let mut sink = Sink::new(ctx, strict, staging, 0);
+                loop {
+                    let next = rx.lock().unwrap_or_else(|p| p.into_inner()).recv();
+                    let Ok(chunk) = next else { break };
+                    if failed.load(Ordering::Relaxed) {
+                        continue; // drain, so the reader is never left blocked
                     }
-                    results.lock().unwrap_or_else(|p| p.into_inner())[i] = Some(r);
+                    let job = &jobs[chunk.job];
+                    if let Err((seq, e)) =
+                        type_chunk(&mut sink, &chunk, job.table, &shown[chunk.job])
+                    {
+                        fail(seq, e);
+                    }
+                }
+                match sink.finish() {
+                    Ok(done) => sinks.lock().unwrap_or_else(|p| p.into_inner()).push(done),
+                    Err(e) => fail(u64::MAX, e),
                 }
             });
         }
-    });
-    let mut out = Outcome::default();
-    for r in results.into_inner().unwrap_or_else(|p| p.into_inner()) {
-        match r {
-            Some(r) => {
-                let (counts, rejections, warnings) = r?;
-                out.add(counts, rejections);
-                out.warnings.extend(warnings);
+        for (i, job) in jobs.iter().enumerate() {
+            if failed.load(Ordering::Relaxed) {
+                break;
             }
-            // Workers take files in order, so a file left unread comes after the one that failed,
-            // whose error was returned above.
-            None if failed.load(Ordering::Relaxed) => continue,
-            None => return Err(Error::Internal("a file of the run was not read".into())),
+            let mut warnings = vec![];
+            if let Err((seq, e)) = read_file(i, job, bar, &tx, &failed, &mut warnings) {
+                fail(seq, e);
+            }
+            outcome.warnings.extend(warnings);
         }
+        drop(tx);
+    });
+    if let Some((_, e)) = first_error.into_inner().unwrap_or_else(|p| p.into_inner()) {
+        return Err(e);
     }
-    Ok(out)
+    for (counts, rejections) in sinks.into_inner().unwrap_or_else(|p| p.into_inner()) {
+        outcome.add(counts, rejections);
+    }
+    Ok(outcome)
+}
+
+/// Delimit one file's records into chunks. An error comes with the input-order number of the
+/// record it stopped at.
+fn read_file(
+    index: usize,
+    job: &Job,
+    bar: &ProgressBar,
+    tx: &mpsc::SyncSender<Chunk>,
+    failed: &AtomicBool,
+    warnings: &mut Vec<String>,
+) -> std::result::Result<(), (u64, Error)> {
+    let base = job.position as u64 * FILE_SEQ_SPAN;
+    let mut next_seq = base;
+    let mut map: Option<Arc<FieldMap>> = None;
+    let mut header: Arc<Vec<String>> = Arc::default();
+    let mut chunk: Option<Chunk> = None;
+    let wrap = |r: Box<dyn std::io::Read>| -> Box<dyn std::io::Read> { Box::new(bar.wrap_read(r)) };
+    let send = |chunk: Chunk| -> Result<()> {
+        tx.send(chunk)
+            .map_err(|_| Error::Internal("the typing threads stopped early".into()))
+    };
+    let mut each = |loc: Location, item: Item<'_>| -> Result<()> {
+        if failed.load(Ordering::Relaxed) {
+            return Err(Error::Internal("stopped after an earlier error".into()));
+        }
+        // The mapping comes from the first well-formed record: a CSV row with the wrong number
+        // of fields carries no header, and taking the JSON mapping from it rejected every later
+        // row.
+        if map.is_none() {
+            match item {
+                Item::Csv { header: h, .. } => {
+                    check_header(&job.path, job.table, h, warnings)?;
+                    map = Some(Arc::new(FieldMap::for_csv(job.table.spec(), h)));
+                    header = Arc::new(h.to_vec());
+                }
+                Item::Json { .. } => map = Some(Arc::new(FieldMap::for_json())),
+                Item::Bad(..) => {}
+            }
+            // The bad records before it go in a chunk of their own, so a chunk's records
+            // share one mapping (a bad record is rejected whatever the mapping).
+            if map.is_some()
+                && let Some(c) = chunk.take()
+            {
+                send(c)?;
+            }
+        }
+        let c = chunk.get_or_insert_with(|| Chunk {
+            job: index,
+            first_seq: next_seq,
+            map: map
+                .clone()
+                .unwrap_or_else(|| Arc::new(FieldMap::for_json())),
+            header: header.clone(),
+            text: String::new(),
+            records: Vec::with_capacity(CHUNK_RECORDS),
+        });
+        next_seq += 1;
+        c.records.push(match item {
+            Item::Csv { values, .. } => Owned::Csv(loc, values.clone()),
+            Item::Json { text, column } => {
+                let start = c.text.len();
+                c.text.push_str(text);
+                Owned::Json(loc, start..c.text.len(), column)
+            }
+            Item::Bad(reason, raw) => Owned::Bad(loc, reason.to_string(), raw.text()),
+        });
+        if c.records.len() >= CHUNK_RECORDS
+            && let Some(c) = chunk.take()
+        {
+            send(c)?;
+        }
+        Ok(())
+    };
+    let read = reader::read_items(&job.path, job.format, &wrap, &mut each);
+    match read {
+        Ok(()) => match chunk.take() {
+            Some(c) => send(c).map_err(|e| (next_seq, e)),
+            None => Ok(()),
+        },
+        Err(e) => Err((next_seq, e)),
+    }
+}
+
+/// Type one chunk's records; an error comes with the input-order number of its record.
+fn type_chunk(
+    sink: &mut Sink<'_>,
+    chunk: &Chunk,
+    table: Table,
+    file: &str,
+) -> std::result::Result<(), (u64, Error)> {
+    for (n, owned) in chunk.records.iter().enumerate() {
+        let seq = chunk.first_seq + n as u64;
+        let map = &chunk.map;
+        let r = match owned {
+            Owned::Csv(loc, values) => {
+                let rec = Record::Csv {
+                    header: &chunk.header,
+                    values,
+                };
+                sink.accept_at(
+                    seq,
+                    file,
+                    table,
+                    map,
+                    loc.clone(),
+                    &rec,
+                    RawRecord::Csv(values),
+                )
+            }
+            Owned::Json(loc, range, column) => {
+                let text = &chunk.text[range.clone()];
+                let raw = RawRecord::Text(text);
+                match parse_record(text, loc.line, *column) {
+                    Ok(m) => {
+                        sink.accept_at(seq, file, table, map, loc.clone(), &Record::Json(&m), raw)
+                    }
+                    Err(reason) => {
+                        let rec = Record::Bad(reason);
+                        sink.accept_at(seq, file, table, map, loc.clone(), &rec, raw)
+                    }
+                }
+            }
+            Owned::Bad(loc, reason, raw) => {
+                let rec = Record::Bad(reason.clone());
+                sink.accept_at(
+                    seq,
+                    file,
+                    table,
+                    map,
+                    loc.clone(),
+                    &rec,
+                    RawRecord::Text(raw),
+                )
+            }
+        };
+        r.map_err(|e| (seq, e))?;
+    }
+    Ok(())
 }

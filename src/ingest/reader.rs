@@ -21,7 +21,8 @@ use crate::error::{Error, IoContext, Result};
 use csv_file::read_csv;
 pub(crate) use csv_file::unclosed_quote;
 pub(crate) use json_file::explain as explain_json_error;
-use json_file::{parse_record, read_json};
+pub(crate) use json_file::parse_record;
+use json_file::read_json;
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Format {
@@ -79,13 +80,49 @@ impl RawRecord<'_> {
     }
 }
 
-/// Read `path` and call `each(location, record, raw)` per record, in file order. `wrap` lets
-/// the caller count bytes (a progress bar) without this module knowing about terminals.
+/// One record as the file delimits it, before a JSON record is parsed: parsing is most of the
+/// cost of a JSON row, so the ingest does it on its typing threads (`parse_record`), not on the
+/// one thread that reads the file.
+#[derive(Debug, Clone, Copy)]
+pub enum Item<'a> {
+    Csv {
+        header: &'a [String],
+        values: &'a csv::StringRecord,
+    },
+    /// A JSON record's text; `column` (0-based) is where it starts on its line.
+    Json { text: &'a str, column: usize },
+    /// A record that could not be split into fields, with its raw text.
+    Bad(&'a str, RawRecord<'a>),
+}
+
+/// Read `path` and call `each(location, record, raw)` per record, in file order, JSON records
+/// parsed. `wrap` lets the caller count bytes (a progress bar) without this module knowing about
+/// terminals.
 pub fn read(
     path: &Path,
     format: Format,
     wrap: &dyn Fn(Box<dyn Read>) -> Box<dyn Read>,
     each: &mut dyn FnMut(Location, Record<'_>, RawRecord<'_>) -> Result<()>,
+) -> Result<()> {
+    read_items(path, format, wrap, &mut |loc, item| match item {
+        Item::Csv { header, values } => {
+            each(loc, Record::Csv { header, values }, RawRecord::Csv(values))
+        }
+        Item::Json { text, column } => match parse_record(text, loc.line, column) {
+            Ok(m) => each(loc, Record::Json(&m), RawRecord::Text(text)),
+            Err(reason) => each(loc, Record::Bad(reason), RawRecord::Text(text)),
+        },
+        Item::Bad(reason, raw) => each(loc, Record::Bad(reason.to_string()), raw),
+    })
+}
+
+/// Read `path` and call `each(location, item)` per record, in file order, JSON records left
+/// unparsed.
+pub fn read_items(
+    path: &Path,
+    format: Format,
+    wrap: &dyn Fn(Box<dyn Read>) -> Box<dyn Read>,
+    each: &mut dyn FnMut(Location, Item<'_>) -> Result<()>,
 ) -> Result<()> {
     let file = std::fs::File::open(path).map_err(|e| match e.kind() {
         std::io::ErrorKind::NotFound => Error::input(path, None, "no such file; check the path"),
@@ -110,7 +147,7 @@ fn not_utf8(path: &Path, line: u64) -> Error {
 fn read_ndjson(
     path: &Path,
     input: Box<dyn Read>,
-    each: &mut dyn FnMut(Location, Record<'_>, RawRecord<'_>) -> Result<()>,
+    each: &mut dyn FnMut(Location, Item<'_>) -> Result<()>,
 ) -> Result<()> {
     let mut rdr = BufReader::with_capacity(1 << 20, input);
     let mut buf = Vec::new();
@@ -133,10 +170,7 @@ fn read_ndjson(
             line,
             json_path: None,
         };
-        match parse_record(text, line, column) {
-            Ok(m) => each(loc, Record::Json(&m), RawRecord::Text(text))?,
-            Err(reason) => each(loc, Record::Bad(reason), RawRecord::Text(text))?,
-        }
+        each(loc, Item::Json { text, column })?;
     }
 }
 

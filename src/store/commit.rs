@@ -104,3 +104,68 @@ impl Store {
         Ok(CommitOutcome { run, files_written })
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use arrow::record_batch::RecordBatch;
+
+    use super::*;
+    use crate::model::columns::TITLE;
+    use crate::model::{Cell, ColumnType};
+    use crate::store::RowBuilder;
+    use crate::store::batch::text_col;
+
+    /// One row of `table` with key `id` and `title`, every instant at 2026-01-10.
+    fn row(table: Table, id: &str, title: &str) -> RecordBatch {
+        let spec = table.spec();
+        let cells: Vec<Cell> = spec
+            .columns
+            .iter()
+            .map(|c| match (c.name, c.ty) {
+                (n, _) if spec.primary_key.contains(&n) => Cell::Text(id.to_string()),
+                (TITLE, _) => Cell::Text(title.to_string()),
+                (_, ColumnType::Timestamp) => Cell::Timestamp(1_768_003_200_000_000),
+                _ if c.nullable => Cell::Null,
+                (_, ColumnType::UInt32) => Cell::UInt32(0),
+                (_, ColumnType::Bool) => Cell::Bool(false),
+                _ => Cell::Text("x".into()),
+            })
+            .collect();
+        let mut b = RowBuilder::new(table);
+        b.push(&cells);
+        b.finish()
+    }
+
+    /// Regression: the typing threads spill rows in the order they finish, not in input order;
+    /// on equal versions the later input row must still win (it went by spill order).
+    #[test]
+    fn on_a_tie_the_later_input_row_wins_whatever_order_it_was_spilled_in() {
+        let dir = tempfile::tempdir().unwrap();
+        let store = Store::at(dir.path().join("store"));
+        let lock = store.lock().unwrap();
+        let mut staging = store.staging(&lock, "r1").unwrap();
+        for table in [Table::Alerts, Table::Incidents] {
+            staging
+                .add(table, &row(table, "k", "later"), vec![9])
+                .unwrap();
+            staging
+                .add(table, &row(table, "k", "earlier"), vec![2])
+                .unwrap();
+        }
+        let run = RunRecord {
+            id: "r1".into(),
+            started_at: String::new(),
+            finished_at: String::new(),
+            inputs: vec![],
+            tables: Default::default(),
+            rejected_log: None,
+        };
+        store.commit(&lock, staging, run, &[], 1 << 30).unwrap();
+        let snap = Snapshot::resolve(store.root()).unwrap();
+        for table in [Table::Alerts, Table::Incidents] {
+            let rows = snap.read_partition(table, "2026-01", None).unwrap();
+            assert_eq!(rows.num_rows(), 1, "{table}");
+            assert_eq!(text_col(&rows, TITLE).value(0), "later", "{table}");
+        }
+    }
+}

@@ -167,7 +167,7 @@ impl Staging {
     }
 
     /// A month's incoming rows (with `_seq`), all columns or only `columns` (`_seq` included
-    /// when named), in input order.
+    /// when named), in no particular order: `_seq` gives the input order.
     pub fn read_month(
         &self,
         table: Table,
@@ -196,9 +196,10 @@ impl Staging {
             .unwrap_or_default()
     }
 
-    /// Every unsplit incoming row of `table` (incidents), in input order.
+    /// Every unsplit incoming row of `table` (incidents), in input order (sorted by `_seq`:
+    /// the typing threads spill in the order they finish).
     pub fn read_unsplit(&self, table: Table) -> Result<RecordBatch> {
-        read_files(
+        let rows = read_files(
             self.unsplit
                 .get(&table)
                 .map(Vec::as_slice)
@@ -206,7 +207,11 @@ impl Staging {
             spill_schema(table),
             None,
             SPILL_HINT,
-        )
+        )?;
+        let seqs = rows.column(rows.num_columns() - 1);
+        let order = arrow::compute::sort_to_indices(seqs, None, None)
+            .map_err(|e| arrow_err(&self.dir, e))?;
+        arrow::compute::take_record_batch(&rows, &order).map_err(|e| arrow_err(&self.dir, e))
     }
 
     /// How many rows the ingester spilled so far.

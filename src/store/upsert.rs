@@ -225,9 +225,10 @@ fn merge_month(
                 if crossing.dropped.contains(&ss.value(i)) {
                     continue;
                 }
-                // Rows are in input order, so on equal versions the later one wins.
+                // On equal versions the later row in input order wins (the spill is not in
+                // input order: several threads type and spill rows).
                 let e = pos.entry(ks.get(i)).or_insert(i);
-                if vs[i] >= vs[*e] {
+                if (vs[i], ss.value(i)) >= (vs[*e], ss.value(*e)) {
                     *e = i;
                 }
             }

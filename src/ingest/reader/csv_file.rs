@@ -12,13 +12,13 @@
 use std::io::{Read, Seek, SeekFrom};
 use std::path::Path;
 
-use super::{Location, RawRecord, Record, not_utf8};
+use super::{Item, Location, RawRecord, not_utf8};
 use crate::error::{Error, Result};
 
 pub(super) fn read_csv(
     path: &Path,
     input: Box<dyn Read>,
-    each: &mut dyn FnMut(Location, Record<'_>, RawRecord<'_>) -> Result<()>,
+    each: &mut dyn FnMut(Location, Item<'_>) -> Result<()>,
 ) -> Result<()> {
     let mut rdr = csv::ReaderBuilder::new().flexible(true).from_reader(input);
     let header: Vec<String> = match rdr.headers() {
@@ -60,15 +60,14 @@ pub(super) fn read_csv(
                 rec.len(),
                 header.len()
             );
-            each(loc, Record::Bad(msg), RawRecord::Csv(&rec))?;
+            each(loc, Item::Bad(&msg, RawRecord::Csv(&rec)))?;
         } else {
             each(
                 loc,
-                Record::Csv {
+                Item::Csv {
                     header: &header,
                     values: &rec,
                 },
-                RawRecord::Csv(&rec),
             )?;
         }
         std::mem::swap(&mut rec, &mut ahead);
@@ -197,6 +196,7 @@ pub(super) fn csv_raw(rec: &csv::StringRecord) -> String {
 
 #[cfg(test)]
 mod tests {
+    use super::super::Record;
     use super::*;
 
     /// (line, fields or reason) of every record of a CSV text, or the whole-file error.

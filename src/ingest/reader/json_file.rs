@@ -16,13 +16,13 @@ use serde_json::value::RawValue;
 use serde_json::{Map, Value};
 
 use super::checked::Checked;
-use super::{Location, RawRecord, Record, kind_of, not_utf8};
+use super::{Item, Location, kind_of, not_utf8};
 use crate::error::{Error, IoContext, Result};
 
 pub(super) fn read_json(
     path: &Path,
     mut input: Box<dyn Read>,
-    each: &mut dyn FnMut(Location, Record<'_>, RawRecord<'_>) -> Result<()>,
+    each: &mut dyn FnMut(Location, Item<'_>) -> Result<()>,
 ) -> Result<()> {
     let mut bytes = Vec::new();
     input.read_to_end(&mut bytes).at(path)?;
@@ -74,10 +74,7 @@ pub(super) fn read_json(
             line,
             json_path: Some(format!("$[{i}]")),
         };
-        match parse_record(raw, line, column) {
-            Ok(m) => each(loc, Record::Json(&m), RawRecord::Text(raw)),
-            Err(reason) => each(loc, Record::Bad(reason), RawRecord::Text(raw)),
-        }
+        each(loc, Item::Json { text: raw, column })
     };
     if text.trim_start().starts_with('[') {
         let items: Vec<&RawValue> = serde_json::from_str(text).map_err(json_error)?;
@@ -152,6 +149,7 @@ pub(crate) fn explain(e: &serde_json::Error) -> String {
 
 #[cfg(test)]
 mod tests {
+    use super::super::Record;
     use super::*;
 
     /// A record as (line, json path, its fields as JSON text or the reason it is rejected).

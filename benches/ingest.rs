@@ -37,6 +37,7 @@ fn bench_ingest(c: &mut Criterion) {
         source: SourceChoice::Canonical,
         mapping: None,
         memory_budget: aftermath::ingest::DEFAULT_MEMORY_BUDGET,
+        force: false,
     };
 
     let mut group = c.benchmark_group("ingest");
@@ -51,12 +52,20 @@ fn bench_ingest(c: &mut Criterion) {
             },
         )
     });
-    // Re-ingesting the same rows: the read-compare path that leaves every file untouched.
+    // Re-ingesting the same files: skipped by their hashes, and (--force) read and compared,
+    // leaving every partition untouched.
     let store_dir = tempfile::tempdir().expect("temp dir");
     let store = Store::at(store_dir.path().join("store"));
     ingest(&store, &config, &opts).expect("first ingest");
-    group.bench_function(format!("re-ingest unchanged, {rows} rows"), |b| {
+    group.bench_function(format!("re-ingest unchanged files, {rows} rows"), |b| {
         b.iter(|| ingest(&store, &config, &opts).expect("ingest"))
+    });
+    let forced = IngestOptions {
+        force: true,
+        ..opts.clone()
+    };
+    group.bench_function(format!("re-ingest --force, {rows} rows"), |b| {
+        b.iter(|| ingest(&store, &config, &forced).expect("ingest"))
     });
     group.finish();
 }
@@ -75,6 +84,7 @@ fn bench_connectors(c: &mut Criterion) {
         source: SourceChoice::Auto,
         mapping: None,
         memory_budget: aftermath::ingest::DEFAULT_MEMORY_BUDGET,
+        force: false,
     };
     let mut group = c.benchmark_group("connectors");
     group.sample_size(10);

@@ -63,6 +63,7 @@ fn bench_metrics(c: &mut Criterion) {
         source: SourceChoice::Canonical,
         mapping: None,
         memory_budget: aftermath::ingest::DEFAULT_MEMORY_BUDGET,
+        force: false,
     };
     ingest(&store, &config, &ingest_opts).expect("ingest");
 

@@ -88,9 +88,9 @@ fn upsert_keeps_the_newest_version_and_reingest_changes_nothing() {
         "{out}"
     );
 
-    // Same file again: nothing changes on disk, and the run says so.
+    // Same file again, read again: nothing changes on disk, and the run says so.
     let before = s.parquet_files();
-    let out = s.ok(&["ingest", "v1/incidents.csv"]);
+    let out = s.ok(&["ingest", "--force", "v1/incidents.csv"]);
     assert!(
         out.contains("incidents                1         0         0          1         0"),
         "{out}"

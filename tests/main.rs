@@ -9,6 +9,7 @@ mod generate;
 mod ingest_errors;
 mod ingest_errors_fuzz;
 mod ingest_parallel;
+mod ingest_seen;
 mod ingest_store;
 mod interop;
 mod metrics;

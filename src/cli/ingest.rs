@@ -36,6 +36,10 @@ pub struct Args {
     /// Memory the commit plans for (512M, 2G): above it, months are merged one at a time
     #[arg(long, default_value = "2G", value_parser = parse_bytes)]
     pub memory_budget: u64,
+    /// Read every input, also files the store already holds read the same way (same bytes,
+    /// name and settings), which are otherwise skipped
+    #[arg(long)]
+    pub force: bool,
 }
 
 pub fn parse_table(s: &str) -> std::result::Result<Table, String> {
@@ -58,6 +62,7 @@ pub fn run(ctx: &Context, args: Args) -> Result<()> {
         source: args.source,
         mapping: args.mapping,
         memory_budget: args.memory_budget,
+        force: args.force,
     };
     let report = ingest(&ctx.store, &ctx.config, &opts)?;
     print_report(ctx, &report);
@@ -74,24 +79,36 @@ pub fn print_report(ctx: &Context, r: &IngestReport) {
             println!("{}: {} ({})", d.file.display(), d.source, d.shape);
         }
     }
+    if let Some((first, run)) = r.skipped.first() {
+        println!(
+            "skipped {} file(s) the store already holds read the same way ({} by run {run}{}); --force reads them again",
+            r.skipped.len(),
+            first.display(),
+            if r.skipped.len() > 1 { ", ..." } else { "" }
+        );
+    }
+    let Some(run) = &r.run else {
+        println!("nothing new to ingest; the store is unchanged");
+        return;
+    };
     println!(
         "ingested {} file(s) into {} (run {})",
         r.files.len(),
         ctx.store.root().display(),
-        r.run.id
+        run.id
     );
     println!(
         "{:<16} {:>9} {:>9} {:>9} {:>10} {:>9}",
         "table", "read", "inserted", "updated", "unchanged", "rejected"
     );
-    for (table, c) in &r.run.tables {
+    for (table, c) in &run.tables {
         println!(
             "{table:<16} {:>9} {:>9} {:>9} {:>10} {:>9}",
             c.read, c.inserted, c.updated, c.unchanged, c.rejected
         );
     }
     if !r.rejections.is_empty() {
-        let log = ctx.store.rejected_log(&r.run.id).display().to_string();
+        let log = ctx.store.rejected_log(&run.id).display().to_string();
         println!(
             "{} row(s) rejected; every one with its reason and raw text is in {log}. The first:",
             r.rejections.len()

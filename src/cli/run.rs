@@ -19,6 +19,10 @@ pub struct Args {
     /// Memory the ingest's commit plans for (512M, 2G): above it, months are merged one at a time
     #[arg(long, default_value = "2G", value_parser = parse_bytes)]
     pub memory_budget: u64,
+    /// Read every input, also files the store already holds read the same way, which are
+    /// otherwise skipped
+    #[arg(long)]
+    pub force: bool,
     /// Judge the data as of this instant (RFC 3339 or YYYY-MM-DD), for reproducible output [default: now]
     #[arg(long, value_name = "INSTANT")]
     pub as_of: Option<String>,
@@ -54,6 +58,7 @@ pub fn run(ctx: &Context, args: Args) -> Result<()> {
             source: SourceChoice::Auto,
             mapping: None,
             memory_budget: args.memory_budget,
+            force: args.force,
         },
     )?;
     super::ingest::print_report(ctx, &report);

@@ -121,6 +121,19 @@ pub struct Config {
 }
 
 impl Config {
+    /// A text that changes whenever a setting that shapes ingested rows changes (teams and
+    /// their aliases, severities, the default team, the input zone, exclusions), and not when
+    /// only paths or metric thresholds do: `ingest::seen` skips a file already read only under
+    /// the same settings.
+    pub fn typing_fingerprint(&self) -> String {
+        let mut severity: Vec<(&String, &Severity)> = self.severity.iter().collect();
+        severity.sort_by(|a, b| a.0.cmp(b.0));
+        format!(
+            "{:?}|{:?}|{:?}|{:?}|{:?}",
+            self.teams, self.default_team, severity, self.input_timezone, self.exclude
+        )
+    }
+
     /// The config with no file: store `./store`, reports `./reports`, no teams.
     pub fn defaults_in(dir: &Path) -> Config {
         parse::from_table(&toml::Table::new(), dir, None).expect("the empty config is valid")

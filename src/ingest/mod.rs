@@ -12,6 +12,7 @@ mod parallel;
 pub mod reader;
 pub mod row;
 pub mod rules;
+pub mod seen;
 pub mod shape;
 pub mod source;
 pub mod timestamp;
@@ -46,12 +47,15 @@ pub struct Detected {
 
 #[derive(Debug)]
 pub struct IngestReport {
-    pub run: RunRecord,
+    /// `None` when every input was skipped (`skipped`) and nothing was committed.
+    pub run: Option<RunRecord>,
     pub files: Vec<PathBuf>,
     /// Per file, the source that read it.
     pub detected: Vec<Detected>,
     pub rejections: Vec<Rejection>,
     pub warnings: Vec<String>,
+    /// Files not read because a run of the store read them the same way: (file, that run).
+    pub skipped: Vec<(PathBuf, String)>,
 }
 
 /// Inputs larger than this in total get a progress bar (on a terminal).
@@ -100,7 +104,17 @@ pub fn ingest(store: &Store, config: &Config, opts: &IngestOptions) -> Result<In
     let mut out = Out::default();
     let mut jobs = vec![];
 
+    let seen = seen::Seen::new(&store.meta()?);
+    let mut skipped = vec![];
+    let mut read: Vec<seen::ReadFile> = vec![];
     for (position, (path, format)) in files.iter().enumerate() {
+        let settings = seen::settings(config, opts, path)?;
+        if !opts.force
+            && let Some(run) = seen.earlier(path, &settings)?
+        {
+            skipped.push((path.clone(), run));
+            continue;
+        }
         let (input, name, shape) = match choose(path, *format, opts)? {
             Choice::Canonical(table) => {
                 detected.push(Detected {
@@ -113,6 +127,11 @@ pub fn ingest(store: &Store, config: &Config, opts: &IngestOptions) -> Result<In
                     path: path.clone(),
                     format: *format,
                     table,
+                });
+                read.push(seen::ReadFile {
+                    path: path.clone(),
+                    settings,
+                    digest: None,
                 });
                 continue;
             }
@@ -133,9 +152,25 @@ pub fn ingest(store: &Store, config: &Config, opts: &IngestOptions) -> Result<In
         };
         out.file = path.display().to_string();
         connector.read(&input, &source_ctx, &mut out)?;
+        read.push(seen::ReadFile {
+            path: path.clone(),
+            settings,
+            digest: Some(seen::digest_file(path)?),
+        });
     }
     // Canonical files stream on both cores; their rows come before the connectors' in the
     // run's input order, as when they were read one after the other.
+    if read.is_empty() && !skipped.is_empty() {
+        // Every input is in the store already: nothing to commit.
+        return Ok(IngestReport {
+            run: None,
+            files: vec![],
+            detected,
+            rejections: vec![],
+            warnings: vec![],
+            skipped,
+        });
+    }
     let mut outcome = read_files(&jobs, ctx, opts.strict, &staging, &bar)?;
     bar.finish_and_clear();
     for connector in connectors.values_mut() {
@@ -145,6 +180,8 @@ pub fn ingest(store: &Store, config: &Config, opts: &IngestOptions) -> Result<In
     sink.take(out, &mut outcome.warnings)?;
     let (counts, rejections) = sink.finish()?;
     outcome.add(counts, rejections);
+    let read_paths: Vec<PathBuf> = read.iter().map(|r| r.path.clone()).collect();
+    let input_files = seen::record(read, std::mem::take(&mut outcome.digests))?;
     let (counts, rejections, warnings) = outcome.into_parts();
     let staging = staging.into_inner().unwrap_or_else(|p| p.into_inner());
 
@@ -176,15 +213,17 @@ pub fn ingest(store: &Store, config: &Config, opts: &IngestOptions) -> Result<In
             .collect(),
         tables,
         rejected_log: None,
+        files: input_files,
     };
     let outcome = store.commit(&lock, staging, run, &rejections, opts.memory_budget)?;
     drop(lock);
     Ok(IngestReport {
-        run: outcome.run,
-        files: files.into_iter().map(|(p, _)| p).collect(),
+        run: Some(outcome.run),
+        files: read_paths,
         detected,
         rejections,
         warnings,
+        skipped,
     })
 }
 

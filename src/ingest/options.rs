@@ -57,6 +57,8 @@ pub struct IngestOptions {
     pub mapping: Option<PathBuf>,
     /// Memory the commit may plan for, in bytes (`--memory-budget`).
     pub memory_budget: u64,
+    /// Read every file, even those the store already holds read the same way (`seen.rs`).
+    pub force: bool,
 }
 
 /// `--memory-budget`'s default: 2 GiB.

@@ -19,6 +19,7 @@ use indicatif::ProgressBar;
 use super::canonical::{FILE_SEQ_SPAN, Sink, Typed, check_header};
 use super::reader::{self, Format, Item, Location, RawRecord, Record, parse_record};
 use super::row::{FieldMap, RowContext};
+use super::seen::{Digest, Hashing};
 use crate::error::{Error, Result};
 use crate::model::Table;
 use crate::store::{Rejection, Staging, TableCounts};
@@ -43,10 +44,12 @@ pub struct Job {
     pub table: Table,
 }
 
-/// What reading gave: counts added up, rejections and warnings in input order.
+/// What reading gave: counts added up, rejections and warnings in input order, and each job's
+/// size and BLAKE3 as read.
 #[derive(Default)]
 pub struct Outcome {
     pub counts: BTreeMap<Table, TableCounts>,
+    pub digests: Vec<(u64, String)>,
     /// With their input-order numbers, sorted by them in `into_parts`.
     rejections: Vec<(u64, Rejection)>,
     pub warnings: Vec<String>,
@@ -142,8 +145,9 @@ pub fn read_files(
                 break;
             }
             let mut warnings = vec![];
-            if let Err((seq, e)) = read_file(i, job, bar, &tx, &failed, &mut warnings) {
-                fail(seq, e);
+            match read_file(i, job, bar, &tx, &failed, &mut warnings) {
+                Ok(digest) => outcome.digests.push(digest),
+                Err((seq, e)) => fail(seq, e),
             }
             outcome.warnings.extend(warnings);
         }
@@ -158,8 +162,8 @@ pub fn read_files(
     Ok(outcome)
 }
 
-/// Delimit one file's records into chunks. An error comes with the input-order number of the
-/// record it stopped at.
+/// Delimit one file's records into chunks; returns the file's size and BLAKE3. An error comes
+/// with the input-order number of the record it stopped at.
 fn read_file(
     index: usize,
     job: &Job,
@@ -167,13 +171,16 @@ fn read_file(
     tx: &mpsc::SyncSender<Chunk>,
     failed: &AtomicBool,
     warnings: &mut Vec<String>,
-) -> std::result::Result<(), (u64, Error)> {
+) -> std::result::Result<(u64, String), (u64, Error)> {
     let base = job.position as u64 * FILE_SEQ_SPAN;
     let mut next_seq = base;
     let mut map: Option<Arc<FieldMap>> = None;
     let mut header: Arc<Vec<String>> = Arc::default();
     let mut chunk: Option<Chunk> = None;
-    let wrap = |r: Box<dyn std::io::Read>| -> Box<dyn std::io::Read> { Box::new(bar.wrap_read(r)) };
+    let digest = Arc::new(Mutex::new(Digest::default()));
+    let wrap = |r: Box<dyn std::io::Read>| -> Box<dyn std::io::Read> {
+        Box::new(bar.wrap_read(Hashing::new(r, digest.clone())))
+    };
     let send = |chunk: Chunk| -> Result<()> {
         tx.send(chunk)
             .map_err(|_| Error::Internal("the typing threads stopped early".into()))
@@ -231,13 +238,12 @@ fn read_file(
         Ok(())
     };
     let read = reader::read_items(&job.path, job.format, &wrap, &mut each);
-    match read {
-        Ok(()) => match chunk.take() {
-            Some(c) => send(c).map_err(|e| (next_seq, e)),
-            None => Ok(()),
-        },
-        Err(e) => Err((next_seq, e)),
+    read.map_err(|e| (next_seq, e))?;
+    if let Some(c) = chunk.take() {
+        send(c).map_err(|e| (next_seq, e))?;
     }
+    let d = digest.lock().unwrap_or_else(|p| p.into_inner());
+    Ok(d.result())
 }
 
 /// Type one chunk's records; an error comes with the input-order number of its record.

@@ -57,6 +57,7 @@ fn fixture() -> &'static Fixture {
                 source: SourceChoice::Canonical,
                 mapping: None,
                 memory_budget: crate::ingest::DEFAULT_MEMORY_BUDGET,
+                force: false,
             },
         )
         .expect("the sample ingests cleanly");

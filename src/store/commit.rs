@@ -159,6 +159,7 @@ mod tests {
             inputs: vec![],
             tables: Default::default(),
             rejected_log: None,
+            files: vec![],
         };
         store.commit(&lock, staging, run, &[], 1 << 30).unwrap();
         let snap = Snapshot::resolve(store.root()).unwrap();

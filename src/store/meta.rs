@@ -34,6 +34,24 @@ pub struct RunRecord {
     pub tables: BTreeMap<String, TableCounts>,
     /// The rejected log of the run, relative to the store, when anything was rejected.
     pub rejected_log: Option<String>,
+    /// The files the run read, so a later run can skip those it would read the same way
+    /// (`ingest::seen`). Absent in stores written before it was recorded.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub files: Vec<InputFile>,
+}
+
+/// One file an ingest run read, identified by content: a later run given the same bytes under
+/// the same name with the same settings would read the same rows.
+#[derive(Debug, Clone, Serialize, Deserialize, PartialEq, Eq)]
+pub struct InputFile {
+    /// As given on the command line or found in a folder.
+    pub path: String,
+    pub bytes: u64,
+    /// BLAKE3 of the file's bytes, hex.
+    pub blake3: String,
+    /// BLAKE3 of what else shapes the rows read from it (file name, aftermath's version, the
+    /// config's teams, severities and zone, the ingest options), hex.
+    pub settings: String,
 }
 
 #[derive(Debug, Clone, Serialize, Deserialize, PartialEq, Eq)]

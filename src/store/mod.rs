@@ -34,7 +34,7 @@ pub use commit::CommitOutcome;
 pub use export::write_parquet_frame;
 pub use failpoint::POINTS as FAILPOINTS;
 pub use lock::WriteLock;
-pub use meta::{RunRecord, StoreMeta, TableCounts};
+pub use meta::{InputFile, RunRecord, StoreMeta, TableCounts};
 pub use rejected::Rejection;
 pub use retention::KEEP_PREVIOUS;
 pub use snapshot::{CURRENT, SNAPSHOTS_DIR, Snapshot};

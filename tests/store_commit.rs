@@ -153,7 +153,7 @@ fn an_ingest_killed_at_every_write_and_publish_step_leaves_exactly_the_old_or_th
         let s = sandbox();
         // Three commits first, so the killed one also has a superseded snapshot to remove.
         for _ in 0..3 {
-            s.ok(&["ingest", "v1"]);
+            s.ok(&["ingest", "--force", "v1"]);
         }
         assert_eq!(seen_by_aftermath(&s), OLD);
         let out = std::process::Command::new(BIN)
@@ -215,7 +215,7 @@ fn a_pinned_reader_keeps_its_snapshot_while_writers_commit_and_never_blocks_them
     // readers that do not pin, so only the pin keeps it alive.
     s.ok(&["ingest", "v2"]);
     for _ in 0..aftermath::store::KEEP_PREVIOUS + 1 {
-        s.ok(&["ingest", "v1"]);
+        s.ok(&["ingest", "--force", "v1"]);
     }
     assert_eq!(
         alerts.collect().unwrap().height(),

@@ -162,6 +162,8 @@ pub fn ingest(store: &Store, config: &Config, opts: &IngestOptions) -> Result<In
     // run's input order, as when they were read one after the other.
     if read.is_empty() && !skipped.is_empty() {
         // Every input is in the store already: nothing to commit.
+        drop(staging);
+        store.tidy(&lock)?;
         return Ok(IngestReport {
             run: None,
             files: vec![],

@@ -34,6 +34,12 @@ impl Store {
         Staging::new(self.root(), run_id)
     }
 
+    /// Remove what killed writers left, for a run that has nothing to commit (a commit does it
+    /// anyway); `_lock` proves the caller holds the writer lock.
+    pub fn tidy(&self, _lock: &WriteLock) -> Result<()> {
+        retention::collect_garbage(self.root())
+    }
+
     /// Commit the rows in `staging` and append `run` to `_store.json`. All or nothing; `_lock`
     /// proves the caller holds the writer lock, and `budget` (bytes) is what the month merges may
     /// plan for.

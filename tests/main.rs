@@ -6,6 +6,7 @@ mod common;
 mod config;
 mod docs;
 mod generate;
+mod ingest_compressed;
 mod ingest_errors;
 mod ingest_errors_fuzz;
 mod ingest_parallel;

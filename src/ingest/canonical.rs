@@ -12,7 +12,7 @@ use std::sync::Mutex;
 
 use serde_json::value::RawValue;
 
-use super::reader::{Format, Location, RawRecord, Record};
+use super::reader::{self, Format, Location, RawRecord, Record};
 use super::row::{self, FieldMap, RowContext};
 use super::rules;
 use super::source::Out;
@@ -204,7 +204,7 @@ pub fn is_canonical(path: &Path, format: Format) -> bool {
     let Ok(table) = super::table_of(path) else {
         return false;
     };
-    let Ok(file) = std::fs::File::open(path) else {
+    let Ok(file) = reader::codec::open(path) else {
         // Let the reader report the problem with its path.
         return true;
     };

@@ -297,7 +297,7 @@ pub fn expand_inputs(inputs: &[PathBuf]) -> Result<Vec<(PathBuf, Format)>> {
                 Error::input(
                     input,
                     None,
-                    "unknown file type; canonical inputs are .csv, .ndjson, .jsonl or .json",
+                    "unknown file type; canonical inputs are .csv, .ndjson, .jsonl or .json, each optionally compressed (.gz, .zst)",
                 )
             })?;
             out.push((input.clone(), f));
@@ -321,7 +321,7 @@ pub fn expand_inputs(inputs: &[PathBuf]) -> Result<Vec<(PathBuf, Format)>> {
             return Err(Error::input(
                 input,
                 None,
-                "the folder holds no .csv, .ndjson, .jsonl or .json files",
+                "the folder holds no .csv, .ndjson, .jsonl or .json files (optionally .gz or .zst)",
             ));
         }
     }

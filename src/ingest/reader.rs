@@ -9,11 +9,13 @@
 //! lost.
 
 mod checked;
+pub mod codec;
 mod csv_file;
 mod json_file;
 
-use std::io::{BufRead, BufReader, Read};
+use std::io::{BufRead, BufReader, Read, Seek, SeekFrom};
 use std::path::Path;
+use std::sync::{Arc, Mutex};
 
 use serde_json::{Map, Value};
 
@@ -32,9 +34,15 @@ pub enum Format {
 }
 
 impl Format {
-    /// By extension; `None` for files that are not canonical inputs.
+    /// By extension, after a compression extension (`alerts.csv.gz` is CSV); `None` for files
+    /// that are not canonical inputs.
     pub fn of(path: &Path) -> Option<Format> {
-        match path.extension()?.to_str()?.to_ascii_lowercase().as_str() {
+        match codec::uncompressed_name(path)
+            .extension()?
+            .to_str()?
+            .to_ascii_lowercase()
+            .as_str()
+        {
             "csv" => Some(Format::Csv),
             "ndjson" | "jsonl" => Some(Format::Ndjson),
             "json" => Some(Format::Json),
@@ -128,9 +136,22 @@ pub fn read_items(
         std::io::ErrorKind::NotFound => Error::input(path, None, "no such file; check the path"),
         _ => Error::io(path, e),
     })?;
-    let input = wrap(Box::new(file));
+    // The caller counts and hashes the file's own bytes, before they are decoded.
+    let codec = codec::Codec::of(path);
+    let input = codec.decode(wrap(Box::new(file))).at(path)?;
     match format {
-        Format::Csv => read_csv(path, input, each),
+        Format::Csv if codec == codec::Codec::Plain => read_csv(path, input, each, &|byte| {
+            let mut f = std::fs::File::open(path)?;
+            f.seek(SeekFrom::Start(byte))?;
+            let mut tail = vec![];
+            f.read_to_end(&mut tail)?;
+            Ok(tail)
+        }),
+        Format::Csv => {
+            let window = Arc::new(Mutex::new(codec::Window::default()));
+            let input = Box::new(codec::Recent::new(input, window.clone()));
+            read_csv(path, input, each, &|byte| codec::tail(path, byte, &window))
+        }
         Format::Ndjson => read_ndjson(path, input, each),
         Format::Json => read_json(path, input, each),
     }

@@ -21,7 +21,7 @@ const HEAD: usize = 4096;
 /// Check the file at `path` before it is read as `format`. A file that cannot be opened or read
 /// passes: the reader reports that with its own words.
 pub fn check(path: &Path, format: Format) -> Result<()> {
-    let Ok(file) = std::fs::File::open(path) else {
+    let Ok(file) = super::reader::codec::open(path) else {
         return Ok(());
     };
     let mut rdr = BufReader::new(file);

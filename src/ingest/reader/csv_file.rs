@@ -9,7 +9,7 @@
 //! If so the file is an `Error::Input` naming the line the quote opened on: which of the swallowed
 //! lines were meant as rows cannot be told, so nothing of the file is guessed at or kept.
 
-use std::io::{Read, Seek, SeekFrom};
+use std::io::Read;
 use std::path::Path;
 
 use super::{Item, Location, RawRecord, not_utf8};
@@ -19,6 +19,7 @@ pub(super) fn read_csv(
     path: &Path,
     input: Box<dyn Read>,
     each: &mut dyn FnMut(Location, Item<'_>) -> Result<()>,
+    tail_from: &dyn Fn(u64) -> std::io::Result<Vec<u8>>,
 ) -> Result<()> {
     let mut rdr = csv::ReaderBuilder::new().flexible(true).from_reader(input);
     let header: Vec<String> = match rdr.headers() {
@@ -40,7 +41,7 @@ pub(super) fn read_csv(
     let mut more = rdr.read_record(&mut rec).map_err(|e| csv_error(path, e))?;
     if !more {
         // No record: the header itself may have swallowed the file.
-        check_quotes(path, &header, 0, 1)?;
+        check_quotes(path, &header, 0, 1, tail_from)?;
     }
     while more {
         let (byte, line) = rec.position().map_or((0, 0), |p| (p.byte(), p.line()));
@@ -48,7 +49,7 @@ pub(super) fn read_csv(
             .read_record(&mut ahead)
             .map_err(|e| csv_error(path, e))?;
         if !more {
-            check_quotes(path, &header, byte, line)?;
+            check_quotes(path, &header, byte, line, tail_from)?;
         }
         let loc = Location {
             line,
@@ -94,17 +95,19 @@ fn duplicate_column(path: &Path, header: &[String]) -> Option<Error> {
     })
 }
 
-/// Fail if the file's last record, from `byte` (its start, on `line`), ends inside a quote.
-fn check_quotes(path: &Path, header: &[String], byte: u64, line: u64) -> Result<()> {
-    let mut tail = Vec::new();
-    let read = std::fs::File::open(path).and_then(|mut f| {
-        f.seek(SeekFrom::Start(byte))?;
-        f.read_to_end(&mut tail)
-    });
+/// Fail if the file's last record, from `byte` (its start, on `line`), ends inside a quote;
+/// `tail_from(byte)` gives the (decoded) bytes from there to the end.
+fn check_quotes(
+    path: &Path,
+    header: &[String],
+    byte: u64,
+    line: u64,
+    tail_from: &dyn Fn(u64) -> std::io::Result<Vec<u8>>,
+) -> Result<()> {
     // The file was read a moment ago; should it have gone, the records read stand.
-    if read.is_err() {
+    let Ok(tail) = tail_from(byte) else {
         return Ok(());
-    }
+    };
     match unclosed_quote(path, header, &tail, line) {
         None => Ok(()),
         Some(e) => Err(e),

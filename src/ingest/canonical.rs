@@ -17,7 +17,7 @@ use super::row::{self, FieldMap, RowContext};
 use super::rules;
 use super::source::Out;
 use crate::error::{Error, Result};
-use crate::model::Table;
+use crate::model::{Cell, Table};
 use crate::store::{Rejection, RowBuilder, Staging, TableCounts};
 
 /// Rows per Arrow batch while reading, spilled when full: bounds the memory of reading (about
@@ -39,6 +39,8 @@ pub struct Sink<'a> {
     /// With each its input-order number: sinks typing one file's records on several threads
     /// put their rejections back in input order by it.
     rejections: Vec<(u64, Rejection)>,
+    /// The row being typed, kept from row to row for its text buffers.
+    cells: Vec<Cell>,
 }
 
 /// What a sink typed: counts per table, and the rejections with their input-order numbers.
@@ -63,6 +65,7 @@ impl<'a> Sink<'a> {
             builders: BTreeMap::new(),
             counts: BTreeMap::new(),
             rejections: vec![],
+            cells: vec![],
         }
     }
 
@@ -95,13 +98,32 @@ impl<'a> Sink<'a> {
     ) -> Result<()> {
         let spec = table.spec();
         self.counts.entry(table).or_default().read += 1;
-        match row::parse(spec, map, rec, &self.ctx) {
-            Ok(cells) => {
+        let mut cells = std::mem::take(&mut self.cells);
+        let parsed = row::parse_into(spec, map, rec, &self.ctx, &mut cells);
+        let r = self.add(seq, file, table, loc, raw, &cells, parsed);
+        self.cells = cells;
+        r
+    }
+
+    /// Append a parsed row (`parsed` is Ok), or reject the record.
+    #[allow(clippy::too_many_arguments)]
+    fn add(
+        &mut self,
+        seq: u64,
+        file: &str,
+        table: Table,
+        loc: Location,
+        raw: RawRecord<'_>,
+        cells: &[Cell],
+        parsed: std::result::Result<(), String>,
+    ) -> Result<()> {
+        match parsed {
+            Ok(()) => {
                 let (b, seqs) = self
                     .builders
                     .entry(table)
                     .or_insert_with(|| (RowBuilder::new(table), vec![]));
-                b.push(&cells);
+                b.push(cells);
                 seqs.push(seq);
                 if b.len() >= BATCH_ROWS {
                     self.flush(table)?;

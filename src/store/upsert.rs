@@ -220,7 +220,7 @@ fn merge_month(
     let winners = match incoming {
         Some(b) => {
             let (ks, vs, ss) = (key_col(&b, table), versions(&b, table), seqs(&b)?);
-            let mut pos: HashMap<&str, usize> = HashMap::new();
+            let mut pos: HashMap<&str, usize> = HashMap::with_capacity(b.num_rows());
             for i in 0..b.num_rows() {
                 if crossing.dropped.contains(&ss.value(i)) {
                     continue;

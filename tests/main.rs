@@ -18,4 +18,5 @@ mod query;
 mod reports;
 mod run;
 mod sources;
+mod store_append;
 mod store_commit;

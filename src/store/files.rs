@@ -69,10 +69,14 @@ pub fn write_parquet(path: &Path, table: Table, batch: &RecordBatch) -> Result<(
     Ok(())
 }
 
-/// Read a partition file, all columns or only `columns`, as one batch.
-pub fn read_parquet(path: &Path, table: Table, columns: Option<&[&str]>) -> Result<RecordBatch> {
+/// Read a partition's files, all columns or only `columns`, as one batch.
+pub fn read_parquet(
+    paths: &[PathBuf],
+    table: Table,
+    columns: Option<&[&str]>,
+) -> Result<RecordBatch> {
     read_files(
-        std::slice::from_ref(&path.to_path_buf()),
+        paths,
         schema(table),
         columns,
         "; restore it or remove it and re-ingest its month",

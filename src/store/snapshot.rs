@@ -17,7 +17,7 @@ use std::path::{Path, PathBuf};
 
 use arrow::record_batch::RecordBatch;
 
-use super::files::read_parquet;
+use super::files::{is_temp, read_parquet};
 use super::meta::{META_FILE, StoreMeta};
 use crate::error::{Error, IoContext, Result};
 use crate::model::Table;
@@ -121,8 +121,8 @@ impl Snapshot {
         Ok(self.partitions(table)?.into_keys().collect())
     }
 
-    /// Every month of `table` that has a partition, with its data file.
-    pub fn partitions(&self, table: Table) -> Result<BTreeMap<String, PathBuf>> {
+    /// Every month of `table` that has a partition, with its data files.
+    pub fn partitions(&self, table: Table) -> Result<BTreeMap<String, Vec<PathBuf>>> {
         if self.kind == Kind::Empty {
             return Ok(BTreeMap::new());
         }
@@ -136,37 +136,35 @@ impl Snapshot {
         for entry in entries {
             let entry = entry.at(&dir)?;
             let name = entry.file_name().to_string_lossy().to_string();
-            if let Some(m) = name.strip_prefix("month=")
-                && let Some(file) = self.partition_file(table, m)?
-            {
-                parts.insert(m.to_string(), file);
+            if let Some(m) = name.strip_prefix("month=") {
+                let files = self.partition_files(table, m)?;
+                if !files.is_empty() {
+                    parts.insert(m.to_string(), files);
+                }
             }
         }
         Ok(parts)
     }
 
-    /// The one data file of a month's partition, if the month has one.
-    pub fn partition_file(&self, table: Table, month: &str) -> Result<Option<PathBuf>> {
+    /// The data files of a month's partition, in name order (empty if none): one after a merge,
+    /// more after appends of new rows (`upsert.rs`).
+    pub fn partition_files(&self, table: Table, month: &str) -> Result<Vec<PathBuf>> {
         let dir = self.table_dir(table).join(format!("month={month}"));
         let entries = match std::fs::read_dir(&dir) {
             Ok(e) => e,
-            Err(e) if e.kind() == std::io::ErrorKind::NotFound => return Ok(None),
+            Err(e) if e.kind() == std::io::ErrorKind::NotFound => return Ok(vec![]),
             Err(e) => return Err(Error::io(&dir, e)),
         };
-        let mut found = None;
+        let mut files = vec![];
         for entry in entries {
             let path = entry.at(&dir)?.path();
-            if path.extension().is_some_and(|x| x == "parquet") {
-                if found.is_some() {
-                    return Err(Error::store(
-                        &dir,
-                        "two Parquet files in one partition; a snapshot holds one per month. Remove the one that aftermath did not write",
-                    ));
-                }
-                found = Some(path);
+            // A first-layout store may hold a killed writer's temporary file.
+            if path.extension().is_some_and(|x| x == "parquet") && !is_temp(&path) {
+                files.push(path);
             }
         }
-        Ok(found)
+        files.sort();
+        Ok(files)
     }
 
     /// A month's partition, all columns or only `columns`, as one batch (empty if none).
@@ -176,13 +174,14 @@ impl Snapshot {
         month: &str,
         columns: Option<&[&str]>,
     ) -> Result<RecordBatch> {
-        let path = self.partition_file(table, month)?.ok_or_else(|| {
-            Error::store(
+        let files = self.partition_files(table, month)?;
+        if files.is_empty() {
+            return Err(Error::store(
                 self.table_dir(table),
                 format!("the partition month={month} vanished while being read"),
-            )
-        })?;
-        read_parquet(&path, table, columns)
+            ));
+        }
+        read_parquet(&files, table, columns)
     }
 }
 

@@ -10,6 +10,7 @@
 //! (`crossing.rs`). Unchanged partitions are hard-linked, not rewritten.
 
 use std::collections::{BTreeSet, HashMap, HashSet};
+use std::path::PathBuf;
 use std::sync::Mutex;
 use std::sync::atomic::{AtomicUsize, Ordering};
 
@@ -91,6 +92,10 @@ pub fn materialize(
     interleave_record_batch(&refs, rows).map_err(arrow_err)
 }
 
+/// Files a month may hold before a change to it merges them into one: each append of new rows
+/// adds a file, and readers open every file of the months they read.
+const MAX_FILES_PER_MONTH: usize = 16;
+
 /// What a month's merge holds per row (incoming or stored), planned high: measured on the
 /// generated alerts, a fresh month held about 950 bytes per incoming row at its peak (the rows, the
 /// sorted copy, the key map, the writer's buffers) and a re-ingested one about 620 per row of
@@ -111,9 +116,14 @@ pub fn upsert(
     let stored = base.partitions(table)?;
     let stored_months: Vec<String> = stored.keys().cloned().collect();
     let mut done = Upserted::default();
+    let link_all = |month: &str, files: &[PathBuf]| -> Result<()> {
+        files
+            .iter()
+            .try_for_each(|f| draft.link_file(table, month, f))
+    };
     if months_in.is_empty() {
-        for (month, file) in &stored {
-            draft.link_file(table, month, file)?;
+        for (month, files) in &stored {
+            link_all(month, files)?;
         }
         return Ok(done);
     }
@@ -126,9 +136,9 @@ pub fn upsert(
     let crossing = cross_months(base, staging, table, &months_in, &stored_months, &key_cols)?;
 
     let all: BTreeSet<&String> = months_in.iter().chain(crossing.removed.keys()).collect();
-    for (month, file) in &stored {
+    for (month, files) in &stored {
         if !all.contains(month) {
-            draft.link_file(table, month, file)?;
+            link_all(month, files)?;
         }
     }
     // Months are independent now: merge them two at a time when two of the largest fit the
@@ -136,10 +146,10 @@ pub fn upsert(
     let months: Vec<&String> = all.into_iter().collect();
     let mut largest = 0;
     for month in &months {
-        let stored_rows = match stored.get(*month) {
-            Some(p) => row_count(p)?,
-            None => 0,
-        };
+        let mut stored_rows = 0;
+        for f in stored.get(*month).map(Vec::as_slice).unwrap_or_default() {
+            stored_rows += row_count(f)?;
+        }
         largest = largest.max(stored_rows + staging.month_rows(table, month)?);
     }
     let workers = if 2 * largest * MERGE_BYTES_PER_ROW <= budget {
@@ -151,22 +161,49 @@ pub fn upsert(
     let results: Mutex<Vec<Result<Upserted>>> = Mutex::new(vec![]);
     let one = |month: &String| -> Result<Upserted> {
         let mut done = Upserted::default();
-        let incoming = if months_in.contains(month) {
-            Some(staging.read_month(table, month, None)?)
+        let winners = if months_in.contains(month) {
+            winners(
+                table,
+                staging.read_month(table, month, None)?,
+                &crossing.dropped,
+            )?
         } else {
-            None
+            RecordBatch::new_empty(schema(table))
         };
-        let file = stored.get(month);
-        let rows = file.map(|p| read_parquet(p, table, None)).transpose()?;
+        let files = stored.get(month).map(Vec::as_slice).unwrap_or_default();
+        let removes = crossing.removed.get(month).is_some_and(|r| !r.is_empty());
+        if winners.num_rows() > 0
+            && !files.is_empty()
+            && files.len() < MAX_FILES_PER_MONTH
+            && !removes
+            && all_new(table, &winners, files)?
+        {
+            // An append: the stored files stay as they are and the new rows become one more.
+            let all: Vec<usize> = (0..winners.num_rows()).collect();
+            let none = vec![false; all.len()];
+            count_new(
+                &key_col(&winners, table),
+                &vec![true; all.len()],
+                &none,
+                &crossing,
+                &mut done,
+            );
+            on_changed(&winners, &all);
+            link_all(month, files)?;
+            draft.write_partition(table, month, &sort(table, &winners)?)?;
+            done.files_written += 1;
+            return Ok(done);
+        }
+        let rows = if files.is_empty() {
+            None
+        } else {
+            Some(read_parquet(files, table, None)?)
+        };
         match merge_month(
-            table, incoming, rows, month, &crossing, &mut done, on_changed,
+            table, winners, rows, month, &crossing, &mut done, on_changed,
         )? {
-            // Unchanged is only returned for a month that has a stored file.
-            Merged::Unchanged => {
-                if let Some(p) = file {
-                    draft.link_file(table, month, p)?;
-                }
-            }
+            // Unchanged is only returned for a month that has stored files.
+            Merged::Unchanged => link_all(month, files)?,
             Merged::Empty => {}
             Merged::Rows(batch) => {
                 draft.write_partition(table, month, &batch)?;
@@ -204,10 +241,49 @@ enum Merged {
     Rows(RecordBatch),
 }
 
-/// One month: the stored partition with the incoming winners applied.
+/// The incoming rows of a month that win (newest version, then latest in input order), in the
+/// table's schema, rows dropped by the cross-month settling left out.
+fn winners(table: Table, b: RecordBatch, dropped: &HashSet<u64>) -> Result<RecordBatch> {
+    let width = schema(table).fields().len();
+    let (ks, vs, ss) = (key_col(&b, table), versions(&b, table), seqs(&b)?);
+    let mut pos: HashMap<&str, usize> = HashMap::with_capacity(b.num_rows());
+    for i in 0..b.num_rows() {
+        if dropped.contains(&ss.value(i)) {
+            continue;
+        }
+        // On equal versions the later row in input order wins (the spill is not in input
+        // order: several threads type and spill rows).
+        let e = pos.entry(ks.get(i)).or_insert(i);
+        if (vs[i], ss.value(i)) >= (vs[*e], ss.value(*e)) {
+            *e = i;
+        }
+    }
+    let mut idx: Vec<u32> = pos.into_values().map(|i| i as u32).collect();
+    idx.sort_unstable();
+    // Usually every row wins: keep the batch rather than copy it (memory is the point).
+    let b = if idx.len() == b.num_rows() {
+        b
+    } else {
+        take_record_batch(&b, &UInt32Array::from(idx)).map_err(arrow_err)?
+    };
+    b.project(&(0..width).collect::<Vec<_>>())
+        .map_err(arrow_err)
+}
+
+/// Whether none of `winners`' keys is in the month's stored `files` (only their key columns
+/// are read).
+fn all_new(table: Table, winners: &RecordBatch, files: &[PathBuf]) -> Result<bool> {
+    let stored = read_parquet(files, table, Some(table.spec().primary_key))?;
+    let st = key_col(&stored, table);
+    let have: HashSet<&str> = (0..stored.num_rows()).map(|j| st.get(j)).collect();
+    let new = key_col(winners, table);
+    Ok((0..winners.num_rows()).all(|i| !have.contains(new.get(i))))
+}
+
+/// One month: the stored partition with the incoming winners applied, as one file.
 fn merge_month(
     table: Table,
-    incoming: Option<RecordBatch>,
+    winners: RecordBatch,
     stored: Option<RecordBatch>,
     month: &str,
     crossing: &Crossing,
@@ -215,36 +291,6 @@ fn merge_month(
     on_changed: OnChanged<'_>,
 ) -> Result<Merged> {
     let spec = table.spec();
-    let width = schema(table).fields().len();
-    // The incoming winners of this month, in the table's schema.
-    let winners = match incoming {
-        Some(b) => {
-            let (ks, vs, ss) = (key_col(&b, table), versions(&b, table), seqs(&b)?);
-            let mut pos: HashMap<&str, usize> = HashMap::with_capacity(b.num_rows());
-            for i in 0..b.num_rows() {
-                if crossing.dropped.contains(&ss.value(i)) {
-                    continue;
-                }
-                // On equal versions the later row in input order wins (the spill is not in
-                // input order: several threads type and spill rows).
-                let e = pos.entry(ks.get(i)).or_insert(i);
-                if (vs[i], ss.value(i)) >= (vs[*e], ss.value(*e)) {
-                    *e = i;
-                }
-            }
-            let mut idx: Vec<u32> = pos.into_values().map(|i| i as u32).collect();
-            idx.sort_unstable();
-            // Usually every row wins: keep the batch rather than copy it (memory is the point).
-            let b = if idx.len() == b.num_rows() {
-                b
-            } else {
-                take_record_batch(&b, &UInt32Array::from(idx)).map_err(arrow_err)?
-            };
-            b.project(&(0..width).collect::<Vec<_>>())
-                .map_err(arrow_err)?
-        }
-        None => RecordBatch::new_empty(schema(table)),
-    };
     let in_keys = key_col(&winners, table);
     let in_pos: HashMap<&str, usize> = (0..winners.num_rows())
         .map(|i| (in_keys.get(i), i))

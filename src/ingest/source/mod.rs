@@ -60,18 +60,97 @@ pub struct Refused {
     pub raw: String,
 }
 
+/// Rows a connector may hold before they are handed on, when the run drains them (`Out::draining`):
+/// bounds what one streamed file keeps in memory to a window of rows, whatever its size.
+pub const DRAIN_ROWS: usize = 4096;
+
 /// Where a connector puts its rows and refusals.
-#[derive(Debug, Default)]
-pub struct Out {
+///
+/// Rows are handed to the run's sink every `DRAIN_ROWS` when a drain is set, so a connector
+/// reading a streamed input never holds more than a window of them. Refusals and notes stay here
+/// to the end: the run logs refusals before the rows' own rejections, and there are as many of
+/// them as there are bad records, which the rejected log holds anyway.
+#[derive(Default)]
+pub struct Out<'a> {
     /// The file being read; rows and refusals are attributed to it.
     pub file: String,
     pub rows: Vec<Emitted>,
     pub refused: Vec<Refused>,
     /// Things the user should know that are not errors (a file with no incident data in it).
     pub notes: Vec<String>,
+    drain: Option<&'a mut dyn FnMut(Vec<Emitted>) -> Result<()>>,
+    /// Rows already handed to the drain.
+    drained: u64,
 }
 
-impl Out {
+impl std::fmt::Debug for Out<'_> {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("Out")
+            .field("file", &self.file)
+            .field("rows", &self.rows)
+            .field("refused", &self.refused)
+            .field("notes", &self.notes)
+            .field("drained", &self.drained)
+            .finish()
+    }
+}
+
+impl<'a> Out<'a> {
+    /// An `Out` that hands its rows to `drain`, in the order they were produced.
+    pub fn draining(drain: &'a mut dyn FnMut(Vec<Emitted>) -> Result<()>) -> Out<'a> {
+        Out {
+            drain: Some(drain),
+            ..Out::default()
+        }
+    }
+
+    /// An `Out` holding just these rows (what a drain hands to the sink).
+    pub fn of_rows(rows: Vec<Emitted>) -> Out<'static> {
+        Out {
+            rows,
+            ..Out::default()
+        }
+    }
+
+    /// Hand the rows on if a window of them is full. Connectors call it between records.
+    pub fn drain(&mut self) -> Result<()> {
+        if self.rows.len() >= DRAIN_ROWS {
+            self.flush()?;
+        }
+        Ok(())
+    }
+
+    /// Hand every row held on (when a drain is set).
+    pub fn flush(&mut self) -> Result<()> {
+        if let Some(drain) = self.drain.as_mut()
+            && !self.rows.is_empty()
+        {
+            let rows = std::mem::take(&mut self.rows);
+            self.drained += rows.len() as u64;
+            drain(rows)?;
+        }
+        Ok(())
+    }
+
+    /// Rows produced so far (drained or not) and records refused: a connector compares them
+    /// before and after a file to tell an empty export, as `rows.len()` shrinks when drained.
+    pub fn produced(&self) -> (u64, usize) {
+        (self.drained + self.rows.len() as u64, self.refused.len())
+    }
+
+    /// The refusals and notes, the rows left (all of them if no drain was set), without the
+    /// drain, so the sink it borrows is free again.
+    pub fn detach(self) -> Out<'static> {
+        Out {
+            file: self.file,
+            rows: self.rows,
+            refused: self.refused,
+            notes: self.notes,
+            drain: None,
+            drained: self.drained,
+        }
+    }
+
     pub fn row(&mut self, table: Table, loc: Location, fields: Map<String, Value>, raw: &Value) {
         self.rows.push(Emitted {
             file: self.file.clone(),
@@ -131,6 +210,12 @@ pub trait Source {
     /// Read one input. An `Err` is a whole-file problem (not this tool's format); record problems
     /// go to `out.refuse`.
     fn read(&mut self, input: &Input, ctx: &SourceContext, out: &mut Out) -> Result<()>;
+
+    /// Whether `read` walks the documents with `Input::each_doc`, so a large NDJSON export is
+    /// streamed to it. A connector that does not is given the input loaded whole.
+    fn streams(&self) -> bool {
+        false
+    }
 
     /// Emit what was gathered across files. Most connectors emit as they read.
     fn finish(&mut self, _ctx: &SourceContext, _out: &mut Out) -> Result<()> {

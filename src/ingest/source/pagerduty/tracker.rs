@@ -141,8 +141,8 @@ impl Tracker {
         }
     }
 
-    /// One minimal incident row per incident that asked for one.
-    pub fn emit(&mut self, out: &mut Out) {
+    /// One minimal incident row per incident that asked for one, handed on as they are made.
+    pub fn emit(&mut self, out: &mut Out) -> crate::error::Result<()> {
         for (pd_id, s) in std::mem::take(&mut self.seen) {
             if !s.emit {
                 continue;
@@ -154,7 +154,9 @@ impl Tracker {
                 fields: row(&pd_id, &s).into_map(),
                 raw: s.origin.raw.clone(),
             });
+            out.drain()?;
         }
+        Ok(())
     }
 }
 
@@ -261,7 +263,7 @@ mod tests {
         );
         t.saw("P2", 50, Some("note"), Info::default(), origin(), false);
         let mut out = Out::default();
-        t.emit(&mut out);
+        t.emit(&mut out).unwrap();
         assert_eq!(out.rows.len(), 1, "P2 never asked for a row");
         let f = &out.rows[0].fields;
         let get = |c: &str| f.get(c).and_then(Value::as_str).unwrap_or("-").to_string();

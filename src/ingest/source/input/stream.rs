@@ -205,3 +205,6 @@ fn check_utf8(path: &Path) -> Result<()> {
         }
     }
 }
+
+#[cfg(test)]
+mod tests;

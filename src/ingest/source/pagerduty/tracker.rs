@@ -94,6 +94,9 @@ struct Seen {
     emit: bool,
 }
 
+/// Kept for the whole run, so it is what a streamed webhook archive holds in memory: one entry
+/// per distinct incident (its merged fields, event kinds and the newest record's text), however
+/// many events the archive carries.
 #[derive(Debug, Default)]
 pub struct Tracker {
     seen: BTreeMap<String, Seen>,

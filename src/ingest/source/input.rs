@@ -4,11 +4,14 @@
 //! An NDJSON export larger than a head of documents (webhook and Loki archives can be gigabytes)
 //! is streamed (`stream.rs`): only the head is loaded, which `--source auto` sniffs, and the rest is
 //! read line by line when a connector that streams walks it with `each_doc`, so memory does not
-//! grow with the file. Everything else is read whole: small files, CSV, and a single JSON document
-//! (an API page is one object whose records sit in a nested array, so streaming it would mean a
-//! streaming parser per page shape for files that are one API response, small next to archives);
-//! whole reading lets connectors look at the envelope before the records. A line of a JSON stream
-//! that does not parse is kept as a bad document so it is rejected with its line, not lost.
+//! grow with the file. Everything else is read whole: small files, CSV, and a single JSON document,
+//! an object or a top-level array. An API page is one object whose records sit in a nested array,
+//! so streaming it would take a streaming parser per page shape for files that are one API
+//! response, small next to archives; a top-level array of payloads or records could be streamed
+//! element by element, but each connector gives the elements of such an array paths (`$[3]`) and
+//! reads the array's first element to tell its shape, so that is left for when arrays that large
+//! are met. Whole reading lets connectors look at the envelope before the records. A line of a
+//! JSON stream that does not parse is kept as a bad document so it is rejected with its line.
 
 use std::path::{Path, PathBuf};
 

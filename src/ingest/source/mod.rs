@@ -1,9 +1,10 @@
 //! Connectors: one module per tool (PagerDuty, Opsgenie, Alertmanager, ...) implementing the one
 //! `Source` trait, the registry that names them, and the sniffing behind `--source auto`.
 //!
-//! A connector never writes to the store and never types a column itself: it turns a loaded input
-//! (`Input`: JSON documents or CSV rows) into canonical rows as JSON objects keyed by column name,
-//! each with its location, and rejects what it cannot read with a reason. The canonical row parser
+//! A connector never writes to the store and never types a column itself: it turns an input
+//! (`Input`: JSON documents or CSV rows; for a large NDJSON export, its head and a stream of the
+//! rest) into canonical rows as JSON objects keyed by column name, each with its location, handed
+//! on a window at a time (`Out`), and rejects what it cannot read with a reason. The canonical row parser
 //! (`row.rs`, `rules.rs`) then types, maps teams and severities, derives ids and checks every row,
 //! exactly as for canonical files, so every source obeys the same rules.
 

@@ -101,8 +101,9 @@ pub fn ingest(store: &Store, config: &Config, opts: &IngestOptions) -> Result<In
     // export is never held whole. Their refusals wait in `out` for a second sink at the end: the
     // rejected log lists refusals before the rows' own rejections, as when all came at once.
     // Under --strict the row sink does not stop at a rejection: the first refusal, if any, is
-    // still the one reported, as before.
-    let mut row_sink = Sink::new(ctx, false, &staging, files.len());
+    // still the one reported, as before. The row sink numbers its rows after the refusals' sink
+    // (place `files.len() + 1`), so ordering rejections by input-order number keeps refusals first.
+    let mut row_sink = Sink::new(ctx, false, &staging, files.len() + 1);
     let mut to_sink = |rows| row_sink.take(Out::of_rows(rows), &mut vec![]);
     let mut out = Out::draining(&mut to_sink);
     let mut jobs = vec![];

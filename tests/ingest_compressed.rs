@@ -115,3 +115,17 @@ fn a_corrupt_compressed_file_is_an_error_naming_it() {
 fn text_of(b: &[u8]) -> String {
     String::from_utf8_lossy(b).into_owned()
 }
+
+#[test]
+fn a_compressed_vendor_export_is_refused_in_words() {
+    let s = Sandbox::new();
+    s.write(
+        "in/webhook.ndjson.gz",
+        gzip(r#"{"event":{"id":"1","event_type":"incident.triggered"}}"#),
+    );
+    let out = s.run(&["ingest", "in"]);
+    assert!(!out.status.success());
+    let err = text_of(&out.stderr);
+    assert!(err.contains("webhook.ndjson.gz"), "{err}");
+    assert!(err.contains("compressed vendor export"), "{err}");
+}

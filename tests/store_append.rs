@@ -45,7 +45,10 @@ fn new_rows_are_appended_as_a_file_and_a_changed_row_merges_the_month() {
     );
     let appended = march_files(&s);
     assert_eq!(appended.len(), 2, "{appended:?}");
-    assert!(appended.contains(&first[0]), "the stored file is kept as it is");
+    assert!(
+        appended.contains(&first[0]),
+        "the stored file is kept as it is"
+    );
     assert_eq!(s.frame(Table::Alerts).height(), 110);
 
     // A stored row changes (newer version): the month is merged into one file again.

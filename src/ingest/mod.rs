@@ -101,7 +101,15 @@ pub fn ingest(store: &Store, config: &Config, opts: &IngestOptions) -> Result<In
         mapping: opts.mapping.clone(),
     };
     let mut connectors: BTreeMap<&'static str, Box<dyn Source>> = BTreeMap::new();
-    let mut out = Out::default();
+    // Connector rows go to their sink as they are produced, a window at a time, so a streamed
+    // export is never held whole. Their refusals wait in `out` for a second sink at the end: the
+    // rejected log lists refusals before the rows' own rejections, as when all came at once.
+    // Under --strict the row sink does not stop at a rejection: the first refusal, if any, is
+    // still the one reported, as before. The row sink numbers its rows after the refusals' sink
+    // (place `files.len() + 1`), so ordering rejections by input-order number keeps refusals first.
+    let mut row_sink = Sink::new(ctx, false, &staging, files.len() + 1);
+    let mut to_sink = |rows| row_sink.take(Out::of_rows(rows), &mut vec![]);
+    let mut out = Out::draining(&mut to_sink);
     let mut jobs = vec![];
 
     let seen = seen::Seen::new(&store.meta()?);
@@ -150,8 +158,16 @@ pub fn ingest(store: &Store, config: &Config, opts: &IngestOptions) -> Result<In
                     .ok_or_else(|| Error::Internal(format!("no connector {name}")))?,
             ),
         };
+        let input = match input.is_streamed() && !connector.streams() {
+            true => Input::load_whole(path)?,
+            false => input,
+        };
         out.file = path.display().to_string();
-        connector.read(&input, &source_ctx, &mut out)?;
+        if let Err(e) = connector.read(&input, &source_ctx, &mut out) {
+            // A whole load would have failed on the file's own error first.
+            input.check()?;
+            return Err(e);
+        }
         read.push(seen::ReadFile {
             path: path.clone(),
             settings,
@@ -178,9 +194,20 @@ pub fn ingest(store: &Store, config: &Config, opts: &IngestOptions) -> Result<In
     for connector in connectors.values_mut() {
         connector.finish(&source_ctx, &mut out)?;
     }
+    out.flush()?;
+    let refused = out.detach();
     let mut sink = Sink::new(ctx, opts.strict, &staging, files.len());
-    sink.take(out, &mut outcome.warnings)?;
+    sink.take(refused, &mut outcome.warnings)?;
     let (counts, rejections) = sink.finish()?;
+    outcome.add(counts, rejections);
+    let (counts, rejections) = row_sink.finish()?;
+    if let Some((_, r)) = rejections.first().filter(|_| opts.strict) {
+        // The words of `Sink` under --strict.
+        return Err(Error::Rejected(format!(
+            "{} (--strict: nothing was written)",
+            r.describe()
+        )));
+    }
     outcome.add(counts, rejections);
     let read_paths: Vec<PathBuf> = read.iter().map(|r| r.path.clone()).collect();
     let input_files = seen::record(read, std::mem::take(&mut outcome.digests))?;
@@ -256,16 +283,24 @@ fn choose(path: &Path, format: Format, opts: &IngestOptions) -> Result<Choice> {
         SourceChoice::Canonical => canonical(),
         SourceChoice::Auto if is_canonical(path, format) => canonical(),
         SourceChoice::Auto => {
+            vendor_uncompressed(path)?;
             let input = Input::load(path)?;
             match source::detect(&input) {
                 Ok((name, shape)) => Ok(Choice::Connector { input, name, shape }),
-                // A file named after a table that no connector claims is a canonical file with
-                // a problem (a missing column); the canonical reader says which.
-                Err(_) if table_of(path).is_ok() => canonical(),
-                Err(e) => Err(e),
+                Err(e) => {
+                    // A streamed file's own error (past its head) comes first, as in a whole load.
+                    input.check()?;
+                    // A file named after a table that no connector claims is a canonical file
+                    // with a problem (a missing column); the canonical reader says which.
+                    match table_of(path) {
+                        Ok(_) => canonical(),
+                        Err(_) => Err(e),
+                    }
+                }
             }
         }
         SourceChoice::Named(n) => {
+            vendor_uncompressed(path)?;
             let probe = source::by_name(n).ok_or_else(|| {
                 Error::Rejected(format!("unknown source {n:?}; known: {}", source::known()))
             })?;
@@ -277,6 +312,19 @@ fn choose(path: &Path, format: Format, opts: &IngestOptions) -> Result<Choice> {
                 shape,
             })
         }
+    }
+}
+
+/// Connectors read their files uncompressed (they seek in them to stream); a compressed vendor
+/// export is refused in words rather than read as bytes.
+fn vendor_uncompressed(path: &Path) -> Result<()> {
+    match reader::codec::Codec::of(path) {
+        reader::codec::Codec::Plain => Ok(()),
+        _ => Err(Error::input(
+            path,
+            None,
+            "a compressed vendor export; only canonical table files are read compressed. Decompress it (gunzip, zstd -d) and ingest it again",
+        )),
     }
 }
 

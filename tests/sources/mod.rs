@@ -13,3 +13,4 @@ mod opsgenie;
 mod pagerduty;
 mod servicenow;
 mod statuspage;
+mod streaming;

@@ -64,28 +64,21 @@ impl Source for Alertmanager {
         }
     }
 
+    fn streams(&self) -> bool {
+        true
+    }
+
     fn read(&mut self, input: &Input, ctx: &SourceContext, out: &mut Out) -> Result<()> {
-        let any = input.docs().iter().any(|d| match &d.value {
-            Ok(Value::Array(items)) => items.iter().any(is_payload),
-            Ok(v) => is_payload(v),
-            Err(_) => false,
-        });
-        if !any {
-            return Err(Error::input(
-                &input.path,
-                input.docs().first().map(|d| d.line),
-                format!(
-                    "not an Alertmanager webhook payload: no document has an \"alerts\" array (it looks like {}). Expected the JSON body Alertmanager POSTs to a webhook_config receiver, one per file, one per line, or a JSON array of them",
-                    input.describe()
-                ),
-            ));
-        }
-        for doc in input.docs() {
+        // Whether any document is a payload is known only at the end of a streamed file; until
+        // then the records are read as usual, and the run fails anyway if none was one.
+        let mut any = false;
+        let alerts = &mut self.alerts;
+        input.each_doc(out, |doc, out| {
             let v = match &doc.value {
                 Ok(v) => v,
                 Err(_) => {
                     out.refuse_unparsed(doc, Some("$"), Some(Table::Alerts));
-                    continue;
+                    return Ok(());
                 }
             };
             let payloads: Vec<(String, &Value)> = match v {
@@ -96,6 +89,7 @@ impl Source for Alertmanager {
                     .collect(),
                 p => vec![("$".to_string(), p)],
             };
+            any |= payloads.iter().any(|(_, p)| is_payload(p));
             for (base, p) in payloads {
                 if is_payload(p) {
                     webhook::read_payload(
@@ -105,7 +99,7 @@ impl Source for Alertmanager {
                         Flavour::Alertmanager,
                         ctx.zone,
                         out,
-                        &mut self.alerts,
+                        alerts,
                     );
                 } else {
                     out.refuse(
@@ -116,13 +110,23 @@ impl Source for Alertmanager {
                     );
                 }
             }
+            Ok(())
+        })?;
+        if !any {
+            return Err(Error::input(
+                &input.path,
+                input.docs().first().map(|d| d.line),
+                format!(
+                    "not an Alertmanager webhook payload: no document has an \"alerts\" array (it looks like {}). Expected the JSON body Alertmanager POSTs to a webhook_config receiver, one per file, one per line, or a JSON array of them",
+                    input.describe()
+                ),
+            ));
         }
         Ok(())
     }
 
     fn finish(&mut self, _ctx: &SourceContext, out: &mut Out) -> Result<()> {
-        self.alerts.emit(self.name(), out);
-        Ok(())
+        self.alerts.emit(self.name(), out)
     }
 }
 
@@ -132,7 +136,7 @@ mod tests {
     use serde_json::{Map, json};
     use std::path::Path;
 
-    fn run(files: &[&str]) -> Out {
+    fn run(files: &[&str]) -> Out<'static> {
         let mut am = Alertmanager::default();
         let ctx = SourceContext {
             zone: chrono_tz::Tz::UTC,

@@ -125,6 +125,10 @@ impl Source for Grafana {
         shape(input.first_json()?).map(Shape::name)
     }
 
+    fn streams(&self) -> bool {
+        true
+    }
+
     fn read(&mut self, input: &Input, ctx: &SourceContext, out: &mut Out) -> Result<()> {
         if input.first_json().and_then(shape).is_none() {
             return Err(Error::input(
@@ -137,16 +141,13 @@ impl Source for Grafana {
             ));
         }
         let mut timeless = 0;
-        for doc in input.docs() {
-            let v = match &doc.value {
-                Ok(v) => v,
-                Err(_) => {
-                    out.refuse_unparsed(doc, Some("$"), Some(Table::Alerts));
-                    continue;
-                }
-            };
-            timeless += self.doc(doc, v, ctx, out);
-        }
+        input.each_doc(out, |doc, out| {
+            match &doc.value {
+                Ok(v) => timeless += self.doc(doc, v, ctx, out),
+                Err(_) => out.refuse_unparsed(doc, Some("$"), Some(Table::Alerts)),
+            }
+            Ok(())
+        })?;
         if timeless > 0 {
             out.notes.push(format!(
                 "{}: {timeless} Grafana state-history line(s) without their Loki timestamp (it is kept beside the line, not in it) made no alert row; export them with the Loki query API (/loki/api/v1/query_range), logcli --output=jsonl, or Grafana's /api/v1/rules/history",
@@ -158,8 +159,7 @@ impl Source for Grafana {
 
     fn finish(&mut self, _ctx: &SourceContext, out: &mut Out) -> Result<()> {
         self.history.finish(&mut self.alerts, out);
-        self.alerts.emit(self.name(), out);
-        Ok(())
+        self.alerts.emit(self.name(), out)
     }
 }
 

@@ -1,9 +1,10 @@
 //! Connectors: one module per tool (PagerDuty, Opsgenie, Alertmanager, ...) implementing the one
 //! `Source` trait, the registry that names them, and the sniffing behind `--source auto`.
 //!
-//! A connector never writes to the store and never types a column itself: it turns a loaded input
-//! (`Input`: JSON documents or CSV rows) into canonical rows as JSON objects keyed by column name,
-//! each with its location, and rejects what it cannot read with a reason. The canonical row parser
+//! A connector never writes to the store and never types a column itself: it turns an input
+//! (`Input`: JSON documents or CSV rows; for a large NDJSON export, its head and a stream of the
+//! rest) into canonical rows as JSON objects keyed by column name, each with its location, handed
+//! on a window at a time (`Out`), and rejects what it cannot read with a reason. The canonical row parser
 //! (`row.rs`, `rules.rs`) then types, maps teams and severities, derives ids and checks every row,
 //! exactly as for canonical files, so every source obeys the same rules.
 
@@ -60,18 +61,97 @@ pub struct Refused {
     pub raw: String,
 }
 
+/// Rows a connector may hold before they are handed on, when the run drains them (`Out::draining`):
+/// bounds what one streamed file keeps in memory to a window of rows, whatever its size.
+pub const DRAIN_ROWS: usize = 4096;
+
 /// Where a connector puts its rows and refusals.
-#[derive(Debug, Default)]
-pub struct Out {
+///
+/// Rows are handed to the run's sink every `DRAIN_ROWS` when a drain is set, so a connector
+/// reading a streamed input never holds more than a window of them. Refusals and notes stay here
+/// to the end: the run logs refusals before the rows' own rejections, and there are as many of
+/// them as there are bad records, which the rejected log holds anyway.
+#[derive(Default)]
+pub struct Out<'a> {
     /// The file being read; rows and refusals are attributed to it.
     pub file: String,
     pub rows: Vec<Emitted>,
     pub refused: Vec<Refused>,
     /// Things the user should know that are not errors (a file with no incident data in it).
     pub notes: Vec<String>,
+    drain: Option<&'a mut dyn FnMut(Vec<Emitted>) -> Result<()>>,
+    /// Rows already handed to the drain.
+    drained: u64,
 }
 
-impl Out {
+impl std::fmt::Debug for Out<'_> {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("Out")
+            .field("file", &self.file)
+            .field("rows", &self.rows)
+            .field("refused", &self.refused)
+            .field("notes", &self.notes)
+            .field("drained", &self.drained)
+            .finish()
+    }
+}
+
+impl<'a> Out<'a> {
+    /// An `Out` that hands its rows to `drain`, in the order they were produced.
+    pub fn draining(drain: &'a mut dyn FnMut(Vec<Emitted>) -> Result<()>) -> Out<'a> {
+        Out {
+            drain: Some(drain),
+            ..Out::default()
+        }
+    }
+
+    /// An `Out` holding just these rows (what a drain hands to the sink).
+    pub fn of_rows(rows: Vec<Emitted>) -> Out<'static> {
+        Out {
+            rows,
+            ..Out::default()
+        }
+    }
+
+    /// Hand the rows on if a window of them is full. Connectors call it between records.
+    pub fn drain(&mut self) -> Result<()> {
+        if self.rows.len() >= DRAIN_ROWS {
+            self.flush()?;
+        }
+        Ok(())
+    }
+
+    /// Hand every row held on (when a drain is set).
+    pub fn flush(&mut self) -> Result<()> {
+        if let Some(drain) = self.drain.as_mut()
+            && !self.rows.is_empty()
+        {
+            let rows = std::mem::take(&mut self.rows);
+            self.drained += rows.len() as u64;
+            drain(rows)?;
+        }
+        Ok(())
+    }
+
+    /// Rows produced so far (drained or not) and records refused: a connector compares them
+    /// before and after a file to tell an empty export, as `rows.len()` shrinks when drained.
+    pub fn produced(&self) -> (u64, usize) {
+        (self.drained + self.rows.len() as u64, self.refused.len())
+    }
+
+    /// The refusals and notes, the rows left (all of them if no drain was set), without the
+    /// drain, so the sink it borrows is free again.
+    pub fn detach(self) -> Out<'static> {
+        Out {
+            file: self.file,
+            rows: self.rows,
+            refused: self.refused,
+            notes: self.notes,
+            drain: None,
+            drained: self.drained,
+        }
+    }
+
     pub fn row(&mut self, table: Table, loc: Location, fields: Map<String, Value>, raw: &Value) {
         self.rows.push(Emitted {
             file: self.file.clone(),
@@ -131,6 +211,12 @@ pub trait Source {
     /// Read one input. An `Err` is a whole-file problem (not this tool's format); record problems
     /// go to `out.refuse`.
     fn read(&mut self, input: &Input, ctx: &SourceContext, out: &mut Out) -> Result<()>;
+
+    /// Whether `read` walks the documents with `Input::each_doc`, so a large NDJSON export is
+    /// streamed to it. A connector that does not is given the input loaded whole.
+    fn streams(&self) -> bool {
+        false
+    }
 
     /// Emit what was gathered across files. Most connectors emit as they read.
     fn finish(&mut self, _ctx: &SourceContext, _out: &mut Out) -> Result<()> {

@@ -283,6 +283,10 @@ impl Source for Opsgenie {
         hook.then(|| shape.name())
     }
 
+    fn streams(&self) -> bool {
+        true
+    }
+
     fn read(&mut self, input: &Input, ctx: &SourceContext, out: &mut Out) -> Result<()> {
         let docs = input.docs();
         let first = input.first_json().and_then(|v| shape_of(v, &input.path));
@@ -315,12 +319,13 @@ impl Source for Opsgenie {
                 unnamed(first),
             ));
         }
-        for doc in docs {
+        let gathered = &mut self.alerts;
+        input.each_doc(out, |doc, out| {
             let v = match &doc.value {
                 Ok(v) => v,
                 Err(_) => {
                     out.refuse_unparsed(doc, None, None);
-                    continue;
+                    return Ok(());
                 }
             };
             let shape = shape_of(v, &input.path);
@@ -328,22 +333,22 @@ impl Source for Opsgenie {
                 && named.is_none()
             {
                 out.refuse(doc.at("$"), None, unnamed(logs), v);
-                continue;
+                return Ok(());
             }
             let id = named.as_deref().unwrap_or_default();
             match shape {
                 Some(Shape::AlertList) => {
                     for (i, a) in array(v, "data").iter().enumerate() {
                         let loc = doc.at(format!("$.data[{i}]"));
-                        alerts::rest(&mut self.alerts, a, loc, ctx, out);
+                        alerts::rest(gathered, a, loc, ctx, out);
                     }
                 }
                 Some(Shape::AlertGet) => {
                     if let Some(a) = at(v, "data") {
-                        alerts::rest(&mut self.alerts, a, doc.at("$.data"), ctx, out);
+                        alerts::rest(gathered, a, doc.at("$.data"), ctx, out);
                     }
                 }
-                Some(Shape::AlertLogs) => alerts::logs(&mut self.alerts, id, v, doc, ctx, out),
+                Some(Shape::AlertLogs) => alerts::logs(gathered, id, v, doc, ctx, out),
                 Some(Shape::IncidentList) => {
                     for (i, inc) in array(v, "data").iter().enumerate() {
                         incidents::incident(inc, doc.at(format!("$.data[{i}]")), ctx, out);
@@ -355,7 +360,7 @@ impl Source for Opsgenie {
                     }
                 }
                 Some(Shape::IncidentLogs) => incidents::logs(id, v, doc, ctx, out),
-                Some(Shape::Webhook) => webhook::event(&mut self.alerts, v, doc, ctx, out),
+                Some(Shape::Webhook) => webhook::event(gathered, v, doc, ctx, out),
                 None => out.refuse(
                     doc.at("$"),
                     None,
@@ -363,13 +368,12 @@ impl Source for Opsgenie {
                     v,
                 ),
             }
-        }
-        Ok(())
+            Ok(())
+        })
     }
 
     fn finish(&mut self, _ctx: &SourceContext, out: &mut Out) -> Result<()> {
-        alerts::emit(std::mem::take(&mut self.alerts), out);
-        Ok(())
+        alerts::emit(std::mem::take(&mut self.alerts), out)
     }
 }
 

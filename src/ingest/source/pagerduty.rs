@@ -57,19 +57,23 @@ impl Source for PagerDuty {
         classify(input.first_json()?).map(Shape::name)
     }
 
+    fn streams(&self) -> bool {
+        true
+    }
+
     fn read(&mut self, input: &Input, ctx: &SourceContext, out: &mut Out) -> Result<()> {
         if let Content::Csv { .. } = input.content {
             return Err(not_pagerduty(input, Some(1)));
         }
-        let before = (out.rows.len(), out.refused.len());
+        let before = out.produced();
         let mut skipped: BTreeMap<String, u64> = BTreeMap::new();
         let mut known = false;
-        for doc in input.docs() {
+        input.each_doc(out, |doc, out| {
             let v = match &doc.value {
                 Ok(v) => v,
                 Err(_) => {
                     out.refuse_unparsed(doc, None, None);
-                    continue;
+                    return Ok(());
                 }
             };
             let Some(shape) = classify(v) else {
@@ -78,7 +82,7 @@ impl Source for PagerDuty {
                 }
                 let reason = "not a PagerDuty record of any accepted shape (a webhook event, an API page or an incident); it was skipped";
                 out.refuse(doc.at("$"), None, reason, v);
-                continue;
+                return Ok(());
             };
             known = true;
             let rec = |path: String| Rec::new(doc, path);
@@ -158,7 +162,8 @@ impl Source for PagerDuty {
                     }
                 }
             }
-        }
+            Ok(())
+        })?;
         if !skipped.is_empty() {
             let what: Vec<String> = skipped.iter().map(|(k, n)| format!("{n} × {k}")).collect();
             out.notes.push(format!(
@@ -166,7 +171,7 @@ impl Source for PagerDuty {
                 input.path.display(),
                 what.join(", ")
             ));
-        } else if (out.rows.len(), out.refused.len()) == before {
+        } else if out.produced() == before {
             out.notes.push(format!(
                 "{}: a PagerDuty export with no records in it",
                 input.path.display()
@@ -176,8 +181,7 @@ impl Source for PagerDuty {
     }
 
     fn finish(&mut self, _ctx: &SourceContext, out: &mut Out) -> Result<()> {
-        self.tracker.emit(out);
-        Ok(())
+        self.tracker.emit(out)
     }
 }
 

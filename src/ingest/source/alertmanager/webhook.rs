@@ -87,7 +87,9 @@ pub(crate) struct Instance {
     resolved_at: Option<i64>,
 }
 
-/// Every instance seen in the run, by (fingerprint, fired_at).
+/// Every instance seen in the run, by (fingerprint, fired_at). This is what a streamed archive
+/// keeps in memory: it grows with the distinct alert instances, not with the payloads, as a
+/// repeat notification or a resolution of a known instance only updates its entry.
 #[derive(Debug, Default)]
 pub(crate) struct Alerts {
     pub instances: BTreeMap<(String, i64), Instance>,
@@ -137,8 +139,8 @@ impl Alerts {
         }
     }
 
-    /// One alerts row per instance, in (fingerprint, fired_at) order.
-    pub fn emit(&mut self, source: &str, out: &mut Out) {
+    /// One alerts row per instance, in (fingerprint, fired_at) order, handed on as they are made.
+    pub fn emit(&mut self, source: &str, out: &mut Out) -> crate::error::Result<()> {
         for ((fp, fired_at), i) in std::mem::take(&mut self.instances) {
             let delivered = |k: &&String| !self.failed.contains(*k);
             let notifications =
@@ -181,7 +183,9 @@ impl Alerts {
                 fields: f.into_map(),
                 raw: i.raw,
             });
+            out.drain()?;
         }
+        Ok(())
     }
 }
 

@@ -40,7 +40,7 @@ fn mapping(text: &str) -> Result<Mapping> {
     Mapping::parse(Path::new("m.toml"), text)
 }
 
-fn run(csv: &str, m: &Mapping) -> Out {
+fn run(csv: &str, m: &Mapping) -> Out<'static> {
     let input = Input::parse(Path::new("j.csv"), csv).unwrap();
     let Content::Csv { header, rows } = &input.content else {
         panic!("not csv")

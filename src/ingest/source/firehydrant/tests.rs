@@ -15,7 +15,7 @@ fn input(text: &str) -> Input {
     Input::parse(Path::new("x.json"), text).unwrap()
 }
 
-fn run(texts: &[String]) -> Out {
+fn run(texts: &[String]) -> Out<'static> {
     let mut c = FireHydrant::default();
     let mut out = Out::default();
     for t in texts {
@@ -25,7 +25,7 @@ fn run(texts: &[String]) -> Out {
     out
 }
 
-fn rows(out: &Out, table: Table) -> Vec<&Map<String, Value>> {
+fn rows<'a>(out: &'a Out, table: Table) -> Vec<&'a Map<String, Value>> {
     out.rows
         .iter()
         .filter(|r| r.table == table)

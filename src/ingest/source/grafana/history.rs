@@ -89,6 +89,11 @@ struct Attempt {
     failed: bool,
 }
 
+/// Kept to the end of the run. Rows come from each instance's transitions in time order across
+/// every file (an export is not sorted), so every state-history transition is held, line
+/// included: a streamed state-history archive still grows in memory with its transitions (much
+/// less than loaded whole, without the file's text and documents), unlike the webhook shapes,
+/// whose state grows with alert instances. Delivery attempts are held per notification id.
 #[derive(Debug, Default)]
 pub(crate) struct History {
     transitions: Vec<Transition>,

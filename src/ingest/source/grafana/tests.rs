@@ -11,7 +11,7 @@ fn ctx() -> SourceContext {
     }
 }
 
-fn run(files: &[String]) -> Out {
+fn run(files: &[String]) -> Out<'static> {
     let mut g = Grafana::default();
     let mut out = Out::default();
     for (i, text) in files.iter().enumerate() {

@@ -16,7 +16,7 @@ fn input(v: &Value) -> Input {
 }
 
 /// Read `inputs` in one run and return the connector's output.
-fn run(inputs: &[Value]) -> Out {
+fn run(inputs: &[Value]) -> Out<'static> {
     let mut c = IncidentIo::default();
     let mut out = Out::default();
     for v in inputs {
@@ -26,7 +26,7 @@ fn run(inputs: &[Value]) -> Out {
     out
 }
 
-fn rows(out: &Out, table: Table) -> Vec<&serde_json::Map<String, Value>> {
+fn rows<'a>(out: &'a Out, table: Table) -> Vec<&'a serde_json::Map<String, Value>> {
     out.rows
         .iter()
         .filter(|r| r.table == table)

@@ -224,8 +224,8 @@ fn from_logs(id: &str, logs: &[LogLine]) -> Option<Fields> {
     Some(f)
 }
 
-/// One row per gathered alert.
-pub(super) fn emit(all: BTreeMap<String, Gathered>, out: &mut Out) {
+/// One row per gathered alert, handed on as they are made.
+pub(super) fn emit(all: BTreeMap<String, Gathered>, out: &mut Out) -> crate::error::Result<()> {
     let mut placeholders = 0;
     for (id, g) in all {
         let hook = match webhook::fold(&id, &g.events) {
@@ -260,12 +260,14 @@ pub(super) fn emit(all: BTreeMap<String, Gathered>, out: &mut Out) {
         };
         complete(&mut fields, &g.logs);
         out.rows.push(origin.emit(Table::Alerts, fields.into_map()));
+        out.drain()?;
     }
     if placeholders > 0 {
         out.notes.push(format!(
             "opsgenie: {placeholders} alert(s) were seen only through their logs and were stored with a placeholder title \"Opsgenie alert <id>\"; ingest GET /v2/alerts for them to fill in title, priority and team"
         ));
     }
+    Ok(())
 }
 
 #[cfg(test)]
@@ -275,7 +277,7 @@ mod tests {
     use crate::ingest::source::{Input, Source};
     use std::path::Path;
 
-    fn run(files: &[(&str, &str)]) -> Out {
+    fn run(files: &[(&str, &str)]) -> Out<'static> {
         let ctx = SourceContext {
             zone: chrono_tz::Tz::UTC,
             mapping: None,

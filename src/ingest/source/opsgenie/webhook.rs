@@ -166,7 +166,7 @@ mod tests {
     use crate::ingest::source::{Input, Out, Source, SourceContext};
     use std::path::Path;
 
-    fn run(name: &str, text: &str) -> Out {
+    fn run(name: &str, text: &str) -> Out<'static> {
         let ctx = SourceContext {
             zone: chrono_tz::Tz::UTC,
             mapping: None,

@@ -94,6 +94,9 @@ struct Seen {
     emit: bool,
 }
 
+/// Kept for the whole run, so it is what a streamed webhook archive holds in memory: one entry
+/// per distinct incident (its merged fields, event kinds and the newest record's text), however
+/// many events the archive carries.
 #[derive(Debug, Default)]
 pub struct Tracker {
     seen: BTreeMap<String, Seen>,
@@ -141,8 +144,8 @@ impl Tracker {
         }
     }
 
-    /// One minimal incident row per incident that asked for one.
-    pub fn emit(&mut self, out: &mut Out) {
+    /// One minimal incident row per incident that asked for one, handed on as they are made.
+    pub fn emit(&mut self, out: &mut Out) -> crate::error::Result<()> {
         for (pd_id, s) in std::mem::take(&mut self.seen) {
             if !s.emit {
                 continue;
@@ -154,7 +157,9 @@ impl Tracker {
                 fields: row(&pd_id, &s).into_map(),
                 raw: s.origin.raw.clone(),
             });
+            out.drain()?;
         }
+        Ok(())
     }
 }
 
@@ -261,7 +266,7 @@ mod tests {
         );
         t.saw("P2", 50, Some("note"), Info::default(), origin(), false);
         let mut out = Out::default();
-        t.emit(&mut out);
+        t.emit(&mut out).unwrap();
         assert_eq!(out.rows.len(), 1, "P2 never asked for a row");
         let f = &out.rows[0].fields;
         let get = |c: &str| f.get(c).and_then(Value::as_str).unwrap_or("-").to_string();

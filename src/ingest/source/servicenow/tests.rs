@@ -14,7 +14,7 @@ fn ctx(zone: Tz) -> SourceContext {
     }
 }
 
-fn read(name: &str, text: &str, zone: Tz) -> Out {
+fn read(name: &str, text: &str, zone: Tz) -> Out<'static> {
     let input = Input::parse(Path::new(name), text).unwrap();
     let mut out = Out::default();
     ServiceNow.read(&input, &ctx(zone), &mut out).unwrap();

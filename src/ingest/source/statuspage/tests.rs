@@ -5,7 +5,7 @@ use super::*;
 use crate::model::columns::*;
 use std::path::Path;
 
-fn run(text: &str) -> Out {
+fn run(text: &str) -> Out<'static> {
     let input = Input::parse(Path::new("x.json"), text).unwrap();
     let ctx = SourceContext {
         zone: chrono_tz::Tz::UTC,

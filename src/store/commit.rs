@@ -68,10 +68,10 @@ impl Store {
                 let incoming = incoming
                     .project(&(0..width).collect::<Vec<_>>())
                     .map_err(|e| Error::Internal(e.to_string()))?;
-                let touched = touched.lock().unwrap_or_else(|p| p.into_inner());
-                let rows =
-                    incidents_with_summaries(&base, &draft.view(), vec![incoming], &touched)?;
-                drop(touched);
+                // The events are done: their touched incidents are handed over, not copied.
+                let touched =
+                    std::mem::take(&mut *touched.lock().unwrap_or_else(|p| p.into_inner()));
+                let rows = incidents_with_summaries(&base, &draft.view(), vec![incoming], touched)?;
                 staging.add_split(table, &rows)?;
             }
             let on_changed = |batch: &arrow::record_batch::RecordBatch, rows: &[usize]| {

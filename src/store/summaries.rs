@@ -9,7 +9,7 @@ use std::sync::Arc;
 use arrow::array::{Array, ArrayRef, TimestampMicrosecondArray, UInt32Array};
 use arrow::record_batch::RecordBatch;
 
-use super::batch::{keys, text_col, ts_at, ts_col};
+use super::batch::{key_col, keys, text_col, ts_at, ts_col};
 use super::snapshot::Snapshot;
 use super::upsert::{dedup, materialize};
 use crate::error::{Error, Result};
@@ -25,12 +25,13 @@ pub fn incidents_with_summaries(
     base: &Snapshot,
     after: &Snapshot,
     mut batches: Vec<RecordBatch>,
-    touched: &HashSet<String>,
+    touched: HashSet<String>,
 ) -> Result<RecordBatch> {
     let table = Table::Incidents;
-    let mut affected: HashSet<String> = touched.clone();
+    let mut affected = touched;
     for b in &batches {
-        affected.extend(keys(b, table));
+        let ks = key_col(b, table);
+        affected.extend((0..b.num_rows()).map(|i| ks.get(i).to_string()));
     }
     if affected.is_empty() {
         return materialize(&[], &[], table);
@@ -52,7 +53,7 @@ pub fn incidents_with_summaries(
         }
     }
     stored.append(&mut batches);
-    let (rows, _) = dedup(table, &stored);
+    let rows = dedup(table, &stored);
     let merged = materialize(&stored, &rows, table)?;
     let summaries = summaries(after, &affected)?;
     apply_summaries(&merged, &summaries)
@@ -112,8 +113,8 @@ pub fn apply_summaries(
         return Ok(batch.clone());
     }
     let spec = Table::Incidents.spec();
-    let ids = keys(batch, Table::Incidents);
-    let get = |i: usize| summaries.get(&ids[i]);
+    let ids = key_col(batch, Table::Incidents);
+    let get = |i: usize| summaries.get(ids.get(i));
     let mut cols: Vec<ArrayRef> = batch.columns().to_vec();
     let ts_cols: [(&str, Pick); 5] = [
         (IMPACT_STARTED_AT, |s| s.impact_started_at.map(Some)),

@@ -22,7 +22,7 @@ use arrow::compute::{
 use arrow::record_batch::RecordBatch;
 use arrow::row::{RowConverter, SortField};
 
-use super::batch::{KeyCol, key_col, keys, schema, ts_at, ts_col};
+use super::batch::{KeyCol, key_col, schema, ts_at, ts_col};
 use super::crossing::{Crossing, cross_months, seqs, versions};
 use super::files::{read_parquet, row_count};
 use super::publish::Draft;
@@ -47,20 +47,21 @@ pub struct Upserted {
 /// merging threads, hence `Sync`).
 pub type OnChanged<'a> = &'a (dyn Fn(&RecordBatch, &[usize]) + Sync);
 
-/// The winning `(batch, row)` of each key, in first-seen order of the keys.
-pub fn dedup(table: Table, batches: &[RecordBatch]) -> (Vec<(usize, usize)>, Vec<String>) {
+/// The winning `(batch, row)` of each key (newest version; on a tie the later batch, then the
+/// later row), in first-seen order of the keys. Keys are borrowed from the batches.
+pub fn dedup(table: Table, batches: &[RecordBatch]) -> Vec<(usize, usize)> {
     let version = table.spec().version;
-    let mut pos: HashMap<String, usize> = HashMap::new();
-    let mut winners: Vec<(usize, usize)> = vec![];
-    let mut win_keys: Vec<String> = vec![];
+    let total = batches.iter().map(RecordBatch::num_rows).sum();
+    let mut pos: HashMap<&str, usize> = HashMap::with_capacity(total);
+    let mut winners: Vec<(usize, usize)> = Vec::with_capacity(total);
+    let key_cols: Vec<KeyCol<'_>> = batches.iter().map(|b| key_col(b, table)).collect();
     for (b, batch) in batches.iter().enumerate() {
         let vers = version.map(|v| ts_col(batch, v));
-        for (i, k) in keys(batch, table).into_iter().enumerate() {
-            match pos.get(&k) {
+        for i in 0..batch.num_rows() {
+            match pos.get(key_cols[b].get(i)) {
                 None => {
-                    pos.insert(k.clone(), winners.len());
+                    pos.insert(key_cols[b].get(i), winners.len());
                     winners.push((b, i));
-                    win_keys.push(k);
                 }
                 Some(&w) => {
                     let (ob, oi) = winners[w];
@@ -77,7 +78,7 @@ pub fn dedup(table: Table, batches: &[RecordBatch]) -> (Vec<(usize, usize)>, Vec
             }
         }
     }
-    (winners, win_keys)
+    winners
 }
 
 pub fn materialize(

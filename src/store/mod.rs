@@ -25,6 +25,7 @@ mod snapshot;
 mod staging;
 mod summaries;
 mod upsert;
+mod winners;
 
 use std::path::{Path, PathBuf};
 use std::sync::{Arc, Mutex};

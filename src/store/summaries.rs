@@ -11,7 +11,7 @@ use arrow::record_batch::RecordBatch;
 
 use super::batch::{key_col, keys, text_col, ts_at, ts_col};
 use super::snapshot::Snapshot;
-use super::upsert::{dedup, materialize};
+use super::winners::{dedup, materialize};
 use crate::error::{Error, Result};
 use crate::model::Table;
 use crate::model::columns::*;

@@ -11,7 +11,7 @@
 
 use std::collections::BTreeMap;
 use std::path::PathBuf;
-use std::sync::atomic::{AtomicBool, Ordering};
+use std::sync::atomic::{AtomicU64, Ordering};
 use std::sync::{Arc, Mutex, mpsc};
 
 use indicatif::ProgressBar;
@@ -102,11 +102,12 @@ pub fn read_files(
     bar: &ProgressBar,
 ) -> Result<Outcome> {
     let shown: Vec<String> = jobs.iter().map(|j| j.path.display().to_string()).collect();
-    let failed = AtomicBool::new(false);
-    // The first error by input order: (input-order number, error).
+    // The input-order number of the earliest error so far (u64::MAX: none), and that error.
+    // Chunks that start before it are still typed: one of them may hold an earlier error.
+    let failed_at = AtomicU64::new(u64::MAX);
     let first_error: Mutex<Option<(u64, Error)>> = Mutex::new(None);
     let fail = |seq: u64, e: Error| {
-        failed.store(true, Ordering::Relaxed);
+        failed_at.fetch_min(seq, Ordering::SeqCst);
         let mut f = first_error.lock().unwrap_or_else(|p| p.into_inner());
         if f.as_ref().is_none_or(|(s, _)| seq < *s) {
             *f = Some((seq, e));
@@ -124,7 +125,7 @@ pub fn read_files(
                 loop {
                     let next = rx.lock().unwrap_or_else(|p| p.into_inner()).recv();
                     let Ok(chunk) = next else { break };
-                    if failed.load(Ordering::Relaxed) {
+                    if chunk.first_seq >= failed_at.load(Ordering::SeqCst) {
                         continue; // drain, so the reader is never left blocked
                     }
                     let job = &jobs[chunk.job];
@@ -141,11 +142,11 @@ pub fn read_files(
             });
         }
         for (i, job) in jobs.iter().enumerate() {
-            if failed.load(Ordering::Relaxed) {
+            if failed_at.load(Ordering::SeqCst) != u64::MAX {
                 break;
             }
             let mut warnings = vec![];
-            match read_file(i, job, bar, &tx, &failed, &mut warnings) {
+            match read_file(i, job, bar, &tx, &failed_at, &mut warnings) {
                 Ok(digest) => outcome.digests.push(digest),
                 Err((seq, e)) => fail(seq, e),
             }
@@ -169,7 +170,7 @@ fn read_file(
     job: &Job,
     bar: &ProgressBar,
     tx: &mpsc::SyncSender<Chunk>,
-    failed: &AtomicBool,
+    failed_at: &AtomicU64,
     warnings: &mut Vec<String>,
 ) -> std::result::Result<(u64, String), (u64, Error)> {
     let base = job.position as u64 * FILE_SEQ_SPAN;
@@ -186,7 +187,8 @@ fn read_file(
             .map_err(|_| Error::Internal("the typing threads stopped early".into()))
     };
     let mut each = |loc: Location, item: Item<'_>| -> Result<()> {
-        if failed.load(Ordering::Relaxed) {
+        // Records not read yet come after every error found so far: the run has failed.
+        if failed_at.load(Ordering::SeqCst) != u64::MAX {
             return Err(Error::Internal("stopped after an earlier error".into()));
         }
         // The mapping comes from the first well-formed record: a CSV row with the wrong number

@@ -115,10 +115,11 @@ pub fn ingest(store: &Store, config: &Config, opts: &IngestOptions) -> Result<In
     let mut jobs = vec![];
 
     let seen = seen::Seen::new(&store.meta()?);
+    let run_settings = seen::run_settings(config, opts)?;
     let mut skipped = vec![];
     let mut read: Vec<seen::ReadFile> = vec![];
     for (position, (path, format)) in files.iter().enumerate() {
-        let settings = seen::settings(config, opts, path)?;
+        let settings = seen::settings(&run_settings, path);
         if !opts.force
             && let Some(run) = seen.earlier(path, &settings)?
         {

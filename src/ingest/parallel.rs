@@ -257,50 +257,27 @@ fn type_chunk(
 ) -> std::result::Result<(), (u64, Error)> {
     for (n, owned) in chunk.records.iter().enumerate() {
         let seq = chunk.first_seq + n as u64;
-        let map = &chunk.map;
-        let r = match owned {
+        let parsed;
+        let (loc, rec, raw) = match owned {
             Owned::Csv(loc, values) => {
-                let rec = Record::Csv {
-                    header: &chunk.header,
-                    values,
-                };
-                sink.accept_at(
-                    seq,
-                    file,
-                    table,
-                    map,
-                    loc.clone(),
-                    &rec,
-                    RawRecord::Csv(values),
-                )
+                let header = &chunk.header;
+                (loc, Record::Csv { header, values }, RawRecord::Csv(values))
             }
             Owned::Json(loc, range, column) => {
                 let text = &chunk.text[range.clone()];
-                let raw = RawRecord::Text(text);
-                match parse_record(text, loc.line, *column) {
-                    Ok(m) => {
-                        sink.accept_at(seq, file, table, map, loc.clone(), &Record::Json(&m), raw)
-                    }
-                    Err(reason) => {
-                        let rec = Record::Bad(reason);
-                        sink.accept_at(seq, file, table, map, loc.clone(), &rec, raw)
-                    }
-                }
+                parsed = parse_record(text, loc.line, *column);
+                let rec = match &parsed {
+                    Ok(m) => Record::Json(m),
+                    Err(reason) => Record::Bad(reason.clone()),
+                };
+                (loc, rec, RawRecord::Text(text))
             }
             Owned::Bad(loc, reason, raw) => {
-                let rec = Record::Bad(reason.clone());
-                sink.accept_at(
-                    seq,
-                    file,
-                    table,
-                    map,
-                    loc.clone(),
-                    &rec,
-                    RawRecord::Text(raw),
-                )
+                (loc, Record::Bad(reason.clone()), RawRecord::Text(raw))
             }
         };
-        r.map_err(|e| (seq, e))?;
+        sink.accept_at(seq, file, table, &chunk.map, loc.clone(), &rec, raw)
+            .map_err(|e| (seq, e))?;
     }
     Ok(())
 }

@@ -104,9 +104,10 @@ pub enum Item<'a> {
 }
 
 /// Read `path` and call `each(location, record, raw)` per record, in file order, JSON records
-/// parsed. `wrap` lets the caller count bytes (a progress bar) without this module knowing about
-/// terminals.
-pub fn read(
+/// parsed: what the readers' tests look at. The ingest reads items (`read_items`) and parses JSON
+/// on its typing threads.
+#[cfg(test)]
+fn read(
     path: &Path,
     format: Format,
     wrap: &dyn Fn(Box<dyn Read>) -> Box<dyn Read>,
@@ -125,7 +126,8 @@ pub fn read(
 }
 
 /// Read `path` and call `each(location, item)` per record, in file order, JSON records left
-/// unparsed.
+/// unparsed. `wrap` lets the caller count and hash the file's bytes (a progress bar, `seen.rs`)
+/// without this module knowing about terminals.
 pub fn read_items(
     path: &Path,
     format: Format,

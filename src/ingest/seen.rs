@@ -60,12 +60,12 @@ impl Seen {
     }
 }
 
-/// The settings digest of `path` under `config` and `opts` (see the module doc).
-pub fn settings(config: &Config, opts: &IngestOptions, path: &Path) -> Result<String> {
+/// The digest of what shapes a run's rows besides a file's name (see the module doc): computed
+/// once per run, the mapping file read once.
+pub fn run_settings(config: &Config, opts: &IngestOptions) -> Result<blake3::Hasher> {
     let mut h = blake3::Hasher::new();
-    let name = path.file_name().map(|n| n.to_string_lossy().into_owned());
     let described = format!(
-        "{}|{name:?}|{}|{:?}|{:?}|{:?}",
+        "{}|{}|{:?}|{:?}|{:?}",
         env!("CARGO_PKG_VERSION"),
         config.typing_fingerprint(),
         opts.zone,
@@ -76,7 +76,15 @@ pub fn settings(config: &Config, opts: &IngestOptions, path: &Path) -> Result<St
     if let Some(mapping) = &opts.mapping {
         h.update(digest_file(mapping)?.1.as_bytes());
     }
-    Ok(h.finalize().to_hex().to_string())
+    Ok(h)
+}
+
+/// The settings digest of `path` in a run whose `run_settings` are `run`.
+pub fn settings(run: &blake3::Hasher, path: &Path) -> String {
+    let mut h = run.clone();
+    let name = path.file_name().map(|n| n.to_string_lossy().into_owned());
+    h.update(format!("|{name:?}").as_bytes());
+    h.finalize().to_hex().to_string()
 }
 
 /// A file this run reads.

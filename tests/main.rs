@@ -19,4 +19,5 @@ mod reports;
 mod run;
 mod sources;
 mod store_append;
+mod store_budget;
 mod store_commit;

@@ -197,6 +197,15 @@ enum KeyPart<'a> {
     Ts(&'a TimestampMicrosecondArray),
 }
 
+/// A primary key's 64-bit hash, the same for the same key in every run of a build: the commit's
+/// key index and its passes over key ranges (`crossing.rs`, `summaries.rs`) use it.
+pub fn key_hash(key: &str) -> u64 {
+    use std::hash::{Hash, Hasher};
+    let mut h = std::hash::DefaultHasher::new();
+    key.hash(&mut h);
+    h.finish()
+}
+
 /// The `month=YYYY-MM` partition value of an instant, in UTC.
 pub fn month_of(us: i64) -> String {
     let d = DateTime::from_timestamp_micros(us).unwrap_or_default();

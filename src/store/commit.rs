@@ -12,10 +12,10 @@ use super::batch::text_col;
 use super::publish::Draft;
 use super::snapshot::Snapshot;
 use super::staging::Staging;
-use super::summaries::incidents_with_summaries;
+use super::summaries::spill_summarised;
 use super::upsert::upsert;
 use super::{Rejection, RunRecord, Store, WriteLock, legacy, retention};
-use crate::error::{Error, Result};
+use crate::error::Result;
 use crate::model::Table;
 use crate::model::columns::INCIDENT_ID;
 
@@ -63,16 +63,10 @@ impl Store {
             if table == Table::Incidents {
                 // The events are final in the draft: summarise from them, then spill the
                 // incidents by the month their summarised detection falls in.
-                let incoming = staging.read_unsplit(table)?;
-                let width = incoming.num_columns().saturating_sub(1);
-                let incoming = incoming
-                    .project(&(0..width).collect::<Vec<_>>())
-                    .map_err(|e| Error::Internal(e.to_string()))?;
                 // The events are done: their touched incidents are handed over, not copied.
                 let touched =
                     std::mem::take(&mut *touched.lock().unwrap_or_else(|p| p.into_inner()));
-                let rows = incidents_with_summaries(&base, &draft.view(), vec![incoming], touched)?;
-                staging.add_split(table, &rows)?;
+                spill_summarised(&base, &draft.view(), &mut staging, touched, budget)?;
             }
             let on_changed = |batch: &arrow::record_batch::RecordBatch, rows: &[usize]| {
                 if table == Table::IncidentEvents {

@@ -2,14 +2,14 @@
 //! in the input and the store (a row whose main instant moved). Found through a sorted index of
 //! 8-byte key hashes of the incoming rows (the low bits hold the month's position), then settled
 //! exactly on the real keys, so a hash collision costs a little work but never a row. Only the
-//! keys found this way are ever held as strings.
-
-use std::collections::{BTreeMap, HashMap, HashSet};
-use std::hash::{Hash, Hasher};
+//! keys found this way are ever held as strings. When the index of every incoming row would take
+//! more than a quarter of the memory budget (12.5 million rows at 400 MB), it is built over one
+//! range of hashes at a time, each pass reading the key columns again.
 
 use arrow::record_batch::RecordBatch;
+use std::collections::{BTreeMap, HashMap, HashSet};
 
-use super::batch::{KeyCol, key_col, ts_at, ts_col};
+use super::batch::{KeyCol, key_col, key_hash, ts_at, ts_col};
 use super::snapshot::Snapshot;
 use super::staging::{SEQ, Staging};
 use crate::error::{Error, Result};
@@ -19,14 +19,14 @@ use crate::model::Table;
 /// months: ingest accepts instants of 1900-2200 only (3,612 months).
 const MONTH_BITS: u32 = 12;
 
+/// The share of the memory budget the key index may take: the month merges that follow plan for
+/// the whole budget, and this is freed before they start.
+const INDEX_SHARE: u64 = 4;
+
 fn hashes(batch: &RecordBatch, table: Table) -> Vec<u64> {
     let ks = key_col(batch, table);
     (0..batch.num_rows())
-        .map(|i| {
-            let mut h = std::hash::DefaultHasher::new();
-            ks.get(i).hash(&mut h);
-            h.finish() >> MONTH_BITS
-        })
+        .map(|i| key_hash(ks.get(i)) >> MONTH_BITS)
         .collect()
 }
 
@@ -58,56 +58,76 @@ pub(super) struct Crossing {
     pub moved: HashSet<String>,
 }
 
-/// Find the keys that live in more than one month and settle each exactly.
+/// Find the keys that live in more than one month and settle each exactly; `budget` (bytes) is
+/// what the commit may plan for.
 pub(super) fn cross_months(
     base: &Snapshot,
     staging: &Staging,
     table: Table,
     months_in: &[String],
     stored_months: &[String],
-    key_cols: &[&str],
+    budget: u64,
 ) -> Result<Crossing> {
+    let spec = table.spec();
+    let key_cols: Vec<&str> = spec
+        .primary_key
+        .iter()
+        .copied()
+        .chain(spec.version)
+        .collect();
+    let key_cols = key_cols.as_slice();
     if months_in.len() >= 1 << MONTH_BITS {
         return Err(Error::Internal(format!(
             "{} months of {table} in one run: more than the key index holds",
             months_in.len()
         )));
     }
-    let mut index: Vec<u64> = vec![];
-    for (m, month) in months_in.iter().enumerate() {
-        let b = staging.read_month(table, month, Some(key_cols))?;
-        index.extend(
-            hashes(&b, table)
-                .into_iter()
-                .map(|h| h << MONTH_BITS | m as u64),
-        );
+    let mut rows_in = 0;
+    for month in months_in {
+        rows_in += staging.month_rows(table, month)?;
     }
-    index.sort_unstable();
-    let months_of = |h: u64| {
-        let from = index.partition_point(|e| e >> MONTH_BITS < h);
-        index[from..]
-            .iter()
-            .take_while(move |e| *e >> MONTH_BITS == h)
-            .map(|e| (e & ((1 << MONTH_BITS) - 1)) as usize)
-    };
-    let mut wanted: HashSet<u64> = index
-        .windows(2)
-        .filter(|w| w[0] >> MONTH_BITS == w[1] >> MONTH_BITS && w[0] != w[1])
-        .map(|w| w[0] >> MONTH_BITS)
-        .collect();
+    let passes = (rows_in * 8).div_ceil((budget / INDEX_SHARE).max(1)).max(1);
+    let mut wanted: HashSet<u64> = HashSet::new();
     // Stored keys whose hash the input has in another month: (key, stored month, version).
     let mut stored_at: HashMap<String, (String, Option<i64>)> = HashMap::new();
-    for month in stored_months {
-        let probe = base.read_partition(table, month, Some(key_cols))?;
-        let hs = hashes(&probe, table);
-        // Keys and versions are only looked at for the (usually few) rows that cross months.
-        let mut ks: Option<(KeyCol<'_>, Vec<Option<i64>>)> = None;
-        for (j, h) in hs.iter().enumerate() {
-            if months_of(*h).any(|m| months_in[m] != *month) {
-                let (ks, vs) =
-                    ks.get_or_insert_with(|| (key_col(&probe, table), versions(&probe, table)));
-                stored_at.insert(ks.get(j).to_string(), (month.clone(), vs[j]));
-                wanted.insert(*h);
+    for pass in 0..passes {
+        let mine = |h: &u64| *h % passes == pass;
+        let mut index: Vec<u64> = Vec::with_capacity((rows_in / passes) as usize);
+        for (m, month) in months_in.iter().enumerate() {
+            let b = staging.read_month(table, month, Some(key_cols))?;
+            index.extend(
+                hashes(&b, table)
+                    .into_iter()
+                    .filter(mine)
+                    .map(|h| h << MONTH_BITS | m as u64),
+            );
+        }
+        index.sort_unstable();
+        let months_of = |h: u64| {
+            let from = index.partition_point(|e| e >> MONTH_BITS < h);
+            index[from..]
+                .iter()
+                .take_while(move |e| *e >> MONTH_BITS == h)
+                .map(|e| (e & ((1 << MONTH_BITS) - 1)) as usize)
+        };
+        wanted.extend(
+            index
+                .windows(2)
+                .filter(|w| w[0] >> MONTH_BITS == w[1] >> MONTH_BITS && w[0] != w[1])
+                .map(|w| w[0] >> MONTH_BITS),
+        );
+        for month in stored_months {
+            let probe = base.read_partition(table, month, Some(key_cols))?;
+            let hs = hashes(&probe, table);
+            // Keys and versions are only looked at for the (usually few) rows that cross months.
+            let mut ks: Option<(KeyCol<'_>, Vec<Option<i64>>)> = None;
+            for (j, h) in hs.iter().enumerate() {
+                if mine(h) && months_of(*h).any(|m| months_in[m] != *month) {
+                    let (ks, vs) =
+                        ks.get_or_insert_with(|| (key_col(&probe, table), versions(&probe, table)));
+                    stored_at.insert(ks.get(j).to_string(), (month.clone(), vs[j]));
+                    wanted.insert(*h);
+                }
             }
         }
     }

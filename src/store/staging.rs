@@ -13,14 +13,15 @@ use std::fs::File;
 use std::path::{Path, PathBuf};
 use std::sync::Arc;
 
-use arrow::array::{ArrayRef, UInt32Array, UInt64Array};
+use arrow::array::{ArrayRef, BooleanArray, UInt32Array, UInt64Array};
+use arrow::compute::{concat_batches, filter_record_batch};
 use arrow::datatypes::{DataType, Field, Schema, SchemaRef};
 use arrow::record_batch::RecordBatch;
 use parquet::arrow::ArrowWriter;
 use parquet::basic::{Compression, ZstdLevel};
 use parquet::file::properties::{EnabledStatistics, WriterProperties};
 
-use super::batch::{month_of, schema, ts_at, ts_col};
+use super::batch::{key_col, key_hash, month_of, schema, ts_at, ts_col};
 use super::files::{read_files, row_count};
 use super::publish::STAGING_DIR;
 use crate::error::{Error, IoContext, Result};
@@ -37,6 +38,8 @@ const SPILL_HINT: &str = " (a spilled file of this ingest; run the ingest again)
 pub struct Staging {
     dir: PathBuf,
     rows: u64,
+    /// Rows given to `add_split` so far: the next one's `_seq`.
+    split_rows: u64,
     files: usize,
     by_month: BTreeMap<Table, BTreeMap<String, Vec<PathBuf>>>,
     unsplit: BTreeMap<Table, Vec<PathBuf>>,
@@ -62,6 +65,7 @@ impl Staging {
         Ok(Staging {
             dir,
             rows: 0,
+            split_rows: 0,
             files: 0,
             by_month: BTreeMap::new(),
             unsplit: BTreeMap::new(),
@@ -93,12 +97,15 @@ impl Staging {
     }
 
     /// Spill rows split by month at once (the summarised incidents, one row per key: their
-    /// order no longer matters).
+    /// order no longer matters). May be called once per part of the keys.
     pub fn add_split(&mut self, table: Table, batch: &RecordBatch) -> Result<()> {
         if batch.num_rows() == 0 {
             return Ok(());
         }
-        let seqs: UInt64Array = (0..batch.num_rows() as u64).collect();
+        // Numbered after the rows of earlier calls: the upsert names dropped rows by number.
+        let from = self.split_rows;
+        self.split_rows += batch.num_rows() as u64;
+        let seqs: UInt64Array = (from..self.split_rows).collect();
         let batch = with_seq(table, batch, seqs).map_err(|e| arrow_err(&self.dir, e))?;
         self.by_month(table, &batch)
     }
@@ -196,22 +203,47 @@ impl Staging {
             .unwrap_or_default()
     }
 
-    /// Every unsplit incoming row of `table` (incidents), in input order (sorted by `_seq`:
-    /// the typing threads spill in the order they finish).
-    pub fn read_unsplit(&self, table: Table) -> Result<RecordBatch> {
-        let rows = read_files(
-            self.unsplit
-                .get(&table)
-                .map(Vec::as_slice)
-                .unwrap_or_default(),
-            spill_schema(table),
-            None,
-            SPILL_HINT,
-        )?;
-        let seqs = rows.column(rows.num_columns() - 1);
-        let order = arrow::compute::sort_to_indices(seqs, None, None)
+    /// How many unsplit incoming rows `table` has (from the spill files' footers).
+    pub fn unsplit_rows(&self, table: Table) -> Result<u64> {
+        self.unsplit_files(table).iter().map(|p| row_count(p)).sum()
+    }
+
+    fn unsplit_files(&self, table: Table) -> &[PathBuf] {
+        self.unsplit
+            .get(&table)
+            .map(Vec::as_slice)
+            .unwrap_or_default()
+    }
+
+    /// The unsplit incoming rows of `table` (incidents) whose key's hash falls in `part` of
+    /// `parts` (`batch::key_hash`), in input order and in the table's schema. One spill file is
+    /// held at a time besides the rows kept.
+    pub fn read_unsplit(&self, table: Table, parts: u64, part: u64) -> Result<RecordBatch> {
+        let mut kept = vec![];
+        for path in self.unsplit_files(table) {
+            let rows = read_files(
+                std::slice::from_ref(path),
+                spill_schema(table),
+                None,
+                SPILL_HINT,
+            )?;
+            let ks = key_col(&rows, table);
+            let mask: BooleanArray = (0..rows.num_rows())
+                .map(|i| Some(key_hash(ks.get(i)) % parts == part))
+                .collect();
+            kept.push(filter_record_batch(&rows, &mask).map_err(|e| arrow_err(path, e))?);
+        }
+        let rows =
+            concat_batches(&spill_schema(table), &kept).map_err(|e| arrow_err(&self.dir, e))?;
+        drop(kept);
+        // The typing threads spill in the order they finish: `_seq` gives the input order.
+        let width = rows.num_columns() - 1;
+        let order = arrow::compute::sort_to_indices(rows.column(width), None, None)
             .map_err(|e| arrow_err(&self.dir, e))?;
-        arrow::compute::take_record_batch(&rows, &order).map_err(|e| arrow_err(&self.dir, e))
+        let rows = arrow::compute::take_record_batch(&rows, &order)
+            .map_err(|e| arrow_err(&self.dir, e))?;
+        rows.project(&(0..width).collect::<Vec<_>>())
+            .map_err(|e| arrow_err(&self.dir, e))
     }
 
     /// How many rows the ingester spilled so far.

@@ -9,8 +9,9 @@ use std::sync::Arc;
 use arrow::array::{Array, ArrayRef, TimestampMicrosecondArray, UInt32Array};
 use arrow::record_batch::RecordBatch;
 
-use super::batch::{key_col, keys, text_col, ts_at, ts_col};
+use super::batch::{key_col, key_hash, keys, text_col, ts_at, ts_col};
 use super::snapshot::Snapshot;
+use super::staging::Staging;
 use super::winners::{dedup, materialize};
 use crate::error::{Error, Result};
 use crate::model::Table;
@@ -18,10 +19,43 @@ use crate::model::columns::*;
 use crate::model::lifecycle::{Summary, summarise};
 use crate::model::vocab::{EventKind, IncidentStatus};
 
+/// What settling one incident holds at its peak, planned high: its incoming and stored rows, the
+/// merged copy, its key in the sets and maps, its events as (instant, kind), its summary and the
+/// rewritten columns.
+const SETTLE_BYTES_PER_INCIDENT: u64 = 1536;
+
+/// Summarise the incoming incidents and those whose events changed (`touched`), and spill them
+/// into `staging` by month for the upsert. When they would not fit half the memory budget
+/// (`budget`, bytes) together, they are settled in parts by key hash, each part reading the
+/// events again: a decade's first ingest brings millions of incidents.
+pub fn spill_summarised(
+    base: &Snapshot,
+    after: &Snapshot,
+    staging: &mut Staging,
+    touched: HashSet<String>,
+    budget: u64,
+) -> Result<()> {
+    let table = Table::Incidents;
+    let held = staging.unsplit_rows(table)? + touched.len() as u64;
+    let parts = (held * SETTLE_BYTES_PER_INCIDENT)
+        .div_ceil((budget / 2).max(1))
+        .max(1);
+    let mut touched_parts = vec![HashSet::new(); parts as usize];
+    for id in touched {
+        touched_parts[(key_hash(&id) % parts) as usize].insert(id);
+    }
+    for (part, touched) in (0..parts).zip(touched_parts) {
+        let incoming = staging.read_unsplit(table, parts, part)?;
+        let rows = incidents_with_summaries(base, after, vec![incoming], touched)?;
+        staging.add_split(table, &rows)?;
+    }
+    Ok(())
+}
+
 /// The incidents to upsert: the incoming rows plus the stored rows of every incident whose
 /// events changed, deduplicated (newest version wins), with the lifecycle columns replaced by
 /// what the events say.
-pub fn incidents_with_summaries(
+fn incidents_with_summaries(
     base: &Snapshot,
     after: &Snapshot,
     mut batches: Vec<RecordBatch>,

@@ -66,7 +66,6 @@ pub fn upsert(
     budget: u64,
     on_changed: OnChanged<'_>,
 ) -> Result<Upserted> {
-    let spec = table.spec();
     let months_in = staging.months(table);
     let stored = base.partitions(table)?;
     let stored_months: Vec<String> = stored.keys().cloned().collect();
@@ -82,13 +81,7 @@ pub fn upsert(
         }
         return Ok(done);
     }
-    let key_cols: Vec<&str> = spec
-        .primary_key
-        .iter()
-        .copied()
-        .chain(spec.version)
-        .collect();
-    let crossing = cross_months(base, staging, table, &months_in, &stored_months, &key_cols)?;
+    let crossing = cross_months(base, staging, table, &months_in, &stored_months, budget)?;
 
     let all: BTreeSet<&String> = months_in.iter().chain(crossing.removed.keys()).collect();
     for (month, files) in &stored {

@@ -3,8 +3,8 @@
 //! 8-byte key hashes of the incoming rows (the low bits hold the month's position), then settled
 //! exactly on the real keys, so a hash collision costs a little work but never a row. Only the
 //! keys found this way are ever held as strings. When the index of every incoming row would take
-//! more than a quarter of the memory budget (12.5 million rows at 400 MB), it is built over one
-//! range of hashes at a time, each pass reading the key columns again.
+//! more than a quarter of the memory budget (past 67 million rows at the default 2 GiB), it is
+//! built over one range of hashes at a time, each pass reading the key columns again.
 
 use arrow::record_batch::RecordBatch;
 use std::collections::{BTreeMap, HashMap, HashSet};

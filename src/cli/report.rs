@@ -260,17 +260,19 @@ pub fn render_all(ctx: &Context, as_of: DateTime<Utc>, out: &Path) -> Result<Pat
         href: format!("{qdir}/improvement.html"),
         note: String::new(),
     });
-    for id in postmortem::recent_major(&inp, week)? {
-        let d = postmortem::postmortem(&inp, &id)?;
+    let major = postmortem::recent_major(&inp, week)?;
+    let mut titles = major.iter().map(|m| m.incident_id.clone());
+    postmortem::postmortems(&inp, &major, &mut |d| {
         let pdir = format!("postmortem/{}", d.stem);
         d.write(&out.join(&pdir))?;
         entries.push(IndexEntry {
             section: "Postmortems".into(),
-            title: id.clone(),
+            title: titles.next().unwrap_or_default(),
             href: format!("{pdir}/{}.html", d.stem),
             note: String::new(),
         });
-    }
+        Ok(())
+    })?;
     let scope = Scope::new(week, as_of);
     let mut meta = Meta::new(
         "Reliability reports".into(),

@@ -6,15 +6,20 @@
 //! This file selects the incidents (included ones, filters applied, detected in the period or
 //! within the longer window before it, since the incident a recurrence repeats may precede the
 //! period), computes the rate tables, and writes the notes. The match graph is `matching`, the
-//! template similarity join `similar`, the cluster and pair tables `clusters`.
+//! template similarity join `similar`, the cluster and pair tables `clusters`, and each
+//! incident's own cluster for its postmortem `history`.
 //!
 //! Window convention: an incident detected at `b` is a recurrence when a matching incident was
 //! detected in `[b - N days, b)`: a gap of exactly N days counts, an incident at the same instant
 //! does not (it is a simultaneous duplicate, not an earlier occurrence).
 
 mod clusters;
+mod history;
 mod matching;
 mod similar;
+
+pub use history::{Cluster, History, Member};
+pub use matching::Key;
 
 use polars::prelude::*;
 

@@ -30,6 +30,7 @@ use super::{ChartFile, ChartView, Document, Inputs, Meta, OutputFormat, TableVie
 use crate::error::Result;
 use crate::metrics::Period;
 use crate::metrics::frames::{EXCLUDED, exclusion_reason};
+use crate::metrics::recurrence::History;
 use crate::metrics::table::pe;
 use crate::model::columns::*;
 
@@ -87,6 +88,43 @@ pub(crate) struct Link {
 pub fn postmortem(inp: &Inputs, incident_id: &str) -> Result<Document> {
     let id = lookup::resolve(inp.frames, incident_id)?;
     let inc = lookup::load(inp.frames, &id, inp.as_of)?;
+    let history = History::load(
+        inp.frames,
+        inp.cfg,
+        inp.as_of,
+        HISTORY_DAYS,
+        &[inc.detected.timestamp_micros()],
+    )?;
+    build(inp, inc, &history)
+}
+
+/// The postmortems of `major` (from [`recent_major`]), each handed to `each` as it is rendered.
+/// Their recurrence clusters come from one load and one match graph of the incidents before them
+/// (`recurrence::History`), not from a recurrence run per report.
+pub fn postmortems(
+    inp: &Inputs,
+    major: &[Major],
+    each: &mut dyn FnMut(Document) -> Result<()>,
+) -> Result<()> {
+    let detected: Vec<i64> = major.iter().map(|m| m.detected_at).collect();
+    let history = History::load(inp.frames, inp.cfg, inp.as_of, HISTORY_DAYS, &detected)?;
+    for m in major {
+        let inc = lookup::load(inp.frames, &m.incident_id, inp.as_of)?;
+        each(build(inp, inc, &history)?)?;
+    }
+    Ok(())
+}
+
+/// An incident `run` writes a postmortem for.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Major {
+    pub incident_id: String,
+    /// UTC microseconds.
+    pub detected_at: i64,
+}
+
+fn build(inp: &Inputs, inc: lookup::Incident, history: &History) -> Result<Document> {
+    let id = inc.id.clone();
     let zone = inp.cfg.team(&inc.team).timezone;
     let excluded = exclusion(inp, &id)?;
 
@@ -94,7 +132,7 @@ pub fn postmortem(inp: &Inputs, incident_id: &str) -> Result<Document> {
     let alerts = alerts::build(inp, &inc, zone)?;
     let (events, marks) = timeline::events(inp, &inc, zone)?;
     let chart = timeline::chart(inp, &inc, zone, marks, alerts.marks.clone())?;
-    let mut related = related::build(inp, &inc, excluded.is_some())?;
+    let mut related = related::build(inp, &inc, excluded.is_some(), history)?;
     let (actions, actions_blank, own) = actions::own_actions(inp, &inc)?;
     related.own = own;
 
@@ -159,9 +197,9 @@ pub fn postmortem(inp: &Inputs, incident_id: &str) -> Result<Document> {
     })
 }
 
-/// The ids of the SEV1 and SEV2 incidents detected in `period` (and by the as-of instant), sorted;
+/// The SEV1 and SEV2 incidents detected in `period` (and by the as-of instant), sorted by id;
 /// incidents the metrics exclude (maintenance, merged duplicates...) are left out.
-pub fn recent_major(inp: &Inputs, period: Period) -> Result<Vec<String>> {
+pub fn recent_major(inp: &Inputs, period: Period) -> Result<Vec<Major>> {
     let ts = |t: DateTime<Utc>| {
         lit(t.timestamp_micros()).cast(DataType::Datetime(
             TimeUnit::Microseconds,
@@ -185,13 +223,21 @@ pub fn recent_major(inp: &Inputs, period: Period) -> Result<Vec<String>> {
         )
         .with_column(exclusion_reason(inp.cfg))
         .filter(col(EXCLUDED).is_null())
-        .select([col(INCIDENT_ID)])
+        .select([col(INCIDENT_ID), col(DETECTED_AT).cast(DataType::Int64)])
         .sort([INCIDENT_ID], SortMultipleOptions::default())
         .collect()
         .map_err(pe)?;
-    Ok(crate::metrics::frames::texts(&df, INCIDENT_ID)?
+    let ids = crate::metrics::frames::texts(&df, INCIDENT_ID)?;
+    let at = df.column(DETECTED_AT).map_err(pe)?.i64().map_err(pe)?;
+    Ok(ids
         .into_iter()
-        .flatten()
+        .zip(at.iter())
+        .filter_map(|(id, at)| {
+            Some(Major {
+                incident_id: id?,
+                detected_at: at?,
+            })
+        })
         .collect())
 }
 

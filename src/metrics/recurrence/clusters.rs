@@ -31,7 +31,7 @@ fn instants(name: &str, us: Vec<i64>) -> Result<Column> {
 
 /// The most common template among `members` (ties: the alphabetically first), and the title of
 /// the latest member with it.
-fn template_and_example(inc: &Loaded, g: &Graph, members: &[usize]) -> (String, String) {
+pub(super) fn template_and_example(inc: &Loaded, g: &Graph, members: &[usize]) -> (String, String) {
     let mut count: HashMap<u32, usize> = HashMap::new();
     for &i in members {
         *count.entry(g.template_of[i]).or_default() += 1;

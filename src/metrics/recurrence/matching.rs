@@ -63,13 +63,16 @@ struct Bucket {
     with_fp: Vec<Vec<usize>>,
 }
 
-pub struct Graph<'a> {
-    inc: &'a Loaded,
+pub struct Graph {
+    /// detected_at of each incident (`Loaded::at`).
+    at: Vec<i64>,
     /// Distinct templates, and each incident's template id.
     pub templates: Vec<String>,
     pub template_of: Vec<u32>,
     fp_groups: Vec<Vec<usize>>,
     fp_of: Vec<Option<u32>>,
+    /// The next incident of each incident's fingerprint group, in time order.
+    fp_next: Vec<Option<usize>>,
     buckets: Vec<Bucket>,
     /// (bucket, template index inside the bucket) of each incident.
     place: Vec<(u32, u32)>,
@@ -126,9 +129,9 @@ fn fp(inc: &Loaded, i: usize) -> Option<&str> {
         .filter(|s| !s.trim().is_empty())
 }
 
-impl<'a> Graph<'a> {
+impl Graph {
     /// Builds the groups; `window` (microseconds) bounds the pairs and the cluster joins.
-    pub fn new(inc: &'a Loaded, jaccard_min: f64, window: i64) -> Graph<'a> {
+    pub fn new(inc: &Loaded, jaccard_min: f64, window: i64) -> Graph {
         let n = inc.ids.len();
         let (templates, template_of) = templates_of(&inc.title);
         let token_sets: Vec<_> = templates.iter().map(|t| tokens(t)).collect();
@@ -188,12 +191,19 @@ impl<'a> Graph<'a> {
                 .collect();
             bu.matches = similar::matches(&sets, jaccard_min);
         }
+        let mut fp_next = vec![None; n];
+        for g in &fp_groups {
+            for w in g.windows(2) {
+                fp_next[w[0]] = Some(w[1]);
+            }
+        }
         Graph {
-            inc,
+            at: inc.at.clone(),
             templates,
             template_of,
             fp_groups,
             fp_of,
+            fp_next,
             buckets,
             place,
             window,
@@ -224,7 +234,7 @@ impl<'a> Graph<'a> {
     /// per template the last instant seen without and with a fingerprint; the incidents of one
     /// instant are all looked up before any of them is recorded, so none is earlier than another.
     pub fn latest_before_all(&self) -> Vec<Option<i64>> {
-        let at = &self.inc.at;
+        let at = &self.at;
         let mut out: Vec<Option<i64>> = vec![None; at.len()];
         for g in &self.fp_groups {
             let mut prev = None;
@@ -265,36 +275,47 @@ impl<'a> Graph<'a> {
     /// The component representative of every incident (see the module notes for why these joins
     /// connect exactly what the full set of pairs connects).
     pub fn components(&self) -> Vec<usize> {
-        let at = &self.inc.at;
-        let mut uf = UnionFind::new(at.len());
-        for g in &self.fp_groups {
-            for w in g.windows(2) {
-                if at[w[1]] - at[w[0]] <= self.window {
-                    uf.union(w[0], w[1]);
-                }
+        self.components_in(0..self.at.len())
+    }
+
+    /// The components of the incidents of `rows` alone (a span of time, as rows are in time
+    /// order), as if only they had been loaded: entry `k` is the representative of row
+    /// `rows.start + k`, itself a row. A postmortem looks at the months before its incident only.
+    pub fn components_in(&self, rows: std::ops::Range<usize>) -> Vec<usize> {
+        let at = &self.at;
+        let base = rows.start;
+        let mut uf = UnionFind::new(rows.len());
+        // A fingerprint group's rows inside the span are consecutive in it.
+        for i in rows.clone() {
+            if let Some(j) = self.fp_next[i].filter(|j| rows.contains(j))
+                && at[j] - at[i] <= self.window
+            {
+                uf.union(i - base, j - base);
             }
         }
-        for i in 0..at.len() {
+        for i in rows.clone() {
             let (b, t) = self.place[i];
             let bu = &self.buckets[b as usize];
             for &(u, _) in &bu.matches[t as usize] {
                 let class = &bu.plain[u as usize];
+                let class = &class[class.partition_point(|&j| j < rows.start)
+                    ..class.partition_point(|&j| j < rows.end)];
                 let k = class.partition_point(|&j| j < i);
                 let before = k.checked_sub(1).map(|k| class[k]);
                 let after = class[k..].iter().copied().find(|&j| j != i);
                 for j in before.into_iter().chain(after) {
                     if (at[i] - at[j]).abs() <= self.window {
-                        uf.union(i, j);
+                        uf.union(i - base, j - base);
                     }
                 }
             }
         }
-        (0..at.len()).map(|i| uf.find(i)).collect()
+        (0..rows.len()).map(|k| uf.find(k) + base).collect()
     }
 
     /// Every pair in which `i` is the later incident and the earlier one lies within the window.
     pub fn pairs_of(&self, i: usize) -> Vec<Pair> {
-        let at = &self.inc.at;
+        let at = &self.at;
         let mut out = vec![];
         for (class, key) in self.classes(i) {
             let k = class.partition_point(|&j| j < i);

@@ -2,6 +2,7 @@
 //! read back 90 days, to 2025-12-01.
 
 mod graph;
+mod history;
 
 use super::*;
 use crate::metrics::quality::fixtures::texts;

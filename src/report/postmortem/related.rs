@@ -8,18 +8,16 @@
 //! members and a match can be audited with `aftermath metrics recurrence --pairs`. Action item
 //! statuses are the store's; an open item past its due date at the as-of instant is overdue.
 
-use std::collections::BTreeSet;
-
-use chrono::{DateTime, Duration, Utc};
+use chrono::{DateTime, Utc};
 use polars::prelude::*;
 use serde::Serialize;
 
 use super::actions::{callout, day, items};
 use super::lookup::Incident;
-use super::{HISTORY_DAYS, Link, safe_url};
+use super::{Link, safe_url};
 use crate::error::Result;
+use crate::metrics::recurrence::{History, Key};
 use crate::metrics::table::pe;
-use crate::metrics::{Family, MetricTable, Period, Request, Scope};
 use crate::model::columns::*;
 use crate::report::Inputs;
 use crate::report::view::{TableView, cell_f64, cell_str};
@@ -52,12 +50,13 @@ pub struct Occurrence {
     pub link: Option<Link>,
 }
 
-fn table<'a>(tables: &'a [MetricTable], name: &str) -> Option<&'a DataFrame> {
-    tables.iter().find(|t| t.name == name).map(|t| &t.frame)
-}
-
 /// Section 6.
-pub fn build(inp: &Inputs, inc: &Incident, excluded: bool) -> Result<RelatedView> {
+pub fn build(
+    inp: &Inputs,
+    inc: &Incident,
+    excluded: bool,
+    history: &History,
+) -> Result<RelatedView> {
     let mut v = RelatedView {
         earlier_actions: TableView::new(
             &[
@@ -81,34 +80,7 @@ pub fn build(inp: &Inputs, inc: &Incident, excluded: bool) -> Result<RelatedView
             .into();
         return Ok(v);
     }
-    let period = Period::new(
-        inc.detected - Duration::days(HISTORY_DAYS),
-        inc.detected + Duration::microseconds(1),
-    )?;
-    let req = Request {
-        families: vec![Family::Recurrence],
-        pairs: true,
-        ..Request::default()
-    };
-    let tables = crate::metrics::run(inp.frames, inp.cfg, &Scope::new(period, inp.as_of), &req)?;
-    let (Some(pairs), Some(clusters)) = (
-        table(&tables, "recurrence_pairs"),
-        table(&tables, "recurrence_clusters"),
-    ) else {
-        return Ok(v);
-    };
-    let pair = |i: usize| {
-        (
-            cell_str(pairs, "cluster", i),
-            cell_str(pairs, INCIDENT_ID, i),
-            cell_str(pairs, "matched_incident_id", i),
-        )
-    };
-    let Some(cluster) = (0..pairs.height())
-        .map(pair)
-        .find(|(_, a, b)| *a == inc.id || *b == inc.id)
-        .map(|p| p.0)
-    else {
+    let Some(cluster) = history.cluster_of(&inc.id) else {
         v.headline = "no earlier matching incident".into();
         v.summary = format!(
             "No earlier incident matches this one (same fingerprint, or same team and service \
@@ -117,15 +89,11 @@ pub fn build(inp: &Inputs, inc: &Incident, excluded: bool) -> Result<RelatedView
         );
         return Ok(v);
     };
-    let mut members = BTreeSet::new();
-    for (c, a, b) in (0..pairs.height()).map(pair) {
-        if c == cluster {
-            members.insert(a);
-            members.insert(b);
-        }
-    }
-    members.remove(&inc.id);
-    let ids: Vec<String> = members.into_iter().collect();
+    let ids: Vec<String> = cluster
+        .others
+        .iter()
+        .map(|m| m.incident_id.clone())
+        .collect();
     let mut earlier = occurrences(inp, &ids)?;
     earlier.sort_by(|a, b| (a.1, &a.0.id).cmp(&(b.1, &b.0.id)));
     for (o, at) in &mut earlier {
@@ -133,22 +101,22 @@ pub fn build(inp: &Inputs, inc: &Incident, excluded: bool) -> Result<RelatedView
             "{:.1}",
             (inc.detected - *at).num_seconds() as f64 / 86_400.0
         );
-        o.matched = direct_match(pairs, &inc.id, &o.id);
+        let direct = cluster.others.iter().find(|m| m.incident_id == o.id);
+        o.matched = matched(direct.and_then(|m| m.direct));
     }
 
-    let crow = (0..clusters.height()).find(|&i| cell_str(clusters, "cluster", i) == cluster);
-    let template = crow.map_or(String::new(), |i| cell_str(clusters, "template", i));
+    let (name, template) = (cluster.name, cluster.template);
     let ordinal = earlier.len() + 1;
     let previous = earlier
         .last()
         .map(|(o, _)| o.detected.clone())
         .unwrap_or_default();
     v.headline = format!(
-        "occurrence {ordinal} of cluster {cluster}; previous on {}",
+        "occurrence {ordinal} of cluster {name}; previous on {}",
         &previous[..previous.len().min(10)]
     );
     v.summary = format!(
-        "This incident is occurrence {ordinal} of the recurrence cluster {cluster} (named by its \
+        "This incident is occurrence {ordinal} of the recurrence cluster {name} (named by its \
          earliest incident; title template \"{template}\"): {} earlier matching incident(s), \
          linked by matches at most {} days apart.",
         earlier.len(),
@@ -177,25 +145,14 @@ pub fn build(inp: &Inputs, inc: &Incident, excluded: bool) -> Result<RelatedView
     Ok(v)
 }
 
-/// How `other` matched `id` directly, or that it joined the cluster through other members.
-fn direct_match(pairs: &DataFrame, id: &str, other: &str) -> String {
-    (0..pairs.height())
-        .find(|&i| {
-            let (a, b) = (
-                cell_str(pairs, INCIDENT_ID, i),
-                cell_str(pairs, "matched_incident_id", i),
-            );
-            (a == id && b == other) || (a == other && b == id)
-        })
-        .map_or("through other occurrences".into(), |i| {
-            match cell_str(pairs, "key", i).as_str() {
-                "fingerprint" => "same fingerprint".into(),
-                key => format!(
-                    "{key} similarity {:.2}",
-                    cell_f64(pairs, "score", i).unwrap_or_default()
-                ),
-            }
-        })
+/// How an earlier occurrence matched this incident directly, or that it joined the cluster
+/// through other occurrences.
+fn matched(direct: Option<Key>) -> String {
+    match direct {
+        None => "through other occurrences".into(),
+        Some(Key::Fingerprint) => "same fingerprint".into(),
+        Some(Key::Title(score)) => format!("title similarity {score:.2}"),
+    }
 }
 
 /// The earlier incidents with their detection instant.

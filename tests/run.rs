@@ -4,8 +4,8 @@
 
 use crate::common::*;
 
-#[test]
-fn run_ingests_the_sample_data_and_summarises_per_team() {
+/// A sandbox holding the repository's config and sample data.
+fn sample_sandbox() -> Sandbox {
     let s = Sandbox::new();
     let root = std::path::Path::new(env!("CARGO_MANIFEST_DIR"));
     std::fs::copy(root.join("aftermath.toml"), s.path("aftermath.toml")).unwrap();
@@ -18,6 +18,12 @@ fn run_ingests_the_sample_data_and_summarises_per_team() {
             std::fs::copy(e.path(), s.path(rel.to_str().unwrap())).unwrap();
         }
     }
+    s
+}
+
+#[test]
+fn run_ingests_the_sample_data_and_summarises_per_team() {
+    let s = sample_sandbox();
     let out = std::process::Command::new(BIN)
         .current_dir(s.dir.path())
         .arg("run")
@@ -78,4 +84,35 @@ fn run_ingests_the_sample_data_and_summarises_per_team() {
         forced.contains("incidents              524         0         0        516         8"),
         "{forced}"
     );
+}
+
+#[test]
+fn run_drafts_at_most_max_per_run_postmortems_the_most_severe_and_earliest_first() {
+    let s = sample_sandbox();
+    let mut cfg = std::fs::read_to_string(s.path("aftermath.toml")).unwrap();
+    cfg.push_str("\n[postmortems]\nmax_per_run = 2\n");
+    s.write("aftermath.toml", cfg);
+    let out = std::process::Command::new(BIN)
+        .current_dir(s.dir.path())
+        .args(["run", "--as-of", "2026-11-17"])
+        .output()
+        .unwrap();
+    let stdout = text(&out.stdout);
+    assert!(out.status.success(), "{stdout}\n{}", text(&out.stderr));
+    // Week 46's SEV1 and SEV2 (incidents.csv): the SEV1 (11-11 18:35), then the earliest SEV2
+    // (11-11 04:22); the SEV2s of 11-13 and 11-15 are left out.
+    assert!(
+        stdout.contains(
+            "postmortems: 2 draft(s) for the 4 SEV1/SEV2 incident(s) of 2026-W46; 2 more left out \
+             by [postmortems] max_per_run = 2 (the most severe and earliest were written): \
+             aftermath report postmortem --incident incidentio:01JWLZUVPTKTE, or raise the cap"
+        ),
+        "{stdout}"
+    );
+    let mut written: Vec<String> = std::fs::read_dir(s.path("reports/postmortem"))
+        .unwrap()
+        .map(|e| e.unwrap().file_name().to_string_lossy().into_owned())
+        .collect();
+    written.sort();
+    assert_eq!(written, ["incidentio-01J12F6YHQ0BT", "pagerduty-QRJSWJ1"]);
 }

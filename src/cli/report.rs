@@ -230,7 +230,7 @@ pub fn run(ctx: &Context, args: Args) -> Result<()> {
 /// `run`'s set: the weekly reports of the last complete week (organisation and per team), the
 /// improvement report of the last complete quarter, a postmortem for every SEV1/SEV2 incident of
 /// that week, and `index.html` linking them all. Returns the index's path.
-pub fn render_all(ctx: &Context, as_of: DateTime<Utc>, out: &Path) -> Result<PathBuf> {
+pub fn render_all(ctx: &Context, as_of: DateTime<Utc>, out: &Path) -> Result<Rendered> {
     let cfg = &ctx.config;
     let prepared = Prepared::new(&ctx.store, cfg, "html,md", None, false, as_of)?;
     let inp = prepared.inputs(cfg);
@@ -260,9 +260,24 @@ pub fn render_all(ctx: &Context, as_of: DateTime<Utc>, out: &Path) -> Result<Pat
         href: format!("{qdir}/improvement.html"),
         note: String::new(),
     });
-    let major = postmortem::recent_major(&inp, week)?;
+    let eligible = postmortem::recent_major(&inp, week)?;
+    let chosen = &cfg.postmortems;
+    let major = postmortem::first_to_review(eligible.clone(), chosen.max_per_run as usize);
     let mut titles = major.iter().map(|m| m.incident_id.clone());
+    // A batch of drafts takes a while at an organisation's size: show it on a terminal.
+    let bar = if major.len() > 10 && std::io::IsTerminal::is_terminal(&std::io::stderr()) {
+        let b = indicatif::ProgressBar::new(major.len() as u64);
+        b.set_style(
+            indicatif::ProgressStyle::with_template("{msg} [{bar:30}] {pos}/{len} eta {eta}")
+                .unwrap_or_else(|_| indicatif::ProgressStyle::default_bar()),
+        );
+        b.set_message("postmortems");
+        b
+    } else {
+        indicatif::ProgressBar::hidden()
+    };
     postmortem::postmortems(&inp, &major, &mut |d| {
+        bar.inc(1);
         let pdir = format!("postmortem/{}", d.stem);
         d.write(&out.join(&pdir))?;
         entries.push(IndexEntry {
@@ -273,6 +288,7 @@ pub fn render_all(ctx: &Context, as_of: DateTime<Utc>, out: &Path) -> Result<Pat
         });
         Ok(())
     })?;
+    bar.finish_and_clear();
     let scope = Scope::new(week, as_of);
     let mut meta = Meta::new(
         "Reliability reports".into(),
@@ -285,8 +301,31 @@ pub fn render_all(ctx: &Context, as_of: DateTime<Utc>, out: &Path) -> Result<Pat
     meta.period = week.label();
     let idx = index::index(&prepared.renderer, meta, &entries)?;
     let written = idx.write(out)?;
-    written
+    let index = written
         .into_iter()
         .next()
-        .ok_or_else(|| Error::Internal("the index wrote no page".into()))
+        .ok_or_else(|| Error::Internal("the index wrote no page".into()))?;
+    let left_out = eligible
+        .iter()
+        .filter(|e| !major.iter().any(|m| m.incident_id == e.incident_id))
+        .map(|e| e.incident_id.clone())
+        .collect();
+    Ok(Rendered {
+        index,
+        week: week.label(),
+        postmortems: major.len(),
+        left_out,
+    })
+}
+
+/// What [`render_all`] wrote.
+pub struct Rendered {
+    /// The index page (HTML).
+    pub index: PathBuf,
+    /// The report week's label.
+    pub week: String,
+    /// Postmortem drafts written.
+    pub postmortems: usize,
+    /// Incidents of the week that qualified but were past `[postmortems] max_per_run`.
+    pub left_out: Vec<String>,
 }

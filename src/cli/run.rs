@@ -81,7 +81,8 @@ pub fn run(ctx: &Context, args: Args) -> Result<()> {
     let as_of = super::metrics::parse_as_of(args.as_of.as_deref())?;
     let out = args.out.clone().unwrap_or_else(|| cfg.reports.clone());
     let written = write_metrics(ctx, as_of, &out)?;
-    let index = super::report::render_all(ctx, as_of, &out)?;
+    let rendered = super::report::render_all(ctx, as_of, &out)?;
+    let index = &rendered.index;
     println!();
     println!("store:   {}", ctx.store.root().display());
     println!(
@@ -89,6 +90,7 @@ pub fn run(ctx: &Context, args: Args) -> Result<()> {
         written.display()
     );
     println!("reports: {} (open it in a browser)", index.display());
+    print!("{}", postmortem_line(cfg, &rendered));
     println!(
         "next:    aftermath metrics all --last 12w\n         aftermath query \"SELECT severity, count(*) FROM incidents GROUP BY severity\""
     );
@@ -98,6 +100,38 @@ pub fn run(ctx: &Context, args: Args) -> Result<()> {
 /// The metric set of the last 12 complete weeks, every family with its default grouping, as the
 /// tidy long table in `<reports>/metrics.parquet`. Written under a temporary name and renamed,
 /// so an analyst's reader never sees half a file.
+/// How many postmortem drafts `run` wrote, and how to get the ones it left out.
+fn postmortem_line(cfg: &crate::config::Config, r: &super::report::Rendered) -> String {
+    let severities: Vec<&str> = cfg
+        .postmortems
+        .severities
+        .iter()
+        .map(|s| s.as_str())
+        .collect();
+    let linked = if cfg.postmortems.skip_linked {
+        " without a postmortem link"
+    } else {
+        ""
+    };
+    let all = r.postmortems + r.left_out.len();
+    let mut line = format!(
+        "postmortems: {} draft(s) for the {all} {} incident(s){linked} of {}",
+        r.postmortems,
+        severities.join("/"),
+        r.week
+    );
+    if let Some(first) = r.left_out.first() {
+        line.push_str(&format!(
+            "; {} more left out by [postmortems] max_per_run = {} (the most severe and earliest \
+             were written): aftermath report postmortem --incident {first}, or raise the cap",
+            r.left_out.len(),
+            cfg.postmortems.max_per_run
+        ));
+    }
+    line.push('\n');
+    line
+}
+
 fn write_metrics(
     ctx: &Context,
     as_of: chrono::DateTime<chrono::Utc>,

@@ -1,11 +1,15 @@
 //! `aftermath.toml`: where the store is, what `run` ingests, the teams with their zones, hours,
-//! holidays, services and aliases, the severity map, the exclusion rules and the metric thresholds.
+//! holidays, services and aliases, the severity map, the exclusion rules, the metric thresholds and
+//! which postmortems `run` drafts (`postmortems.rs`).
 //!
 //! This module owns the resolved `Config` and the mapping helpers the ingesters use (team and
 //! severity). Reading and validating the TOML, with a key path for every problem, is `parse.rs`.
 
 mod parse;
+mod postmortems;
 mod severity;
+
+pub use postmortems::Postmortems;
 
 use std::collections::{BTreeMap, BTreeSet, HashMap};
 use std::path::{Path, PathBuf};
@@ -118,6 +122,8 @@ pub struct Config {
     pub severity: HashMap<String, Severity>,
     pub exclude: Exclusions,
     pub thresholds: Thresholds,
+    /// Which incidents `run` drafts a postmortem for.
+    pub postmortems: Postmortems,
 }
 
 impl Config {

@@ -14,19 +14,19 @@ use regex::Regex;
 use toml::{Table, Value};
 
 use super::severity::BUILTIN_SEVERITY;
-use super::{Config, Exclusions, Team, Thresholds, Window};
+use super::{Config, Exclusions, Postmortems, Team, Thresholds, Window};
 use crate::model::vocab::{IncidentKind, Severity};
 
-struct Walker {
+pub(super) struct Walker {
     problems: Vec<String>,
 }
 
 impl Walker {
-    fn problem(&mut self, key: &str, msg: impl std::fmt::Display) {
+    pub(super) fn problem(&mut self, key: &str, msg: impl std::fmt::Display) {
         self.problems.push(format!("{key}: {msg}"));
     }
 
-    fn unknown_keys(&mut self, prefix: &str, t: &Table, known: &[&str]) {
+    pub(super) fn unknown_keys(&mut self, prefix: &str, t: &Table, known: &[&str]) {
         for k in t.keys() {
             if !known.contains(&k.as_str()) {
                 let key = join(prefix, k);
@@ -51,7 +51,7 @@ impl Walker {
         }
     }
 
-    fn strings(&mut self, prefix: &str, t: &Table, key: &str) -> Vec<(String, String)> {
+    pub(super) fn strings(&mut self, prefix: &str, t: &Table, key: &str) -> Vec<(String, String)> {
         let full = join(prefix, key);
         match t.get(key) {
             None => vec![],
@@ -116,7 +116,7 @@ impl Walker {
         parsed
     }
 
-    fn number(&mut self, key: &str, v: &Value, min: f64, max: f64) -> Option<f64> {
+    pub(super) fn number(&mut self, key: &str, v: &Value, min: f64, max: f64) -> Option<f64> {
         let n = match v {
             Value::Integer(i) => *i as f64,
             Value::Float(f) => *f,
@@ -155,6 +155,7 @@ const TOP_KEYS: &[&str] = &[
     "severity",
     "exclude",
     "thresholds",
+    "postmortems",
 ];
 const TEAM_KEYS: &[&str] = &[
     "timezone",
@@ -296,6 +297,10 @@ pub(super) fn from_table(
         Some(th) => thresholds(&mut w, th),
         None => Thresholds::default(),
     };
+    let postmortems = match w.table("", t, "postmortems") {
+        Some(p) => super::postmortems::postmortems(&mut w, p),
+        None => Postmortems::default(),
+    };
 
     if !w.problems.is_empty() {
         return Err(w.problems);
@@ -312,6 +317,7 @@ pub(super) fn from_table(
         severity,
         exclude,
         thresholds,
+        postmortems,
     })
 }
 

@@ -119,6 +119,8 @@ pub fn postmortems(
 #[derive(Debug, Clone, PartialEq)]
 pub struct Major {
     pub incident_id: String,
+    /// Canonical, `SEV1`..`SEV5`: sorts from the most severe.
+    pub severity: String,
     /// UTC microseconds.
     pub detected_at: i64,
 }
@@ -197,14 +199,26 @@ fn build(inp: &Inputs, inc: lookup::Incident, history: &History) -> Result<Docum
     })
 }
 
-/// The SEV1 and SEV2 incidents detected in `period` (and by the as-of instant), sorted by id;
-/// incidents the metrics exclude (maintenance, merged duplicates...) are left out.
+/// The incidents of `period` (detected in it and by the as-of instant) whose severity
+/// `[postmortems] severities` lists (SEV1 and SEV2 by default), without a postmortem link when
+/// `skip_linked` says so, sorted by id; incidents the metrics exclude (maintenance, merged
+/// duplicates...) are left out.
 pub fn recent_major(inp: &Inputs, period: Period) -> Result<Vec<Major>> {
     let ts = |t: DateTime<Utc>| {
         lit(t.timestamp_micros()).cast(DataType::Datetime(
             TimeUnit::Microseconds,
             Some(polars::prelude::TimeZone::UTC),
         ))
+    };
+    let chosen = &inp.cfg.postmortems;
+    let severity = chosen
+        .severities
+        .iter()
+        .fold(lit(false), |e, s| e.or(col(SEVERITY).eq(lit(s.as_str()))));
+    let linked = if chosen.skip_linked {
+        col(POSTMORTEM_URL).is_null()
+    } else {
+        lit(true)
     };
     let df = inp
         .frames
@@ -215,30 +229,47 @@ pub fn recent_major(inp: &Inputs, period: Period) -> Result<Vec<Major>> {
                 .gt_eq(ts(period.from))
                 .and(col(DETECTED_AT).lt(ts(period.to)))
                 .and(col(DETECTED_AT).lt_eq(ts(inp.as_of)))
-                .and(
-                    col(SEVERITY)
-                        .eq(lit("SEV1"))
-                        .or(col(SEVERITY).eq(lit("SEV2"))),
-                ),
+                .and(severity)
+                .and(linked),
         )
         .with_column(exclusion_reason(inp.cfg))
         .filter(col(EXCLUDED).is_null())
-        .select([col(INCIDENT_ID), col(DETECTED_AT).cast(DataType::Int64)])
+        .select([
+            col(INCIDENT_ID),
+            col(SEVERITY),
+            col(DETECTED_AT).cast(DataType::Int64),
+        ])
         .sort([INCIDENT_ID], SortMultipleOptions::default())
         .collect()
         .map_err(pe)?;
-    let ids = crate::metrics::frames::texts(&df, INCIDENT_ID)?;
+    let texts = |name| crate::metrics::frames::texts(&df, name);
     let at = df.column(DETECTED_AT).map_err(pe)?.i64().map_err(pe)?;
-    Ok(ids
+    Ok(texts(INCIDENT_ID)?
         .into_iter()
+        .zip(texts(SEVERITY)?)
         .zip(at.iter())
-        .filter_map(|(id, at)| {
+        .filter_map(|((id, severity), at)| {
             Some(Major {
                 incident_id: id?,
+                severity: severity?,
                 detected_at: at?,
             })
         })
         .collect())
+}
+
+/// At most `max` of `major`: the most severe first, then the earliest detected; kept in id order.
+pub fn first_to_review(mut major: Vec<Major>, max: usize) -> Vec<Major> {
+    major.sort_by(|a, b| {
+        (&a.severity, a.detected_at, &a.incident_id).cmp(&(
+            &b.severity,
+            b.detected_at,
+            &b.incident_id,
+        ))
+    });
+    major.truncate(max);
+    major.sort_by(|a, b| a.incident_id.cmp(&b.incident_id));
+    major
 }
 
 /// The file stem of an incident's report: characters a file name cannot safely hold become `-`

@@ -18,6 +18,7 @@ mod history;
 mod matching;
 mod similar;
 
+pub use clusters::Members;
 pub use history::{Cluster, History, Member};
 pub use matching::Key;
 
@@ -42,6 +43,26 @@ pub fn recurrence(
     scope: &Scope,
     pairs: bool,
 ) -> Result<Vec<MetricTable>> {
+    Ok(tables_and_members(f, cfg, scope, pairs)?.0)
+}
+
+/// The recurrence tables (without pairs) and the incidents of each cluster listed in
+/// `recurrence_clusters`, by cluster name, in (detected_at, incident_id) order: membership without
+/// listing every matched pair, of which a large organisation's quarter has millions.
+pub fn with_members(
+    f: &Frames,
+    cfg: &Config,
+    scope: &Scope,
+) -> Result<(Vec<MetricTable>, Members)> {
+    tables_and_members(f, cfg, scope, false)
+}
+
+fn tables_and_members(
+    f: &Frames,
+    cfg: &Config,
+    scope: &Scope,
+    pairs: bool,
+) -> Result<(Vec<MetricTable>, Members)> {
     let th = &cfg.thresholds;
     let short = i64::from(th.recurrence_days) * DAY_US;
     let long = i64::from(th.recurrence_long_days) * DAY_US;
@@ -126,8 +147,9 @@ pub fn recurrence(
             notes,
         },
     ];
-    out.extend(clusters::tables(f, cfg, &inc, &graph, pairs)?);
-    Ok(out)
+    let (tables, members) = clusters::tables(f, cfg, &inc, &graph, pairs)?;
+    out.extend(tables);
+    Ok((out, members))
 }
 
 /// Included incidents passing the filters, detected in `[history_from, period.to)`, sorted by

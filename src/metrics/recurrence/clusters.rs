@@ -6,7 +6,7 @@
 //! stable across runs over the same data and tells a reader where the problem started. Clusters are
 //! kept when at least one of their incidents lies in the period and they have two or more.
 
-use std::collections::{BTreeSet, HashMap};
+use std::collections::{BTreeMap, BTreeSet, HashMap};
 
 use polars::prelude::*;
 
@@ -53,14 +53,17 @@ pub(super) fn template_and_example(inc: &Loaded, g: &Graph, members: &[usize]) -
     (g.templates[best as usize].clone(), example)
 }
 
-/// `recurrence_clusters`, and with `pairs` also `recurrence_pairs`.
+/// Each listed cluster's incidents by cluster name, in (detected_at, incident_id) order.
+pub type Members = BTreeMap<String, Vec<String>>;
+
+/// `recurrence_clusters`, and with `pairs` also `recurrence_pairs`; and the clusters' members.
 pub fn tables(
     f: &Frames,
     cfg: &Config,
     inc: &Loaded,
     g: &Graph,
     pairs: bool,
-) -> Result<Vec<MetricTable>> {
+) -> Result<(Vec<MetricTable>, Members)> {
     let roots = g.components();
     let mut by_root: HashMap<usize, Vec<usize>> = HashMap::new();
     for (i, r) in roots.iter().enumerate() {
@@ -171,7 +174,14 @@ pub fn tables(
     if pairs {
         out.push(pair_table(inc, g, &kept, long)?);
     }
-    Ok(out)
+    let members = kept
+        .iter()
+        .map(|m| {
+            let ids = m.iter().map(|&i| inc.ids[i].clone()).collect();
+            (inc.ids[m[0]].clone(), ids)
+        })
+        .collect();
+    Ok((out, members))
 }
 
 #[derive(Default)]

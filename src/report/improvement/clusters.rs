@@ -3,10 +3,10 @@
 //! items of its earlier incidents), with each cluster's last incident set against the last
 //! completion of those items.
 //!
-//! Membership comes from the matched pairs of the same recurrence run, the completion dates from
+//! Membership comes from the same recurrence run (`recurrence::with_members`), the completion dates from
 //! the action items of every member but the latest (the items the cluster table counts).
 
-use std::collections::{BTreeMap, BTreeSet};
+use std::collections::BTreeMap;
 
 use polars::prelude::*;
 
@@ -14,6 +14,7 @@ use super::data::Data;
 use super::fmt::{self, table};
 use super::{Block, Section};
 use crate::error::Result;
+use crate::metrics::recurrence::Members;
 use crate::metrics::table::pe;
 use crate::model::columns::*;
 use crate::report::view::{cell_f64, cell_str};
@@ -23,23 +24,9 @@ use crate::report::{Inputs, TableView};
 const TOP: usize = 10;
 const DAY_US: f64 = 86_400_000_000.0;
 
-/// Each cluster's member incidents, from the pairs table.
-fn members(pairs: &DataFrame) -> BTreeMap<String, BTreeSet<String>> {
-    let mut out: BTreeMap<String, BTreeSet<String>> = BTreeMap::new();
-    for i in 0..pairs.height() {
-        let set = out.entry(cell_str(pairs, "cluster", i)).or_default();
-        set.insert(cell_str(pairs, INCIDENT_ID, i));
-        set.insert(cell_str(pairs, "matched_incident_id", i));
-    }
-    out
-}
-
 /// Per cluster: the last completion (UTC microseconds, at or before as-of) of the done action
 /// items of every member but the latest.
-fn last_done(
-    inp: &Inputs,
-    members: &BTreeMap<String, BTreeSet<String>>,
-) -> Result<BTreeMap<String, i64>> {
+fn last_done(inp: &Inputs, members: &Members) -> Result<BTreeMap<String, i64>> {
     let (mut cl, mut ids) = (vec![], vec![]);
     for (c, m) in members {
         for id in m {
@@ -146,8 +133,7 @@ fn stopped(
 pub fn section(inp: &Inputs, d: &Data) -> Result<Section> {
     let ct = table(&d.recurrence, "recurrence_clusters")?;
     let df = &ct.frame;
-    let members = members(&table(&d.recurrence, "recurrence_pairs")?.frame);
-    let done = last_done(inp, &members)?;
+    let done = last_done(inp, &d.members)?;
     let first = fmt::instants(df, "first_seen")?;
     let last = fmt::instants(df, "last_seen")?;
     // Most incidents in the period first; the metric's order (largest, oldest) breaks ties.

@@ -12,6 +12,7 @@ use chrono::{DateTime, Datelike, Months, NaiveDate, TimeZone, Utc};
 
 use super::fmt::{instants, table};
 use crate::error::Result;
+use crate::metrics::recurrence::Members;
 use crate::metrics::{self, Dim, Family, MetricTable, Period, Request, Scope};
 use crate::report::Inputs;
 
@@ -39,8 +40,10 @@ pub struct Data {
     pub by_severity: Vec<MetricTable>,
     /// Fatigue by team and month, with `fatigue_compare` by team.
     pub fatigue: Vec<MetricTable>,
-    /// Recurrence over the whole period, with the matched pairs (cluster membership).
+    /// Recurrence over the whole period.
     pub recurrence: Vec<MetricTable>,
+    /// The incidents of each cluster of `recurrence_clusters`, by cluster name.
+    pub members: Members,
     pub rules: Vec<MetricTable>,
     pub rules_previous: Vec<MetricTable>,
     /// Action items created in the period by team, and the overdue backlog at as-of.
@@ -106,6 +109,7 @@ pub fn load(inp: &Inputs, period: Period) -> Result<Data> {
         });
     }
     let quality = run(&scope, req(&[Family::Quality], None, false, false))?;
+    let (recurrence, members) = metrics::recurrence::with_members(f, cfg, &scope)?;
     let first_detected = instants(&table(&quality, "freshness")?.frame, "first_detected")?
         .first()
         .copied()
@@ -130,7 +134,8 @@ pub fn load(inp: &Inputs, period: Period) -> Result<Data> {
             ),
         )?,
         fatigue: run(&scope, req(&[Family::Fatigue], team_month, true, false))?,
-        recurrence: run(&scope, req(&[Family::Recurrence], None, false, true))?,
+        recurrence,
+        members,
         rules: run(&scope, req(&[Family::Rules], None, false, false))?,
         rules_previous: run(&scope.previous(), req(&[Family::Rules], None, false, false))?,
         actions: run(

@@ -80,8 +80,9 @@ fn by_the_family(f: &Frames, cfg: &Config, id: &str, at: i64, as_of: i64) -> Opt
     Some((name, template, others))
 }
 
-#[test]
-fn each_incidents_cluster_is_the_familys_over_its_own_window() {
+/// 160 random incidents over 400 days from 2025-01-01: two teams, a service or none, six
+/// titles of which some match, two fingerprints or none; with their ids and detection instants.
+fn random_incidents() -> (Frames, Vec<String>, Vec<i64>) {
     let titles = [
         "disk full on primary",
         "disk full on replica",
@@ -127,6 +128,14 @@ fn each_incidents_cluster_is_the_familys_over_its_own_window() {
     )
     .unwrap()
     .lazy();
+    (f, ids, at)
+}
+
+#[test]
+fn each_incidents_cluster_is_the_familys_over_its_own_window() {
+    let (f, ids, at) = random_incidents();
+    const N: usize = 160;
+    let t0 = utc(2025, 1, 1, 0, 0);
     let cfg = cfg();
     let as_of = t0 + 500 * DAY;
     let as_of_utc = chrono::DateTime::from_timestamp_micros(as_of).unwrap();
@@ -152,4 +161,37 @@ fn each_incidents_cluster_is_the_familys_over_its_own_window() {
     // The data exercise what they should: clusters, and members joined through others.
     assert!(clustered > N / 3, "{clustered}");
     assert!(through_others > 0);
+}
+
+#[test]
+fn members_are_the_incidents_the_pairs_of_each_cluster_name() {
+    let (f, _, _) = random_incidents();
+    let t0 = utc(2025, 1, 1, 0, 0);
+    let s = scope(t0 + 100 * DAY, t0 + 200 * DAY, t0 + 500 * DAY);
+    let (tables, members) = with_members(&f, &cfg(), &s).unwrap();
+    assert!(tables.iter().all(|t| t.name != "recurrence_pairs"));
+    let with_pairs = recurrence(&f, &cfg(), &s, true).unwrap();
+    let pairs = table(&with_pairs, "recurrence_pairs");
+    let col = |name: &str| -> Vec<String> {
+        crate::metrics::frames::texts(pairs, name)
+            .unwrap()
+            .into_iter()
+            .map(Option::unwrap)
+            .collect()
+    };
+    let mut want: std::collections::BTreeMap<String, std::collections::BTreeSet<String>> =
+        Default::default();
+    for ((c, a), b) in col("cluster")
+        .into_iter()
+        .zip(col(INCIDENT_ID))
+        .zip(col("matched_incident_id"))
+    {
+        want.entry(c).or_default().extend([a, b]);
+    }
+    let got: std::collections::BTreeMap<String, std::collections::BTreeSet<String>> = members
+        .into_iter()
+        .map(|(c, m)| (c, m.into_iter().collect()))
+        .collect();
+    assert!(!got.is_empty());
+    assert_eq!(got, want);
 }

@@ -165,6 +165,7 @@ fn hostile_frames(frames: &Frames) -> Frames {
         action_items: frames.action_items.clone(),
         oncall_shifts: frames.oncall_shifts.clone().with_columns([team]),
         rejected: frames.rejected.clone(),
+        classified: Default::default(),
     }
 }
 

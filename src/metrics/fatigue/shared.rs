@@ -6,9 +6,11 @@
 //! The cache travels with `Frames` (cloning them shares it) and is keyed by what the flags depend
 //! on: the alerts table's query plan (a table replaced by another frame has another plan), the
 //! scope's period, as-of instant and filters, and the thresholds. Classifying always loads the same
-//! text columns (`classify::TEXT`), so any family can use any scope's entry.
+//! text columns (`classify::TEXT`), so any family can use any scope's entry. Only the last
+//! `KEEP` scopes are kept: the families that share a scope ask for it one after another (fatigue
+//! and its comparison period, then the rules of the same two), and a quarter's flagged alerts
+//! of a large organisation take a few hundred MB.
 
-use std::collections::HashMap;
 use std::sync::{Arc, Mutex};
 
 use super::classify::{self, Alerts};
@@ -18,9 +20,12 @@ use crate::metrics::frames::Frames;
 use crate::metrics::scope::Scope;
 use crate::metrics::table::pe;
 
-/// Flagged alerts by scope; see the module notes.
+/// How many scopes' flagged alerts are kept, the latest asked for.
+const KEEP: usize = 2;
+
+/// Flagged alerts by scope, the most recently used last; see the module notes.
 #[derive(Clone, Default)]
-pub struct Classified(Arc<Mutex<HashMap<String, Arc<Alerts>>>>);
+pub struct Classified(Arc<Mutex<Vec<(String, Arc<Alerts>)>>>);
 
 impl std::fmt::Debug for Classified {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
@@ -41,16 +46,24 @@ pub(crate) fn alerts(f: &Frames, cfg: &Config, scope: &Scope) -> Result<Arc<Aler
         cfg.thresholds
     );
     let cache = &f.classified.0;
-    if let Some(hit) = cache.lock().unwrap_or_else(|p| p.into_inner()).get(&key) {
-        return Ok(hit.clone());
+    {
+        let mut kept = cache.lock().unwrap_or_else(|p| p.into_inner());
+        if let Some(i) = kept.iter().position(|(k, _)| *k == key) {
+            let hit = kept.remove(i);
+            let alerts = hit.1.clone();
+            kept.push(hit);
+            return Ok(alerts);
+        }
     }
     // Computed outside the lock: families of one run ask one after another, and a second
     // computation of the same scope would only be wasted work, never a wrong entry.
     let computed = Arc::new(classify::prepare(&f.alerts, cfg, scope, &classify::TEXT)?);
-    cache
-        .lock()
-        .unwrap_or_else(|p| p.into_inner())
-        .insert(key, computed.clone());
+    let mut kept = cache.lock().unwrap_or_else(|p| p.into_inner());
+    kept.retain(|(k, _)| *k != key);
+    kept.push((key, computed.clone()));
+    if kept.len() > KEEP {
+        kept.remove(0);
+    }
     Ok(computed)
 }
 
@@ -85,7 +98,9 @@ mod tests {
         };
         crate::metrics::run(&f, &cfg, &march, &req).unwrap();
         assert_eq!(entries(&f), 2, "this week and the previous one");
-        // Another period, or another alerts table, is another entry.
+        // The week is still kept: asked again, the same flagged alerts.
+        assert!(Arc::ptr_eq(&a, &alerts(&f, &cfg, &march).unwrap()));
+        // Another period, or another alerts table, is another entry; only the last two stay.
         let april = scope(
             utc(2026, 4, 6, 0, 0),
             utc(2026, 4, 13, 0, 0),
@@ -98,6 +113,8 @@ mod tests {
             .with_column(polars::prelude::lit("x").alias("rule"));
         let c = alerts(&g, &cfg, &march).unwrap();
         assert!(!Arc::ptr_eq(&a, &c));
-        assert_eq!(entries(&f), 4);
+        assert_eq!(entries(&f), 2);
+        // March of the first table was the oldest and is gone: computed again.
+        assert!(!Arc::ptr_eq(&a, &alerts(&f, &cfg, &march).unwrap()));
     }
 }

@@ -23,9 +23,12 @@ use crate::metrics::table::pe;
 /// How many scopes' flagged alerts are kept, the latest asked for.
 const KEEP: usize = 2;
 
+/// One scope's key and its flagged alerts.
+type Entry = (String, Arc<Alerts>);
+
 /// Flagged alerts by scope, the most recently used last; see the module notes.
 #[derive(Clone, Default)]
-pub struct Classified(Arc<Mutex<Vec<(String, Arc<Alerts>)>>>);
+pub struct Classified(Arc<Mutex<Vec<Entry>>>);
 
 impl std::fmt::Debug for Classified {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {

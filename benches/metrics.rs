@@ -29,7 +29,6 @@ fn frames(store: &Store) -> Frames {
         action_items: scan(Table::ActionItems),
         oncall_shifts: scan(Table::OncallShifts),
         rejected: store.rejected_summary().expect("rejected summary"),
-        classified: Default::default(),
     }
 }
 

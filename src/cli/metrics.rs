@@ -100,7 +100,6 @@ pub fn frames(store: &Store) -> Result<Frames> {
         action_items: store.scan(Table::ActionItems)?,
         oncall_shifts: store.scan(Table::OncallShifts)?,
         rejected: store.rejected_summary()?,
-        classified: Default::default(),
     })
 }
 

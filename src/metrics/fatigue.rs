@@ -15,11 +15,8 @@ mod compare;
 mod groups;
 pub(crate) mod ids;
 pub(crate) mod judges;
-pub(crate) mod shared;
 mod shift;
 pub(crate) mod shifts;
-
-pub use shared::Classified;
 #[cfg(test)]
 pub(crate) mod testkit;
 #[cfg(test)]
@@ -72,7 +69,7 @@ pub fn fatigue(
                 .into(),
         ));
     }
-    let scoped = groups::load(f, cfg, scope)?;
+    let scoped = groups::load(f, cfg, scope, &dims)?;
     let groups = groups::compute(&scoped, cfg, &dims, &shifts)?;
     let frame = build::fatigue_frame(&groups, &dims, &scope.period)?;
     let mut notes = fatigue_notes(cfg, &dims, &shifts);

@@ -22,8 +22,6 @@ pub struct Frames {
     pub oncall_shifts: LazyFrame,
     /// Rejected input records of the store's latest ingest run: `table, reason, rows` (UInt64).
     pub rejected: DataFrame,
-    /// Alerts already flagged, by scope, shared by the families of a run (`fatigue::shared`).
-    pub classified: super::fatigue::Classified,
 }
 
 /// The column name of an incident's exclusion reason (null when it is included).

@@ -13,10 +13,9 @@ mod rank;
 #[cfg(test)]
 mod tests;
 
-use super::fatigue::classify::{Alerts, MICROS_PER_MIN, NONE};
+use super::fatigue::classify::{self, Alerts, MICROS_PER_MIN, NONE};
 use super::fatigue::ids::dense_groups;
 use super::fatigue::judges::Judges;
-use super::fatigue::shared;
 use super::fatigue::shifts::{self, Shifts};
 use super::hours::Bucket;
 use super::{Family, Frames, MetricTable, Scope};
@@ -28,9 +27,9 @@ use rank::Counts;
 /// `rules_by_team` (top 10 per team) and `rules_overall` (top 10 across teams).
 pub fn rules(f: &Frames, cfg: &Config, scope: &Scope) -> Result<Vec<MetricTable>> {
     let shifts = shifts::load(f, scope)?;
-    let al = shared::alerts(f, cfg, scope)?;
+    let al = classify::prepare(&f.alerts, cfg, scope, &[RULE])?;
     let sleep = sleep_flags(&al, cfg, &shifts);
-    let rule = al.text(RULE);
+    let rule = &al.extra[0];
     let n_rules = rule.names.len() as u128;
     let size = (al.team.names.len() as u128).checked_mul(n_rules);
     let (gid, first) = dense_groups(

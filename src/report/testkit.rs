@@ -80,7 +80,6 @@ pub fn sample() -> (Frames, &'static Config) {
         action_items: s.scan(Table::ActionItems).expect("scan"),
         oncall_shifts: s.scan(Table::OncallShifts).expect("scan"),
         rejected: s.rejected_summary().expect("rejected"),
-        classified: Default::default(),
     };
     (frames, &f.cfg)
 }

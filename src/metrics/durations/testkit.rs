@@ -94,7 +94,6 @@ pub(super) fn frames(rows: &[Inc]) -> Frames {
         action_items: empty(Table::ActionItems),
         oncall_shifts: empty(Table::OncallShifts),
         rejected: DataFrame::empty(),
-        classified: Default::default(),
     }
 }
 

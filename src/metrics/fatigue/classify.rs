@@ -98,22 +98,11 @@ pub(crate) struct Alerts {
     pub flapping: Vec<bool>,
     pub episode: Vec<bool>,
     pub notifications: Vec<u32>,
-    /// The text columns asked for, with their names: read them with [`Alerts::text`].
-    extra: Vec<Interned>,
-    extra_names: Vec<String>,
+    /// The text columns the caller asked for (`extra`), in that order.
+    pub extra: Vec<Interned>,
 }
 
 impl Alerts {
-    /// One of the text columns `prepare` was asked for.
-    pub(crate) fn text(&self, name: &str) -> &Interned {
-        let i = self
-            .extra_names
-            .iter()
-            .position(|c| c == name)
-            .expect("a text column the classification loaded");
-        &self.extra[i]
-    }
-
     pub(crate) fn len(&self) -> usize {
         self.t.len()
     }
@@ -162,12 +151,7 @@ impl Alerts {
     }
 }
 
-/// The text columns the families load besides the team, so one scope's flagged alerts serve
-/// every family (`shared.rs`).
-pub(crate) const TEXT: [&str; 4] = [INCIDENT_ID, SERVICE, SEVERITY, RULE];
-
-/// The scope's alerts with their flags and the `extra` text columns (store column names). The
-/// families read them through `shared::alerts`, which computes each scope once with `TEXT`.
+/// The scope's alerts with their flags and the `extra` text columns (store column names).
 pub(crate) fn prepare(
     alerts: &LazyFrame,
     cfg: &Config,
@@ -234,7 +218,6 @@ pub(crate) fn prepare(
             .into_no_null_iter()
             .collect(),
         extra: extra.iter().map(|c| text(c)).collect::<Result<_>>()?,
-        extra_names: extra.iter().map(|c| c.to_string()).collect(),
     };
     drop(df);
     (out.flapping, out.episode) = flap_walk(&fp, &out.t, &out.r, cfg);

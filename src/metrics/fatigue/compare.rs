@@ -64,7 +64,7 @@ pub(super) fn compare_frame(
     };
     let prev_scope = scope.previous();
     let prev_shifts = shifts::load(f, &prev_scope)?;
-    let prev = groups::load(f, cfg, &prev_scope)?;
+    let prev = groups::load(f, cfg, &prev_scope, &team)?;
     let before = team_totals(&groups::compute(&prev, cfg, &team, &prev_shifts)?)?;
     let mut teams: Vec<&String> = now.keys().chain(before.keys()).collect();
     teams.sort();

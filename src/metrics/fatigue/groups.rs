@@ -9,14 +9,11 @@
 
 use std::ops::Range;
 
-use std::sync::Arc;
-
 use polars::prelude::*;
 
-use super::classify::{Alerts, MICROS_PER_MIN, NONE};
+use super::classify::{self, Alerts, MICROS_PER_MIN, NONE};
 use super::ids::{Interned, Ordered, order_by_key};
 use super::judges::Judges;
-use super::shared;
 use super::shifts::Shifts;
 use super::units::{Units, attribute, group_ids};
 use crate::config::Config;
@@ -54,23 +51,38 @@ pub(super) struct Stats {
 /// A scope's alerts ready for grouping: the text columns are `incident_id`, then `service` and
 /// `severity` when grouped by, in that order (`text`).
 pub(super) struct Scoped {
-    /// Shared with the other families of the same scope (`shared.rs`).
-    pub alerts: Arc<Alerts>,
+    pub alerts: Alerts,
     /// Every page by team in time order.
     pub pages: Ordered,
+    text: Vec<&'static str>,
 }
 
 impl Scoped {
     pub(super) fn text(&self, name: &str) -> &Interned {
-        self.alerts.text(name)
+        let i = self
+            .text
+            .iter()
+            .position(|c| *c == name)
+            .expect("column loaded for its dim");
+        &self.alerts.extra[i]
     }
 }
 
-/// The scope's flagged alerts (shared with the other families of the scope) and its pages.
-pub(super) fn load(f: &Frames, cfg: &Config, scope: &Scope) -> Result<Scoped> {
-    let alerts = shared::alerts(f, cfg, scope)?;
+/// Read and flag the scope's alerts for `dims`.
+pub(super) fn load(f: &Frames, cfg: &Config, scope: &Scope, dims: &[Dim]) -> Result<Scoped> {
+    let mut text = vec![INCIDENT_ID];
+    for (d, c) in [(Dim::Service, SERVICE), (Dim::Severity, SEVERITY)] {
+        if dims.contains(&d) {
+            text.push(c);
+        }
+    }
+    let alerts = classify::prepare(&f.alerts, cfg, scope, &text)?;
     let pages = alerts.team_order(true);
-    Ok(Scoped { alerts, pages })
+    Ok(Scoped {
+        alerts,
+        pages,
+        text,
+    })
 }
 
 /// The groups of one scope: `keys` has one row per group (the dims, named as the dims, weeks and

@@ -206,7 +206,6 @@ pub(crate) fn frames(alerts: &[Al], shifts: &[Sh]) -> Frames {
         action_items: empty(Table::ActionItems),
         oncall_shifts: shifts_frame(shifts),
         rejected: DataFrame::empty(),
-        classified: Default::default(),
     }
 }
 

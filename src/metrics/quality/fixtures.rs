@@ -67,7 +67,6 @@ pub fn frames() -> Frames {
         action_items: empty(Table::ActionItems),
         oncall_shifts: empty(Table::OncallShifts),
         rejected: DataFrame::empty(),
-        classified: Default::default(),
     }
 }
 

@@ -103,10 +103,7 @@ fn load(inp: &Inputs, inc: &Incident) -> Result<Vec<Alert>> {
     );
     let extra = [ALERT_ID, INCIDENT_ID, RULE, ACKNOWLEDGED_BY, RESOLVED_BY];
     let a = classify::prepare(&inp.frames.alerts, inp.cfg, &scope, &extra)?;
-    let text = |k: usize, i: usize| {
-        let c = a.text(extra[k]);
-        c.name(c.ids[i]).map(str::to_string)
-    };
+    let text = |k: usize, i: usize| a.extra[k].name(a.extra[k].ids[i]).map(str::to_string);
     let known = |us: i64| (us != NONE && us <= as_of).then(|| at(us)).flatten();
     let mut out: Vec<Alert> = (0..a.len())
         .filter(|&i| text(1, i).as_deref() == Some(inc.id.as_str()))

@@ -274,6 +274,5 @@ fn quality_frames(f: &Frames, scope: &Scope) -> Result<Frames> {
         action_items: f.action_items.clone(),
         oncall_shifts: f.oncall_shifts.clone(),
         rejected: f.rejected.clone(),
-        classified: Default::default(),
     })
 }

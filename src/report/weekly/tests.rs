@@ -165,7 +165,6 @@ fn hostile_frames(frames: &Frames) -> Frames {
         action_items: frames.action_items.clone(),
         oncall_shifts: frames.oncall_shifts.clone().with_columns([team]),
         rejected: frames.rejected.clone(),
-        classified: Default::default(),
     }
 }
 

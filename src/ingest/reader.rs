@@ -12,6 +12,7 @@ mod checked;
 pub mod codec;
 mod csv_file;
 mod json_file;
+mod json_split;
 
 use std::io::{BufRead, BufReader, Read, Seek, SeekFrom};
 use std::path::Path;

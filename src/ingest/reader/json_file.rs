@@ -2,8 +2,9 @@
 //! another) split into records, and the one parse every JSON record goes through (`parse_record`),
 //! shared with NDJSON lines.
 //!
-//! Each element is first only delimited (as a `RawValue`, which checks the syntax but neither
-//! decodes strings nor limits depth), then parsed on its own. So an element that is well formed
+//! The file is split into its elements as it is read (`json_split.rs`), so memory holds one
+//! element, not the file. Each element is first only checked (as a `RawValue`, which checks the
+//! syntax but neither decodes strings nor limits depth), then parsed on its own. So an element that is well formed
 //! but unreadable (a lone UTF-16 surrogate escape such as `"\ud800"`, nesting deeper than serde's
 //! 128 levels) or that names a key twice is one rejected row with its own line and `$[i]`, and the
 //! rest of the file is read; only a file that cannot be delimited (truncated, broken syntax) is an
@@ -16,6 +17,7 @@ use serde_json::value::RawValue;
 use serde_json::{Map, Value};
 
 use super::checked::Checked;
+use super::json_split::Splitter;
 use super::{Item, Location, kind_of, not_utf8};
 use crate::error::{Error, IoContext, Result};
 
@@ -24,72 +26,70 @@ pub(super) fn read_json(
     mut input: Box<dyn Read>,
     each: &mut dyn FnMut(Location, Item<'_>) -> Result<()>,
 ) -> Result<()> {
-    let mut bytes = Vec::new();
-    input.read_to_end(&mut bytes).at(path)?;
-    let text = match std::str::from_utf8(&bytes) {
+    // The file's start tells its shape (empty, a scalar, a CSV...) before anything is split.
+    let mut head = Vec::new();
+    (&mut input)
+        .take(HEAD_BYTES as u64)
+        .read_to_end(&mut head)
+        .at(path)?;
+    let complete = head.len() < HEAD_BYTES;
+    if head.starts_with(BOM) {
+        head.drain(..BOM.len());
+    }
+    let start = match std::str::from_utf8(&head) {
         Ok(t) => t,
-        Err(e) => {
-            let line = bytes[..e.valid_up_to()]
-                .iter()
-                .filter(|b| **b == b'\n')
-                .count() as u64
-                + 1;
-            return Err(not_utf8(path, line));
+        // Cut inside a character at the end of the head: the splitter reads on.
+        Err(e) if e.error_len().is_none() && !complete => {
+            std::str::from_utf8(&head[..e.valid_up_to()]).unwrap_or_default()
         }
+        Err(e) => return Err(not_utf8(path, line_at(&head, e.valid_up_to(), 1))),
     };
-    let text = text.trim_start_matches('\u{feff}');
-    if let Some(e) = crate::ingest::shape::problem(path, super::Format::Json, text, true) {
+    if let Some(e) = crate::ingest::shape::problem(path, super::Format::Json, start, complete) {
         return Err(e);
     }
-    // Records come in file order, so the line of each is counted on from the previous one's:
-    // counting from the start for every record made a 171k-element array quadratic (regression:
-    // `json_array_line_numbers_are_counted_incrementally` in reader tests).
-    let counted = std::cell::Cell::new((0usize, 1u64));
-    let line_of = |offset: usize| {
-        let (from, line) = counted.get();
-        let (from, line) = if offset >= from { (from, line) } else { (0, 1) };
-        let line = line + text[from..offset].bytes().filter(|b| *b == b'\n').count() as u64;
-        counted.set((offset, line));
-        line
-    };
-    let json_error = |e: serde_json::Error| {
-        let what = if e.is_eof() {
-            "the JSON ends early (the file looks truncated); re-export or re-download it"
-        } else {
-            "invalid JSON"
-        };
-        Error::input(
-            path,
-            Some(e.line() as u64),
-            format!("{what}: {}", explain(&e)),
-        )
-    };
-    let mut record = |i: usize, raw: &RawValue| -> Result<()> {
-        let raw = raw.get();
-        // A RawValue borrows from `text`, so its address gives its offset and line.
-        let offset = raw.as_ptr() as usize - text.as_ptr() as usize;
-        let line = line_of(offset);
-        let column = offset - text[..offset].rfind('\n').map_or(0, |n| n + 1);
+    let mut split = Splitter::new(path, std::io::Cursor::new(head).chain(input));
+    let mut i = 0usize;
+    while let Some(v) = split.next_value()? {
+        let text = std::str::from_utf8(&v.bytes)
+            .map_err(|e| not_utf8(path, line_at(&v.bytes, e.valid_up_to(), v.line)))?;
+        // Each element's syntax is checked here, as the whole array's was: a file that cannot be
+        // read as JSON is a whole-file error at its line, not a rejected row.
+        if let Err(e) = serde_json::from_str::<&RawValue>(text) {
+            let what = if e.is_eof() {
+                "the JSON ends early (the file looks truncated); re-export or re-download it"
+            } else {
+                "invalid JSON"
+            };
+            let line = v.line + e.line() as u64 - 1;
+            return Err(Error::input(
+                path,
+                Some(line),
+                format!("{what}: {}", explain(&e)),
+            ));
+        }
         let loc = Location {
-            line,
+            line: v.line,
             json_path: Some(format!("$[{i}]")),
         };
-        each(loc, Item::Json { text: raw, column })
-    };
-    if text.trim_start().starts_with('[') {
-        let items: Vec<&RawValue> = serde_json::from_str(text).map_err(json_error)?;
-        for (i, raw) in items.into_iter().enumerate() {
-            record(i, raw)?;
-        }
-        Ok(())
-    } else {
-        // Objects one after another (`shape::problem` refused anything else at the start).
-        let stream = serde_json::Deserializer::from_str(text).into_iter::<&RawValue>();
-        for (i, raw) in stream.enumerate() {
-            record(i, raw.map_err(json_error)?)?;
-        }
-        Ok(())
+        each(
+            loc,
+            Item::Json {
+                text,
+                column: v.column,
+            },
+        )?;
+        i += 1;
     }
+    Ok(())
+}
+
+/// What is read of a file before splitting it, for the shape check.
+const HEAD_BYTES: usize = 64 * 1024;
+const BOM: &[u8] = b"\xef\xbb\xbf";
+
+/// The line of byte `offset` of `bytes`, which start on line `first`.
+fn line_at(bytes: &[u8], offset: usize, first: u64) -> u64 {
+    first + bytes[..offset].iter().filter(|b| **b == b'\n').count() as u64
 }
 
 /// Parse one JSON record (an NDJSON line, an element of a `.json` file) into its fields, or the

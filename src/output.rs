@@ -43,7 +43,7 @@ pub fn write_frame(df: &mut DataFrame, format: Format, out: &mut (dyn Write + Se
         Format::Csv => CsvWriter::new(out)
             .include_header(true)
             .with_datetime_format(Some("%Y-%m-%dT%H:%M:%S%.6fZ".into()))
-            .finish(df)
+            .finish(&mut without_formulas(df)?)
             .map_err(polars_err),
         Format::Json => JsonWriter::new(out)
             .with_json_format(JsonFormat::Json)
@@ -55,6 +55,40 @@ pub fn write_frame(df: &mut DataFrame, format: Format, out: &mut (dyn Write + Se
             .map_err(polars_err),
         Format::Parquet => crate::store::write_parquet_frame(df, out),
     }
+}
+
+/// A copy of `df` whose text cells a spreadsheet would run as a formula (starting with `=`, `+`,
+/// `-`, `@`, a tab or a carriage return) start with `'` instead, so an incident titled
+/// `=HYPERLINK(...)` is shown, not run, when the export is opened. Text that reads as a number
+/// (`-5`, `+1.5`) is left as it is, as are numeric columns.
+fn without_formulas(df: &DataFrame) -> Result<DataFrame> {
+    let mut out = df.clone();
+    for c in df.columns() {
+        let Ok(text) = c.str() else {
+            continue;
+        };
+        let risky = |v: &str| {
+            v.starts_with(['=', '+', '-', '@', '\t', '\r']) && v.trim().parse::<f64>().is_err()
+        };
+        if !text.iter().flatten().any(risky) {
+            continue;
+        }
+        let safe: Vec<Option<String>> = text
+            .iter()
+            .map(|v| {
+                v.map(|v| {
+                    if risky(v) {
+                        format!("'{v}")
+                    } else {
+                        v.to_string()
+                    }
+                })
+            })
+            .collect();
+        out.with_column(Column::new(c.name().clone(), safe))
+            .map_err(polars_err)?;
+    }
+    Ok(out)
 }
 
 /// Cells longer than this are cut with an ellipsis in the terminal table (not in other formats).
@@ -150,5 +184,28 @@ fn cut(s: &str) -> String {
         s
     } else {
         format!("{}…", s.chars().take(MAX_CELL - 1).collect::<String>())
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// Regression (issue 12): a title such as `=HYPERLINK(...)` was written as it is and ran when
+    /// the export was opened in a spreadsheet.
+    #[test]
+    fn csv_cells_a_spreadsheet_would_run_start_with_a_quote_and_numbers_stay() {
+        let mut df = df!(
+            "title" => ["=HYPERLINK(\"http://x\",\"y\")", "+cmd", "-2.5", "@SUM(A1)", "\tx", "ok", "a=b"],
+            "n" => [-1i64, 2, 3, 4, 5, 6, 7],
+        )
+        .unwrap();
+        let mut out = vec![];
+        write_frame(&mut df, Format::Csv, &mut out).unwrap();
+        assert_eq!(
+            String::from_utf8(out).unwrap(),
+            "title,n\n\"'=HYPERLINK(\"\"http://x\"\",\"\"y\"\")\",-1\n'+cmd,2\n-2.5,3\n'@SUM(A1)\
+             ,4\n'\tx,5\nok,6\na=b,7\n"
+        );
     }
 }

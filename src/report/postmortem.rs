@@ -272,21 +272,37 @@ pub fn first_to_review(mut major: Vec<Major>, max: usize) -> Vec<Major> {
     major
 }
 
-/// The file stem of an incident's report: characters a file name cannot safely hold become `-`
-/// (`pagerduty:PT4KHLK` -> `pagerduty-PT4KHLK`).
+/// The file stem of an incident's report, unique for every id and short enough for any
+/// filesystem. An id of a plain source and file-safe characters keeps its readable form
+/// (`pagerduty:PT4KHLK` -> `pagerduty-PT4KHLK`: the source holds no `-`, so no two ids share it);
+/// any other id (other characters, a second `:`, over 100 bytes) gets its safe characters, cut to
+/// 60, then `~` and 16 hex digits of its BLAKE3 hash, a character plain stems never hold.
 pub fn stem(id: &str) -> String {
-    let s: String = id
-        .chars()
-        .map(|c| {
-            if c.is_ascii_alphanumeric() || matches!(c, '-' | '_' | '.') {
-                c
-            } else {
-                '-'
-            }
-        })
+    const MAX: usize = 100;
+    let file_safe = |b: u8| b.is_ascii_alphanumeric() || matches!(b, b'-' | b'_' | b'.');
+    if let Some((source, rest)) = id.split_once(':')
+        && !source.is_empty()
+        && source
+            .bytes()
+            .all(|b| b.is_ascii_lowercase() || b.is_ascii_digit())
+        && !rest.is_empty()
+        && rest.bytes().all(file_safe)
+        && id.len() <= MAX
+    {
+        return format!("{source}-{rest}");
+    }
+    let safe: String = id
+        .bytes()
+        .map(|b| if file_safe(b) { b as char } else { '-' })
+        .take(60)
         .collect();
-    let s = s.trim_start_matches('.').to_string();
-    if s.is_empty() { "incident".into() } else { s }
+    let safe = safe.trim_start_matches('.');
+    let hash = blake3::hash(id.as_bytes()).to_hex();
+    format!(
+        "{}~{}",
+        if safe.is_empty() { "incident" } else { safe },
+        &hash[..16]
+    )
 }
 
 /// Why the metrics leave this incident out, or None.

@@ -231,8 +231,29 @@ fn recent_major_lists_included_sev1_and_sev2_of_the_period() {
 #[test]
 fn stems_and_links_are_safe() {
     assert_eq!(stem("pagerduty:PT4KHLK"), "pagerduty-PT4KHLK");
-    assert_eq!(stem("../a b/c"), "-a-b-c");
-    assert_eq!(stem(""), "incident");
+    let hashed = |s: &str, prefix: &str| {
+        s.len() == prefix.len() + 17
+            && s.starts_with(&format!("{prefix}~"))
+            && s[prefix.len() + 1..].bytes().all(|b| b.is_ascii_hexdigit())
+    };
+    assert!(hashed(&stem("../a b/c"), "-a-b-c"), "{}", stem("../a b/c"));
+    assert!(hashed(&stem(""), "incident"));
+    // Regression (issue 12): these two wrote one file, the second over the first.
+    let (a, b) = (stem("csv:coll/ide"), stem("csv:coll:ide"));
+    assert!(
+        hashed(&a, "csv-coll-ide") && hashed(&b, "csv-coll-ide") && a != b,
+        "{a} {b}"
+    );
+    assert_ne!(stem("csv-a:b"), stem("csv:a-b"));
+    // Regression (issue 12): a 300-character id made every report fail, "File name too long".
+    let long = format!("csv:{}", "x".repeat(300));
+    assert!(hashed(
+        &stem(&long),
+        &"csv-"
+            .chars()
+            .chain("x".repeat(56).chars())
+            .collect::<String>()
+    ));
     assert_eq!(safe_url("javascript:alert(1)"), None);
     assert_eq!(
         safe_url("https://x.example/a b)(\"<"),

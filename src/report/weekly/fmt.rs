@@ -179,6 +179,9 @@ pub fn and_list(items: &[String]) -> String {
 
 /// A team name as a file-name part: lower case, runs of anything outside `[a-z0-9]` become one
 /// `-`, no `-` at either end; "team" when nothing is left.
+/// The longest slug: file names are `team-<slug>-<chart>.svg`, and filesystems take 255 bytes.
+const MAX_SLUG: usize = 80;
+
 pub fn slug(name: &str) -> String {
     let mut out = String::new();
     for c in name.chars().flat_map(char::to_lowercase) {
@@ -188,6 +191,9 @@ pub fn slug(name: &str) -> String {
             out.push('-');
         }
     }
+    // Bounded, so a team name of any length makes a valid file name (`unique_slugs` keeps two
+    // names that share their first 80 characters apart).
+    out.truncate(MAX_SLUG);
     let t = out.trim_end_matches('-');
     if t.is_empty() {
         "team".into()

@@ -211,6 +211,13 @@ fn slugs_keep_a_z_0_9_and_dashes_and_stay_unique() {
     assert_eq!(slug("Zürich_Ops"), "z-rich-ops");
     let names = ["a b", "a-b", "A_B"].map(String::from);
     assert_eq!(unique_slugs(&names), ["a-b", "a-b-2", "a-b-3"]);
+    // Regression (issue 12): a 240-character team name made every report fail, "File name too
+    // long"; two that share their first 80 characters stay apart.
+    let long = ["t".repeat(240), format!("{}u", "t".repeat(239))];
+    assert_eq!(
+        unique_slugs(&long),
+        ["t".repeat(80), format!("{}-2", "t".repeat(80))]
+    );
 }
 
 fn sev(severity: &str, n: u64, baseline: u64) -> SevCount {

@@ -45,7 +45,7 @@ pub fn explain(cfg: &Config, scope: Option<&Scope>) -> String {
         .exclude
         .title_patterns
         .iter()
-        .map(|p| p.as_str())
+        .map(|p| code_span(p.as_str()))
         .collect();
     let _ = writeln!(
         w,
@@ -163,6 +163,22 @@ pub fn explain(cfg: &Config, scope: Option<&Scope>) -> String {
     s
 }
 
+/// `text` (from the config) as a Markdown code span: shown as written, never as markup, a link
+/// or HTML, in the Markdown reports and in the HTML they are rendered to. The fence is one
+/// backtick longer than the longest run of backticks inside.
+fn code_span(text: &str) -> String {
+    let longest = text.split(|c| c != '`').map(str::len).max().unwrap_or(0);
+    let fence = "`".repeat(longest + 1);
+    let pad = if text.starts_with('`') || text.ends_with('`') || text.is_empty() {
+        " "
+    } else {
+        ""
+    };
+    // A line break would end a list item: the config's text is shown on one line.
+    let text = text.replace(['\n', '\r'], " ");
+    format!("{fence}{pad}{text}{pad}{fence}")
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -180,5 +196,41 @@ mod tests {
         let text = explain(&cfg, None);
         assert!(text.contains("within 90s of the first page"), "{text}");
         assert!(text.contains(">= 0.7"));
+    }
+
+    /// Regression (issue 12): an `exclude.title_patterns` value became a working
+    /// `<a href="javascript:...">` in the HTML reports and raw `<script>` in the Markdown ones.
+    #[test]
+    fn patterns_from_the_config_are_shown_as_written_never_as_markup() {
+        let mut cfg = Config::defaults_in(Path::new("."));
+        cfg.exclude.title_patterns = [
+            "<script>alert(1)</script>",
+            "[x](javascript:alert(1))",
+            "a`b",
+        ]
+        .iter()
+        .map(|p| regex::Regex::new(p).unwrap())
+        .collect();
+        let md = explain(&cfg, None);
+        assert!(
+            md.contains(
+                "titles matching `<script>alert(1)</script>`, `[x](javascript:alert(1))`, ``a`b``."
+            ),
+            "{md}"
+        );
+        let meta = crate::report::Meta::new(String::new(), String::new(), chrono::Utc::now(), md);
+        let html = meta.methods_html;
+        assert!(
+            !html.contains("<script") && !html.contains("href="),
+            "{html}"
+        );
+        assert!(
+            html.contains("<code>&lt;script&gt;alert(1)&lt;/script&gt;</code>"),
+            "{html}"
+        );
+        assert!(
+            html.contains("<code>[x](javascript:alert(1))</code>"),
+            "{html}"
+        );
     }
 }

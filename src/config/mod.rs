@@ -8,6 +8,7 @@
 mod parse;
 mod postmortems;
 mod severity;
+mod walker;
 
 pub use postmortems::Postmortems;
 

@@ -6,7 +6,7 @@
 
 use toml::{Table, Value};
 
-use super::parse::Walker;
+use super::walker::Walker;
 use crate::model::vocab::Severity;
 
 #[derive(Debug, Clone, PartialEq)]

@@ -8,8 +8,8 @@
 //! its key instants and durations with their rank among the team's last 90 days (`instants`),
 //! the timeline table and chart (`timeline`), the alerts involved (`alerts`), the recurrence
 //! cluster and earlier occurrences (`related`) and the action items (`actions`). Every figure
-//! comes from the metric code (`durations::per_incident`, the fatigue alert classification,
-//! `recurrence` with its pairs), so the report agrees with `aftermath metrics`.
+//! comes from the metric code (`durations::per_incident`, the fatigue alert classification, the
+//! recurrence clusters of `recurrence::History`), so the report agrees with `aftermath metrics`.
 
 mod actions;
 mod alerts;

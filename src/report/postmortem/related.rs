@@ -3,10 +3,11 @@
 //! incidents produced ("this happened before on 2026-10-02; the prevent item from then is still
 //! open"), and the action items of this incident, or a blank table to fill in.
 //!
-//! The cluster is the recurrence family's own (`metrics::run` with the matched pairs) over the
-//! 90 days before the incident up to the incident itself, so only earlier occurrences can be
-//! members and a match can be audited with `aftermath metrics recurrence --pairs`. Action item
-//! statuses are the store's; an open item past its due date at the as-of instant is overdue.
+//! The cluster is the one the recurrence family finds over the 90 days before the incident up to
+//! the incident itself (`recurrence::History`, shared by every postmortem of a run), so only
+//! earlier occurrences can be members and a match can be audited with `aftermath metrics
+//! recurrence --pairs` over that window. Action item statuses are the store's; an open item past
+//! its due date at the as-of instant is overdue.
 
 use chrono::{DateTime, Utc};
 use polars::prelude::*;

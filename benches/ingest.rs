@@ -8,9 +8,11 @@ use std::path::Path;
 
 use aftermath::config::Config;
 use aftermath::generate::{GenerateOptions, generate};
-use aftermath::ingest::{IngestOptions, MaxRejected, SourceChoice, ingest};
+use aftermath::ingest::{IngestOptions, SourceChoice, ingest};
 use aftermath::store::Store;
 use criterion::{Criterion, Throughput, criterion_group, criterion_main};
+
+mod common;
 
 fn bench_ingest(c: &mut Criterion) {
     let dir = tempfile::tempdir().expect("temp dir");
@@ -28,17 +30,7 @@ fn bench_ingest(c: &mut Criterion) {
     let rows =
         counts.incidents + counts.events + counts.alerts + counts.action_items + counts.shifts;
     let config = Config::defaults_in(Path::new("."));
-    let opts = IngestOptions {
-        inputs: vec![input],
-        table: None,
-        zone: chrono_tz::Tz::UTC,
-        strict: false,
-        max_rejected: MaxRejected::Count(0),
-        source: SourceChoice::Canonical,
-        mapping: None,
-        memory_budget: aftermath::ingest::DEFAULT_MEMORY_BUDGET,
-        force: false,
-    };
+    let opts = common::canonical(vec![input]);
 
     let mut group = c.benchmark_group("ingest");
     group.sample_size(10);
@@ -76,15 +68,8 @@ fn bench_connectors(c: &mut Criterion) {
     let root = Path::new(env!("CARGO_MANIFEST_DIR"));
     let config = Config::load(&root.join("aftermath.toml")).expect("the repository's config");
     let opts = IngestOptions {
-        inputs: vec![root.join("sample_data/sources")],
-        table: None,
-        zone: chrono_tz::Tz::UTC,
-        strict: false,
-        max_rejected: MaxRejected::Count(0),
         source: SourceChoice::Auto,
-        mapping: None,
-        memory_budget: aftermath::ingest::DEFAULT_MEMORY_BUDGET,
-        force: false,
+        ..common::canonical(vec![root.join("sample_data/sources")])
     };
     let mut group = c.benchmark_group("connectors");
     group.sample_size(10);

@@ -10,27 +10,15 @@ use std::time::Duration;
 
 use aftermath::config::Config;
 use aftermath::generate::{GenerateOptions, IncidentVolume, generate_with};
-use aftermath::ingest::{IngestOptions, MaxRejected, SourceChoice, ingest};
-use aftermath::metrics::{self, Family, Frames, Request, Scope, scope::parse_last};
-use aftermath::model::Table;
+use aftermath::ingest::ingest;
+use aftermath::metrics::{self, Family, Request, Scope, scope::parse_last};
 use aftermath::store::Store;
 use chrono::{NaiveDate, TimeZone, Utc};
 use criterion::{Criterion, criterion_group, criterion_main};
 
-const WEEKS: u32 = 26;
+mod common;
 
-/// The store's tables as lazy scans, as `aftermath metrics` reads them.
-fn frames(store: &Store) -> Frames {
-    let scan = |t: Table| store.scan(t).expect("scan the store");
-    Frames {
-        incidents: scan(Table::Incidents),
-        events: scan(Table::IncidentEvents),
-        alerts: scan(Table::Alerts),
-        action_items: scan(Table::ActionItems),
-        oncall_shifts: scan(Table::OncallShifts),
-        rejected: store.rejected_summary().expect("rejected summary"),
-    }
-}
+const WEEKS: u32 = 26;
 
 fn bench_metrics(c: &mut Criterion) {
     let root = Path::new(env!("CARGO_MANIFEST_DIR"));
@@ -54,24 +42,14 @@ fn bench_metrics(c: &mut Criterion) {
     };
     let counts = generate_with(&opts, volume).expect("generate");
     let store = Store::at(dir.path().join("store"));
-    let ingest_opts = IngestOptions {
-        inputs: vec![input],
-        table: None,
-        zone: chrono_tz::Tz::UTC,
-        strict: false,
-        max_rejected: MaxRejected::Count(0),
-        source: SourceChoice::Canonical,
-        mapping: None,
-        memory_budget: aftermath::ingest::DEFAULT_MEMORY_BUDGET,
-        force: false,
-    };
+    let ingest_opts = common::canonical(vec![input]);
     ingest(&store, &config, &ingest_opts).expect("ingest");
 
     // The last 12 complete weeks of the generated range, judged at its end.
     let end = start + chrono::Duration::weeks(i64::from(WEEKS));
     let as_of = Utc.from_utc_datetime(&end.and_hms_opt(0, 0, 0).expect("midnight"));
     let scope = Scope::new(parse_last("12w", as_of).expect("period"), as_of);
-    let f = frames(&store);
+    let f = common::frames(&store);
     let size = format!(
         "{} alerts, {} incidents, {} events",
         counts.alerts, counts.incidents, counts.events

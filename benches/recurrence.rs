@@ -11,13 +11,14 @@
 use std::time::Duration;
 
 use aftermath::config::Config;
-use aftermath::ingest::{IngestOptions, MaxRejected, SourceChoice, ingest};
+use aftermath::ingest::{IngestOptions, ingest};
 use aftermath::metrics::recurrence::recurrence;
-use aftermath::metrics::{Frames, Period, Scope};
-use aftermath::model::Table;
+use aftermath::metrics::{Period, Scope};
 use aftermath::store::Store;
 use chrono::{TimeZone, Utc};
 use criterion::{BenchmarkId, Criterion, criterion_group, criterion_main};
+
+mod common;
 
 const WORDS: [&str; 8] = [
     "disk", "cpu", "queue", "latency", "errors", "memory", "cache", "dns",
@@ -54,18 +55,6 @@ fn incidents_csv(n: usize) -> String {
     s
 }
 
-fn frames(store: &Store) -> Frames {
-    let scan = |t: Table| store.scan(t).expect("scan the store");
-    Frames {
-        incidents: scan(Table::Incidents),
-        events: scan(Table::IncidentEvents),
-        alerts: scan(Table::Alerts),
-        action_items: scan(Table::ActionItems),
-        oncall_shifts: scan(Table::OncallShifts),
-        rejected: store.rejected_summary().expect("rejected summary"),
-    }
-}
-
 fn bench_recurrence(c: &mut Criterion) {
     let config = Config::defaults_in(std::path::Path::new("."));
     let year = Period::new(
@@ -84,18 +73,11 @@ fn bench_recurrence(c: &mut Criterion) {
         std::fs::write(&input, incidents_csv(n)).expect("write the incidents");
         let store = Store::at(dir.path().join("store"));
         let opts = IngestOptions {
-            inputs: vec![input],
-            table: None,
-            zone: chrono_tz::Tz::UTC,
             strict: true,
-            max_rejected: MaxRejected::Count(0),
-            source: SourceChoice::Canonical,
-            mapping: None,
-            memory_budget: aftermath::ingest::DEFAULT_MEMORY_BUDGET,
-            force: false,
+            ..common::canonical(vec![input])
         };
         ingest(&store, &config, &opts).expect("ingest");
-        let f = frames(&store);
+        let f = common::frames(&store);
         group.bench_with_input(BenchmarkId::new("a year of incidents", n), &f, |b, f| {
             b.iter(|| recurrence(f, &config, &scope, false).expect("recurrence"))
         });

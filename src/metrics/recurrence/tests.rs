@@ -27,6 +27,18 @@ fn run(rows: &[Inc], pairs: bool) -> Vec<MetricTable> {
     run_with(&cfg(), rows, &[], pairs)
 }
 
+/// A fixed pseudo-random sequence (a 64-bit LCG, high bits), so random cases are the same on
+/// every run.
+pub(super) fn lcg(seed: u64) -> impl FnMut() -> usize {
+    let mut state = seed;
+    move || {
+        state = state
+            .wrapping_mul(6364136223846793005)
+            .wrapping_add(1442695040888963407);
+        (state >> 33) as usize
+    }
+}
+
 pub(super) fn table<'a>(out: &'a [MetricTable], name: &str) -> &'a DataFrame {
     &out.iter().find(|t| t.name == name).unwrap().frame
 }

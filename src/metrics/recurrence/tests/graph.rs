@@ -6,7 +6,7 @@ use std::collections::BTreeSet;
 use super::super::matching::{Graph, Key, Loaded};
 use super::super::similar::{intern, jaccard_sorted, matches};
 use super::super::*;
-use super::table;
+use super::{lcg, table};
 use crate::metrics::quality::fixtures::*;
 use crate::metrics::template::{jaccard, template, tokens};
 
@@ -15,13 +15,7 @@ fn prefix_filtered_matches_equal_all_pairs() {
     // Pseudo-random sets over a 12-word vocabulary (a fixed LCG): the pruned join must find
     // exactly the pairs, and scores, that scoring every pair finds.
     let words = ["a", "b", "c", "d", "e", "f", "g", "h", "i", "j", "k", "l"];
-    let mut state: u64 = 42;
-    let mut next = || {
-        state = state
-            .wrapping_mul(6364136223846793005)
-            .wrapping_add(1442695040888963407);
-        (state >> 33) as usize
-    };
+    let mut next = lcg(42);
     let sets: Vec<BTreeSet<String>> = (0..300)
         .map(|_| {
             let n = next() % 6;
@@ -77,13 +71,8 @@ fn the_grouped_graph_agrees_with_comparing_every_pair() {
         "Cache miss rate high origin node",
         "Payment gateway timeout",
     ];
-    let mut state: u64 = 7;
-    let mut next = |n: usize| {
-        state = state
-            .wrapping_mul(6364136223846793005)
-            .wrapping_add(1442695040888963407);
-        (state >> 33) as usize % n
-    };
+    let mut draw = lcg(7);
+    let mut next = |n: usize| draw() % n;
     let window = 30 * DAY;
     for round in 0..20 {
         let mut rows: Vec<Row> = (0..80)

@@ -4,7 +4,7 @@
 //! other incidents and direct matches.
 
 use super::super::*;
-use super::table;
+use super::{lcg, table};
 use crate::metrics::quality::fixtures::*;
 
 const DAY: i64 = 86_400_000_000;
@@ -91,13 +91,8 @@ fn random_incidents() -> (Frames, Vec<String>, Vec<i64>) {
         "cache miss rate high on origin node",
         "queue backlog growing",
     ];
-    let mut state: u64 = 11;
-    let mut next = |m: usize| {
-        state = state
-            .wrapping_mul(6364136223846793005)
-            .wrapping_add(1442695040888963407);
-        ((state >> 33) as usize) % m
-    };
+    let mut draw = lcg(11);
+    let mut next = |m: usize| draw() % m;
     const N: usize = 160;
     let (mut ids, mut teams, mut services, mut title, mut fps, mut at) =
         (vec![], vec![], vec![], vec![], vec![], vec![]);

@@ -17,6 +17,7 @@ mod metrics;
 mod query;
 mod reports;
 mod run;
+mod run_as_of;
 mod sources;
 mod store_append;
 mod store_budget;

@@ -5,7 +5,7 @@
 use crate::common::*;
 
 /// A sandbox holding the repository's config and sample data.
-fn sample_sandbox() -> Sandbox {
+pub(crate) fn sample_sandbox() -> Sandbox {
     let s = Sandbox::new();
     let root = std::path::Path::new(env!("CARGO_MANIFEST_DIR"));
     std::fs::copy(root.join("aftermath.toml"), s.path("aftermath.toml")).unwrap();

@@ -91,16 +91,18 @@ pub fn parse_as_of(text: Option<&str>) -> Result<DateTime<Utc>> {
         })
 }
 
-/// The store's tables and rejected counts, as the metrics read them.
-pub fn frames(store: &Store) -> Result<Frames> {
-    Ok(Frames {
+/// The store's tables and rejected counts as they were known at `as_of`, as every family, report
+/// and postmortem reads them (`Frames::known_at`).
+pub fn frames(store: &Store, as_of: DateTime<Utc>) -> Result<Frames> {
+    let now = Frames {
         incidents: store.scan(Table::Incidents)?,
         events: store.scan(Table::IncidentEvents)?,
         alerts: store.scan(Table::Alerts)?,
         action_items: store.scan(Table::ActionItems)?,
         oncall_shifts: store.scan(Table::OncallShifts)?,
         rejected: store.rejected_summary()?,
-    })
+    };
+    Ok(now.known_at(as_of))
 }
 
 fn scope(args: &Args) -> Result<Scope> {
@@ -153,7 +155,12 @@ pub fn run(ctx: &Context, args: Args) -> Result<()> {
         compare: args.compare.is_some(),
         pairs: args.pairs,
     };
-    let tables = metrics::run(&frames(&ctx.store)?, &ctx.config, &scope, &request)?;
+    let tables = metrics::run(
+        &frames(&ctx.store, scope.as_of)?,
+        &ctx.config,
+        &scope,
+        &request,
+    )?;
     let tables = match &args.table {
         None => tables,
         Some(name) => {

@@ -114,7 +114,7 @@ impl Prepared {
         extra.extend(improvement::TEMPLATES);
         extra.extend(index::TEMPLATES);
         let templates = templates.or(cfg.templates.as_deref());
-        let frames = frames(store)?;
+        let frames = frames(store, as_of)?;
         let span = crate::metrics::overview::span(frames.incidents.clone(), DETECTED_AT)
             .collect()
             .map_err(|e| Error::Query(e.to_string()))?;

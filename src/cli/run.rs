@@ -97,9 +97,6 @@ pub fn run(ctx: &Context, args: Args) -> Result<()> {
     Ok(())
 }
 
-/// The metric set of the last 12 complete weeks, every family with its default grouping, as the
-/// tidy long table in `<reports>/metrics.parquet`. Written under a temporary name and renamed,
-/// so an analyst's reader never sees half a file.
 /// How many postmortem drafts `run` wrote, and how to get the ones it left out.
 fn postmortem_line(cfg: &crate::config::Config, r: &super::report::Rendered) -> String {
     let severities: Vec<&str> = cfg
@@ -132,6 +129,9 @@ fn postmortem_line(cfg: &crate::config::Config, r: &super::report::Rendered) -> 
     line
 }
 
+/// The metric set of the last 12 complete weeks, every family with its default grouping, as the
+/// tidy long table in `<reports>/metrics.parquet`. Written under a temporary name and renamed,
+/// so an analyst's reader never sees half a file.
 fn write_metrics(
     ctx: &Context,
     as_of: chrono::DateTime<chrono::Utc>,
@@ -146,7 +146,7 @@ fn write_metrics(
         ..Request::default()
     };
     let tables = metrics::run(
-        &super::metrics::frames(&ctx.store)?,
+        &super::metrics::frames(&ctx.store, as_of)?,
         &ctx.config,
         &scope,
         &request,

@@ -28,7 +28,9 @@ pub fn explain(cfg: &Config, scope: Option<&Scope>) -> String {
         let _ = writeln!(
             w,
             "Period: {} (UTC, ISO weeks from Monday 00:00 UTC). An incident belongs to the period \
-             by its {}, for counts and durations alike. Data judged as of {}.",
+             by its {}, for counts and durations alike. Data judged as of {}: incidents, alerts, \
+             timeline events and action items that appeared after it are unknown, and later \
+             acknowledgements, resolutions and completions are not yet known.",
             sc.period.label(),
             sc.period_by.column(),
             sc.as_of.format("%Y-%m-%dT%H:%M:%SZ")

@@ -16,6 +16,7 @@ pub mod explain;
 pub mod fatigue;
 pub mod frames;
 pub mod hours;
+pub mod known;
 pub mod overview;
 pub mod quality;
 pub mod recurrence;

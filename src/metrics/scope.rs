@@ -313,8 +313,8 @@ pub struct Scope {
     pub period: Period,
     pub period_by: PeriodBy,
     pub filters: Filters,
-    /// The instant the data is judged at: an incident unresolved at `min(as_of, period.to)` is
-    /// censored there.
+    /// The instant the data is judged at: facts after it are unknown (`Frames::known_at`), and an
+    /// incident still open at it is censored there, also when the period ended earlier.
     pub as_of: DateTime<Utc>,
 }
 
@@ -326,11 +326,6 @@ impl Scope {
             filters: Filters::default(),
             as_of,
         }
-    }
-
-    /// Where open incidents are censored: the end of the period, or `as_of` if that is earlier.
-    pub fn censor_at_micros(&self) -> i64 {
-        self.period.to.min(self.as_of).timestamp_micros()
     }
 
     /// The same scope over the previous period of equal length.

@@ -19,6 +19,8 @@
 --   60 s after the previous page of its team (chained); flapping episodes likewise (3+ firings
 --   within 60 min from a firing with no firing in the hour before it) instead of aftermath's
 --   greedy episodes;
+-- - the previous firing of a flap is looked for 70 minutes before the period only; aftermath also
+--   finds an earlier firing of the fingerprint that resolved within 10 minutes of the period;
 -- - exact Poisson intervals of counts and the order-statistic interval of medians need chi-square
 --   and binomial quantiles, which DuckDB does not have: left out;
 -- - title templates: four regular expressions (uuid, host, percentage, number with unit) instead
@@ -129,7 +131,7 @@ flags AS (
                    OR incident_id IS NOT NULL) AS actionable,
         coalesce(resolved_at IS NOT NULL AND acknowledged_at IS NULL AND coalesce(resolved_by = 'auto', true)
                  AND resolved_at >= fired_at AND resolved_at <= fired_at + INTERVAL 300 SECOND, false) AS transient,
-        coalesce(fired_at <= prev_resolved + INTERVAL 10 MINUTE, false) AS flapping,
+        coalesce(fired_at >= prev_resolved AND fired_at <= prev_resolved + INTERVAL 10 MINUTE, false) AS flapping,
         coalesce(third_fired <= fired_at + INTERVAL 60 MINUTE, false)
             AND (prev_fired IS NULL OR fired_at > prev_fired + INTERVAL 60 MINUTE) AS episode
     FROM w WHERE fired_at >= '$FROM'),

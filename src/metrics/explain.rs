@@ -103,12 +103,16 @@ pub fn explain(cfg: &Config, scope: Option<&Scope>) -> String {
          local nights with a sleep interruption.\n\
          - pages per 12-hour shift: pages / (shift hours / 12), flagged above {}.\n\
          - actionable ratio: pages acknowledged by a human or linked to an incident / pages \
-         (Wilson interval). transient rate: alerts resolved automatically within {}s and never \
-         acknowledged / alerts. flapping: an alert whose fingerprint fired again within {} min of \
-         its previous resolution; {} or more firings of one fingerprint within {} min make a \
-         flapping episode. alerts per incident: alerts linked to incidents / those incidents. \
-         notification repeats: notifications - alerts. MTTA of pages: median fired -> \
-         acknowledged.\n\
+         (Wilson interval). transient rate: alerts resolved by the monitoring system (resolver \
+         `auto`, or none recorded) within {}s of firing and never acknowledged / alerts; an \
+         alert still firing at the as-of instant is not transient. flapping: an alert whose \
+         fingerprint fired again within {} min after its previous firing resolved, however long \
+         before the period that one fired; a firing while the previous one still fires is a \
+         duplicate, not a flap; {} or more firings of one fingerprint within {} min make a \
+         flapping episode, counted in the week of its first firing. alerts per incident: alerts \
+         linked to incidents / those incidents. notification repeats: the notifications beyond \
+         the first of each alert, summed (max(n - 1, 0) per alert). MTTA of pages: median fired \
+         -> acknowledged.\n\
          - Noisy rules: score = (pages + ({} - 1) x sleep-hour pages) x (1 - actionable ratio); \
          a rule with >= {} pages and an actionable ratio below {:.0}% is flagged.",
         t.interruption_merge_seconds,

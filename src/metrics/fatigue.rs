@@ -15,6 +15,7 @@ mod compare;
 mod groups;
 pub(crate) mod ids;
 pub(crate) mod judges;
+mod lookback;
 mod shift;
 pub(crate) mod shifts;
 #[cfg(test)]

@@ -127,11 +127,12 @@ pub fn merge_interruptions(sorted_instants_micros: &[i64], window_secs: i64) -> 
 /// Whether a firing is a flap: the same fingerprint fired again at most `window_secs` after its
 /// previous instance resolved (inclusive: exactly 10 minutes is flapping, 10 min 1 s is not).
 ///
-/// A firing before the previous resolution (the instances overlap) is a re-fire tighter than any
-/// gap, so it counts as flapping too.
+/// A firing before the previous resolution (the instances overlap) is not a flap: the alert never
+/// went quiet, so nothing toggled. It is a duplicate firing, which an on-call engineer fixes by
+/// deduplication, not by damping the rule.
 pub fn is_flapping(prev_resolved_micros: i64, next_fired_micros: i64, window_secs: i64) -> bool {
-    next_fired_micros.saturating_sub(prev_resolved_micros)
-        <= window_secs.saturating_mul(MICROS_PER_SEC)
+    let gap = next_fired_micros.saturating_sub(prev_resolved_micros);
+    (0..=window_secs.saturating_mul(MICROS_PER_SEC)).contains(&gap)
 }
 
 /// The flapping episodes of one fingerprint with the spec's thresholds: 3+ firings inside 60

@@ -13,9 +13,11 @@
 //! - **transient**: resolved by the monitoring system (`resolved_by` = `auto`, or no resolver)
 //!   within `transient_seconds` of firing (inclusive) and never acknowledged.
 //! - **flapping**: the previous firing of the same fingerprint resolved at most
-//!   `flap_window_minutes` before this one fired (`hours::is_flapping`: inclusive, overlap counts).
-//!   The previous firing may lie before the period: alerts from one flap window plus one episode
-//!   window before the period are read for that and dropped afterwards.
+//!   `flap_window_minutes` before this one fired (`hours::is_flapping`: inclusive; a firing while
+//!   the previous one is still firing is a duplicate, not a flap). The previous firing may lie
+//!   before the period, however long ago it fired: alerts from one flap window plus one episode
+//!   window before the period are read, with the latest earlier firing of each fingerprint that
+//!   resolved late enough to matter (`lookback`), and dropped afterwards.
 //! - **episode start**: the first firing of a flapping episode (`flap_episode_firings` firings of a
 //!   fingerprint inside `flap_episode_window_minutes`, counted greedily as in
 //!   `hours::flapping_episodes_with`); the episode belongs to the group of that first firing.
@@ -23,6 +25,7 @@
 use polars::prelude::*;
 
 use super::ids::{Interned, Ordered, intern, order_by_key, retain};
+use super::lookback;
 use super::shifts::Shifts;
 use crate::config::Config;
 use crate::error::Result;
@@ -182,20 +185,27 @@ pub(crate) fn prepare(
         col(NOTIFICATIONS).fill_null(lit(0u32)),
     ];
     select.extend(extra.iter().map(|c| col(*c)));
+    let window_from = from.saturating_sub(lookback);
     // The streaming engine decodes and filters the Parquet row groups in one pass; measured on
     // 8.6 million alerts it takes about half the time of the in-memory engine here.
-    let df = alerts
+    let mut df = alerts
         .clone()
         .filter(
             col(FIRED_AT)
-                .gt_eq(ts(from.saturating_sub(lookback)))
+                .gt_eq(ts(window_from))
                 .and(col(FIRED_AT).lt(ts(scope.period.to_micros())))
                 .and(filter_expr(&scope.filters, true, true)),
         )
-        .select(select)
+        .select(select.clone())
         .collect_with_engine(Engine::Streaming)
         .map_err(pe)?
         .unwrap_single();
+    let flap_us = flap_secs * MICROS_PER_SEC;
+    if let Some(prev) =
+        lookback::previous_firings(alerts, scope, &select, window_from, flap_us, (T, R))?
+    {
+        df.vstack_mut(&prev).map_err(pe)?;
+    }
     let text = |name: &str| -> Result<Interned> {
         Ok(intern(df.column(name).map_err(pe)?.str().map_err(pe)?))
     };
@@ -220,7 +230,7 @@ pub(crate) fn prepare(
         extra: extra.iter().map(|c| text(c)).collect::<Result<_>>()?,
     };
     drop(df);
-    (out.flapping, out.episode) = flap_walk(&fp, &out.t, &out.r, cfg);
+    (out.flapping, out.episode) = flap_walk(&fp, &out.t, &out.r, cfg, window_from);
     let keep: Vec<bool> = out.t.iter().map(|&t| t >= from).collect();
     if keep.iter().any(|k| !k) {
         out.retain(&keep);
@@ -229,8 +239,15 @@ pub(crate) fn prepare(
 }
 
 /// Flapping flags and episode starts: each fingerprint's firings in time order (ties by
-/// resolution, so the result does not depend on the input order).
-fn flap_walk(fp: &Interned, t: &[i64], r: &[i64], cfg: &Config) -> (Vec<bool>, Vec<bool>) {
+/// resolution, so the result does not depend on the input order). Episodes are counted from
+/// `episode_from` on: a firing before it is only there as a previous firing (`lookback`).
+fn flap_walk(
+    fp: &Interned,
+    t: &[i64],
+    r: &[i64],
+    cfg: &Config,
+    episode_from: i64,
+) -> (Vec<bool>, Vec<bool>) {
     let th = &cfg.thresholds;
     let flap_secs = i64::from(th.flap_window_minutes) * 60;
     let need = th.flap_episode_firings as usize;
@@ -248,6 +265,7 @@ fn flap_walk(fp: &Interned, t: &[i64], r: &[i64], cfg: &Config) -> (Vec<bool>, V
             flapping[next as usize] =
                 prev_r != NONE && hours::is_flapping(prev_r, next_t, flap_secs);
         }
+        let firings: Vec<_> = firings.iter().filter(|e| e.0 >= episode_from).collect();
         times.clear();
         times.extend(firings.iter().map(|e| e.0));
         for s in episode_starts(&times, need, window) {

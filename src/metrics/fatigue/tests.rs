@@ -3,6 +3,7 @@
 //! whatever the row order. People and shifts are in `tests/people.rs`, property tests in
 //! `tests/props.rs`.
 
+mod flapping;
 mod people;
 mod props;
 

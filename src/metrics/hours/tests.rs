@@ -245,8 +245,8 @@ fn flapping_at_exactly_ten_minutes() {
     ));
     assert!(is_flapping(resolved, resolved, FLAP_WINDOW_SECS));
     assert!(
-        is_flapping(resolved, resolved - MIN, FLAP_WINDOW_SECS),
-        "overlapping instances"
+        !is_flapping(resolved, resolved - MIN, FLAP_WINDOW_SECS),
+        "overlapping instances are duplicates, not flaps"
     );
     assert!(!is_flapping(
         resolved,

@@ -39,3 +39,79 @@ fn the_repository_config_is_valid() {
     let out = s.ok(&["--config", cfg.to_str().unwrap(), "config", "check"]);
     assert!(out.contains("teams:   data-platform (Europe/London), identity (Asia/Kolkata), mobile (Australia/Sydney), payments (Europe/Berlin), search (America/New_York), storefront (America/Los_Angeles)"), "{out}");
 }
+
+#[test]
+fn a_service_or_alias_claimed_by_two_teams_is_rejected_naming_both() {
+    let s = Sandbox::new();
+    s.write(
+        "two.toml",
+        "[teams.a]\nservices = [\"db\"]\naliases = [\"Bee\"]\n[teams.b]\naliases = [\"bee\"]\nservices = [\"DB\", \"web\"]\n",
+    );
+    let out = s.run(&["--config", "two.toml", "config", "check"]);
+    assert_eq!(out.status.code(), Some(2));
+    let err = text(&out.stderr);
+    for needle in [
+        "teams.b.aliases: \"bee\" already names team \"a\"",
+        "teams.b.services: service \"DB\" is already team \"a\"'s",
+    ] {
+        assert!(err.contains(needle), "{needle:?} not in:\n{err}");
+    }
+    // An alias that is another team's name is the alias's fault.
+    s.write("name.toml", "[teams.a]\naliases = [\"B\"]\n[teams.b]\n");
+    let err = text(&s.run(&["--config", "name.toml", "config", "check"]).stderr);
+    assert!(
+        err.contains("teams.a.aliases: \"B\" already names team \"b\""),
+        "{err}"
+    );
+}
+
+#[test]
+fn a_templates_folder_that_does_not_exist_is_named_by_config_check() {
+    let s = Sandbox::new();
+    s.write("t.toml", "templates = \"my-templates\"\n");
+    let out = s.run(&["--config", "t.toml", "config", "check"]);
+    assert_eq!(out.status.code(), Some(2));
+    let err = text(&out.stderr);
+    assert!(
+        err.contains("templates: the folder") && err.contains("my-templates does not exist"),
+        "{err}"
+    );
+    std::fs::create_dir(s.path("my-templates")).unwrap();
+    s.ok(&["--config", "t.toml", "config", "check"]);
+}
+
+#[test]
+fn toml_syntax_errors_name_their_line_key_path_and_text() {
+    let s = Sandbox::new();
+    for (file, text_, needle) in [
+        (
+            "dup.toml",
+            "[teams.a]\ntimezone = \"UTC\"\ntimezone = \"UTC\"\n",
+            "line 3, column 1 (teams.a.timezone): duplicate key; the line reads `timezone = \"UTC\"`",
+        ),
+        (
+            "array.toml",
+            "[teams.a]\nservices = [\"x\",\n",
+            "(teams.a.services): unclosed array",
+        ),
+        (
+            "table.toml",
+            "[teams.a]\n[teams.a]\n",
+            "line 2, column 8 (teams.a): duplicate key",
+        ),
+        (
+            "value.toml",
+            "store =\n",
+            "line 1, column 8 (store): string values must be quoted",
+        ),
+        (
+            "header.toml",
+            "[thresholds\n",
+            "(thresholds): unclosed table",
+        ),
+    ] {
+        s.write(file, text_);
+        let err = text(&s.run(&["--config", file, "config", "check"]).stderr);
+        assert!(err.contains(needle), "{needle:?} not in:\n{err}");
+    }
+}

@@ -8,6 +8,7 @@
 mod parse;
 mod postmortems;
 mod severity;
+mod teams;
 mod walker;
 
 pub use postmortems::Postmortems;
@@ -125,6 +126,9 @@ pub struct Config {
     pub thresholds: Thresholds,
     /// Which incidents `run` drafts a postmortem for.
     pub postmortems: Postmortems,
+    /// `teams` as a lookup table, built on the first `map_team` (the teams do not change after
+    /// loading; the load rejects a name, alias or service claimed twice).
+    team_index: std::sync::OnceLock<teams::TeamIndex>,
 }
 
 impl Config {
@@ -181,22 +185,15 @@ impl Config {
     /// The owning team: a configured team's name or alias (case-insensitive), else the team that
     /// lists the service, else the source's team as given, else `unassigned`.
     pub fn map_team(&self, team: Option<&str>, service: Option<&str>) -> String {
+        let index = self
+            .team_index
+            .get_or_init(|| teams::TeamIndex::build(&self.teams).0);
         let team = team.map(str::trim).filter(|t| !t.is_empty());
-        if let Some(t) = team {
-            for cfg in self.teams.values() {
-                if cfg.name.eq_ignore_ascii_case(t)
-                    || cfg.aliases.iter().any(|a| a.eq_ignore_ascii_case(t))
-                {
-                    return cfg.name.clone();
-                }
-            }
+        if let Some(found) = team.and_then(|t| index.team(t)) {
+            return found.clone();
         }
-        if let Some(s) = service.map(str::trim) {
-            for cfg in self.teams.values() {
-                if cfg.services.iter().any(|x| x.eq_ignore_ascii_case(s)) {
-                    return cfg.name.clone();
-                }
-            }
+        if let Some(found) = service.map(str::trim).and_then(|s| index.service(s)) {
+            return found.clone();
         }
         team.map(str::to_string)
             .unwrap_or_else(|| UNASSIGNED_TEAM.to_string())
@@ -208,16 +205,58 @@ impl Config {
     }
 }
 
-/// A TOML syntax error as "line L, column C: message".
+/// A TOML syntax error as "line L, column C (key path): message; the line reads `...`", so the
+/// user finds the line and knows which setting it is without counting lines.
 fn format_toml_error(text: &str, e: &toml::de::Error) -> String {
-    match e.span() {
-        Some(span) => {
-            let before = &text[..span.start.min(text.len())];
-            let line = before.matches('\n').count() + 1;
-            let col = before.len() - before.rfind('\n').map_or(0, |i| i + 1) + 1;
-            format!("line {line}, column {col}: {}", e.message())
-        }
-        None => e.message().to_string(),
+    let Some(span) = e.span() else {
+        return e.message().to_string();
+    };
+    let before = &text[..span.start.min(text.len())];
+    let line = before.matches('\n').count() + 1;
+    let col = before.len() - before.rfind('\n').map_or(0, |i| i + 1) + 1;
+    let at = key_path_at(text, line)
+        .map(|k| format!(" ({k})"))
+        .unwrap_or_default();
+    let reads = text.lines().nth(line - 1).map(str::trim).unwrap_or("");
+    let reads = if reads.is_empty() {
+        String::new()
+    } else {
+        format!("; the line reads `{reads}`")
+    };
+    format!(
+        "line {line}, column {col}{at}: {}{reads}",
+        e.message().trim_end()
+    )
+}
+
+/// The key path a line of a TOML file is at: the table header in force above it joined with the
+/// key the line sets (`teams.payments.timezone`), or the header itself on a header line.
+fn key_path_at(text: &str, line: usize) -> Option<String> {
+    let lines: Vec<&str> = text.lines().collect();
+    let header = |l: &str| -> Option<String> {
+        let l = l.trim();
+        l.starts_with('[').then(|| {
+            l.trim_start_matches('[')
+                .split(']')
+                .next()
+                .unwrap_or("")
+                .trim()
+                .to_string()
+        })
+    };
+    let this = lines.get(line.checked_sub(1)?)?.trim();
+    if let Some(h) = header(this) {
+        return Some(h).filter(|h| !h.is_empty());
+    }
+    let table = lines[..line - 1].iter().rev().find_map(|l| header(l));
+    let key = this
+        .split_once('=')
+        .map(|(k, _)| k.trim().to_string())
+        .filter(|k| !k.is_empty() && !k.starts_with('#'));
+    match (table, key) {
+        (Some(t), Some(k)) => Some(format!("{t}.{k}")),
+        (None, k) => k,
+        (Some(t), None) => Some(t),
     }
 }
 

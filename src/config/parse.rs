@@ -52,6 +52,16 @@ pub(super) fn from_table(
     let store = w.str("", t, "store").map_or_else(|| rel("store"), rel);
     let reports = w.str("", t, "reports").map_or_else(|| rel("reports"), rel);
     let templates = w.str("", t, "templates").map(rel);
+    if let Some(dir) = templates.as_ref().filter(|d| !d.is_dir()) {
+        w.problem(
+            "templates",
+            format!(
+                "the folder {} does not exist; create it with the templates to override \
+                 (docs/templates.md), or remove the key to use the built-in ones",
+                dir.display()
+            ),
+        );
+    }
     let inputs = w
         .strings("", t, "inputs")
         .into_iter()
@@ -102,6 +112,10 @@ pub(super) fn from_table(
                 ),
             }
         }
+    }
+
+    for (key, problem) in super::teams::TeamIndex::build(&teams).1 {
+        w.problem(&key, problem);
     }
 
     let mut severity: std::collections::HashMap<String, Severity> = BUILTIN_SEVERITY
@@ -192,6 +206,7 @@ pub(super) fn from_table(
         exclude,
         thresholds,
         postmortems,
+        team_index: Default::default(),
     })
 }
 

@@ -206,6 +206,48 @@ fn an_unknown_incident_names_the_closest_ids() {
     assert!(err.contains("pagerduty:Q8W0GVF"), "{err}");
 }
 
+#[test]
+fn an_improvement_report_over_all_time_is_narrowed_to_the_data_and_an_empty_far_range_refused() {
+    let sb = sample();
+    let out = sb.ok(&[
+        "report",
+        "improvement",
+        "--from",
+        "0001-01-01",
+        "--to",
+        "9999-12-31",
+        "--format",
+        "md",
+        "--as-of",
+        AS_OF,
+    ]);
+    assert!(out.contains("improvement.md"), "{out}");
+    let written = out
+        .lines()
+        .find_map(|l| l.split_whitespace().find(|w| w.ends_with("improvement.md")))
+        .unwrap();
+    let md = std::fs::read_to_string(sb.path(written)).unwrap();
+    // The sample's incidents start in May 2026 and its alerts end in November: Q2 to Q4.
+    assert!(
+        md.contains("The period asked for, 0001-01-01 .. 9999-12-31, is narrowed to the quarters that hold data."),
+        "{md}"
+    );
+    assert!(md.contains("2026-04-01 .. 2027-01-01"), "{md}");
+    let out = sb.run(&[
+        "report",
+        "improvement",
+        "--from",
+        "3000-01-01",
+        "--to",
+        "9999-12-31",
+        "--as-of",
+        AS_OF,
+    ]);
+    assert_eq!(out.status.code(), Some(2));
+    let err = text(&out.stderr);
+    assert!(err.contains("holds no incidents or alerts"), "{err}");
+}
+
 /// The headless browser of the CI image, when present.
 fn chromium() -> Option<PathBuf> {
     ["/usr/bin/chromium", "/usr/bin/chromium-browser"]

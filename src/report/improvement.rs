@@ -31,7 +31,7 @@ use crate::metrics::Period;
 use crate::metrics::explain::explain;
 use crate::metrics::quality::exclusion_note;
 use crate::report::view::{cell_f64, cell_str};
-use crate::report::{ChartFile, ChartView, Document, Inputs, Meta, TableView};
+use crate::report::{ChartFile, ChartView, Document, Inputs, Meta, TableView, coverage};
 
 /// The report's own templates, registered with the renderer beside the shared ones.
 pub const TEMPLATES: &[(&str, &str)] = &[
@@ -153,7 +153,18 @@ pub fn last_complete_quarter(as_of: DateTime<Utc>) -> (Period, String) {
 
 /// The continuous-improvement report of `period`, labelled `label` (e.g. "2026-Q3").
 pub fn improvement(inp: &Inputs, period: Period, label: &str) -> Result<Document> {
-    let view = build(inp, period, label)?;
+    let asked = period;
+    let (period, narrowed) = coverage::narrow_to_data(inp.frames, period, &inp.data_range)?;
+    let mut view = build(inp, period, label)?;
+    if narrowed {
+        view.intro.insert(
+            1,
+            format!(
+                "The period asked for, {}, is narrowed to the quarters that hold data.",
+                asked.label()
+            ),
+        );
+    }
     let ctx = Context {
         meta: &view.meta,
         view: &view,

@@ -8,6 +8,7 @@
 //! same store is fixed by `--as-of`, so the same inputs give byte-identical files.
 
 pub mod charts;
+pub mod coverage;
 pub mod document;
 pub mod improvement;
 pub mod index;

@@ -22,6 +22,8 @@
 //!   fingerprint inside `flap_episode_window_minutes`, counted greedily as in
 //!   `hours::flapping_episodes_with`); the episode belongs to the group of that first firing.
 
+use std::collections::HashMap;
+
 use polars::prelude::*;
 
 use super::ids::{Interned, Ordered, intern, order_by_key, retain};
@@ -188,7 +190,7 @@ pub(crate) fn prepare(
     let window_from = from.saturating_sub(lookback);
     // The streaming engine decodes and filters the Parquet row groups in one pass; measured on
     // 8.6 million alerts it takes about half the time of the in-memory engine here.
-    let mut df = alerts
+    let df = alerts
         .clone()
         .filter(
             col(FIRED_AT)
@@ -196,16 +198,12 @@ pub(crate) fn prepare(
                 .and(col(FIRED_AT).lt(ts(scope.period.to_micros())))
                 .and(filter_expr(&scope.filters, true, true)),
         )
-        .select(select.clone())
+        .select(select)
         .collect_with_engine(Engine::Streaming)
         .map_err(pe)?
         .unwrap_single();
-    let flap_us = flap_secs * MICROS_PER_SEC;
-    if let Some(prev) =
-        lookback::previous_firings(alerts, scope, &select, window_from, flap_us, (T, R))?
-    {
-        df.vstack_mut(&prev).map_err(pe)?;
-    }
+    let previous =
+        lookback::previous_firings(alerts, scope, window_from, flap_secs * MICROS_PER_SEC)?;
     let text = |name: &str| -> Result<Interned> {
         Ok(intern(df.column(name).map_err(pe)?.str().map_err(pe)?))
     };
@@ -230,7 +228,7 @@ pub(crate) fn prepare(
         extra: extra.iter().map(|c| text(c)).collect::<Result<_>>()?,
     };
     drop(df);
-    (out.flapping, out.episode) = flap_walk(&fp, &out.t, &out.r, cfg, window_from);
+    (out.flapping, out.episode) = flap_walk(&fp, &out.t, &out.r, cfg, &previous);
     let keep: Vec<bool> = out.t.iter().map(|&t| t >= from).collect();
     if keep.iter().any(|k| !k) {
         out.retain(&keep);
@@ -239,14 +237,14 @@ pub(crate) fn prepare(
 }
 
 /// Flapping flags and episode starts: each fingerprint's firings in time order (ties by
-/// resolution, so the result does not depend on the input order). Episodes are counted from
-/// `episode_from` on: a firing before it is only there as a previous firing (`lookback`).
+/// resolution, so the result does not depend on the input order). `previous` holds the firing
+/// before the first one read, by fingerprint, where it is older than the look-back window.
 fn flap_walk(
     fp: &Interned,
     t: &[i64],
     r: &[i64],
     cfg: &Config,
-    episode_from: i64,
+    previous: &HashMap<String, (i64, i64)>,
 ) -> (Vec<bool>, Vec<bool>) {
     let th = &cfg.thresholds;
     let flap_secs = i64::from(th.flap_window_minutes) * 60;
@@ -257,15 +255,19 @@ fn flap_walk(
     let mut flapping = vec![false; n];
     let mut episode = vec![false; n];
     let mut times = vec![];
-    for range in order.ranges {
+    for (id, range) in order.ranges.into_iter().enumerate() {
         let firings = &order.entries[range];
+        let before = fp.name(id as u32).and_then(|name| previous.get(name));
+        if let (Some(&(_, prev_r)), Some(&(first_t, _, first))) = (before, firings.first()) {
+            flapping[first as usize] =
+                prev_r != NONE && hours::is_flapping(prev_r, first_t, flap_secs);
+        }
         for w in firings.windows(2) {
             let ((_, prev_r, _), (next_t, _, next)) = (w[0], w[1]);
             // An unresolved previous firing gives no gap to judge: not counted as a flap.
             flapping[next as usize] =
                 prev_r != NONE && hours::is_flapping(prev_r, next_t, flap_secs);
         }
-        let firings: Vec<_> = firings.iter().filter(|e| e.0 >= episode_from).collect();
         times.clear();
         times.extend(firings.iter().map(|e| e.0));
         for s in episode_starts(&times, need, window) {

@@ -1,0 +1,138 @@
+//! The data's coverage: the quarters in which the store holds incidents or alerts (as known at
+//! as-of). A report over a period far wider than the data, such as `report improvement --from
+//! 0001-01-01 --to 9999-12-31`, is narrowed to it, so its work grows with the data and not with the
+//! period; a period that holds no data and is longer than a year is refused instead of rendered
+//! as millions of empty weeks.
+//!
+//! The narrowing goes to whole calendar quarters around the data, so a quarter or a range of whole
+//! months keeps its bounds (and its comparison with the previous period) whenever it overlaps the
+//! data: only the empty quarters beyond the first and last data are cut.
+
+use chrono::{DateTime, Datelike, Duration, NaiveDate, TimeZone, Utc};
+use polars::prelude::*;
+
+use crate::error::{Error, Result};
+use crate::metrics::{Frames, Period, overview::span};
+use crate::model::columns::{DETECTED_AT, FIRED_AT};
+
+/// A period that holds no data is rendered as asked up to this length (an empty quarter or year
+/// is a fair question); longer, it is refused.
+const EMPTY_PERIOD_LIMIT_DAYS: i64 = 366;
+
+/// `period` narrowed to the quarters that hold incidents or alerts, and whether it changed; an
+/// error for a period longer than a year with no data at all.
+pub fn narrow_to_data(frames: &Frames, period: Period, data_range: &str) -> Result<(Period, bool)> {
+    let Some((first, last)) = coverage(frames)? else {
+        return Ok((period, false));
+    };
+    let from = period.from.max(quarter_start(first.date_naive()));
+    let to = period.to.min(next_quarter_start(last.date_naive()));
+    if from < to {
+        return Ok((Period { from, to }, (from, to) != (period.from, period.to)));
+    }
+    if (period.to - period.from) <= Duration::days(EMPTY_PERIOD_LIMIT_DAYS) {
+        return Ok((period, false));
+    }
+    Err(Error::Query(format!(
+        "the period {} holds no incidents or alerts (the store's {data_range}); choose a period \
+         that overlaps the data",
+        period.label()
+    )))
+}
+
+/// The first and last instant of any incident detected or alert fired, or `None` for no data.
+fn coverage(frames: &Frames) -> Result<Option<(DateTime<Utc>, DateTime<Utc>)>> {
+    let mut first: Option<i64> = None;
+    let mut last: Option<i64> = None;
+    for (lf, instant) in [
+        (frames.incidents.clone(), DETECTED_AT),
+        (frames.alerts.clone(), FIRED_AT),
+    ] {
+        let df = span(lf, instant)
+            .select([
+                col("first").cast(DataType::Int64),
+                col("last").cast(DataType::Int64),
+            ])
+            .collect()
+            .map_err(|e| Error::Query(e.to_string()))?;
+        let get = |c: &str| {
+            df.column(c)
+                .ok()
+                .and_then(|c| c.get(0).ok())
+                .and_then(|v| v.extract::<i64>())
+        };
+        first = first.into_iter().chain(get("first")).min();
+        last = last.into_iter().chain(get("last")).max();
+    }
+    Ok(first.zip(last).and_then(|(a, b)| {
+        Some((
+            DateTime::from_timestamp_micros(a)?,
+            DateTime::from_timestamp_micros(b)?,
+        ))
+    }))
+}
+
+fn midnight(d: NaiveDate) -> DateTime<Utc> {
+    Utc.from_utc_datetime(&d.and_time(chrono::NaiveTime::MIN))
+}
+
+/// Midnight UTC of the first day of the quarter holding `d`.
+fn quarter_start(d: NaiveDate) -> DateTime<Utc> {
+    let month = (d.month() - 1) / 3 * 3 + 1;
+    midnight(NaiveDate::from_ymd_opt(d.year(), month, 1).expect("a quarter's first day exists"))
+}
+
+/// Midnight UTC of the first day of the quarter after the one holding `d`.
+fn next_quarter_start(d: NaiveDate) -> DateTime<Utc> {
+    let start = quarter_start(d).date_naive();
+    start
+        .checked_add_months(chrono::Months::new(3))
+        .map(midnight)
+        .unwrap_or(DateTime::<Utc>::MAX_UTC)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::metrics::quality::fixtures::{alerts, frames, inc, incidents, utc};
+
+    fn at(y: i32, m: u32, d: u32) -> DateTime<Utc> {
+        midnight(NaiveDate::from_ymd_opt(y, m, d).unwrap())
+    }
+
+    fn data() -> Frames {
+        let mut f = frames();
+        f.incidents = incidents(&[inc("i", "Disk full", utc(2026, 5, 19, 16, 0))]);
+        f.alerts = alerts(&[("a", utc(2026, 11, 15, 10, 0), None)]);
+        f
+    }
+
+    #[test]
+    fn a_period_wider_than_the_data_is_narrowed_to_the_quarters_that_hold_it() {
+        let wide = Period::new(at(1, 1, 1), at(9999, 12, 31)).unwrap();
+        let (p, changed) = narrow_to_data(&data(), wide, "").unwrap();
+        assert!(changed);
+        assert_eq!((p.from, p.to), (at(2026, 4, 1), at(2027, 1, 1)));
+    }
+
+    #[test]
+    fn a_quarter_that_overlaps_the_data_keeps_its_bounds() {
+        // The data start on 2026-05-19, inside Q2: Q2 stays April to June.
+        let q2 = Period::new(at(2026, 4, 1), at(2026, 7, 1)).unwrap();
+        assert_eq!(narrow_to_data(&data(), q2, "").unwrap(), (q2, false));
+    }
+
+    #[test]
+    fn an_empty_period_is_kept_up_to_a_year_and_refused_beyond() {
+        let q1 = Period::new(at(2027, 1, 1), at(2027, 4, 1)).unwrap();
+        assert_eq!(narrow_to_data(&data(), q1, "").unwrap(), (q1, false));
+        let far = Period::new(at(3000, 1, 1), at(9999, 1, 1)).unwrap();
+        let e = narrow_to_data(&data(), far, "incidents detected 2026-05-19 .. 2026-05-19")
+            .unwrap_err()
+            .to_string();
+        assert!(
+            e.contains("holds no incidents or alerts") && e.contains("2026-05-19"),
+            "{e}"
+        );
+    }
+}

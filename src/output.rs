@@ -6,6 +6,7 @@ use std::io::Write;
 use polars::prelude::*;
 
 use crate::error::{Error, Result};
+use crate::model::INSTANT_TEXT;
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Format {
@@ -42,19 +43,39 @@ pub fn write_frame(df: &mut DataFrame, format: Format, out: &mut (dyn Write + Se
         Format::Table => out.write_all(render_table(df)?.as_bytes()).map_err(io),
         Format::Csv => CsvWriter::new(out)
             .include_header(true)
-            .with_datetime_format(Some("%Y-%m-%dT%H:%M:%S%.6fZ".into()))
+            .with_datetime_format(Some(INSTANT_TEXT.into()))
             .finish(&mut without_formulas(df)?)
             .map_err(polars_err),
         Format::Json => JsonWriter::new(out)
             .with_json_format(JsonFormat::Json)
-            .finish(df)
+            .finish(&mut instants_as_text(df)?)
             .map_err(polars_err),
         Format::Ndjson => JsonWriter::new(out)
             .with_json_format(JsonFormat::JsonLines)
-            .finish(df)
+            .finish(&mut instants_as_text(df)?)
             .map_err(polars_err),
         Format::Parquet => crate::store::write_parquet_frame(df, out),
     }
+}
+
+/// A copy of `df` with every instant column as text in the CSV writer's format (`INSTANT_TEXT`):
+/// polars' JSON writer has its own rendering (`+00:00`, no fraction), and one export should
+/// write one format.
+fn instants_as_text(df: &DataFrame) -> Result<DataFrame> {
+    let instants: Vec<Expr> = df
+        .columns()
+        .iter()
+        .filter(|c| matches!(c.dtype(), DataType::Datetime(..)))
+        .map(|c| col(c.name().clone()).dt().strftime(INSTANT_TEXT))
+        .collect();
+    if instants.is_empty() {
+        return Ok(df.clone());
+    }
+    df.clone()
+        .lazy()
+        .with_columns(instants)
+        .collect()
+        .map_err(polars_err)
 }
 
 /// A copy of `df` whose text cells a spreadsheet would run as a formula (starting with `=`, `+`,

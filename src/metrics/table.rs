@@ -112,6 +112,12 @@ pub fn tidy(tables: &[MetricTable], scope: &Scope) -> Result<DataFrame> {
                     col(name).cast(DataType::Float64),
                     lit(NULL).cast(DataType::String),
                 )
+            } else if matches!(dtype, DataType::Datetime(..)) {
+                // The text the writers give `period_from`, so one file holds one format.
+                (
+                    lit(NULL).cast(DataType::Float64),
+                    col(name).dt().strftime(crate::model::INSTANT_TEXT),
+                )
             } else {
                 // Text, and instants as RFC 3339 text: `value` stays purely numeric.
                 (

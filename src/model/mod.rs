@@ -48,3 +48,7 @@ impl Cell {
         matches!(self, Cell::Null)
     }
 }
+
+/// How every text output writes an instant: RFC 3339 in UTC with microseconds
+/// (`2026-03-04T00:00:00.000000Z`), in CSV, JSON and the tidy metric table's `text` alike.
+pub const INSTANT_TEXT: &str = "%Y-%m-%dT%H:%M:%S%.6fZ";

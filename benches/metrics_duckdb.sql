@@ -19,8 +19,8 @@
 --   60 s after the previous page of its team (chained); flapping episodes likewise (3+ firings
 --   within 60 min from a firing with no firing in the hour before it) instead of aftermath's
 --   greedy episodes;
--- - the previous firing of a flap is looked for 70 minutes before the period only; aftermath also
---   finds an earlier firing of the fingerprint that resolved within 10 minutes of the period;
+-- - the earlier firings of a flap are looked for 70 minutes before the period only, and the gap is
+--   taken from the previous firing alone (aftermath: from the latest resolution of any earlier one);
 -- - exact Poisson intervals of counts and the order-statistic interval of medians need chi-square
 --   and binomial quantiles, which DuckDB does not have: left out;
 -- - title templates: four regular expressions (uuid, host, percentage, number with unit) instead

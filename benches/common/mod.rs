@@ -35,6 +35,7 @@ pub fn frames(store: &Store) -> Frames {
         alerts: scan(Table::Alerts),
         action_items: scan(Table::ActionItems),
         oncall_shifts: scan(Table::OncallShifts),
+        alert_history: scan(Table::Alerts),
         rejected: store.rejected_summary().expect("rejected summary"),
     }
 }

@@ -100,6 +100,7 @@ pub fn frames(store: &Store, as_of: DateTime<Utc>) -> Result<Frames> {
         alerts: store.scan(Table::Alerts)?,
         action_items: store.scan(Table::ActionItems)?,
         oncall_shifts: store.scan(Table::OncallShifts)?,
+        alert_history: store.scan(Table::Alerts)?,
         rejected: store.rejected_summary()?,
     };
     Ok(now.known_at(as_of))

@@ -54,7 +54,8 @@ pub fn explain(cfg: &Config, scope: Option<&Scope>) -> String {
         "- Each row records the start it used (impact or detected). An end before its start is a \
          data error: the incident is left out of that metric and listed, never clamped to 0.\n\
          - Open incidents are censored at the as-of instant: counted as open (n_open), never \
-         dropped; a group with any open incident reports the Kaplan-Meier median.\n\
+         dropped; a group with any open incident reports the Kaplan-Meier median, and its \
+         maximum (the p90 of fewer than 29) may be an open incident's time so far: a lower bound.\n\
          - Excluded: kinds {}; incidents merged into another; titles matching {}. Each report \
          counts them with the reason.",
         if kinds.is_empty() {
@@ -105,10 +106,10 @@ pub fn explain(cfg: &Config, scope: Option<&Scope>) -> String {
          - actionable ratio: pages acknowledged by a human or linked to an incident / pages \
          (Wilson interval). transient rate: alerts resolved by the monitoring system (resolver \
          `auto`, or none recorded) within {}s of firing and never acknowledged / alerts; an \
-         alert still firing at the as-of instant is not transient. flapping: an alert whose \
-         fingerprint fired again within {} min after its previous firing resolved, however long \
-         before the period that one fired; a firing while the previous one still fires is a \
-         duplicate, not a flap; {} or more firings of one fingerprint within {} min make a \
+         alert still firing at the as-of instant is not transient. flapping: an alert that \
+         fired again within {} min after its fingerprint went quiet (the latest resolution of \
+         every earlier instance, however long before the period they fired); a firing while an \
+         earlier instance still fires is a duplicate, not a flap; {} or more firings of one fingerprint within {} min make a \
          flapping episode, counted in the week of its first firing. alerts per incident: alerts \
          linked to incidents / those incidents. notification repeats: the notifications beyond \
          the first of each alert, summed (max(n - 1, 0) per alert). MTTA of pages: median fired \

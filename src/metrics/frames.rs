@@ -20,6 +20,12 @@ pub struct Frames {
     pub alerts: LazyFrame,
     pub action_items: LazyFrame,
     pub oncall_shifts: LazyFrame,
+    /// The alerts with their acknowledgement and resolution instants as the store records them
+    /// now, not revised to as-of (`known_at` keeps only those fired by then). For the flapping
+    /// look-back alone: it filters the whole history on `resolved_at`, a predicate that must reach
+    /// the store's row-group statistics, which the revised `alerts` column cannot; it applies
+    /// `scope.as_of` itself. Everything else reads `alerts`.
+    pub alert_history: LazyFrame,
     /// Rejected input records of the store's latest ingest run: `table, reason, rows` (UInt64).
     pub rejected: DataFrame,
 }

@@ -34,6 +34,10 @@ impl Frames {
             alerts: alerts_at(self.alerts.clone(), t),
             action_items: action_items_at(self.action_items.clone(), t),
             oncall_shifts: self.oncall_shifts.clone(),
+            alert_history: self
+                .alert_history
+                .clone()
+                .filter(col(FIRED_AT).lt_eq(ts_lit(t))),
             rejected: self.rejected.clone(),
         }
     }

@@ -27,7 +27,7 @@ use rank::Counts;
 /// `rules_by_team` (top 10 per team) and `rules_overall` (top 10 across teams).
 pub fn rules(f: &Frames, cfg: &Config, scope: &Scope) -> Result<Vec<MetricTable>> {
     let shifts = shifts::load(f, scope)?;
-    let al = classify::prepare(&f.alerts, cfg, scope, &[RULE])?;
+    let al = classify::prepare(&f.alerts, &f.alert_history, cfg, scope, &[RULE])?;
     let sleep = sleep_flags(&al, cfg, &shifts);
     let rule = &al.extra[0];
     let n_rules = rule.names.len() as u128;

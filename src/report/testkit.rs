@@ -79,6 +79,7 @@ pub fn sample() -> (Frames, &'static Config) {
         alerts: s.scan(Table::Alerts).expect("scan"),
         action_items: s.scan(Table::ActionItems).expect("scan"),
         oncall_shifts: s.scan(Table::OncallShifts).expect("scan"),
+        alert_history: s.scan(Table::Alerts).expect("scan"),
         rejected: s.rejected_summary().expect("rejected"),
     };
     (frames, &f.cfg)

@@ -93,6 +93,7 @@ pub(super) fn frames(rows: &[Inc]) -> Frames {
         alerts: empty(Table::Alerts),
         action_items: empty(Table::ActionItems),
         oncall_shifts: empty(Table::OncallShifts),
+        alert_history: empty(Table::Alerts),
         rejected: DataFrame::empty(),
     }
 }

@@ -12,12 +12,13 @@
 //!   sources that leave the actor out (PagerDuty, Opsgenie exports) only record people's acks.
 //! - **transient**: resolved by the monitoring system (`resolved_by` = `auto`, or no resolver)
 //!   within `transient_seconds` of firing (inclusive) and never acknowledged.
-//! - **flapping**: the previous firing of the same fingerprint resolved at most
-//!   `flap_window_minutes` before this one fired (`hours::is_flapping`: inclusive; a firing while
-//!   the previous one is still firing is a duplicate, not a flap). The previous firing may lie
-//!   before the period, however long ago it fired: alerts from one flap window plus one episode
-//!   window before the period are read, with the latest earlier firing of each fingerprint that
-//!   resolved late enough to matter (`lookback`), and dropped afterwards.
+//! - **flapping**: the alert had gone quiet (every earlier instance of the fingerprint resolved)
+//!   at most `flap_window_minutes` before this one fired (`hours::is_flapping`: inclusive); a
+//!   firing while an earlier instance still fires is a duplicate, not a flap. The earlier
+//!   instances may lie before the period, however long ago they fired: alerts from one flap window
+//!   plus one episode window before the period are read, with the latest resolution of each
+//!   fingerprint's older firings where it falls near the period (`lookback`), and dropped
+//!   afterwards.
 //! - **episode start**: the first firing of a flapping episode (`flap_episode_firings` firings of a
 //!   fingerprint inside `flap_episode_window_minutes`, counted greedily as in
 //!   `hours::flapping_episodes_with`); the episode belongs to the group of that first firing.
@@ -157,8 +158,10 @@ impl Alerts {
 }
 
 /// The scope's alerts with their flags and the `extra` text columns (store column names).
+/// `history` is `Frames::alert_history`, for the flapping look-back.
 pub(crate) fn prepare(
     alerts: &LazyFrame,
+    history: &LazyFrame,
     cfg: &Config,
     scope: &Scope,
     extra: &[&str],
@@ -203,7 +206,7 @@ pub(crate) fn prepare(
         .map_err(pe)?
         .unwrap_single();
     let previous =
-        lookback::previous_firings(alerts, scope, window_from, flap_secs * MICROS_PER_SEC)?;
+        lookback::previous_resolutions(history, scope, window_from, flap_secs * MICROS_PER_SEC)?;
     let text = |name: &str| -> Result<Interned> {
         Ok(intern(df.column(name).map_err(pe)?.str().map_err(pe)?))
     };
@@ -237,14 +240,17 @@ pub(crate) fn prepare(
 }
 
 /// Flapping flags and episode starts: each fingerprint's firings in time order (ties by
-/// resolution, so the result does not depend on the input order). `previous` holds the firing
-/// before the first one read, by fingerprint, where it is older than the look-back window.
+/// resolution, so the result does not depend on the input order). A firing is a flap when the
+/// alert had gone quiet, every earlier instance resolved, at most the flap window before it: the
+/// gap is measured from the latest resolution of any earlier instance, and an earlier instance
+/// still firing (resolved later) makes it a duplicate. `previous` holds, by
+/// fingerprint, the latest resolution among the firings before those read, where it matters.
 fn flap_walk(
     fp: &Interned,
     t: &[i64],
     r: &[i64],
     cfg: &Config,
-    previous: &HashMap<String, (i64, i64)>,
+    previous: &HashMap<String, i64>,
 ) -> (Vec<bool>, Vec<bool>) {
     let th = &cfg.thresholds;
     let flap_secs = i64::from(th.flap_window_minutes) * 60;
@@ -257,16 +263,20 @@ fn flap_walk(
     let mut times = vec![];
     for (id, range) in order.ranges.into_iter().enumerate() {
         let firings = &order.entries[range];
-        let before = fp.name(id as u32).and_then(|name| previous.get(name));
-        if let (Some(&(_, prev_r)), Some(&(first_t, _, first))) = (before, firings.first()) {
-            flapping[first as usize] =
-                prev_r != NONE && hours::is_flapping(prev_r, first_t, flap_secs);
-        }
-        for w in firings.windows(2) {
-            let ((_, prev_r, _), (next_t, _, next)) = (w[0], w[1]);
-            // An unresolved previous firing gives no gap to judge: not counted as a flap.
-            flapping[next as usize] =
-                prev_r != NONE && hours::is_flapping(prev_r, next_t, flap_secs);
+        // The latest resolution of the earlier instances. An instance with no resolution in the
+        // data gives no gap to judge: the next firing is not a flap, and supersedes it (a lost
+        // resolution must not silence the fingerprint's flaps for good).
+        let mut quiet_since = fp
+            .name(id as u32)
+            .and_then(|name| previous.get(name).copied());
+        let mut after_unresolved = false;
+        for &(fired, resolved, row) in firings {
+            flapping[row as usize] = !after_unresolved
+                && quiet_since.is_some_and(|q| hours::is_flapping(q, fired, flap_secs));
+            after_unresolved = resolved == NONE;
+            if resolved != NONE {
+                quiet_since = Some(quiet_since.map_or(resolved, |q| q.max(resolved)));
+            }
         }
         times.clear();
         times.extend(firings.iter().map(|e| e.0));

@@ -76,7 +76,7 @@ pub(super) fn load(f: &Frames, cfg: &Config, scope: &Scope, dims: &[Dim]) -> Res
             text.push(c);
         }
     }
-    let alerts = classify::prepare(&f.alerts, cfg, scope, &text)?;
+    let alerts = classify::prepare(&f.alerts, &f.alert_history, cfg, scope, &text)?;
     let pages = alerts.team_order(true);
     Ok(Scoped {
         alerts,

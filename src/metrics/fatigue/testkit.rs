@@ -205,6 +205,7 @@ pub(crate) fn frames(alerts: &[Al], shifts: &[Sh]) -> Frames {
         alerts: alerts_frame(alerts),
         action_items: empty(Table::ActionItems),
         oncall_shifts: shifts_frame(shifts),
+        alert_history: alerts_frame(alerts),
         rejected: DataFrame::empty(),
     }
 }

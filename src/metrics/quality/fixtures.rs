@@ -66,6 +66,7 @@ pub fn frames() -> Frames {
         alerts: empty(Table::Alerts),
         action_items: empty(Table::ActionItems),
         oncall_shifts: empty(Table::OncallShifts),
+        alert_history: empty(Table::Alerts),
         rejected: DataFrame::empty(),
     }
 }

@@ -102,7 +102,13 @@ fn load(inp: &Inputs, inc: &Incident) -> Result<Vec<Alert>> {
         inp.as_of,
     );
     let extra = [ALERT_ID, INCIDENT_ID, RULE, ACKNOWLEDGED_BY, RESOLVED_BY];
-    let a = classify::prepare(&inp.frames.alerts, inp.cfg, &scope, &extra)?;
+    let a = classify::prepare(
+        &inp.frames.alerts,
+        &inp.frames.alert_history,
+        inp.cfg,
+        &scope,
+        &extra,
+    )?;
     let text = |k: usize, i: usize| a.extra[k].name(a.extra[k].ids[i]).map(str::to_string);
     let known = |us: i64| (us != NONE && us <= as_of).then(|| at(us)).flatten();
     let mut out: Vec<Alert> = (0..a.len())

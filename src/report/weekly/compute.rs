@@ -273,6 +273,7 @@ fn quality_frames(f: &Frames, scope: &Scope) -> Result<Frames> {
         events: f.events.clone(),
         action_items: f.action_items.clone(),
         oncall_shifts: f.oncall_shifts.clone(),
+        alert_history: f.alert_history.clone(),
         rejected: f.rejected.clone(),
     })
 }

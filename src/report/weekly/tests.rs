@@ -163,7 +163,8 @@ fn hostile_frames(frames: &Frames) -> Frames {
         alerts: frames.alerts.clone().with_columns([rule, team.clone()]),
         events: frames.events.clone(),
         action_items: frames.action_items.clone(),
-        oncall_shifts: frames.oncall_shifts.clone().with_columns([team]),
+        oncall_shifts: frames.oncall_shifts.clone().with_columns([team.clone()]),
+        alert_history: frames.alert_history.clone().with_columns([team]),
         rejected: frames.rejected.clone(),
     }
 }

@@ -1,6 +1,6 @@
-//! Flapping against a previous firing from long before the period, and what is not a flap: a
-//! refire while the previous instance is still firing (a duplicate), or a refire whose previous
-//! firing is a later, long-resolved one.
+//! Flapping against earlier instances from long before the period, measured from the moment the
+//! alert went quiet (the latest resolution of any earlier instance), and what is not a flap: a
+//! refire while an earlier instance is still firing (a duplicate).
 
 use super::*;
 
@@ -34,20 +34,21 @@ fn a_refire_after_a_firing_that_began_hours_before_the_period_is_a_flap() {
 }
 
 #[test]
-fn a_long_firing_is_not_the_previous_one_when_a_later_firing_came_between() {
+fn the_gap_is_measured_from_the_last_resolution_of_any_earlier_instance() {
     let from = us(2026, 11, 9, 0, 0, 0);
     let rows = [
-        // Fired 5 h before, resolved 5 min before the refire: but the firing at -3 h is later.
+        // Fired 5 h before and resolved at 00:05: the alert was firing until then.
         Al::quiet("a", from - 5 * HOUR)
             .fp("x")
             .resolved(from + 5 * MIN, Some("auto")),
+        // A later instance that fired and resolved while the first one still fired.
         Al::quiet("a", from - 3 * HOUR)
             .fp("x")
             .resolved(from - 3 * HOUR + 10 * MIN, Some("auto")),
+        // Quiet since 00:05, fired again at 00:10: a flap.
         Al::quiet("a", from + 10 * MIN).fp("x"),
     ];
-    // The previous firing of 00:10 is the one of -3 h, resolved 2 h 50 min earlier: no flap.
-    assert_eq!(flapping(&rows), [0]);
+    assert_eq!(flapping(&rows), [1]);
 }
 
 #[test]

@@ -40,6 +40,16 @@ fn run_ingests_the_sample_data_and_summarises_per_team() {
         "{stdout}"
     );
     assert!(stdout.contains("15 row(s) rejected"), "{stdout}");
+    // The sample ends on 2026-11-15 and the clock is later: the weekly report covers the last
+    // complete week with data, not an empty week after it, and says so.
+    assert!(
+        stdout.contains("periods: weekly 2026-W46, improvement "),
+        "{stdout}"
+    );
+    assert!(
+        stdout.contains("holds no data yet (the data end 2026-11-15): reporting 2026-W46"),
+        "{stdout}"
+    );
     // The vendor exports are read by their connectors, each file named with what was found.
     for line in [
         "sample_data/sources/pagerduty/webhooks_v3_2026-11.ndjson: pagerduty (webhook v3 events)",

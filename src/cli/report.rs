@@ -13,11 +13,13 @@ use super::Context;
 use super::metrics::{frames, parse_as_of};
 use crate::config::Config;
 use crate::error::{Error, Result};
-use crate::metrics::scope::{Period, parse_last, parse_week, resolve_period};
+use crate::metrics::scope::{parse_week, resolve_period};
 use crate::metrics::{Frames, Scope};
 use crate::model::columns::DETECTED_AT;
 use crate::report::index::IndexEntry;
-use crate::report::{Inputs, Meta, OutputFormat, Renderer, improvement, index, postmortem, weekly};
+use crate::report::{
+    Inputs, Meta, OutputFormat, Renderer, coverage, improvement, index, postmortem, weekly,
+};
 use crate::store::Store;
 
 #[derive(Debug, clap::Args)]
@@ -165,11 +167,6 @@ impl Prepared {
     }
 }
 
-/// The last complete ISO week before `as_of`.
-pub fn last_week(as_of: DateTime<Utc>) -> Result<Period> {
-    parse_last("1w", as_of)
-}
-
 fn print_written(paths: &[PathBuf]) {
     for p in paths {
         println!("wrote {}", p.display());
@@ -201,7 +198,11 @@ pub fn run(ctx: &Context, args: Args) -> Result<()> {
         } => {
             let period = match week {
                 Some(w) => parse_week(&w)?,
-                None => last_week(as_of)?,
+                None => {
+                    let (week, why) = coverage::report_week(&prepared.frames, as_of)?;
+                    why.iter().for_each(|w| eprintln!("note: {w}"));
+                    week
+                }
             };
             let teams: Vec<String> = team.into_iter().collect();
             let docs = weekly::weekly(&inp, period, &teams, teams.is_empty())?;
@@ -213,7 +214,11 @@ pub fn run(ctx: &Context, args: Args) -> Result<()> {
         Kind::Improvement { quarter, from, to } => {
             let (period, label) = match (quarter, &from, &to) {
                 (Some(q), _, _) => (improvement::parse_quarter(&q)?, q),
-                (None, None, None) => improvement::last_complete_quarter(as_of),
+                (None, None, None) => {
+                    let (quarter, label, why) = coverage::report_quarter(&prepared.frames, as_of)?;
+                    why.iter().for_each(|w| eprintln!("note: {w}"));
+                    (quarter, label)
+                }
                 (None, f, t) => {
                     let p = resolve_period(f.as_deref(), t.as_deref(), None, None, as_of)?;
                     (p, p.label())
@@ -235,7 +240,9 @@ pub fn render_all(ctx: &Context, as_of: DateTime<Utc>, out: &Path) -> Result<Ren
     let prepared = Prepared::new(&ctx.store, cfg, "html,md", None, false, as_of)?;
     let inp = prepared.inputs(cfg);
     let mut entries = vec![];
-    let week = last_week(as_of)?;
+    let mut notes = vec![];
+    let (week, why) = coverage::report_week(inp.frames, as_of)?;
+    notes.extend(why);
     let wdir = format!("weekly/{}", week.label());
     for d in weekly::weekly(&inp, week, &[], true)? {
         d.write(&out.join(&wdir))?;
@@ -251,7 +258,8 @@ pub fn render_all(ctx: &Context, as_of: DateTime<Utc>, out: &Path) -> Result<Ren
             note: String::new(),
         });
     }
-    let (quarter, qlabel) = improvement::last_complete_quarter(as_of);
+    let (quarter, qlabel, why) = coverage::report_quarter(inp.frames, as_of)?;
+    notes.extend(why);
     let qdir = format!("improvement/{qlabel}");
     improvement::improvement(&inp, quarter, &qlabel)?.write(&out.join(&qdir))?;
     entries.push(IndexEntry {
@@ -313,6 +321,8 @@ pub fn render_all(ctx: &Context, as_of: DateTime<Utc>, out: &Path) -> Result<Ren
     Ok(Rendered {
         index,
         week: week.label(),
+        quarter: qlabel,
+        notes,
         postmortems: major.len(),
         left_out,
     })
@@ -324,6 +334,10 @@ pub struct Rendered {
     pub index: PathBuf,
     /// The report week's label.
     pub week: String,
+    /// The improvement report's quarter label.
+    pub quarter: String,
+    /// Why the week or quarter is not the last complete one before as-of (the data end earlier).
+    pub notes: Vec<String>,
     /// Postmortem drafts written.
     pub postmortems: usize,
     /// Incidents of the week that qualified but were past `[postmortems] max_per_run`.

@@ -90,6 +90,15 @@ pub fn run(ctx: &Context, args: Args) -> Result<()> {
         written.display()
     );
     println!("reports: {} (open it in a browser)", index.display());
+    println!(
+        "periods: weekly {}, improvement {}, as of {}",
+        rendered.week,
+        rendered.quarter,
+        as_of.format("%Y-%m-%d %H:%M UTC")
+    );
+    for note in &rendered.notes {
+        println!("note:    {note}");
+    }
     print!("{}", postmortem_line(cfg, &rendered));
     println!(
         "next:    aftermath metrics all --last 12w\n         aftermath query \"SELECT severity, count(*) FROM incidents GROUP BY severity\""

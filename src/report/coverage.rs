@@ -1,5 +1,7 @@
 //! The data's coverage: the quarters in which the store holds incidents or alerts (as known at
-//! as-of). A report over a period far wider than the data, such as `report improvement --from
+//! as-of). The default week and quarter of `run` and `report` are the last complete ones that hold
+//! data, so a clock past the data never renders an empty week as a quiet one. A report over a
+//! period far wider than the data, such as `report improvement --from
 //! 0001-01-01 --to 9999-12-31`, is narrowed to it, so its work grows with the data and not with the
 //! period; a period that holds no data and is longer than a year is refused instead of rendered
 //! as millions of empty weeks.
@@ -12,8 +14,10 @@ use chrono::{DateTime, Datelike, Duration, NaiveDate, TimeZone, Utc};
 use polars::prelude::*;
 
 use crate::error::{Error, Result};
+use crate::metrics::scope::{parse_last, parse_week, week_label};
 use crate::metrics::{Frames, Period, overview::span};
 use crate::model::columns::{DETECTED_AT, FIRED_AT};
+use crate::report::improvement::last_complete_quarter;
 
 /// A period that holds no data is rendered as asked up to this length (an empty quarter or year
 /// is a fair question); longer, it is refused.
@@ -38,6 +42,52 @@ pub fn narrow_to_data(frames: &Frames, period: Period, data_range: &str) -> Resu
          that overlaps the data",
         period.label()
     )))
+}
+
+/// The week a default weekly report covers: the last complete ISO week before `as_of`, or, when
+/// the data end before it, the week of the last incident or alert, so a report never presents a
+/// week without data as a quiet one. The second value says why when it is not the former.
+pub fn report_week(frames: &Frames, as_of: DateTime<Utc>) -> Result<(Period, Option<String>)> {
+    let last_complete = parse_last("1w", as_of)?;
+    let Some((_, last)) = coverage(frames)? else {
+        return Ok((last_complete, None));
+    };
+    if last >= last_complete.from {
+        return Ok((last_complete, None));
+    }
+    let week = parse_week(&week_label(last.date_naive()))?;
+    Ok((
+        week,
+        Some(format!(
+            "{} holds no data yet (the data end {}): reporting {}, the last complete week with \
+             data; give --as-of to choose",
+            last_complete.label(),
+            last.format("%Y-%m-%d"),
+            week.label()
+        )),
+    ))
+}
+
+/// The quarter a default improvement report covers, by the rule of [`report_week`]: the last
+/// complete quarter before `as_of`, or the quarter of the last data when they end before it.
+pub fn report_quarter(
+    frames: &Frames,
+    as_of: DateTime<Utc>,
+) -> Result<(Period, String, Option<String>)> {
+    let (quarter, label) = last_complete_quarter(as_of);
+    let Some((_, last)) = coverage(frames)? else {
+        return Ok((quarter, label, None));
+    };
+    if last >= quarter.from {
+        return Ok((quarter, label, None));
+    }
+    let (held, held_label) = last_complete_quarter(next_quarter_start(last.date_naive()));
+    let why = format!(
+        "{label} holds no data yet (the data end {}): reporting {held_label}, the last complete \
+         quarter with data; give --as-of or --quarter to choose",
+        last.format("%Y-%m-%d")
+    );
+    Ok((held, held_label, Some(why)))
 }
 
 /// The first and last instant of any incident detected or alert fired, or `None` for no data.
@@ -120,6 +170,31 @@ mod tests {
         // The data start on 2026-05-19, inside Q2: Q2 stays April to June.
         let q2 = Period::new(at(2026, 4, 1), at(2026, 7, 1)).unwrap();
         assert_eq!(narrow_to_data(&data(), q2, "").unwrap(), (q2, false));
+    }
+
+    #[test]
+    fn the_default_week_and_quarter_are_the_last_complete_ones_with_data() {
+        // The data end on Sunday 2026-11-15 (W46). As of Saturday 2026-12-05, the last complete
+        // week is W48: W46 is reported, and said so. Q4 has not ended: Q3 is complete.
+        let (week, why) = report_week(&data(), at(2026, 12, 5)).unwrap();
+        assert_eq!(week.label(), "2026-W46");
+        let why = why.unwrap();
+        assert!(
+            why.starts_with("2026-W48 holds no data yet (the data end 2026-11-15)"),
+            "{why}"
+        );
+        let (q, label, why) = report_quarter(&data(), at(2026, 12, 5)).unwrap();
+        assert_eq!(
+            (q.from, label.as_str(), why),
+            (at(2026, 7, 1), "2026-Q3", None)
+        );
+        // As of 2026-11-18, W46 is the last complete week: nothing to say.
+        let (week, why) = report_week(&data(), at(2026, 11, 18)).unwrap();
+        assert_eq!((week.label().as_str(), why), ("2026-W46", None));
+        // As of mid-2027 the last complete quarter (Q1 2027) has no data: Q4 2026 is reported.
+        let (q, label, why) = report_quarter(&data(), at(2027, 5, 17)).unwrap();
+        assert_eq!((q.from, label.as_str()), (at(2026, 10, 1), "2026-Q4"));
+        assert!(why.unwrap().starts_with("2027-Q1 holds no data yet"));
     }
 
     #[test]

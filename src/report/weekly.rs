@@ -16,6 +16,7 @@ mod fmt;
 mod followup;
 mod headline;
 mod incidents;
+mod majors;
 mod org;
 mod team;
 #[cfg(test)]

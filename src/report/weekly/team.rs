@@ -27,6 +27,8 @@ pub struct TeamView {
     pub zone: String,
     pub headline: Vec<String>,
     pub incidents: TableView,
+    /// The week's SEV1/SEV2 incidents, by id, with their postmortem links.
+    pub majors: TableView,
     pub trend: ChartView,
     pub trend_words: Vec<String>,
     pub durations: DurationsView,
@@ -86,6 +88,7 @@ pub fn build(inp: &Inputs, c: &Computed, team: &str, slug: &str) -> Result<(Team
         zone: cfg.team(team).timezone.to_string(),
         headline,
         incidents: incidents::table(&counts),
+        majors: super::majors::table(inp, team, c.week)?,
         trend,
         trend_words,
         durations,

@@ -60,6 +60,27 @@ fn team_doc(team: &str) -> Document {
 }
 
 #[test]
+fn the_weeks_only_sev1_is_listed_by_id_with_its_postmortem_in_team_and_organisation_reports() {
+    // W46's one SEV1 is mobile's incidentio:01J12F6YHQ0BT (incidents.csv), resolved after 1.7 h.
+    let row = "| incidentio:01J12F6YHQ0BT | Deploy 17 of push raised error rates | SEV1 | \
+               2026-11-11 18:35 UTC | resolved | 1.7 h | \
+               https://wiki.example.com/postmortems/01J12F6YHQ0BT |";
+    let mobile_doc = team_doc("mobile");
+    let mobile = page(&mobile_doc, OutputFormat::Markdown);
+    assert!(mobile.contains(row), "{mobile}");
+    let org = org_docs();
+    let md = page(&org[0], OutputFormat::Markdown);
+    assert_eq!(md.matches(row).count(), 1, "{md}");
+    // A team without a major incident says so rather than showing an empty table.
+    let storefront_doc = team_doc("storefront");
+    let storefront = page(&storefront_doc, OutputFormat::Markdown);
+    assert!(
+        storefront.contains("_No SEV1/SEV2 incident this week._"),
+        "{storefront}"
+    );
+}
+
+#[test]
 fn team_report_snapshots() {
     let d = team_doc("search");
     assert_eq!(d.stem, "team-search");

@@ -1,0 +1,97 @@
+//! The week's major incidents of a team, listed by name: the SEV1/SEV2 incidents (the severities
+//! `[postmortems]` drafts for) detected in the report week, with their status at as-of, how long
+//! they took to resolve (or have been open), and their postmortem link. A count says how much; this
+//! list says which, so a manager can open the incident behind a number.
+
+use polars::prelude::*;
+
+use super::fmt::{dur, minute};
+use crate::error::{Error, Result};
+use crate::metrics::frames::{in_period, texts};
+use crate::metrics::{Period, Scope};
+use crate::model::columns::*;
+use crate::report::{Inputs, TableView};
+
+/// The table of `team`'s major incidents detected in `week`, earliest first.
+pub fn table(inp: &Inputs, team: &str, week: Period) -> Result<TableView> {
+    let q = |e: PolarsError| Error::Query(e.to_string());
+    let severities: Vec<String> = inp
+        .cfg
+        .postmortems
+        .severities
+        .iter()
+        .map(|s| s.as_str().to_string())
+        .collect();
+    let major = severities
+        .iter()
+        .map(|s| col(SEVERITY).eq(lit(s.as_str())))
+        .reduce(|a, b| a.or(b))
+        .unwrap_or(lit(false));
+    let scope = Scope::new(week, inp.as_of);
+    let df = inp
+        .frames
+        .incidents
+        .clone()
+        .filter(
+            col(TEAM)
+                .eq(lit(team))
+                .and(major)
+                .and(in_period(DETECTED_AT, &scope)),
+        )
+        .select([
+            col(INCIDENT_ID),
+            col(TITLE),
+            col(SEVERITY),
+            col(STATUS),
+            col(DETECTED_AT).cast(DataType::Int64).alias("detected"),
+            col(RESOLVED_AT).cast(DataType::Int64).alias("resolved"),
+            col(POSTMORTEM_URL),
+        ])
+        .sort(["detected", INCIDENT_ID], SortMultipleOptions::default())
+        .collect()
+        .map_err(q)?;
+    let text = |c: &str| texts(&df, c);
+    let (ids, titles, sevs, statuses, links) = (
+        text(INCIDENT_ID)?,
+        text(TITLE)?,
+        text(SEVERITY)?,
+        text(STATUS)?,
+        text(POSTMORTEM_URL)?,
+    );
+    let instants = |c: &str| -> Result<Vec<Option<i64>>> {
+        Ok(df.column(c).map_err(q)?.i64().map_err(q)?.iter().collect())
+    };
+    let (detected, resolved) = (instants("detected")?, instants("resolved")?);
+    let mut t = TableView::new(
+        &[
+            ("Incident", false),
+            ("Title", false),
+            ("Severity", false),
+            ("Detected", false),
+            ("Status at as-of", false),
+            ("Time to resolve", true),
+            ("Postmortem", false),
+        ],
+        &format!("No {} incident this week.", severities.join("/")),
+    );
+    let as_of = inp.as_of.timestamp_micros();
+    for i in 0..df.height() {
+        let start = detected[i].unwrap_or(as_of);
+        let ttr = match resolved[i] {
+            Some(r) => dur(Some((r - start) as f64 / 60e6)),
+            None => format!("open, {} so far", dur(Some((as_of - start) as f64 / 60e6))),
+        };
+        let day = minute(detected[i]);
+        let get = |v: &Vec<Option<String>>| v[i].clone().unwrap_or_default();
+        t.push(vec![
+            get(&ids),
+            get(&titles),
+            get(&sevs),
+            day,
+            get(&statuses),
+            ttr,
+            links[i].clone().unwrap_or_else(|| "none yet".into()),
+        ]);
+    }
+    Ok(t)
+}

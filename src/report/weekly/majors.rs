@@ -1,5 +1,6 @@
 //! The week's major incidents of a team, listed by name: the SEV1/SEV2 incidents (the severities
-//! `[postmortems]` drafts for) detected in the report week, with their status at as-of, how long
+//! `[postmortems]` drafts for) detected in the report week and counted by the metrics (not
+//! excluded as maintenance, merged or test), with their status at as-of, how long
 //! they took to resolve (or have been open), and their postmortem link. A count says how much; this
 //! list says which, so a manager can open the incident behind a number.
 
@@ -7,7 +8,7 @@ use polars::prelude::*;
 
 use super::fmt::{dur, minute};
 use crate::error::{Error, Result};
-use crate::metrics::frames::{in_period, texts};
+use crate::metrics::frames::{EXCLUDED, exclusion_reason, in_period, texts};
 use crate::metrics::{Period, Scope};
 use crate::model::columns::*;
 use crate::report::{Inputs, TableView};
@@ -32,11 +33,13 @@ pub fn table(inp: &Inputs, team: &str, week: Period) -> Result<TableView> {
         .frames
         .incidents
         .clone()
+        .with_column(exclusion_reason(inp.cfg))
         .filter(
             col(TEAM)
                 .eq(lit(team))
                 .and(major)
-                .and(in_period(DETECTED_AT, &scope)),
+                .and(in_period(DETECTED_AT, &scope))
+                .and(col(EXCLUDED).is_null()),
         )
         .select([
             col(INCIDENT_ID),

@@ -9,7 +9,9 @@
 //! - an alert exists from its `fired_at`; an acknowledgement or resolution after T is unknown
 //!   (with who did it), so the alert is still firing at T;
 //! - an action item exists from its `created_at`; completed after T, it was still open at T;
-//! - on-call shifts are a schedule, known ahead, and are kept whole.
+//! - on-call shifts are a schedule, known ahead, and are kept whole;
+//! - `alert_history` keeps the alerts fired by T with their instants as recorded: its one reader,
+//!   the flapping look-back, applies T itself, so its `resolved_at` filter reaches the store.
 //!
 //! Facts the sources give without an instant cannot be dated and are kept as they are now: an
 //! incident's `postmortem_url`, `merged_into`, `reopen_count`, severity and title; an alert's

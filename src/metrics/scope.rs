@@ -117,7 +117,8 @@ pub fn week_label(date: NaiveDate) -> String {
     format!("{}-W{:02}", w.year(), w.week())
 }
 
-fn midnight(date: NaiveDate) -> DateTime<Utc> {
+/// Midnight UTC of `date`.
+pub fn midnight(date: NaiveDate) -> DateTime<Utc> {
     Utc.from_utc_datetime(&date.and_time(chrono::NaiveTime::MIN))
 }
 

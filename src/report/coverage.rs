@@ -10,11 +10,11 @@
 //! months keeps its bounds (and its comparison with the previous period) whenever it overlaps the
 //! data: only the empty quarters beyond the first and last data are cut.
 
-use chrono::{DateTime, Datelike, Duration, NaiveDate, TimeZone, Utc};
+use chrono::{DateTime, Datelike, Duration, NaiveDate, Utc};
 use polars::prelude::*;
 
 use crate::error::{Error, Result};
-use crate::metrics::scope::{parse_last, parse_week, week_label};
+use crate::metrics::scope::{midnight, parse_last, parse_week, week_label};
 use crate::metrics::{Frames, Period, overview::span};
 use crate::model::columns::{DETECTED_AT, FIRED_AT};
 use crate::report::improvement::last_complete_quarter;
@@ -120,10 +120,6 @@ fn coverage(frames: &Frames) -> Result<Option<(DateTime<Utc>, DateTime<Utc>)>> {
             DateTime::from_timestamp_micros(b)?,
         ))
     }))
-}
-
-fn midnight(d: NaiveDate) -> DateTime<Utc> {
-    Utc.from_utc_datetime(&d.and_time(chrono::NaiveTime::MIN))
 }
 
 /// Midnight UTC of the first day of the quarter holding `d`.

@@ -23,13 +23,14 @@ mod trends;
 #[cfg(test)]
 mod tests;
 
-use chrono::{DateTime, Datelike, NaiveDate, TimeZone, Utc};
+use chrono::{DateTime, Datelike, NaiveDate, Utc};
 use serde::Serialize;
 
 use crate::error::{Error, Result};
 use crate::metrics::Period;
 use crate::metrics::explain::explain;
 use crate::metrics::quality::exclusion_note;
+use crate::metrics::scope::midnight;
 use crate::report::view::{cell_f64, cell_str};
 use crate::report::{ChartFile, ChartView, Document, Inputs, Meta, TableView, coverage};
 
@@ -106,10 +107,6 @@ impl ImprovementView {
 struct Context<'a> {
     meta: &'a Meta,
     view: &'a ImprovementView,
-}
-
-fn midnight(d: NaiveDate) -> DateTime<Utc> {
-    Utc.from_utc_datetime(&d.and_time(chrono::NaiveTime::MIN))
 }
 
 fn quarter_period(year: i32, q: u32) -> Option<Period> {

@@ -54,22 +54,9 @@ pub struct RowBuilder {
 
 impl RowBuilder {
     pub fn new(table: Table) -> RowBuilder {
-        let cols = table
-            .spec()
-            .columns
-            .iter()
-            .map(|c| match c.ty {
-                ColumnType::Text | ColumnType::Json => ColBuilder::Text(StringBuilder::new()),
-                ColumnType::Timestamp => {
-                    ColBuilder::Ts(TimestampMicrosecondBuilder::new().with_timezone("UTC"))
-                }
-                ColumnType::UInt32 => ColBuilder::U32(UInt32Builder::new()),
-                ColumnType::Bool => ColBuilder::Bool(BooleanBuilder::new()),
-            })
-            .collect();
         RowBuilder {
             table,
-            cols,
+            cols: builders(table, 0, &[]),
             len: 0,
         }
     }
@@ -101,21 +88,82 @@ impl RowBuilder {
     }
 
     pub fn finish(&mut self) -> RecordBatch {
-        let arrays: Vec<ArrayRef> = self
+        let text_bytes: Vec<usize> = self
             .cols
-            .iter_mut()
+            .iter()
+            .map(|b| match b {
+                ColBuilder::Text(b) => b.values_slice().len(),
+                _ => 0,
+            })
+            .collect();
+        // The next batch starts at this one's size: grown from empty, each column was copied to
+        // a larger buffer a dozen times per batch (and each new buffer's pages faulted in).
+        let next = builders(self.table, self.len, &text_bytes);
+        let arrays: Vec<ArrayRef> = std::mem::replace(&mut self.cols, next)
+            .into_iter()
             .map(|b| -> ArrayRef {
                 match b {
-                    ColBuilder::Text(b) => Arc::new(b.finish()),
-                    ColBuilder::Ts(b) => Arc::new(b.finish()),
-                    ColBuilder::U32(b) => Arc::new(b.finish()),
-                    ColBuilder::Bool(b) => Arc::new(b.finish()),
+                    ColBuilder::Text(mut b) => Arc::new(b.finish()),
+                    ColBuilder::Ts(mut b) => Arc::new(b.finish()),
+                    ColBuilder::U32(mut b) => Arc::new(b.finish()),
+                    ColBuilder::Bool(mut b) => Arc::new(b.finish()),
                 }
             })
             .collect();
         self.len = 0;
         RecordBatch::try_new(schema(self.table), arrays).expect("builders follow the table schema")
     }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn months_in_a_row_are_the_months_of_each_instant() {
+        let at = |s: &str| {
+            DateTime::parse_from_rfc3339(s)
+                .unwrap()
+                .timestamp_micros()
+        };
+        let instants = [
+            at("2026-01-31T23:59:59.999999Z"),
+            at("2026-02-01T00:00:00Z"),
+            at("2026-02-28T12:00:00Z"),
+            at("2025-12-31T23:59:59Z"),
+            at("2026-12-31T23:59:59.999999Z"),
+            at("2027-01-01T00:00:00Z"),
+            at("1969-12-31T23:59:59Z"),
+            i64::MIN,
+            0,
+        ];
+        let mut months = Months::default();
+        for us in instants {
+            assert_eq!(months.of(us), month_of(us), "{us}");
+        }
+    }
+}
+
+/// Empty builders for `table`'s columns, with room for `rows` rows and, for text column `i`,
+/// `text_bytes[i]` bytes (0 where not given).
+fn builders(table: Table, rows: usize, text_bytes: &[usize]) -> Vec<ColBuilder> {
+    table
+        .spec()
+        .columns
+        .iter()
+        .enumerate()
+        .map(|(i, c)| match c.ty {
+            ColumnType::Text | ColumnType::Json => ColBuilder::Text(StringBuilder::with_capacity(
+                rows,
+                text_bytes.get(i).copied().unwrap_or(0),
+            )),
+            ColumnType::Timestamp => ColBuilder::Ts(
+                TimestampMicrosecondBuilder::with_capacity(rows).with_timezone("UTC"),
+            ),
+            ColumnType::UInt32 => ColBuilder::U32(UInt32Builder::with_capacity(rows)),
+            ColumnType::Bool => ColBuilder::Bool(BooleanBuilder::with_capacity(rows)),
+        })
+        .collect()
 }
 
 /// Typed read access to one column of a batch by name.
@@ -210,4 +258,41 @@ pub fn key_hash(key: &str) -> u64 {
 pub fn month_of(us: i64) -> String {
     let d = DateTime::from_timestamp_micros(us).unwrap_or_default();
     format!("{:04}-{:02}", d.year(), d.month())
+}
+
+/// `month_of` for many instants in a row: the last month's bounds are kept, so rows of the same
+/// month (most of a batch) cost two comparisons instead of a date conversion and a string.
+#[derive(Default)]
+pub struct Months {
+    /// `[start, end)` in microseconds and the month's label; empty before the first instant.
+    last: Option<(i64, i64, String)>,
+}
+
+impl Months {
+    pub fn of(&mut self, us: i64) -> &str {
+        let hit = matches!(&self.last, Some((start, end, _)) if (*start..*end).contains(&us));
+        if !hit {
+            self.last = Some(month_span(us));
+        }
+        self.last.as_ref().map_or("", |(_, _, label)| label.as_str())
+    }
+}
+
+/// The bounds and label of the UTC month holding `us` (an instant chrono cannot place is put in
+/// 1970-01, as `month_of` does, with bounds that hold only it).
+fn month_span(us: i64) -> (i64, i64, String) {
+    let Some(d) = DateTime::from_timestamp_micros(us) else {
+        return (us, us.saturating_add(1), month_of(us));
+    };
+    let first = |y: i32, m: u32| {
+        chrono::NaiveDate::from_ymd_opt(y, m, 1)
+            .and_then(|d| d.and_hms_opt(0, 0, 0))
+            .map(|t| t.and_utc().timestamp_micros())
+    };
+    let (y, m) = (d.year(), d.month());
+    let next = if m == 12 { first(y + 1, 1) } else { first(y, m + 1) };
+    match (first(y, m), next) {
+        (Some(start), Some(end)) => (start, end, format!("{y:04}-{m:02}")),
+        _ => (us, us.saturating_add(1), month_of(us)),
+    }
 }

@@ -15,10 +15,11 @@ use parquet::arrow::arrow_reader::ParquetRecordBatchReaderBuilder;
 use parquet::basic::{Compression, ZstdLevel};
 use parquet::file::metadata::KeyValue;
 use parquet::file::properties::{EnabledStatistics, WriterProperties};
+use parquet::schema::types::ColumnPath;
 
 use super::batch::schema;
 use crate::error::{Error, IoContext, Result};
-use crate::model::{SCHEMA_VERSION, SCHEMA_VERSION_KEY, Table};
+use crate::model::{ColumnType, SCHEMA_VERSION, SCHEMA_VERSION_KEY, Table};
 
 /// Rows per row group: inside the 128k-1M range that scans well in DuckDB, polars and Spark.
 const ROW_GROUP_ROWS: usize = 512 * 1024;
@@ -35,8 +36,18 @@ pub fn is_temp(path: &Path) -> bool {
         .is_some_and(|n| n.contains(".tmp-"))
 }
 
-fn properties() -> WriterProperties {
-    WriterProperties::builder()
+/// The store's writer settings for `table`. Dictionary encoding is off for the instants and the
+/// one-column primary keys: nearly every value is distinct, so building a dictionary hashed every
+/// value only to fall back to plain encoding part-way through each row group.
+fn properties(table: Table) -> WriterProperties {
+    let spec = table.spec();
+    let distinct = spec.columns.iter().filter(|c| {
+        c.ty == ColumnType::Timestamp || (spec.primary_key.len() == 1 && spec.primary_key[0] == c.name)
+    });
+    distinct
+        .fold(WriterProperties::builder(), |b, c| {
+            b.set_column_dictionary_enabled(ColumnPath::from(c.name), false)
+        })
         .set_compression(Compression::ZSTD(
             ZstdLevel::try_new(3).expect("3 is a valid zstd level"),
         ))
@@ -56,7 +67,7 @@ pub fn write_parquet(path: &Path, table: Table, batch: &RecordBatch) -> Result<(
         std::fs::create_dir_all(dir).at(dir)?;
     }
     let file = File::create(path).at(path)?;
-    let mut w = ArrowWriter::try_new(file, schema(table), Some(properties()))
+    let mut w = ArrowWriter::try_new(file, schema(table), Some(properties(table)))
         .map_err(|e| Error::store(path, format!("cannot start writing Parquet: {e}")))?;
     w.write(batch)
         .map_err(|e| Error::store(path, format!("cannot write Parquet: {e}")))?;

@@ -11,6 +11,7 @@ use chrono::{DateTime, Utc};
 
 use super::Context;
 use super::metrics::{frames, parse_as_of};
+use super::stdout::outln;
 use crate::config::Config;
 use crate::error::{Error, Result};
 use crate::metrics::scope::{parse_week, resolve_period};
@@ -169,7 +170,7 @@ impl Prepared {
 
 fn print_written(paths: &[PathBuf]) {
     for p in paths {
-        println!("wrote {}", p.display());
+        outln!("wrote {}", p.display());
     }
 }
 

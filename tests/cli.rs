@@ -1,0 +1,72 @@
+//! Regression tests of issue 13's CLI bullet, through the binary on the sample: a reader that
+//! closes the output pipe ends every command quietly (no panic, exit 0, the work still done).
+
+use std::io::Read;
+use std::process::{Command, Stdio};
+
+use crate::common::{BIN, Sandbox, sample, text};
+
+const AS_OF: &str = "2026-11-17T00:00:00Z";
+
+/// Run `aftermath --store <sandbox>/store <args>` with standard output a pipe whose reader goes
+/// away: at once, or after the first byte (`read_first`, for output longer than a pipe holds).
+/// Returns the exit code and standard error.
+fn with_closed_stdout(sb: &Sandbox, args: &[&str], read_first: bool) -> (Option<i32>, String) {
+    let mut child = Command::new(BIN)
+        .current_dir(sb.dir.path())
+        .arg("--store")
+        .arg(sb.store())
+        .args(args)
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped())
+        .spawn()
+        .expect("run aftermath");
+    let mut stdout = child.stdout.take().expect("piped stdout");
+    if read_first {
+        let mut first = [0u8; 1];
+        stdout.read_exact(&mut first).expect("some output");
+    }
+    drop(stdout);
+    let out = child.wait_with_output().expect("wait for aftermath");
+    (out.status.code(), text(&out.stderr))
+}
+
+/// Regression (issue 13): `aftermath run | head` and `aftermath report ... | head` panicked with
+/// "failed printing to stdout: Broken pipe" (exit 101), and `run` stopped before writing its
+/// reports. Every print path goes through one writer now.
+#[test]
+fn a_closed_pipe_ends_every_command_quietly_and_the_work_is_still_done() {
+    let sb = sample();
+    let incidents =
+        std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("sample_data/incidents.csv");
+    let incidents = incidents.to_str().unwrap();
+    let cases: &[&[&str]] = &[
+        &["run", "--as-of", AS_OF],
+        &["report", "weekly", "--week", "2026-W46", "--as-of", AS_OF],
+        &["report", "postmortem", "--incident", "pagerduty:QK5RBB3"],
+        &["metrics", "all", "--week", "2026-W46", "--as-of", AS_OF],
+        &["metrics", "durations", "--format", "csv", "--as-of", AS_OF],
+        &["metrics", "--explain"],
+        &["query", "SELECT * FROM incidents"],
+        &["query", "SELECT * FROM incidents", "--format", "csv"],
+        &["query", "SELECT * FROM incidents", "--format", "ndjson"],
+        &["ingest", incidents],
+        &["config", "check"],
+    ];
+    for args in cases {
+        let (code, err) = with_closed_stdout(&sb, args, false);
+        assert!(!err.contains("panicked"), "{args:?}: {err}");
+        assert_eq!(code, Some(0), "{args:?}: {err}");
+        assert!(!err.contains("error"), "{args:?}: {err}");
+        if args[0] == "run" {
+            // The batch job finished after its reader left: the metrics and reports are there.
+            assert!(sb.path("out/index.html").is_file());
+            assert!(sb.path("out/metrics.parquet").is_file());
+            assert!(sb.path("out/weekly/2026-W46/organisation.html").is_file());
+        }
+    }
+    // A reader that takes the first line of a long result and leaves (`| head -1`).
+    let (code, err) = with_closed_stdout(&sb, &["query", "SELECT * FROM alerts"], true);
+    assert!(!err.contains("panicked"), "{err}");
+    assert_eq!(code, Some(0), "{err}");
+}

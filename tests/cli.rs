@@ -1,5 +1,6 @@
 //! Regression tests of issue 13's CLI bullet, through the binary on the sample: a reader that
-//! closes the output pipe ends every command quietly (no panic, exit 0, the work still done).
+//! closes the output pipe ends every command quietly (no panic, exit 0, the work still done); an
+//! unknown `metrics --team` is an error naming the known teams, as in `report`.
 
 use std::io::Read;
 use std::process::{Command, Stdio};
@@ -69,4 +70,31 @@ fn a_closed_pipe_ends_every_command_quietly_and_the_work_is_still_done() {
     let (code, err) = with_closed_stdout(&sb, &["query", "SELECT * FROM alerts"], true);
     assert!(!err.contains("panicked"), "{err}");
     assert_eq!(code, Some(0), "{err}");
+}
+
+/// Regression (issue 13): `metrics --team <unknown>` printed empty tables and exited 0.
+#[test]
+fn an_unknown_team_is_an_error_naming_the_known_ones_in_metrics_as_in_report() {
+    let sb = sample();
+    let week = ["--week", "2026-W46", "--as-of", AS_OF];
+    let mut metrics = vec!["metrics", "durations", "--team", "paymnts"];
+    metrics.extend(week);
+    let mut report = vec!["report", "weekly", "--team", "paymnts"];
+    report.extend(week);
+    let expected = "error: team \"paymnts\" has no incidents or alerts in the store and is not in \
+                    the config; teams in the store: data-platform, identity, mobile, payments, \
+                    search, storefront\n";
+    for args in [&metrics, &report] {
+        let out = sb.run(args);
+        assert_eq!(out.status.code(), Some(2), "{args:?}");
+        assert_eq!(text(&out.stderr), expected, "{args:?}");
+        assert_eq!(text(&out.stdout), "", "{args:?}");
+    }
+    assert!(!sb.path("out/weekly").exists());
+    // A known team still gets its tables, and only its rows.
+    let mut ok = vec!["metrics", "durations", "--team", "payments", "--by", "team"];
+    ok.extend(week);
+    let tables = sb.ok(&ok);
+    assert!(tables.contains("payments"), "{tables}");
+    assert!(!tables.contains("search"), "{tables}");
 }

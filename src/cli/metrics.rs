@@ -158,6 +158,12 @@ pub fn run(ctx: &Context, args: Args) -> Result<()> {
         pairs: args.pairs,
     };
     let frames = frames(&ctx.store, scope.as_of)?;
+    if !scope.filters.teams.is_empty() {
+        // The same lookup as `report weekly --team`: a typo is an error naming the teams, not
+        // empty tables that read as a quiet team.
+        let known = metrics::frames::store_teams(&frames)?;
+        metrics::frames::check_teams(&known, &ctx.config, &scope.filters.teams)?;
+    }
     let tables = metrics::run(&frames, &ctx.config, &scope, &request)?;
     let tables = match &args.table {
         None => tables,

@@ -1,6 +1,7 @@
 //! Regression tests of issue 13's CLI bullet, through the binary on the sample: a reader that
 //! closes the output pipe ends every command quietly (no panic, exit 0, the work still done); an
-//! unknown `metrics --team` is an error naming the known teams, as in `report`.
+//! unknown `metrics --team` is an error naming the known teams, as in `report`; a week or quarter
+//! after the data and after `--as-of` is refused with nothing written.
 
 use std::io::Read;
 use std::process::{Command, Stdio};
@@ -97,4 +98,54 @@ fn an_unknown_team_is_an_error_naming_the_known_ones_in_metrics_as_in_report() {
     let tables = sb.ok(&ok);
     assert!(tables.contains("payments"), "{tables}");
     assert!(!tables.contains("search"), "{tables}");
+}
+
+/// Regression (issue 13): `report weekly --week 2099-W01` wrote an empty report of a week nothing
+/// was known about yet.
+#[test]
+fn a_period_after_the_data_and_after_as_of_is_refused_and_nothing_written() {
+    let sb = sample();
+    let refused: &[&[&str]] = &[
+        &["report", "weekly", "--week", "2099-W01", "--as-of", AS_OF],
+        &[
+            "report",
+            "improvement",
+            "--quarter",
+            "2099-Q1",
+            "--as-of",
+            AS_OF,
+        ],
+        &[
+            "report",
+            "improvement",
+            "--from",
+            "2099-01-01",
+            "--to",
+            "2099-02-01",
+            "--as-of",
+            AS_OF,
+        ],
+        &["metrics", "--week", "2099-W01", "--as-of", AS_OF],
+    ];
+    for args in refused {
+        let out = sb.run(args);
+        let err = text(&out.stderr);
+        assert_eq!(out.status.code(), Some(2), "{args:?}: {err}");
+        assert!(
+            err.contains("starts after --as-of (2026-11-17 00:00 UTC) and the data end 2026-11-15: nothing is known about it yet, so nothing was written"),
+            "{args:?}: {err}"
+        );
+        assert_eq!(text(&out.stdout), "", "{args:?}");
+    }
+    assert!(!sb.path("out").exists(), "nothing was written");
+    // The same week as of a later instant is a past week without data: rendered.
+    let out = sb.ok(&[
+        "report",
+        "weekly",
+        "--week",
+        "2099-W01",
+        "--as-of",
+        "2099-01-10",
+    ]);
+    assert!(out.contains("weekly/2099-W01/organisation.html"), "{out}");
 }

@@ -158,6 +158,8 @@ pub fn run(ctx: &Context, args: Args) -> Result<()> {
         pairs: args.pairs,
     };
     let frames = frames(&ctx.store, scope.as_of)?;
+    // As for reports: a period nothing can be known about yet is refused, not printed empty.
+    crate::report::coverage::refuse_future(&frames, scope.period, scope.as_of)?;
     if !scope.filters.teams.is_empty() {
         // The same lookup as `report weekly --team`: a typo is an error naming the teams, not
         // empty tables that read as a quiet team.

@@ -1,7 +1,8 @@
 //! Regression tests of issue 13's CLI bullet, through the binary on the sample: a reader that
 //! closes the output pipe ends every command quietly (no panic, exit 0, the work still done); an
 //! unknown `metrics --team` is an error naming the known teams, as in `report`; a week or quarter
-//! after the data and after `--as-of` is refused with nothing written.
+//! after the data and after `--as-of` is refused with nothing written; a bare incident number
+//! names its incident, and one that several sources hold lists them.
 
 use std::io::Read;
 use std::process::{Command, Stdio};
@@ -148,4 +149,52 @@ fn a_period_after_the_data_and_after_as_of_is_refused_and_nothing_written() {
         "2099-01-10",
     ]);
     assert!(out.contains("weekly/2099-W01/organisation.html"), "{out}");
+}
+
+/// Regression (issue 13): `report postmortem --incident 1064` was refused although docs/cli.md
+/// says the number alone is accepted (the store holds it as `#1064`).
+#[test]
+fn a_bare_incident_number_names_its_incident() {
+    let sb = sample();
+    let out = sb.ok(&[
+        "report",
+        "postmortem",
+        "--incident",
+        "1064",
+        "--as-of",
+        AS_OF,
+    ]);
+    assert!(
+        out.contains("postmortem/pagerduty-QK5RBB3/pagerduty-QK5RBB3.html"),
+        "{out}"
+    );
+}
+
+#[test]
+fn an_id_several_sources_hold_lists_them_and_an_unknown_one_names_the_closest() {
+    let sb = Sandbox::new();
+    sb.write(
+        "in/incidents.csv",
+        "incident_id,title,team,severity,detected_at\n\
+         jira:7,first,payments,SEV1,2026-11-03T14:05:00Z\n\
+         opsgenie:7,second,payments,SEV1,2026-11-04T14:05:00Z\n\
+         opsgenie:8,third,payments,SEV2,2026-11-05T14:05:00Z\n",
+    );
+    sb.ok(&["ingest", "in"]);
+    let out = sb.run(&["report", "postmortem", "--incident", "7", "--as-of", AS_OF]);
+    assert_eq!(out.status.code(), Some(2));
+    assert_eq!(
+        text(&out.stderr),
+        "error: \"7\" is the source id or number of 2 incidents (jira:7, opsgenie:7); give one \
+         of these full ids\n"
+    );
+    let out = sb.ok(&["report", "postmortem", "--incident", "8", "--as-of", AS_OF]);
+    assert!(out.contains("postmortem/opsgenie-8/opsgenie-8.md"), "{out}");
+    let out = sb.run(&["report", "postmortem", "--incident", "9", "--as-of", AS_OF]);
+    assert_eq!(out.status.code(), Some(2));
+    assert!(
+        text(&out.stderr).starts_with("error: no incident \"9\" in the store; the closest ids:"),
+        "{}",
+        text(&out.stderr)
+    );
 }

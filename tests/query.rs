@@ -1,4 +1,5 @@
-//! `aftermath query`: SQL over the store in every output format, and clear SQL errors.
+//! `aftermath query`: SQL over the store in every output format, clear SQL errors, and
+//! `date_trunc`.
 
 use crate::common::*;
 
@@ -6,9 +7,9 @@ fn store_with_two_incidents() -> Sandbox {
     let s = Sandbox::new();
     s.write(
         "in/incidents.csv",
-        "incident_id,title,team,severity,detected_at,reopen_count\n\
-         x:1,first,payments,P1,2026-11-03T14:05:00Z,0\n\
-         x:2,second,search,P3,2026-10-03T14:05:00.25Z,2\n",
+        "incident_id,title,team,severity,detected_at,resolved_at,reopen_count\n\
+         x:1,first,payments,P1,2026-11-03T14:05:00Z,2026-11-03T15:35:00Z,0\n\
+         x:2,second,search,P3,2026-10-03T14:05:00.25Z,2026-10-05T14:05:00Z,2\n",
     );
     s.ok(&["ingest", "in"]);
     s
@@ -78,5 +79,47 @@ fn empty_tables_are_queryable() {
             "csv"
         ]),
         "n\n0\n"
+    );
+}
+
+/// Regression (issue 13): `date_trunc`, which docs/cli.md shows, was "unsupported function" in
+/// polars SQL.
+#[test]
+fn date_trunc_is_the_start_of_the_utc_period_holding_the_instant() {
+    let s = store_with_two_incidents();
+    let q = "SELECT incident_id, date_trunc('week', detected_at) AS week, \
+             DATE_TRUNC('Month', detected_at) AS month_start, date_trunc('day', detected_at) AS day, \
+             date_trunc('hour', detected_at) AS hour FROM incidents ORDER BY incident_id";
+    // 2026-11-03 is a Tuesday, 2026-10-03 a Saturday: their weeks start on Mondays 11-02 and 09-28.
+    assert_eq!(
+        s.ok(&["query", q, "--format", "csv"]),
+        "incident_id,week,month_start,day,hour\n\
+         x:1,2026-11-02T00:00:00.000000Z,2026-11-01T00:00:00.000000Z,2026-11-03T00:00:00.000000Z,\
+         2026-11-03T14:00:00.000000Z\n\
+         x:2,2026-09-28T00:00:00.000000Z,2026-10-01T00:00:00.000000Z,2026-10-03T00:00:00.000000Z,\
+         2026-10-03T14:00:00.000000Z\n"
+    );
+    // In a GROUP BY, as the doc's example counts per week.
+    assert_eq!(
+        s.ok(&[
+            "query",
+            "SELECT date_trunc('quarter', detected_at) AS q, count(*) AS n FROM incidents GROUP BY q",
+            "--format",
+            "csv"
+        ]),
+        "q,n\n2026-10-01T00:00:00.000000Z,2\n"
+    );
+    let out = s.run(&[
+        "query",
+        "SELECT date_trunc('fortnight', detected_at) FROM incidents",
+    ]);
+    assert_eq!(out.status.code(), Some(2));
+    assert!(
+        text(&out.stderr).contains(
+            "date_trunc: unknown unit 'fortnight'; use one of year, quarter, month, week, day, \
+             hour, minute, second"
+        ),
+        "{}",
+        text(&out.stderr)
     );
 }

@@ -1,5 +1,5 @@
-//! `aftermath query`: SQL over the store in every output format, clear SQL errors, and
-//! `date_trunc`.
+//! `aftermath query`: SQL over the store in every output format, clear SQL errors, `date_trunc`,
+//! and durations in every text format.
 
 use crate::common::*;
 
@@ -121,5 +121,36 @@ fn date_trunc_is_the_start_of_the_utc_period_holding_the_instant() {
         ),
         "{}",
         text(&out.stderr)
+    );
+}
+
+/// Regression (issue 13): a duration column (`resolved_at - detected_at`) failed in `table`
+/// ("casting from Duration to String not supported") and `csv` ("cannot be written to CSV").
+#[test]
+fn durations_are_iso_8601_in_every_text_format() {
+    let s = store_with_two_incidents();
+    let q = "SELECT incident_id, resolved_at - detected_at AS ttr, detected_at - resolved_at AS back \
+             FROM incidents ORDER BY incident_id";
+    // x:1 took 1h30m; x:2 two days less a quarter second.
+    assert_eq!(
+        s.ok(&["query", q]),
+        "incident_id  ttr               back\n\
+         -----------  ----------------  -----------------\n\
+         x:1          PT1H30M           -PT1H30M\n\
+         x:2          P1DT23H59M59.75S  -P1DT23H59M59.75S\n\
+         (2 rows)\n"
+    );
+    // A negative duration is not a spreadsheet formula: no leading quote.
+    assert_eq!(
+        s.ok(&["query", q, "--format", "csv"]),
+        "incident_id,ttr,back\nx:1,PT1H30M,-PT1H30M\nx:2,P1DT23H59M59.75S,-P1DT23H59M59.75S\n"
+    );
+    let json: serde_json::Value =
+        serde_json::from_str(&s.ok(&["query", q, "--format", "json"])).unwrap();
+    assert_eq!(json[1]["ttr"], "P1DT23H59M59.75S");
+    let nd = s.ok(&["query", q, "--format", "ndjson"]);
+    assert_eq!(
+        nd.lines().next().unwrap(),
+        r#"{"incident_id":"x:1","ttr":"PT1H30M","back":"-PT1H30M"}"#
     );
 }

@@ -1,7 +1,9 @@
 //! `aftermath query`: SQL over the store in every output format, clear SQL errors, `date_trunc`,
-//! and durations in every text format.
+//! durations in every text format, and every example of docs/cli.md's query section.
 
 use crate::common::*;
+
+const DOC: &str = include_str!("../docs/cli.md");
 
 fn store_with_two_incidents() -> Sandbox {
     let s = Sandbox::new();
@@ -153,4 +155,85 @@ fn durations_are_iso_8601_in_every_text_format() {
         nd.lines().next().unwrap(),
         r#"{"incident_id":"x:1","ttr":"PT1H30M","back":"-PT1H30M"}"#
     );
+}
+
+/// The `aftermath query` lines of docs/cli.md's query section: the SQL and the flags after it.
+fn doc_examples() -> Vec<(String, Vec<String>)> {
+    let section = DOC
+        .split("## aftermath query")
+        .nth(1)
+        .expect("a query section")
+        .split("\n## ")
+        .next()
+        .unwrap();
+    section
+        .lines()
+        .filter_map(|l| l.strip_prefix("aftermath query \""))
+        .map(|rest| {
+            let (sql, flags) = rest.rsplit_once('"').expect("the SQL in double quotes");
+            (
+                sql.to_string(),
+                flags.split_whitespace().map(String::from).collect(),
+            )
+        })
+        .collect()
+}
+
+/// docs/cli.md's query examples run on the sample and return rows, so the doc cannot drift from
+/// what polars SQL accepts.
+#[test]
+fn every_query_example_of_the_cli_doc_runs_on_the_sample() {
+    let examples = doc_examples();
+    assert!(examples.len() >= 5, "{examples:?}");
+    assert!(
+        examples
+            .iter()
+            .any(|(sql, _)| sql.contains("date_trunc('week'"))
+    );
+    assert!(
+        examples
+            .iter()
+            .any(|(sql, _)| sql.contains("resolved_at - detected_at"))
+    );
+    let sb = sample();
+    for (sql, flags) in &examples {
+        let mut args = vec!["query", sql.as_str()];
+        args.extend(flags.iter().map(String::as_str));
+        let out = sb.ok(&args);
+        let rows = match flags.iter().position(|f| f == "--out") {
+            Some(i) => {
+                std::fs::read_to_string(sb.path(&flags[i + 1]))
+                    .unwrap()
+                    .lines()
+                    .count()
+                    - 1
+            }
+            None if flags.iter().any(|f| f == "csv") => out.lines().count() - 1,
+            None => {
+                let last = out.lines().last().unwrap_or_default();
+                last.trim_start_matches('(')
+                    .split(' ')
+                    .next()
+                    .unwrap()
+                    .parse()
+                    .unwrap()
+            }
+        };
+        assert!(rows > 0, "{sql}: no rows\n{out}");
+    }
+    // The week example gives Monday midnights, and the duration one ISO 8601 durations.
+    let (week, _) = examples
+        .iter()
+        .find(|(sql, _)| sql.contains("date_trunc('week'"))
+        .unwrap();
+    let weeks = sb.ok(&["query", week, "--format", "csv"]);
+    let first = weeks.lines().nth(1).unwrap();
+    assert!(first.starts_with("2026-05-18T00:00:00.000000Z,"), "{weeks}");
+    let (ttr, _) = examples
+        .iter()
+        .find(|(sql, _)| sql.contains("AS ttr"))
+        .unwrap();
+    let ttrs = sb.ok(&["query", ttr, "--format", "csv"]);
+    let longest = ttrs.lines().nth(1).unwrap().split(',').nth(1).unwrap();
+    assert!(longest.starts_with('P') && longest.ends_with('S'), "{ttrs}");
 }

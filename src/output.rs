@@ -83,8 +83,8 @@ fn instants_as_text(df: &DataFrame) -> Result<DataFrame> {
 }
 
 /// How a duration is written in every text format: ISO 8601 (`PT4H12M3S`, `P2DT1H`,
-/// `PT0.25S`, `-PT5M`), exact to the microsecond and read back by pandas, Python's `isodate` and
-/// Java's `Duration.parse`, where a bare number would have to say its unit somewhere else.
+/// `PT0.25S`, `-PT5M`), exact to the microsecond and read back by ISO 8601 duration parsers such
+/// as Java's `Duration.parse`, where a bare number would have to say its unit somewhere else.
 const DURATION_TEXT: &str = "iso";
 
 /// A copy of `df` with every duration column (`resolved_at - detected_at`) as ISO 8601 text

@@ -1,5 +1,7 @@
 //! Writing a result frame to the user: an aligned text table for terminals, CSV, JSON (one array),
-//! NDJSON, or Parquet (through the store's exporter). Used by `query` and, later, `metrics`.
+//! NDJSON, or Parquet (through the store's exporter). Used by `query` and `metrics`. Instants are
+//! written as RFC 3339 UTC (`INSTANT_TEXT`) and durations as ISO 8601 (`DURATION_TEXT`) in every
+//! text format.
 
 use std::io::Write;
 
@@ -41,18 +43,20 @@ pub fn write_frame(df: &mut DataFrame, format: Format, out: &mut (dyn Write + Se
     let io = |e: std::io::Error| Error::io("<output>", e);
     match format {
         Format::Table => out.write_all(render_table(df)?.as_bytes()).map_err(io),
+        // Durations become text after the formula guard: `-PT5M` (a negative duration) is a
+        // value of ours, not a spreadsheet formula someone slipped into a title.
         Format::Csv => CsvWriter::new(out)
             .include_header(true)
             .with_datetime_format(Some(INSTANT_TEXT.into()))
-            .finish(&mut without_formulas(df)?)
+            .finish(&mut durations_as_text(&without_formulas(df)?)?)
             .map_err(polars_err),
         Format::Json => JsonWriter::new(out)
             .with_json_format(JsonFormat::Json)
-            .finish(&mut instants_as_text(df)?)
+            .finish(&mut durations_as_text(&instants_as_text(df)?)?)
             .map_err(polars_err),
         Format::Ndjson => JsonWriter::new(out)
             .with_json_format(JsonFormat::JsonLines)
-            .finish(&mut instants_as_text(df)?)
+            .finish(&mut durations_as_text(&instants_as_text(df)?)?)
             .map_err(polars_err),
         Format::Parquet => crate::store::write_parquet_frame(df, out),
     }
@@ -74,6 +78,31 @@ fn instants_as_text(df: &DataFrame) -> Result<DataFrame> {
     df.clone()
         .lazy()
         .with_columns(instants)
+        .collect()
+        .map_err(polars_err)
+}
+
+/// How a duration is written in every text format: ISO 8601 (`PT4H12M3S`, `P2DT1H`,
+/// `PT0.25S`, `-PT5M`), exact to the microsecond and read back by ISO 8601 duration parsers such
+/// as Java's `Duration.parse`, where a bare number would have to say its unit somewhere else.
+const DURATION_TEXT: &str = "iso";
+
+/// A copy of `df` with every duration column (`resolved_at - detected_at`) as ISO 8601 text
+/// ([`DURATION_TEXT`]): the CSV writer refuses durations and the JSON writer would write a bare
+/// number without its unit.
+fn durations_as_text(df: &DataFrame) -> Result<DataFrame> {
+    let durations: Vec<Expr> = df
+        .columns()
+        .iter()
+        .filter(|c| matches!(c.dtype(), DataType::Duration(_)))
+        .map(|c| col(c.name().clone()).dt().to_string(DURATION_TEXT))
+        .collect();
+    if durations.is_empty() {
+        return Ok(df.clone());
+    }
+    df.clone()
+        .lazy()
+        .with_columns(durations)
         .collect()
         .map_err(polars_err)
 }
@@ -139,6 +168,14 @@ pub fn render_table(df: &DataFrame) -> Result<String> {
                     v.map(crate::ingest::timestamp::format_micros)
                         .unwrap_or_default()
                 })
+                .collect(),
+            DataType::Duration(_) => s
+                .duration()
+                .map_err(polars_err)?
+                .to_string(DURATION_TEXT)
+                .map_err(polars_err)?
+                .iter()
+                .map(|v| v.unwrap_or_default().to_string())
                 .collect(),
             _ => {
                 let st = s.cast(&DataType::String).map_err(polars_err)?;

@@ -218,3 +218,33 @@ impl Sandbox {
             .collect()
     }
 }
+
+/// A sandbox with the sample's canonical files ingested under the repository's team config.
+#[allow(dead_code)]
+pub fn sample() -> Sandbox {
+    let sb = Sandbox::new();
+    let root = std::path::Path::new(env!("CARGO_MANIFEST_DIR"));
+    let files: Vec<String> = [
+        "incidents.csv",
+        "incident_events.ndjson",
+        "alerts.csv",
+        "action_items.json",
+        "oncall_shifts.csv",
+    ]
+    .iter()
+    .map(|f| root.join("sample_data").join(f).display().to_string())
+    .collect();
+    let quoted: Vec<String> = files.iter().map(|f| format!("{f:?}")).collect();
+    let cfg = std::fs::read_to_string(root.join("aftermath.toml")).unwrap();
+    let cfg = cfg
+        .replace(
+            "inputs = [\"sample_data\"]",
+            &format!("inputs = [{}]", quoted.join(", ")),
+        )
+        .replace("reports = \"reports\"", "reports = \"out\"");
+    sb.write("aftermath.toml", cfg);
+    let mut args = vec!["ingest"];
+    args.extend(files.iter().map(String::as_str));
+    sb.ok(&args);
+    sb
+}

@@ -3,6 +3,7 @@
 
 mod common;
 
+mod cli;
 mod config;
 mod docs;
 mod generate;

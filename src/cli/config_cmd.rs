@@ -2,6 +2,7 @@
 
 use std::path::{Path, PathBuf};
 
+use super::stdout::outln;
 use crate::config::{Config, DEFAULT_FILE};
 use crate::error::Result;
 
@@ -16,10 +17,10 @@ pub fn run(cmd: ConfigCommand, path: Option<PathBuf>) -> Result<()> {
         ConfigCommand::Check => {
             let path = path.unwrap_or_else(|| PathBuf::from(DEFAULT_FILE));
             let c = Config::load(Path::new(&path))?;
-            println!("{}: ok", path.display());
-            println!("  store:   {}", c.store.display());
-            println!("  reports: {}", c.reports.display());
-            println!(
+            outln!("{}: ok", path.display());
+            outln!("  store:   {}", c.store.display());
+            outln!("  reports: {}", c.reports.display());
+            outln!(
                 "  inputs:  {}",
                 c.inputs
                     .iter()
@@ -27,7 +28,7 @@ pub fn run(cmd: ConfigCommand, path: Option<PathBuf>) -> Result<()> {
                     .collect::<Vec<_>>()
                     .join(", ")
             );
-            println!(
+            outln!(
                 "  teams:   {}",
                 c.teams
                     .values()

@@ -4,6 +4,7 @@ use std::path::PathBuf;
 
 use chrono::NaiveDate;
 
+use super::stdout::outln;
 use crate::error::Result;
 use crate::generate::{GenerateOptions, IncidentVolume, generate_with};
 
@@ -54,7 +55,7 @@ pub fn run(args: Args) -> Result<()> {
         extra_events: args.extra_events,
     };
     let counts = generate_with(&opts, volume)?;
-    println!(
+    outln!(
         "wrote {} incidents, {} incident events, {} alerts, {} action items and {} on-call shifts to {} in {:.1}s",
         counts.incidents,
         counts.events,

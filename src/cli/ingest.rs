@@ -5,6 +5,7 @@ use std::path::PathBuf;
 use chrono_tz::Tz;
 
 use super::Context;
+use super::stdout::outln;
 use crate::error::Result;
 use crate::ingest::{IngestOptions, IngestReport, MaxRejected, SourceChoice, ingest, parse_bytes};
 use crate::model::Table;
@@ -76,11 +77,11 @@ pub fn print_report(ctx: &Context, r: &IngestReport) {
     }
     for d in &r.detected {
         if d.source != "canonical" {
-            println!("{}: {} ({})", d.file.display(), d.source, d.shape);
+            outln!("{}: {} ({})", d.file.display(), d.source, d.shape);
         }
     }
     if let Some((first, run)) = r.skipped.first() {
-        println!(
+        outln!(
             "skipped {} file(s) the store already holds read the same way ({} by run {run}{}); --force reads them again",
             r.skipped.len(),
             first.display(),
@@ -88,33 +89,42 @@ pub fn print_report(ctx: &Context, r: &IngestReport) {
         );
     }
     let Some(run) = &r.run else {
-        println!("nothing new to ingest; the store is unchanged");
+        outln!("nothing new to ingest; the store is unchanged");
         return;
     };
-    println!(
+    outln!(
         "ingested {} file(s) into {} (run {})",
         r.files.len(),
         ctx.store.root().display(),
         run.id
     );
-    println!(
+    outln!(
         "{:<16} {:>9} {:>9} {:>9} {:>10} {:>9}",
-        "table", "read", "inserted", "updated", "unchanged", "rejected"
+        "table",
+        "read",
+        "inserted",
+        "updated",
+        "unchanged",
+        "rejected"
     );
     for (table, c) in &run.tables {
-        println!(
+        outln!(
             "{table:<16} {:>9} {:>9} {:>9} {:>10} {:>9}",
-            c.read, c.inserted, c.updated, c.unchanged, c.rejected
+            c.read,
+            c.inserted,
+            c.updated,
+            c.unchanged,
+            c.rejected
         );
     }
     if !r.rejections.is_empty() {
         let log = ctx.store.rejected_log(&run.id).display().to_string();
-        println!(
+        outln!(
             "{} row(s) rejected; every one with its reason and raw text is in {log}. The first:",
             r.rejections.len()
         );
         for rej in r.rejections.iter().take(5) {
-            println!("  {}", rej.describe());
+            outln!("  {}", rej.describe());
         }
     }
 }

@@ -12,6 +12,7 @@ use std::path::PathBuf;
 use chrono::{DateTime, NaiveDate, Utc};
 
 use super::Context;
+use super::stdout::{Stdout, out};
 use crate::error::{Error, IoContext, Result};
 use crate::metrics::{self, Dim, Family, Filters, Frames, MetricTable, PeriodBy, Request, Scope};
 use crate::model::Table;
@@ -128,7 +129,7 @@ fn scope(args: &Args) -> Result<Scope> {
 pub fn run(ctx: &Context, args: Args) -> Result<()> {
     let scope = scope(&args)?;
     if args.explain {
-        print!("{}", metrics::explain::explain(&ctx.config, Some(&scope)));
+        out!("{}", metrics::explain::explain(&ctx.config, Some(&scope)));
         return Ok(());
     }
     if !ctx.store.exists() {
@@ -156,12 +157,16 @@ pub fn run(ctx: &Context, args: Args) -> Result<()> {
         compare: args.compare.is_some(),
         pairs: args.pairs,
     };
-    let tables = metrics::run(
-        &frames(&ctx.store, scope.as_of)?,
-        &ctx.config,
-        &scope,
-        &request,
-    )?;
+    let frames = frames(&ctx.store, scope.as_of)?;
+    // As for reports: a period nothing can be known about yet is refused, not printed empty.
+    crate::report::coverage::refuse_future(&frames, scope.period, scope.as_of)?;
+    if !scope.filters.teams.is_empty() {
+        // The same lookup as `report weekly --team`: a typo is an error naming the teams, not
+        // empty tables that read as a quiet team.
+        let known = metrics::frames::store_teams(&frames)?;
+        metrics::frames::check_teams(&known, &ctx.config, &scope.filters.teams)?;
+    }
+    let tables = metrics::run(&frames, &ctx.config, &scope, &request)?;
     let tables = match &args.table {
         None => tables,
         Some(name) => {
@@ -178,7 +183,7 @@ pub fn run(ctx: &Context, args: Args) -> Result<()> {
     };
     let mut sink: Box<dyn Write + Send> = match &args.out {
         Some(p) => Box::new(std::io::BufWriter::new(std::fs::File::create(p).at(p)?)),
-        None => Box::new(std::io::BufWriter::new(std::io::stdout())),
+        None => Box::new(std::io::BufWriter::new(Stdout)),
     };
     let target = args.out.clone().unwrap_or_else(|| "<stdout>".into());
     if format == Format::Table {

@@ -9,13 +9,14 @@ mod metrics;
 mod query;
 mod report;
 mod run;
+mod stdout;
 
 use std::path::PathBuf;
 
 use clap::{Parser, Subcommand};
 
 use crate::config::Config;
-use crate::error::{Error, Result};
+use crate::error::Result;
 use crate::store::Store;
 
 #[derive(Debug, Parser)]
@@ -84,10 +85,11 @@ pub fn main() -> i32 {
             Command::Generate(_) | Command::Config(_) => unreachable!("handled above"),
         }),
     };
+    // Everything printed went through `stdout`: a closed pipe ended it quietly, any other
+    // write error is reported here, after the work it described.
+    let result = result.and_then(|()| stdout::finish());
     match result {
         Ok(()) => 0,
-        // A closed pipe (`aftermath query ... | head`) is the reader's choice, not a failure.
-        Err(Error::Io { source, .. }) if source.kind() == std::io::ErrorKind::BrokenPipe => 0,
         Err(e) => {
             eprintln!("error: {e}");
             let mut cause = std::error::Error::source(&e);

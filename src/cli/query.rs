@@ -4,6 +4,7 @@ use std::io::Write;
 use std::path::PathBuf;
 
 use super::Context;
+use super::stdout::Stdout;
 use crate::error::{Error, IoContext, Result};
 use crate::output::{Format, write_frame};
 
@@ -44,7 +45,7 @@ pub fn run(ctx: &Context, args: Args) -> Result<()> {
             ));
         }
         None => {
-            let mut out = std::io::BufWriter::new(std::io::stdout());
+            let mut out = std::io::BufWriter::new(Stdout);
             write_frame(&mut df, format, &mut out)?;
             out.flush().at("<stdout>")?;
         }

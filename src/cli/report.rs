@@ -11,6 +11,7 @@ use chrono::{DateTime, Utc};
 
 use super::Context;
 use super::metrics::{frames, parse_as_of};
+use super::stdout::outln;
 use crate::config::Config;
 use crate::error::{Error, Result};
 use crate::metrics::scope::{parse_week, resolve_period};
@@ -169,7 +170,7 @@ impl Prepared {
 
 fn print_written(paths: &[PathBuf]) {
     for p in paths {
-        println!("wrote {}", p.display());
+        outln!("wrote {}", p.display());
     }
 }
 
@@ -197,7 +198,11 @@ pub fn run(ctx: &Context, args: Args) -> Result<()> {
             all_teams: _,
         } => {
             let period = match week {
-                Some(w) => parse_week(&w)?,
+                Some(w) => {
+                    let week = parse_week(&w)?;
+                    coverage::refuse_future(&prepared.frames, week, as_of)?;
+                    week
+                }
                 None => {
                     let (week, why) = coverage::report_week(&prepared.frames, as_of)?;
                     why.iter().for_each(|w| eprintln!("note: {w}"));
@@ -224,6 +229,7 @@ pub fn run(ctx: &Context, args: Args) -> Result<()> {
                     (p, p.label())
                 }
             };
+            coverage::refuse_future(&prepared.frames, period, as_of)?;
             let doc = improvement::improvement(&inp, period, &label)?;
             let dir = out.join("improvement").join(label.replace([' ', '.'], ""));
             print_written(&doc.write(&dir)?);

@@ -4,6 +4,7 @@
 use polars::prelude::*;
 
 use super::Context;
+use super::stdout::{out, outln};
 use crate::error::{Error, Result};
 use crate::ingest::{IngestOptions, MaxRejected, SourceChoice, ingest, parse_bytes};
 use crate::metrics::overview::{span, team_overview};
@@ -73,34 +74,34 @@ pub fn run(ctx: &Context, args: Args) -> Result<()> {
     let range = span(ctx.store.scan(Table::Incidents)?, DETECTED_AT)
         .collect()
         .map_err(q)?;
-    println!();
-    println!("incidents by team (all kinds; open = not resolved), alerts and pages:");
-    print!("{}", render_table(&overview)?);
-    println!("incidents detected between:");
-    print!("{}", render_table(&range)?);
+    outln!();
+    outln!("incidents by team (all kinds; open = not resolved), alerts and pages:");
+    out!("{}", render_table(&overview)?);
+    outln!("incidents detected between:");
+    out!("{}", render_table(&range)?);
     let as_of = super::metrics::parse_as_of(args.as_of.as_deref())?;
     let out = args.out.clone().unwrap_or_else(|| cfg.reports.clone());
     let written = write_metrics(ctx, as_of, &out)?;
     let rendered = super::report::render_all(ctx, as_of, &out)?;
     let index = &rendered.index;
-    println!();
-    println!("store:   {}", ctx.store.root().display());
-    println!(
+    outln!();
+    outln!("store:   {}", ctx.store.root().display());
+    outln!(
         "metrics: {} (the tidy long table; see docs/metrics.md)",
         written.display()
     );
-    println!("reports: {} (open it in a browser)", index.display());
-    println!(
+    outln!("reports: {} (open it in a browser)", index.display());
+    outln!(
         "periods: weekly {}, improvement {}, as of {}",
         rendered.week,
         rendered.quarter,
         as_of.format("%Y-%m-%d %H:%M UTC")
     );
     for note in &rendered.notes {
-        println!("note:    {note}");
+        outln!("note:    {note}");
     }
-    print!("{}", postmortem_line(cfg, &rendered));
-    println!(
+    out!("{}", postmortem_line(cfg, &rendered));
+    outln!(
         "next:    aftermath metrics all --last 12w\n         aftermath query \"SELECT severity, count(*) FROM incidents GROUP BY severity\""
     );
     Ok(())

@@ -90,6 +90,59 @@ pub fn filter_expr(f: &Filters, has_service: bool, has_severity: bool) -> Expr {
     e
 }
 
+/// The teams with incidents or alerts in `frames`, sorted: the teams a `--team` may name besides
+/// the config's own.
+pub fn store_teams(frames: &Frames) -> crate::error::Result<Vec<String>> {
+    let mut teams = std::collections::BTreeSet::new();
+    for lf in [&frames.incidents, &frames.alerts] {
+        let df = lf
+            .clone()
+            .select([col(TEAM)])
+            .unique(None, UniqueKeepStrategy::Any)
+            .collect()
+            .map_err(super::table::pe)?;
+        teams.extend(texts(&df, TEAM)?.into_iter().flatten());
+    }
+    Ok(teams.into_iter().collect())
+}
+
+/// An error for the first of `asked` that is neither a team of the store nor of the config,
+/// naming the known teams. `metrics --team` and `report weekly --team` both check through here,
+/// so a typo is refused the same way everywhere instead of printing or rendering an empty team.
+pub fn check_teams(
+    store_teams: &[String],
+    cfg: &Config,
+    asked: &[String],
+) -> crate::error::Result<()> {
+    let Some(unknown) = asked
+        .iter()
+        .find(|t| !store_teams.contains(t) && !cfg.teams.contains_key(t.as_str()))
+    else {
+        return Ok(());
+    };
+    let configured: Vec<&str> = cfg
+        .teams
+        .keys()
+        .map(String::as_str)
+        .filter(|t| !store_teams.iter().any(|s| s == t))
+        .collect();
+    let mut known = format!("teams in the store: {}", list_or_none(store_teams));
+    if !configured.is_empty() {
+        known.push_str(&format!("; in the config only: {}", configured.join(", ")));
+    }
+    Err(crate::error::Error::Query(format!(
+        "team {unknown:?} has no incidents or alerts in the store and is not in the config; {known}"
+    )))
+}
+
+fn list_or_none(names: &[String]) -> String {
+    if names.is_empty() {
+        "none".into()
+    } else {
+        names.join(", ")
+    }
+}
+
 /// `true` when the instant column `instant` lies in the scope's period.
 pub fn in_period(instant: &str, scope: &Scope) -> Expr {
     col(instant)

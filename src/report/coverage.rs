@@ -4,7 +4,8 @@
 //! period far wider than the data, such as `report improvement --from
 //! 0001-01-01 --to 9999-12-31`, is narrowed to it, so its work grows with the data and not with the
 //! period; a period that holds no data and is longer than a year is refused instead of rendered
-//! as millions of empty weeks.
+//! as millions of empty weeks. A period that has not begun as of as-of and lies after the data is
+//! refused ([`refuse_future`]).
 //!
 //! The narrowing goes to whole calendar quarters around the data, so a quarter or a range of whole
 //! months keeps its bounds (and its comparison with the previous period) whenever it overlaps the
@@ -41,6 +42,32 @@ pub fn narrow_to_data(frames: &Frames, period: Period, data_range: &str) -> Resu
         "the period {} holds no incidents or alerts (the store's {data_range}); choose a period \
          that overlaps the data",
         period.label()
+    )))
+}
+
+/// An error for a period that starts at or after `as_of` and after the last incident or alert
+/// (`report weekly --week 2099-W01`): nothing about it can be known yet, and a report of it would
+/// present "no incidents" as a fact. Refused rather than warned about, so a scheduled job with a
+/// mistyped year fails where someone looks, instead of publishing an empty week. A past period
+/// without data stays a fair question (a quiet week, a gap in the exports), as does the current,
+/// unfinished one.
+pub fn refuse_future(frames: &Frames, period: Period, as_of: DateTime<Utc>) -> Result<()> {
+    if period.from < as_of {
+        return Ok(());
+    }
+    let last = coverage(frames)?.map(|(_, last)| last);
+    if last.is_some_and(|last| last >= period.from) {
+        return Ok(());
+    }
+    let data = match last {
+        Some(last) => format!("the data end {}", last.format("%Y-%m-%d")),
+        None => "the store holds no incidents or alerts".into(),
+    };
+    Err(Error::Query(format!(
+        "{} starts after --as-of ({}) and {data}: nothing is known about it yet, so nothing was \
+         written; choose an earlier period, or give --as-of after it to report it as it was then",
+        period.label(),
+        as_of.format("%Y-%m-%d %H:%M UTC"),
     )))
 }
 
@@ -191,6 +218,27 @@ mod tests {
         let (q, label, why) = report_quarter(&data(), at(2027, 5, 17)).unwrap();
         assert_eq!((q.from, label.as_str()), (at(2026, 10, 1), "2026-Q4"));
         assert!(why.unwrap().starts_with("2027-Q1 holds no data yet"));
+    }
+
+    #[test]
+    fn a_period_after_the_data_and_after_as_of_is_refused() {
+        let as_of = at(2026, 12, 6);
+        let w = |label: &str| parse_week(label).unwrap();
+        // 2099-W01 has not begun and the data end 2026-11-15.
+        let e = refuse_future(&data(), w("2099-W01"), as_of)
+            .unwrap_err()
+            .to_string();
+        assert!(
+            e.starts_with(
+                "2099-W01 starts after --as-of (2026-12-06 00:00 UTC) and the data end 2026-11-15"
+            ),
+            "{e}"
+        );
+        // The current week (begun before as-of) and a past week without data are fair questions.
+        refuse_future(&data(), w("2026-W49"), as_of).unwrap();
+        refuse_future(&data(), w("2026-W48"), as_of).unwrap();
+        // The same week as of a later instant is a past week.
+        refuse_future(&data(), w("2099-W01"), at(2099, 1, 10)).unwrap();
     }
 
     #[test]

@@ -177,15 +177,7 @@ pub fn weekly(
             .cloned()
             .collect()
     };
-    for n in &names {
-        if !c.store_teams.contains(n) && !inp.cfg.teams.contains_key(n) {
-            return Err(Error::Query(format!(
-                "team {n:?} has no incidents or alerts in the store and is not in the config; \
-                 teams in the store: {}",
-                c.store_teams.join(", ")
-            )));
-        }
-    }
+    crate::metrics::frames::check_teams(&c.store_teams, inp.cfg, &names)?;
     let slugs = fmt::unique_slugs(&names);
     let built = names
         .iter()

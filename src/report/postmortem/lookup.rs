@@ -1,9 +1,11 @@
 //! Finding the incident a postmortem is asked for, and reading its row.
 //!
 //! Users copy ids from wherever they saw them: the full `<source>:<id>`, the source's own id
-//! (`PT4KHLK`) or the human number (`#1234`). The full id wins; otherwise a source id or number
-//! held by exactly one incident is accepted. When nothing matches, the error names the closest
-//! ids (ids the text starts, then by edit distance), so a typo is one copy away from fixed.
+//! (`PT4KHLK`) or the human number (`#1234`, or `1234` as people say it). The full id wins;
+//! otherwise an id part, source id or number held by exactly one incident is accepted, and one
+//! held by several (the same number in two tools) is an error listing them. When nothing matches,
+//! the error names the closest ids (ids the text starts, then by edit distance), so a typo is one
+//! copy away from fixed.
 //!
 //! The row is read as of the report's as-of instant: a lifecycle instant after it is not known
 //! yet (as `durations::per_incident` treats it), so a postmortem for an earlier as-of never shows
@@ -78,7 +80,7 @@ pub fn resolve(frames: &Frames, given: &str) -> Result<String> {
     let loose: Vec<&String> = ids
         .iter()
         .zip(sids.iter().zip(&numbers))
-        .filter(|(_, (s, n))| !given.is_empty() && (*s == given || *n == given))
+        .filter(|(i, (s, n))| loosely_names(given, i, s, n))
         .map(|(i, _)| i)
         .collect();
     match loose.as_slice() {
@@ -87,7 +89,8 @@ pub fn resolve(frames: &Frames, given: &str) -> Result<String> {
         many => {
             let list: Vec<&str> = many.iter().take(SUGGESTIONS).map(|s| s.as_str()).collect();
             return Err(Error::Query(format!(
-                "{given:?} is the source id or number of {} incidents ({}); give the full id",
+                "{given:?} is the source id or number of {} incidents ({}); give one of these \
+                 full ids",
                 many.len(),
                 list.join(", ")
             )));
@@ -102,6 +105,18 @@ pub fn resolve(frames: &Frames, given: &str) -> Result<String> {
         "no incident {given:?} in the store; the closest ids: {}",
         closest(given, &ids, &sids).join(", ")
     )))
+}
+
+/// Whether `given`, written without its `source:` prefix, names the incident `id` with source id
+/// `sid` and number `number`: the id part after the prefix, the source id, or the number, with or
+/// without the `#` tools print before numbers (`1064` and `#1064` both name number `#1064`).
+fn loosely_names(given: &str, id: &str, sid: &str, number: &str) -> bool {
+    let bare = given.trim_start_matches('#');
+    if bare.is_empty() {
+        return false;
+    }
+    let id_part = id.split_once(':').map_or(id, |(_, part)| part);
+    [id_part, sid, number.trim_start_matches('#')].contains(&bare) || number == given
 }
 
 /// Up to five ids nearest to `given`: those whose id or source id starts with it first, then by

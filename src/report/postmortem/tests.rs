@@ -165,6 +165,8 @@ fn ids_resolve_from_the_source_id_and_unknown_ids_get_suggestions() {
     assert_eq!(lookup::resolve(&frames, SEV1).unwrap(), SEV1);
     assert_eq!(lookup::resolve(&frames, "QK5RBB3").unwrap(), SEV1);
     assert_eq!(lookup::resolve(&frames, "#1064").unwrap(), SEV1);
+    // Regression (issue 13): the number as people say it, without the `#` tools print.
+    assert_eq!(lookup::resolve(&frames, "1064").unwrap(), SEV1);
     let err = lookup::resolve(&frames, "pagerduty:QK5RBB").unwrap_err();
     assert!(matches!(err, crate::error::Error::Query(_)));
     let text = err.to_string();

@@ -13,7 +13,7 @@
 //! that cheap it runs over the week's incidents and alerts held in memory (the checks only read
 //! rows of the period, so the table is the one `aftermath metrics quality --team` prints).
 
-use std::collections::{BTreeMap, BTreeSet};
+use std::collections::BTreeMap;
 
 use chrono::Duration;
 use polars::prelude::*;
@@ -140,20 +140,6 @@ fn measured(inp: &Inputs, scope: &Scope) -> Result<Durations> {
     Ok(out)
 }
 
-/// Distinct values of `team` in a frame.
-fn teams_of(lf: &LazyFrame) -> Result<BTreeSet<String>> {
-    let df = lf
-        .clone()
-        .select([col(TEAM)])
-        .unique(None, UniqueKeepStrategy::Any)
-        .collect()
-        .map_err(pe)?;
-    Ok(crate::metrics::frames::texts(&df, TEAM)?
-        .into_iter()
-        .flatten()
-        .collect())
-}
-
 /// The week's pages (fatigue's rule: `paged`, null as false), by team.
 fn pages(inp: &Inputs, scope: &Scope) -> Result<BTreeMap<String, Vec<i64>>> {
     let df = inp
@@ -206,14 +192,13 @@ impl Computed {
         let mut a = run(inp, &week_scope, Family::Actions, by_priority.clone())?;
         let mut pm = run(inp, &trend_scope, Family::Actions, by_priority)?;
 
-        let mut store_teams = teams_of(&inp.frames.incidents)?;
-        store_teams.extend(teams_of(&inp.frames.alerts)?);
+        let store_teams = crate::metrics::frames::store_teams(inp.frames)?;
 
         Ok(Computed {
             week,
             baseline,
             trend,
-            store_teams: store_teams.into_iter().collect(),
+            store_teams,
             counts: take(&mut d, "incidents")?,
             tta: take(&mut d, "tta")?,
             ttr: take(&mut d, "ttr")?,

@@ -32,6 +32,7 @@ use super::table::{MetricTable, pe};
 use crate::config::Config;
 use crate::error::{Error, Result};
 use crate::model::columns::*;
+use crate::model::vocab::IncidentStatus;
 
 /// One duration metric of the catalogue.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
@@ -69,8 +70,9 @@ impl Metric {
             Metric::Ttd => "impact_started_at -> detected_at; measured when both are known",
             Metric::Tta => {
                 "detected_at -> acknowledged_at; an open, unacknowledged incident is censored \
-                 (counted as open at its time so far); a resolved incident never acknowledged is \
-                 not measured"
+                 (counted as open at its time so far); a resolved incident never acknowledged, \
+                 or one whose status says acknowledged or mitigated without the instant, is not \
+                 measured"
             }
             Metric::Ttm => {
                 "impact_started_at (else detected_at) -> mitigated_at (else resolved_at); an open \
@@ -147,6 +149,13 @@ pub fn per_incident(frames: &Frames, cfg: &Config, scope: &Scope) -> LazyFrame {
         .then(lit("impact"))
         .otherwise(lit("detected"));
     let open = resolved.clone().is_null();
+    // An open incident the source marks acknowledged (or mitigated) was acknowledged at an
+    // instant the data does not give: its time to acknowledge is unknown, not still running.
+    let acked_unrecorded = open.clone().and(
+        col(STATUS)
+            .eq(lit(IncidentStatus::Acknowledged.as_str()))
+            .or(col(STATUS).eq(lit(IncidentStatus::Mitigated.as_str()))),
+    );
 
     // (metric, start, end, start_used, censored-when-end-missing, why-not-measured-when-missing)
     let specs: [(Metric, Expr, Expr, Expr, Expr, Expr); 4] = [
@@ -163,8 +172,10 @@ pub fn per_incident(frames: &Frames, cfg: &Config, scope: &Scope) -> LazyFrame {
             detected.clone(),
             acked,
             lit("detected"),
-            open.clone(),
-            lit("resolved without acknowledgement"),
+            open.clone().and(acked_unrecorded.clone().not()),
+            when(acked_unrecorded)
+                .then(lit("acknowledged, instant not recorded"))
+                .otherwise(lit("resolved without acknowledgement")),
         ),
         (
             Metric::Ttm,

@@ -121,11 +121,7 @@ mod tests {
 
     #[test]
     fn months_in_a_row_are_the_months_of_each_instant() {
-        let at = |s: &str| {
-            DateTime::parse_from_rfc3339(s)
-                .unwrap()
-                .timestamp_micros()
-        };
+        let at = |s: &str| DateTime::parse_from_rfc3339(s).unwrap().timestamp_micros();
         let instants = [
             at("2026-01-31T23:59:59.999999Z"),
             at("2026-02-01T00:00:00Z"),
@@ -274,7 +270,9 @@ impl Months {
         if !hit {
             self.last = Some(month_span(us));
         }
-        self.last.as_ref().map_or("", |(_, _, label)| label.as_str())
+        self.last
+            .as_ref()
+            .map_or("", |(_, _, label)| label.as_str())
     }
 }
 
@@ -290,7 +288,11 @@ fn month_span(us: i64) -> (i64, i64, String) {
             .map(|t| t.and_utc().timestamp_micros())
     };
     let (y, m) = (d.year(), d.month());
-    let next = if m == 12 { first(y + 1, 1) } else { first(y, m + 1) };
+    let next = if m == 12 {
+        first(y + 1, 1)
+    } else {
+        first(y, m + 1)
+    };
     match (first(y, m), next) {
         (Some(start), Some(end)) => (start, end, format!("{y:04}-{m:02}")),
         _ => (us, us.saturating_add(1), month_of(us)),

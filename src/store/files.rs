@@ -42,7 +42,8 @@ pub fn is_temp(path: &Path) -> bool {
 fn properties(table: Table) -> WriterProperties {
     let spec = table.spec();
     let distinct = spec.columns.iter().filter(|c| {
-        c.ty == ColumnType::Timestamp || (spec.primary_key.len() == 1 && spec.primary_key[0] == c.name)
+        c.ty == ColumnType::Timestamp
+            || (spec.primary_key.len() == 1 && spec.primary_key[0] == c.name)
     });
     distinct
         .fold(WriterProperties::builder(), |b, c| {

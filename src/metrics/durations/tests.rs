@@ -115,6 +115,35 @@ fn excluded_kinds_are_counted_with_their_reason() {
 }
 
 #[test]
+fn an_open_incident_marked_acknowledged_without_the_instant_has_no_tta() {
+    // Both open and unacknowledged in the data; the source marks b acknowledged (a ServiceNow
+    // "In Progress" without its instant). a's TTA runs: censored at 120 - 0 = 120 minutes. b's is
+    // unknown, not running: not measured. Both TTRs are censored (open).
+    let rows = [
+        ("a", "t", "SEV2", "normal", None, 0, None, None, None),
+        ("b", "t", "SEV2", "normal", None, 30, None, None, None),
+    ];
+    let mut f = frames(&rows);
+    f.incidents = f.incidents.with_column(
+        when(col(INCIDENT_ID).eq(lit("b")))
+            .then(lit("acknowledged"))
+            .otherwise(col(STATUS))
+            .alias(STATUS),
+    );
+    let out = durations(&f, &cfg(), &scope(), Some(&[Dim::Team]), false).unwrap();
+    let tta = table(&out, "tta");
+    assert_eq!(f64s(tta, "n"), [Some(1.0)]);
+    assert_eq!(f64s(tta, "n_open"), [Some(1.0)]);
+    assert_eq!(
+        strs(tta, "not_measured"),
+        [Some("1 acknowledged, instant not recorded".into())]
+    );
+    let ttr = table(&out, "ttr");
+    assert_eq!(f64s(ttr, "n"), [Some(2.0)]);
+    assert_eq!(f64s(ttr, "n_open"), [Some(2.0)]);
+}
+
+#[test]
 fn start_instant_and_missing_instants() {
     // a knows its impact start (-20): TTD 20, TTR 30 from impact. b does not: no TTD, TTR 15 from
     // detection. b was resolved without an acknowledgement: TTA not measured; c is open and

@@ -21,6 +21,7 @@ use crate::metrics::durations::{
 use crate::metrics::table::pe;
 use crate::metrics::{Period, Scope};
 use crate::model::columns::*;
+use crate::model::vocab::IncidentStatus;
 use crate::report::Inputs;
 use crate::report::charts::duration_label;
 use crate::report::view::{TableView, cell_f64, cell_str};
@@ -227,13 +228,21 @@ fn instants_table(inc: &Incident, zone: Tz) -> TableView {
         "",
     );
     let open = inc.resolved.is_none();
+    // An open incident whose source marks it acknowledged (or mitigated) was acknowledged, at an
+    // instant the export does not give: "not yet" would contradict its status line.
+    let past_ack = [IncidentStatus::Acknowledged, IncidentStatus::Mitigated]
+        .iter()
+        .any(|s| s.as_str() == inc.status);
+    let past_mitigation = inc.status == IncidentStatus::Mitigated.as_str();
     let rows = [
         ("Impact started", inc.impact, "not recorded"),
         ("Detected", Some(inc.detected), ""),
         (
             "Acknowledged",
             inc.acknowledged,
-            if open {
+            if open && past_ack {
+                "not recorded (the status says acknowledged)"
+            } else if open {
                 "not yet"
             } else {
                 "never acknowledged"
@@ -242,7 +251,9 @@ fn instants_table(inc: &Incident, zone: Tz) -> TableView {
         (
             "Mitigated",
             inc.mitigated,
-            if open {
+            if open && past_mitigation {
+                "not recorded (the status says mitigated)"
+            } else if open {
                 "not yet"
             } else {
                 "not recorded (time to mitigate uses the resolution)"

@@ -10,6 +10,7 @@ use super::*;
 use crate::config::Config;
 use crate::metrics::Frames;
 use crate::metrics::scope::parse_week;
+use crate::model::columns::{ACKNOWLEDGED_AT, INCIDENT_ID};
 use crate::report::{OutputFormat, Renderer, testkit};
 
 const FORMATS: &[OutputFormat] = &[OutputFormat::Html, OutputFormat::Markdown];
@@ -70,6 +71,38 @@ fn an_open_incident_shows_open_and_so_far() {
     assert!(md.contains("open: 62.4 d so far"), "{md}");
     assert!(md.contains("detection → as-of (open)") || md.contains("→ as-of (open)"));
     insta::assert_snapshot!("open_md", md);
+}
+
+#[test]
+fn an_open_incident_marked_acknowledged_without_its_instant_is_not_acknowledged_not_yet() {
+    // A ServiceNow incident "In Progress" comes as acknowledged with no instant for it (the
+    // vendor sample's INC0020105). Made here from the open, acknowledged pagerduty:Q8EFPC9 by
+    // removing its instant: the instants table must not say "not yet" under "Status:
+    // acknowledged", and its time to acknowledge is unknown rather than running.
+    let (mut frames, cfg) = testkit::sample();
+    frames.incidents = frames.incidents.with_column(
+        when(col(INCIDENT_ID).eq(lit(OPEN)))
+            .then(lit(NULL).cast(DataType::Datetime(
+                TimeUnit::Microseconds,
+                Some(TimeZone::UTC),
+            )))
+            .otherwise(col(ACKNOWLEDGED_AT))
+            .alias(ACKNOWLEDGED_AT),
+    );
+    let r = renderer();
+    let doc = postmortem(&inputs(&frames, cfg, &r), OPEN).unwrap();
+    let md = page(&doc, OutputFormat::Markdown);
+    assert!(md.contains("- **Status:** acknowledged"), "{md}");
+    assert!(
+        md.contains("| Acknowledged | – | – | not recorded (the status says acknowledged) |"),
+        "{md}"
+    );
+    assert!(md.contains("| Mitigated | – | – | not yet |"), "{md}");
+    assert!(
+        md.contains("| Time to acknowledge (TTA) | – |"),
+        "TTA must not run as open: {md}"
+    );
+    assert!(!md.contains("| Time to acknowledge (TTA) | open"), "{md}");
 }
 
 #[test]

@@ -342,6 +342,21 @@ fn a_users_template_overrides_one_block_and_png_charts_are_written() {
         charts.len(),
         "an SVG and a PNG per chart: {charts:?}"
     );
+    // The Markdown shows the PNGs it was asked for (mail clients and many Markdown viewers do
+    // not show SVG), each a file that exists.
+    let linked: Vec<&str> = md
+        .split("](charts/")
+        .skip(1)
+        .filter_map(|rest| rest.split(')').next())
+        .collect();
+    assert!(!linked.is_empty(), "{md}");
+    for name in &linked {
+        assert!(name.ends_with(".png"), "the Markdown links {name}");
+        assert!(
+            sb.path("out/weekly/2026-W46/charts").join(name).exists(),
+            "{name}"
+        );
+    }
     for p in pngs {
         assert!(
             std::fs::read(p).unwrap().starts_with(b"\x89PNG\r\n\x1a\n"),

@@ -99,7 +99,8 @@ pub struct ChartView {
     pub name: String,
     pub caption: String,
     pub svg: String,
-    /// Relative path of the SVG beside the Markdown file, e.g. `charts/ttr-strip.svg`.
+    /// Relative path of the image the Markdown shows, beside it: the PNG under `--png` (mail
+    /// clients and many Markdown viewers show no SVG), else the SVG, e.g. `charts/ttr-strip.svg`.
     pub file: String,
     #[serde(skip)]
     pub png: Option<Vec<u8>>,
@@ -112,7 +113,7 @@ impl ChartView {
             name: name.to_string(),
             caption: caption.to_string(),
             svg: to_svg(chart, &style)?,
-            file: format!("charts/{name}.svg"),
+            file: format!("charts/{name}.{}", if png { "png" } else { "svg" }),
             png: if png {
                 Some(to_png(chart, &style)?)
             } else {

@@ -16,6 +16,7 @@ mod ingest_store;
 mod interop;
 mod metrics;
 mod query;
+mod report_browser;
 mod reports;
 mod run;
 mod run_as_of;

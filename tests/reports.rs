@@ -1,14 +1,13 @@
 //! Reports through the binary: `run` leaves an index whose every link resolves; the same store
 //! and `--as-of` give byte-identical files; HTML makes no external request; hostile titles, teams
-//! and rules are escaped in HTML and Markdown; an unknown incident names the closest ids; and,
-//! where Debian's chromium is installed, every HTML page renders in a real headless browser.
+//! and rules are escaped in HTML and Markdown; an unknown incident names the closest ids. The
+//! real browser's checks are in `report_browser.rs`.
 
 use std::path::{Path, PathBuf};
-use std::process::Command;
 
 use crate::common::{Sandbox, sample, text};
 
-const AS_OF: &str = "2026-11-17T00:00:00Z";
+pub(crate) const AS_OF: &str = "2026-11-17T00:00:00Z";
 
 fn files_under(dir: &Path) -> Vec<(String, Vec<u8>)> {
     let mut out = vec![];
@@ -22,7 +21,7 @@ fn files_under(dir: &Path) -> Vec<(String, Vec<u8>)> {
     out
 }
 
-fn html_files(dir: &Path) -> Vec<PathBuf> {
+pub(crate) fn html_files(dir: &Path) -> Vec<PathBuf> {
     walkdir::WalkDir::new(dir)
         .sort_by_file_name()
         .into_iter()
@@ -219,77 +218,6 @@ fn an_improvement_report_over_all_time_is_narrowed_to_the_data_and_an_empty_far_
     assert_eq!(out.status.code(), Some(2));
     let err = text(&out.stderr);
     assert!(err.contains("holds no incidents or alerts"), "{err}");
-}
-
-/// The headless browser of the CI image, when present.
-fn chromium() -> Option<PathBuf> {
-    ["/usr/bin/chromium", "/usr/bin/chromium-browser"]
-        .iter()
-        .map(PathBuf::from)
-        .find(|p| p.is_file())
-}
-
-fn browser(bin: &Path, profile: &Path, extra: &[&str], page: &Path) -> std::process::Output {
-    Command::new(bin)
-        .args([
-            "--headless",
-            "--no-sandbox",
-            "--disable-gpu",
-            "--disable-background-networking",
-            "--disable-component-update",
-            "--disable-sync",
-            "--no-first-run",
-        ])
-        .arg(format!("--user-data-dir={}", profile.display()))
-        .args(extra)
-        .arg(format!("file://{}", page.display()))
-        .output()
-        .expect("run chromium")
-}
-
-#[test]
-fn every_report_renders_in_a_real_browser() {
-    let Some(bin) = chromium() else {
-        eprintln!("skipped: chromium is not installed (.ci/run installs Debian's chromium)");
-        return;
-    };
-    let sb = sample();
-    sb.ok(&["run", "--as-of", AS_OF]);
-    let pages = html_files(&sb.path("out"));
-    assert!(pages.len() >= 5, "{pages:?}");
-    for (i, page) in pages.iter().enumerate() {
-        let html = std::fs::read_to_string(page).unwrap();
-        let profile = sb.path(&format!("profile-{i}"));
-        let dom = browser(&bin, &profile, &["--dump-dom"], page);
-        let dom = text(&dom.stdout);
-        assert!(
-            dom.contains("<h1>"),
-            "{}: no heading in the DOM",
-            page.display()
-        );
-        assert_eq!(
-            dom.matches("<svg").count(),
-            html.matches("<svg").count(),
-            "{}: every chart's <svg> is in the DOM",
-            page.display()
-        );
-        let shot = sb.path(&format!("shot-{i}.png"));
-        let arg = format!("--screenshot={}", shot.display());
-        browser(&bin, &profile, &[&arg, "--window-size=1280,1600"], page);
-        let png = std::fs::read(&shot).unwrap_or_default();
-        let decoder = png::Decoder::new(std::io::Cursor::new(png));
-        let mut reader = decoder.read_info().expect("a PNG screenshot");
-        let mut buf = vec![0; reader.output_buffer_size()];
-        let info = reader.next_frame(&mut buf).unwrap();
-        let px = &buf[..info.buffer_size()];
-        let first = &px[..3];
-        assert!(
-            px.chunks(info.color_type.samples())
-                .any(|p| &p[..3] != first),
-            "{}: the screenshot is blank",
-            page.display()
-        );
-    }
 }
 
 #[test]

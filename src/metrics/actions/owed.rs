@@ -128,6 +128,8 @@ fn overdue_items(f: &Frames, cfg: &Config, scope: &Scope) -> Result<Vec<OverdueI
     };
     let (created, due) = (ints("created_us")?, ints("due_us")?);
     let (age, overdue) = (floats("age_days")?, floats("overdue_days")?);
+    // Every row has both instants (created_at is required; the overdue filter needs due_at), so
+    // `?` drops none unless an instant lies beyond chrono's range, which no source produces.
     let at = |us: Option<i64>| us.and_then(DateTime::from_timestamp_micros);
     let mut items: Vec<OverdueItem> = (0..df.height())
         .filter_map(|i| {

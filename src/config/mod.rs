@@ -1,6 +1,7 @@
 //! `aftermath.toml`: where the store is, what `run` ingests, the teams with their zones, hours,
-//! holidays, services and aliases, the severity map, the exclusion rules, the metric thresholds and
-//! which postmortems `run` drafts (`postmortems.rs`).
+//! holidays, services and aliases, the severity map, the exclusion rules, the metric thresholds,
+//! which postmortems `run` drafts (`postmortems.rs`) and the weekly report's settings
+//! (`weekly.rs`).
 //!
 //! This module owns the resolved `Config` and the mapping helpers the ingesters use (team and
 //! severity). Reading and validating the TOML, with a key path for every problem, is `parse.rs`.
@@ -10,8 +11,10 @@ mod postmortems;
 mod severity;
 mod teams;
 mod walker;
+mod weekly;
 
 pub use postmortems::Postmortems;
+pub use weekly::Weekly;
 
 use std::collections::{BTreeMap, BTreeSet, HashMap};
 use std::path::{Path, PathBuf};
@@ -126,6 +129,8 @@ pub struct Config {
     pub thresholds: Thresholds,
     /// Which incidents `run` drafts a postmortem for.
     pub postmortems: Postmortems,
+    /// The weekly report's settings (`[weekly]`).
+    pub weekly: Weekly,
     /// `teams` as a lookup table, built on the first `map_team` (the teams do not change after
     /// loading; the load rejects a name, alias or service claimed twice).
     team_index: std::sync::OnceLock<teams::TeamIndex>,

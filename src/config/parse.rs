@@ -15,7 +15,7 @@ use toml::{Table, Value};
 
 use super::severity::BUILTIN_SEVERITY;
 use super::walker::{Walker, join};
-use super::{Config, Exclusions, Postmortems, Team, Thresholds, Window};
+use super::{Config, Exclusions, Postmortems, Team, Thresholds, Weekly, Window};
 use crate::model::vocab::{IncidentKind, Severity};
 
 const TOP_KEYS: &[&str] = &[
@@ -30,6 +30,7 @@ const TOP_KEYS: &[&str] = &[
     "exclude",
     "thresholds",
     "postmortems",
+    "weekly",
 ];
 const TEAM_KEYS: &[&str] = &[
     "timezone",
@@ -189,6 +190,10 @@ pub(super) fn from_table(
         Some(p) => super::postmortems::postmortems(&mut w, p),
         None => Postmortems::default(),
     };
+    let weekly = match w.table("", t, "weekly") {
+        Some(wk) => super::weekly::weekly(&mut w, wk),
+        None => Weekly::default(),
+    };
 
     if !w.problems.is_empty() {
         return Err(w.problems);
@@ -206,6 +211,7 @@ pub(super) fn from_table(
         exclude,
         thresholds,
         postmortems,
+        weekly,
         team_index: Default::default(),
     })
 }

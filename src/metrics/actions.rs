@@ -5,8 +5,10 @@
 //!
 //! Two views of overdue, on purpose: `actions.overdue` is a flow (of the items created in the
 //! period, how many are open past due at `as_of`), `actions_overdue_all` is the state of the
-//! backlog at `as_of`, which is what a team must act on.
+//! backlog at `as_of`, which is what a team must act on. The same backlog and the missing
+//! postmortems, item by item with their owners, are `owed` ("who owes what").
 
+pub mod owed;
 mod postmortems;
 
 use polars::prelude::*;
@@ -30,6 +32,12 @@ fn ts(us: i64) -> Expr {
         TimeUnit::Microseconds,
         Some(TimeZone::UTC),
     ))
+}
+
+/// `true` for an item open past its due date at `as_of` (µs): the one rule of "overdue" that
+/// the backlog counts and the named list (`owed`) share. No due date, never overdue.
+fn overdue_at(as_of: i64) -> Expr {
+    col(STATUS).eq(lit("open")).and(col(DUE_AT).lt(ts(as_of)))
 }
 
 /// `actions`, `actions_overdue_all` and `postmortems_missing`.
@@ -56,7 +64,7 @@ pub fn actions(
     out[0].notes.extend(side_notes(in_scope)?);
 
     let backlog = items
-        .filter(col(STATUS).eq(lit("open")).and(col(DUE_AT).lt(ts(as_of))))
+        .filter(overdue_at(as_of))
         .group_by([col(PRIORITY), col(TEAM)])
         .agg([
             len().cast(DataType::UInt32).alias("overdue"),
@@ -90,6 +98,12 @@ pub fn actions(
 /// incident is unknown), the target days of their priority and their days to complete (done
 /// items with a completion not before creation), filters applied.
 fn joined(f: &Frames, cfg: &Config, scope: &Scope) -> LazyFrame {
+    joined_with(f, cfg, scope, &[])
+}
+
+/// [`joined`] keeping also the action-item columns `extra` (the named list reads the title,
+/// owner and ticket; the counts do not, so they do not ask a store or a test frame for them).
+fn joined_with(f: &Frames, cfg: &Config, scope: &Scope, extra: &[&str]) -> LazyFrame {
     let incidents = f.incidents.clone().select([
         col(INCIDENT_ID),
         col(TEAM),
@@ -108,17 +122,19 @@ fn joined(f: &Frames, cfg: &Config, scope: &Scope) -> LazyFrame {
     let days = (col(COMPLETED_AT).cast(DataType::Int64) - col(CREATED_AT).cast(DataType::Int64))
         .cast(DataType::Float64)
         / lit(DAY_US);
+    let mut columns = vec![
+        col(ACTION_ITEM_ID),
+        col(INCIDENT_ID),
+        col(PRIORITY),
+        col(CREATED_AT),
+        col(DUE_AT),
+        col(COMPLETED_AT),
+        col(STATUS),
+    ];
+    columns.extend(extra.iter().map(|c| col(*c)));
     f.action_items
         .clone()
-        .select([
-            col(ACTION_ITEM_ID),
-            col(INCIDENT_ID),
-            col(PRIORITY),
-            col(CREATED_AT),
-            col(DUE_AT),
-            col(COMPLETED_AT),
-            col(STATUS),
-        ])
+        .select(columns)
         .join(
             incidents,
             [col(INCIDENT_ID)],

@@ -76,12 +76,8 @@ struct View {
     todo: Vec<summary::Todo>,
 }
 
-/// A link the templates may render as one: `url` is an http(s) address, percent-encoded.
-#[derive(Debug, Clone, Serialize)]
-pub(crate) struct Link {
-    pub label: String,
-    pub url: String,
-}
+// Links are shared with the weekly report's "Who owes what": one rule for what may be a link.
+pub(crate) use super::view::{Link, safe_url};
 
 /// Render the postmortem of `incident_id` (the full id, or the source's own id or number when
 /// only one incident has it) in every format of `inp`.
@@ -347,30 +343,4 @@ pub(crate) fn local(t: DateTime<Utc>, zone: Tz) -> String {
     t.with_timezone(&zone)
         .format("%Y-%m-%d %H:%M:%S %Z")
         .to_string()
-}
-
-/// An http(s) address made safe to place in an `href` or a Markdown link: anything else (a
-/// `javascript:` address, a relative path) is not linked; spaces, quotes, brackets and
-/// parentheses are percent-encoded so they cannot end the link.
-pub(crate) fn safe_url(url: &str) -> Option<String> {
-    let u = url.trim();
-    let lower = u.to_ascii_lowercase();
-    if !(lower.starts_with("https://") || lower.starts_with("http://")) {
-        return None;
-    }
-    let mut out = String::with_capacity(u.len());
-    for c in u.chars() {
-        match c {
-            c if c.is_ascii_alphanumeric() => out.push(c),
-            '-' | '.' | '_' | '~' | ':' | '/' | '?' | '#' | '@' | '!' | '$' | '&' | '+' | ','
-            | ';' | '=' | '%' => out.push(c),
-            c => {
-                let mut buf = [0u8; 4];
-                for b in c.encode_utf8(&mut buf).bytes() {
-                    out.push_str(&format!("%{b:02X}"));
-                }
-            }
-        }
-    }
-    Some(out)
 }

@@ -1,6 +1,7 @@
 //! The pieces every report view is built from: the report's metadata (what made it, when, from
-//! which data, under which definitions), tables of display strings, and drawn charts. All of them
-//! serialise into the template context.
+//! which data, under which definitions), tables of display strings, drawn charts, and links to
+//! addresses from the data (only http(s), made safe for an `href` and a Markdown link). All of
+//! them serialise into the template context.
 
 use chrono::{DateTime, Utc};
 use polars::prelude::*;
@@ -121,6 +122,39 @@ impl ChartView {
             },
         })
     }
+}
+
+/// A link the templates may render as one: `url` is an http(s) address, percent-encoded.
+#[derive(Debug, Clone, Serialize)]
+pub struct Link {
+    pub label: String,
+    pub url: String,
+}
+
+/// An http(s) address made safe to place in an `href` or a Markdown link: anything else (a
+/// `javascript:` address, a relative path) is not linked; spaces, quotes, brackets and
+/// parentheses are percent-encoded so they cannot end the link.
+pub fn safe_url(url: &str) -> Option<String> {
+    let u = url.trim();
+    let lower = u.to_ascii_lowercase();
+    if !(lower.starts_with("https://") || lower.starts_with("http://")) {
+        return None;
+    }
+    let mut out = String::with_capacity(u.len());
+    for c in u.chars() {
+        match c {
+            c if c.is_ascii_alphanumeric() => out.push(c),
+            '-' | '.' | '_' | '~' | ':' | '/' | '?' | '#' | '@' | '!' | '$' | '&' | '+' | ','
+            | ';' | '=' | '%' => out.push(c),
+            c => {
+                let mut buf = [0u8; 4];
+                for b in c.encode_utf8(&mut buf).bytes() {
+                    out.push_str(&format!("%{b:02X}"));
+                }
+            }
+        }
+    }
+    Some(out)
 }
 
 /// Text of a string cell of `df` at `row`, or "" (null).

@@ -6,8 +6,8 @@
 //! zone. `compute` runs each metric family once for all teams; each team section (`team`) reads
 //! its rows: the headline (`headline`), incidents and their trend (`incidents`), durations
 //! (`durations`), alert fatigue (`fatigue`), recurrence, action items and data quality
-//! (`followup`). The organisation summary is `org`. Values are formatted here (`fmt`) and laid
-//! out by `templates/weekly.html` and `templates/weekly.md`.
+//! (`followup`), and who owes what (`owes`). The organisation summary is `org`. Values are
+//! formatted here (`fmt`) and laid out by `templates/weekly.html` and `templates/weekly.md`.
 
 mod compute;
 mod durations;
@@ -18,6 +18,7 @@ mod headline;
 mod incidents;
 mod majors;
 mod org;
+mod owes;
 mod team;
 #[cfg(test)]
 mod tests;
@@ -98,6 +99,13 @@ fn notes(inp: &Inputs) -> Vec<String> {
              postmortem once {} business days have passed. Overdue action items: open items past \
              their due date at the as-of time, whatever week they were opened in.",
             th.postmortem_due_business_days
+        ),
+        format!(
+            "Who owes what names the overdue items (P0 first, then the longest overdue) and the \
+             outstanding postmortems (SEV1 first, then the most business days) the counts above \
+             are made of: the first {} of each, then how many more. A ticket is a link only when \
+             it is an http(s) address.",
+            inp.cfg.weekly.who_owes_top
         ),
         "Data quality: the checks that found something this week. Rejected input rows come from \
          the newest ingest run of the whole store and have no team."

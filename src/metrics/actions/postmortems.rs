@@ -1,5 +1,6 @@
 //! Postmortem hygiene: SEV1 and SEV2 incidents detected in the period that still have no
-//! postmortem_url once the due number of business days has passed.
+//! postmortem_url once the due number of business days has passed, as the `postmortems_missing`
+//! table and, ranked, as the typed list of who owes a postmortem (`outstanding`).
 //!
 //! Business days are counted in the owning team's zone with its working days and holidays. Only
 //! whole days count: the days after the local day of detection and before the local day of
@@ -11,12 +12,16 @@ use std::ops::Bound::Excluded;
 use chrono::{DateTime, Datelike, Duration, NaiveDate};
 use polars::prelude::*;
 
+use super::owed::OutstandingPostmortem;
 use crate::config::{Config, Team};
 use crate::error::Result;
 use crate::metrics::Scope;
-use crate::metrics::frames::{EXCLUDED, Frames, exclusion_reason, filter_expr, in_period};
+use crate::metrics::frames::{
+    EXCLUDED, Frames, exclusion_reason, filter_expr, in_period, texts_or_empty,
+};
 use crate::metrics::table::{Family, MetricTable, pe};
 use crate::model::columns::*;
+use crate::model::vocab::Severity;
 
 /// The local date of a UTC instant in the team's zone; `None` beyond chrono's range.
 fn local_date(us: i64, team: &Team) -> Option<NaiveDate> {
@@ -49,8 +54,70 @@ pub fn business_days_between(from_us: i64, to_us: i64, team: &Team) -> u32 {
     (n - holidays).max(0) as u32
 }
 
+/// The elapsed business days of a row of [`rows`].
+const ELAPSED: &str = "business_days_elapsed";
+
 /// The `postmortems_missing` table: one row per overdue incident.
 pub fn missing(f: &Frames, cfg: &Config, scope: &Scope) -> Result<MetricTable> {
+    let due = cfg.thresholds.postmortem_due_business_days;
+    Ok(MetricTable {
+        family: Family::Actions,
+        name: "postmortems_missing".into(),
+        title: format!("SEV1/SEV2 incidents without a postmortem after {due} business days"),
+        dims: vec![TEAM.into(), SEVERITY.into()],
+        frame: rows(f, cfg, scope)?,
+        notes: vec![format!(
+            "SEV1 and SEV2 incidents detected in the period with no postmortem_url once {due} \
+             business days have passed by {}: whole working days of the team (its zone, weekdays \
+             and holidays) after the day of detection and before the as-of day.",
+            scope.as_of.format("%Y-%m-%d %H:%M UTC")
+        )],
+    })
+}
+
+/// The same incidents as [`missing`], typed, most urgent first: SEV1 before SEV2, then the
+/// most business days elapsed, then the earliest detected and the id (so ties have one order).
+pub fn outstanding(f: &Frames, cfg: &Config, scope: &Scope) -> Result<Vec<OutstandingPostmortem>> {
+    let df = rows(f, cfg, scope)?;
+    let text = |c: &str| texts_or_empty(&df, c);
+    let (ids, titles, teams, sevs) = (
+        text(INCIDENT_ID)?,
+        text(TITLE)?,
+        text(TEAM)?,
+        text(SEVERITY)?,
+    );
+    let detected = df
+        .column(DETECTED_AT)
+        .map_err(pe)?
+        .cast(&DataType::Int64)
+        .map_err(pe)?;
+    let detected = detected.i64().map_err(pe)?;
+    let elapsed = df.column(ELAPSED).map_err(pe)?.u32().map_err(pe)?;
+    let mut out: Vec<OutstandingPostmortem> = (0..df.height())
+        .filter_map(|i| {
+            Some(OutstandingPostmortem {
+                incident_id: ids[i].clone(),
+                title: titles[i].clone(),
+                team: teams[i].clone(),
+                severity: sevs[i].clone(),
+                detected_at: DateTime::from_timestamp_micros(detected.get(i)?)?,
+                business_days: elapsed.get(i)?,
+            })
+        })
+        .collect();
+    let sev_rank = |s: &str| Severity::parse(s).unwrap_or(Severity::Unknown);
+    out.sort_by(|a, b| {
+        sev_rank(&a.severity)
+            .cmp(&sev_rank(&b.severity))
+            .then(b.business_days.cmp(&a.business_days))
+            .then(a.detected_at.cmp(&b.detected_at))
+            .then(a.incident_id.cmp(&b.incident_id))
+    });
+    Ok(out)
+}
+
+/// The rows of `postmortems_missing`, by team, severity and detection.
+fn rows(f: &Frames, cfg: &Config, scope: &Scope) -> Result<DataFrame> {
     let due = cfg.thresholds.postmortem_due_business_days;
     let df = f
         .incidents
@@ -104,19 +171,7 @@ pub fn missing(f: &Frames, cfg: &Config, scope: &Scope) -> Result<MetricTable> {
     let mut frame = df.filter(&keep).map_err(pe)?;
     let kept: Vec<u32> = elapsed.into_iter().filter(|&e| e >= due).collect();
     frame
-        .with_column(Column::new("business_days_elapsed".into(), kept))
+        .with_column(Column::new(ELAPSED.into(), kept))
         .map_err(pe)?;
-    Ok(MetricTable {
-        family: Family::Actions,
-        name: "postmortems_missing".into(),
-        title: format!("SEV1/SEV2 incidents without a postmortem after {due} business days"),
-        dims: vec![TEAM.into(), SEVERITY.into()],
-        frame,
-        notes: vec![format!(
-            "SEV1 and SEV2 incidents detected in the period with no postmortem_url once {due} \
-             business days have passed by {}: whole working days of the team (its zone, weekdays \
-             and holidays) after the day of detection and before the as-of day.",
-            scope.as_of.format("%Y-%m-%d %H:%M UTC")
-        )],
-    })
+    Ok(frame)
 }

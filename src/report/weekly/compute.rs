@@ -5,8 +5,9 @@
 //! The scopes: the week itself; the four weeks before it (the baseline of the comparisons); the
 //! twelve weeks ending with it (the count trend); and everything detected before the week's end,
 //! judged at the week's end (what was still open then). Every table is a `metrics::run` table, so
-//! a report figure equals `aftermath metrics` for the same scope. The only data read outside the
-//! metric families are the pages of the week with their instants (for the heatmap, counted in
+//! a report figure equals `aftermath metrics` for the same scope; who owes what is the typed list
+//! of `metrics::actions::owed`, computed once and read by every team. The only data read outside
+//! the metric families are the pages of the week with their instants (for the heatmap, counted in
 //! each team's zone) and the team list.
 //!
 //! Data quality has no team dimension, so it runs once per team with the team filter; to keep
@@ -19,6 +20,7 @@ use chrono::Duration;
 use polars::prelude::*;
 
 use crate::error::{Error, Result};
+use crate::metrics::actions::owed::Owed;
 use crate::metrics::durations::{self, CENSORED, METRIC, NOT_MEASURED, SECONDS};
 use crate::metrics::frames::in_period;
 use crate::metrics::table::pe;
@@ -64,9 +66,10 @@ pub struct Computed {
     pub clusters: DataFrame,
     pub actions: DataFrame,
     pub overdue: DataFrame,
-    /// `postmortems_missing` over the trend weeks (a postmortem is due 5 business days after
-    /// the incident, so the week alone would almost never show one).
-    pub postmortems: DataFrame,
+    /// Who owes what at as-of, for every team: the overdue items (any week) and the postmortems
+    /// outstanding for the incidents of the trend weeks (a postmortem is due 5 business days
+    /// after the incident, so the week alone would almost never show one).
+    pub owed: Owed,
     /// Instants (µs) of the week's pages, by team.
     pub pages: BTreeMap<String, Vec<i64>>,
     /// The week's incidents and alerts in memory, for the per-team quality runs.
@@ -189,8 +192,8 @@ impl Computed {
         let mut r = run(inp, &week_scope, Family::Rules, None)?;
         let mut rc = run(inp, &week_scope, Family::Recurrence, None)?;
         let by_priority = Some(vec![Dim::Priority, Dim::Team]);
-        let mut a = run(inp, &week_scope, Family::Actions, by_priority.clone())?;
-        let mut pm = run(inp, &trend_scope, Family::Actions, by_priority)?;
+        let mut a = run(inp, &week_scope, Family::Actions, by_priority)?;
+        let owed = metrics::actions::owed::owed(inp.frames, inp.cfg, &trend_scope)?;
 
         let store_teams = crate::metrics::frames::store_teams(inp.frames)?;
 
@@ -215,7 +218,7 @@ impl Computed {
             clusters: take(&mut rc, "recurrence_clusters")?,
             actions: take(&mut a, "actions")?,
             overdue: take(&mut a, "actions_overdue_all")?,
-            postmortems: take(&mut pm, "postmortems_missing")?,
+            owed,
             pages: pages(inp, &week_scope)?,
             quality_frames: quality_frames(inp.frames, &week_scope)?,
             week_scope,

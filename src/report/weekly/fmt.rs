@@ -146,6 +146,16 @@ pub fn day(us: Option<i64>) -> String {
         .map_or(NONE.into(), |t| t.format("%Y-%m-%d").to_string())
 }
 
+/// Days to the nearest whole day: "103 days", "1 day", "under a day" below half a day; an en
+/// dash for no value. The backlog's oldest item and the named list print days the same way.
+pub fn days(x: Option<f64>) -> String {
+    match x.map(f64::round) {
+        None => NONE.into(),
+        Some(d) if d < 1.0 => "under a day".into(),
+        Some(d) => plural(d as u64, "day", "days"),
+    }
+}
+
 /// A count with thousands separated: 133,963.
 pub fn int(n: u64) -> String {
     let digits = n.to_string();

@@ -1,12 +1,13 @@
 //! Sections 5 to 7 of a team's weekly report: recurrence (the team's repeat rate with its Wilson
 //! interval, and the recurring clusters with an incident this week), action items (opened this
-//! week by priority with what became of them, the overdue backlog, postmortems outstanding), and
-//! data quality (the non-zero checks of the `quality` table, exclusions among them).
+//! week by priority with what became of them and the overdue backlog; `owes` names the items and
+//! postmortems owed), and data quality (the non-zero checks of the `quality` table, exclusions
+//! among them).
 
 use serde::Serialize;
 
 use super::compute::Computed;
-use super::fmt::{NONE, Tbl, day, int, pct, pct_range, plural, slice};
+use super::fmt::{NONE, Tbl, day, days, int, pct, pct_range, plural, slice};
 use crate::error::Result;
 use crate::report::TableView;
 
@@ -17,11 +18,11 @@ pub struct RecurrenceView {
     pub clusters: TableView,
 }
 
-/// Action items: the flow by priority and the postmortems outstanding.
+/// Action items: the flow by priority. Which items and postmortems are owed, by name, is
+/// `owes::OwesView` beside it.
 #[derive(Serialize)]
 pub struct ActionsView {
     pub by_priority: TableView,
-    pub postmortems: TableView,
 }
 
 /// What the headline quotes from these sections.
@@ -139,35 +140,12 @@ pub fn actions(c: &Computed, team: &str, facts: &mut FollowupFacts) -> Result<Ac
             get("wont_do"),
             get("open"),
             overdue.to_string(),
-            or.and_then(|r| o.f("oldest_overdue_days", r))
-                .map_or(NONE.into(), |v| format!("{v:.0} days")),
+            days(or.and_then(|r| o.f("oldest_overdue_days", r))),
         ]);
     }
-    let pm = slice(&c.postmortems, team)?;
-    let mut postmortems = TableView::new(
-        &[
-            ("Incident", false),
-            ("Severity", false),
-            ("Title", false),
-            ("Detected", false),
-            ("Business days since", true),
-        ],
-        "None: every SEV1/SEV2 incident of the last 12 weeks past its due date has a postmortem.",
-    );
-    for r in 0..pm.height() {
-        postmortems.push(vec![
-            pm.s("incident_id", r),
-            pm.s("severity", r),
-            pm.s("title", r),
-            day(pm.micros("detected_at", r)),
-            pm.u("business_days_elapsed", r).to_string(),
-        ]);
-    }
-    facts.postmortems = pm.height();
-    Ok(ActionsView {
-        by_priority: t,
-        postmortems,
-    })
+    // The same list "Who owes what" names, so the headline's count is its length.
+    facts.postmortems = c.owed.postmortems.iter().filter(|p| p.team == team).count();
+    Ok(ActionsView { by_priority: t })
 }
 
 /// The non-zero rows of a `quality` table.

@@ -1,8 +1,10 @@
 //! The organisation summary that opens the organisation report: its headline, the teams side by
 //! side (incidents, open at the week's end, SEV1 and SEV2, pages, sleep interruptions, repeat
-//! rate, each row linking to the team's file), the week's data quality for the whole store, and
-//! the overall repeat rate. Teams are listed by name, never ranked, and no duration is put side by
-//! side: durations depend on each team's mix of incidents and are read in its own section.
+//! rate, each row linking to the team's file), who owes what across those teams (the most urgent
+//! overdue items and outstanding postmortems, each naming its team), the week's data quality for
+//! the whole store, and the overall repeat rate. Teams are listed by name, never ranked, and no
+//! duration is put side by side: durations depend on each team's mix of incidents and are read in
+//! its own section.
 
 use serde::Serialize;
 
@@ -12,6 +14,7 @@ use super::fmt::{Tbl, int, pct, pct_range, plural};
 use super::followup::{self, FollowupFacts};
 use super::headline;
 use super::incidents::{self, Counts};
+use super::owes::{self, OwesView};
 use super::team::{TeamFacts, TeamView};
 use crate::error::Result;
 use crate::report::{Inputs, TableView};
@@ -35,6 +38,8 @@ pub struct OrgView {
     pub rows: Vec<OrgRow>,
     pub total: Vec<String>,
     pub incidents: TableView,
+    /// Who owes what across the report's teams, each row naming its team.
+    pub owes: OwesView,
     pub quality: TableView,
 }
 
@@ -139,12 +144,15 @@ pub fn build(
     } else {
         TableView::new(&[], "See each team's section.")
     };
+    let names: Vec<&str> = teams.iter().map(|t| t.0.name.as_str()).collect();
+    let owes = owes::build(&c.owed, inp.cfg, |t| names.contains(&t), true);
     Ok(OrgView {
         headline,
         columns,
         rows,
         total,
         incidents: incidents::table(&org),
+        owes,
         quality,
     })
 }

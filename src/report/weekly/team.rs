@@ -1,5 +1,6 @@
 //! One team's section of the weekly report, assembled from the sections' builders: the headline,
-//! incidents and their trend, durations, alert fatigue, recurrence, action items and data quality.
+//! incidents and their trend, durations, alert fatigue, recurrence, action items with who owes
+//! what, and data quality.
 //! The same view is the body of the team's own file and its section in the organisation report,
 //! so the two can never disagree (and its charts are drawn once).
 
@@ -12,6 +13,7 @@ use super::fmt::{Tbl, pct};
 use super::followup::{self, ActionsView, FollowupFacts, RecurrenceView};
 use super::headline;
 use super::incidents::{self, Counts};
+use super::owes::{self, OwesView};
 use crate::error::Result;
 use crate::report::{ChartView, Inputs, TableView};
 
@@ -35,6 +37,8 @@ pub struct TeamView {
     pub fatigue: FatigueView,
     pub recurrence: RecurrenceView,
     pub actions: ActionsView,
+    /// The overdue items and outstanding postmortems by name ("Who owes what").
+    pub owes: OwesView,
     pub quality: TableView,
 }
 
@@ -67,12 +71,8 @@ pub fn build(inp: &Inputs, c: &Computed, team: &str, slug: &str) -> Result<(Team
     let (fatigue, fatigue_facts) = fatigue::section(c, cfg, team, slug, inp.png)?;
     let mut follow = FollowupFacts::default();
     let recurrence = followup::recurrence(c, cfg, team, &mut follow)?;
-    let mut actions = followup::actions(c, team, &mut follow)?;
-    actions.postmortems.empty = format!(
-        "None: every SEV1/SEV2 incident of the last 12 weeks older than {} business days has a \
-         postmortem.",
-        cfg.thresholds.postmortem_due_business_days
-    );
+    let actions = followup::actions(c, team, &mut follow)?;
+    let owes = owes::build(&c.owed, cfg, |t| t == team, false);
     let quality = followup::quality(&Tbl::new(c.quality(inp, Some(team))?));
     let as_of = inp.as_of.format("%Y-%m-%d %H:%M UTC").to_string();
     let headline = headline::team(&counts, &ttr, &fatigue_facts, &follow, cfg, &as_of);
@@ -95,6 +95,7 @@ pub fn build(inp: &Inputs, c: &Computed, team: &str, slug: &str) -> Result<(Team
         fatigue,
         recurrence,
         actions,
+        owes,
         quality,
     };
     let facts = TeamFacts {

@@ -1,7 +1,10 @@
 //! Tests of the weekly report: snapshots of a team's file and of the organisation report rendered
 //! from the sample store (judged at `testkit::AS_OF`), byte-identical renders, escaping of hostile
 //! titles, team names and rule names, the file set and links of the organisation run, and the
-//! small rules (slugs, the count verdict, the headline's wording) on hand-computed values.
+//! small rules (slugs, the count verdict, the headline's wording) on hand-computed values. Who
+//! owes what has its own file (`tests/owes.rs`).
+
+mod owes;
 
 use std::sync::OnceLock;
 

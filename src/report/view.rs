@@ -69,6 +69,9 @@ pub struct TableView {
     pub rows: Vec<Vec<String>>,
     /// Rows to highlight (a flagged rule, an over-limit shift); empty or one entry per row.
     pub flags: Vec<bool>,
+    /// Cells that are links: empty, or one entry per row of one per cell, each a `safe_url`
+    /// address or none. The cell's text is the link's label.
+    pub links: Vec<Vec<Option<String>>>,
     pub empty: String,
 }
 
@@ -84,12 +87,24 @@ impl TableView {
                 .collect(),
             rows: vec![],
             flags: vec![],
+            links: vec![],
             empty: empty.to_string(),
         }
     }
 
     pub fn push(&mut self, row: Vec<String>) {
         self.rows.push(row);
+    }
+
+    /// Add a row whose cells may link somewhere: `(text, address)`, the address an http(s) one
+    /// or it is not linked (see `safe_url`).
+    pub fn push_linked(&mut self, row: Vec<(String, Option<&str>)>) {
+        // Earlier rows had no links: give them empty entries so rows and links stay aligned.
+        self.links.resize(self.rows.len(), vec![]);
+        self.links
+            .push(row.iter().map(|(_, url)| url.and_then(safe_url)).collect());
+        self.rows
+            .push(row.into_iter().map(|(text, _)| text).collect());
     }
 }
 

@@ -11,6 +11,7 @@ use crate::error::{Error, Result};
 use crate::metrics::frames::{EXCLUDED, exclusion_reason, in_period, texts};
 use crate::metrics::{Period, Scope};
 use crate::model::columns::*;
+use crate::report::view::safe_url;
 use crate::report::{Inputs, TableView};
 
 /// The table of `team`'s major incidents detected in `week`, earliest first.
@@ -86,14 +87,21 @@ pub fn table(inp: &Inputs, team: &str, week: Period) -> Result<TableView> {
         };
         let day = minute(detected[i]);
         let get = |v: &Vec<Option<String>>| v[i].clone().unwrap_or_default();
-        t.push(vec![
-            get(&ids),
-            get(&titles),
-            get(&sevs),
-            day,
-            get(&statuses),
-            ttr,
-            links[i].clone().unwrap_or_else(|| "none yet".into()),
+        // The postmortem is a short link (a whole address squeezed the title column); an
+        // address that is not http(s) stays text, as it came.
+        let postmortem = match links[i].as_deref() {
+            Some(url) if safe_url(url).is_some() => ("postmortem".to_string(), Some(url)),
+            Some(other) => (other.to_string(), None),
+            None => ("none yet".to_string(), None),
+        };
+        t.push_linked(vec![
+            (get(&ids), None),
+            (get(&titles), None),
+            (get(&sevs), None),
+            (day, None),
+            (get(&statuses), None),
+            (ttr, None),
+            postmortem,
         ]);
     }
     Ok(t)

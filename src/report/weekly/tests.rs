@@ -67,10 +67,19 @@ fn the_weeks_only_sev1_is_listed_by_id_with_its_postmortem_in_team_and_organisat
     // W46's one SEV1 is mobile's incidentio:01J12F6YHQ0BT (incidents.csv), resolved after 1.7 h.
     let row = "| incidentio:01J12F6YHQ0BT | Deploy 17 of push raised error rates | SEV1 | \
                2026-11-11 18:35 UTC | resolved | 1.7 h | \
-               https://wiki.example.com/postmortems/01J12F6YHQ0BT |";
+               [postmortem](https://wiki.example.com/postmortems/01J12F6YHQ0BT) |";
     let mobile_doc = team_doc("mobile");
     let mobile = page(&mobile_doc, OutputFormat::Markdown);
     assert!(mobile.contains(row), "{mobile}");
+    // The postmortem is a short link, in HTML too (the whole address squeezed the title column).
+    let html = page(&mobile_doc, OutputFormat::Html);
+    assert!(
+        html.contains(
+            "<td><a href=\"https:&#x2F;&#x2F;wiki.example.com&#x2F;postmortems&#x2F;01J12F6YHQ0BT\">\
+             postmortem</a></td>"
+        ),
+        "{html}"
+    );
     let org = org_docs();
     let md = page(&org[0], OutputFormat::Markdown);
     assert_eq!(md.matches(row).count(), 1, "{md}");
@@ -143,8 +152,17 @@ fn organisation_snapshot_and_files() {
     // One page for the organisation: each team's headline and major incidents, the details in
     // the team's file. It was every team's whole section (68,669 characters on the sample, over
     // the 65,536 a GitHub PR comment holds); it is about 20,000 now.
-    assert!(md.chars().count() < 30_000, "{} characters", md.chars().count());
-    for detail in ["### Durations", "### Alert fatigue", "### Recurrence", "### Action items"] {
+    assert!(
+        md.chars().count() < 30_000,
+        "{} characters",
+        md.chars().count()
+    );
+    for detail in [
+        "### Durations",
+        "### Alert fatigue",
+        "### Recurrence",
+        "### Action items",
+    ] {
         assert!(!md.contains(detail), "{detail} belongs in the team files");
     }
     assert!(md.contains("[search's weekly report](team-search.md)"));

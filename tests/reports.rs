@@ -312,3 +312,35 @@ fn a_users_template_overrides_one_block_and_png_charts_are_written() {
     );
     assert!(!sb.path("out2").exists());
 }
+
+#[test]
+fn rejected_input_rows_are_one_line_of_the_quality_table_not_a_row_per_kind() {
+    // Three bad alert rows of two kinds (a timestamp that is not one, twice; a paged flag that
+    // is not a boolean), ingested after the sample. They belong to no team or week, so every
+    // report says them once, as one line, instead of a row per kind in every team's section.
+    let sb = sample();
+    let header = "alert_id,source,rule,title,team,service,severity,fingerprint,fired_at,\
+                  acknowledged_at,acknowledged_by,resolved_at,resolved_by,paged,notifications,\
+                  incident_id,labels,updated_at";
+    let bad = [
+        "pagerduty:X1,pagerduty,r,t,payments,billing,SEV4,f,yesterday,,,,,false,0,,,",
+        "pagerduty:X2,pagerduty,r,t,payments,billing,SEV4,f,soon,,,,,false,0,,,",
+        "pagerduty:X3,pagerduty,r,t,payments,billing,SEV4,f,2026-11-10T10:00:00Z,,,,,perhaps,0,,,",
+    ];
+    let file = sb.write("bad/alerts.csv", format!("{header}\n{}\n", bad.join("\n")));
+    sb.ok(&["ingest", "--max-rejected", "100%", file.to_str().unwrap()]);
+    sb.ok(&["report", "weekly", "--week", "2026-W46", "--as-of", AS_OF]);
+    for name in ["organisation.md", "team-payments.md", "team-search.md"] {
+        let md = std::fs::read_to_string(sb.path(&format!("out/weekly/2026-W46/{name}"))).unwrap();
+        assert_eq!(
+            md.matches("| rejected input rows | alerts | 3 | – | 2 kind(s) of reason;")
+                .count(),
+            1,
+            "{name}: {md}"
+        );
+        assert!(
+            !md.contains("| rejected: "),
+            "{name}: a row per kind is back"
+        );
+    }
+}

@@ -39,6 +39,16 @@ fn incidents_in_scope(f: &Frames, scope: &Scope) -> LazyFrame {
 }
 
 /// Incidents of the period (filters applied) left out of the metrics, by reason, most first.
+/// How the checks of rejected input rows begin (`rejected: <table>: <kind of reason>`).
+const REJECTED_CHECK: &str = "rejected: ";
+
+/// Whether a `check` of the quality table counts rejected input rows (a report sums them into
+/// one line: they belong to no team or period, so a row per kind repeated in every section said
+/// the same thing many times).
+pub fn is_rejected_check(check: &str) -> bool {
+    check.starts_with(REJECTED_CHECK)
+}
+
 pub fn exclusions(f: &Frames, cfg: &Config, scope: &Scope) -> Result<Vec<(String, u64)>> {
     let df = incidents_in_scope(f, scope)
         .select([exclusion_reason(cfg)])
@@ -236,7 +246,7 @@ pub fn quality(f: &Frames, cfg: &Config, scope: &Scope) -> Result<Vec<MetricTabl
         );
     }
     for r in rejected::rejected(&f.rejected)? {
-        let check = format!("rejected: {}: {}", r.table, r.category);
+        let check = format!("{REJECTED_CHECK}{}: {}", r.table, r.category);
         t.push(&check, &r.table, r.rows, None, Some(r.examples));
     }
     let notes = vec![

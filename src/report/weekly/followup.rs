@@ -9,6 +9,7 @@ use serde::Serialize;
 use super::compute::Computed;
 use super::fmt::{NONE, Tbl, day, days, int, pct, pct_range, plural, slice};
 use crate::error::Result;
+use crate::metrics::quality::is_rejected_check;
 use crate::report::TableView;
 
 /// Recurrence: the sentence on the repeat rate and the active clusters.
@@ -161,17 +162,40 @@ pub fn quality(q: &Tbl) -> TableView {
         "Every check found 0 rows: no out-of-order or missing timestamps, no exclusions, no \
          rejected input.",
     );
+    let (mut rejected, mut kinds, mut tables) = (0, 0, Vec::<String>::new());
     for r in 0..q.height() {
         let n = q.u("rows", r);
         if n == 0 {
             continue;
         }
+        let check = q.s("check", r);
+        if is_rejected_check(&check) {
+            rejected += n;
+            kinds += 1;
+            let table = q.s("table", r);
+            if !tables.contains(&table) {
+                tables.push(table);
+            }
+            continue;
+        }
         t.push(vec![
-            q.s("check", r),
+            check,
             q.s("table", r),
             n.to_string(),
             pct(q.f("share_pct", r)),
             q.s("examples", r),
+        ]);
+    }
+    if rejected > 0 {
+        t.push(vec![
+            "rejected input rows".to_string(),
+            tables.join(", "),
+            rejected.to_string(),
+            "–".to_string(),
+            format!(
+                "{kinds} kind(s) of reason; each row with its file, line and reason is in the \
+                 store's _rejected/ log, and aftermath metrics quality counts them by kind"
+            ),
         ]);
     }
     t

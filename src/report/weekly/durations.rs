@@ -35,7 +35,11 @@ pub struct TtrFact {
 pub struct DurationsView {
     pub summary: TableView,
     pub strips: Vec<ChartView>,
+    /// The comparisons with a verdict; the rest are named in `compare_thin`.
     pub compare: TableView,
+    /// One sentence naming the severities and measures with too few closed incidents to
+    /// compare (empty when there are none): a row each said "insufficient data" many times.
+    pub compare_thin: String,
 }
 
 fn summary_row(t: &Tbl, r: usize, measure: &str) -> Vec<String> {
@@ -90,7 +94,7 @@ fn severities(c: &Computed, team: &str) -> Vec<String> {
     s
 }
 
-fn compare_table(c: &Computed, team: &str) -> (TableView, Vec<(String, Verdict)>) {
+fn compare_table(c: &Computed, team: &str) -> (TableView, String, Vec<(String, Verdict)>) {
     let mut t = TableView::new(
         &[
             ("Severity", false),
@@ -106,6 +110,7 @@ fn compare_table(c: &Computed, team: &str) -> (TableView, Vec<(String, Verdict)>
         "No incident this week or in the previous four weeks to compare.",
     );
     let mut ttr = vec![];
+    let mut thin = vec![];
     for sev in severities(c, team) {
         for (code, label) in MEASURES {
             let key = (team.to_string(), sev.clone(), code.to_string());
@@ -115,6 +120,10 @@ fn compare_table(c: &Computed, team: &str) -> (TableView, Vec<(String, Verdict)>
             if code == "ttr" {
                 ttr.push((sev.clone(), v));
             }
+            if v == Verdict::InsufficientData {
+                thin.push(format!("{sev} {label} ({} vs {})", a.len(), b.len()));
+                continue;
+            }
             t.push(vec![
                 sev.clone(),
                 label.into(),
@@ -123,17 +132,25 @@ fn compare_table(c: &Computed, team: &str) -> (TableView, Vec<(String, Verdict)>
                 dur(stats::median(&a).map(|m| m / MIN)),
                 dur(stats::median(&b).map(|m| m / MIN)),
                 v.to_string(),
-                // Only where a verdict is drawn: below 8 a period, the factor is huge and
-                // says no more than "insufficient data" does.
-                match v {
-                    Verdict::InsufficientData => NONE.into(),
-                    _ => factor(stats::smallest_detectable_change(&a, &b)),
-                },
+                factor(stats::smallest_detectable_change(&a, &b)),
                 (oa + ob).to_string(),
             ]);
         }
     }
-    (t, ttr)
+    if t.rows.is_empty() && !thin.is_empty() {
+        t.empty = "No severity had enough closed incidents for a comparison.".into();
+    }
+    let thin = if thin.is_empty() {
+        String::new()
+    } else {
+        format!(
+            "Too few closed incidents to compare (at least {} in each period are needed; this \
+             week vs the previous four): {}.",
+            stats::MIN_PER_PERIOD,
+            thin.join(", ")
+        )
+    };
+    (t, thin, ttr)
 }
 
 fn strip(c: &Computed, team: &str, code: &str, label: &str) -> StripChart {
@@ -197,7 +214,7 @@ pub fn section(
             }
         }
     }
-    let (compare, verdicts) = compare_table(c, team);
+    let (compare, compare_thin, verdicts) = compare_table(c, team);
     let mut facts = vec![];
     for sev in &sevs {
         if let Some(r) = ttr.find("severity", sev) {
@@ -240,6 +257,7 @@ pub fn section(
             summary,
             strips,
             compare,
+            compare_thin,
         },
         facts,
     ))

@@ -347,3 +347,23 @@ fn counts_get_thousands_separators() {
     assert_eq!(plural(1, "page", "pages"), "1 page");
     assert_eq!(plural(2433, "page", "pages"), "2,433 pages");
 }
+
+#[test]
+fn comparisons_without_enough_data_are_one_sentence_not_a_row_each() {
+    // search's W46 against the four weeks before: every severity has under 8 closed incidents
+    // in a period, so no row says "insufficient data"; one sentence names them with their n.
+    let doc = team_doc("search");
+    let md = page(&doc, OutputFormat::Markdown);
+    assert!(!md.contains("| insufficient data |"), "{md}");
+    assert!(
+        md.contains("_No severity had enough closed incidents for a comparison._"),
+        "{md}"
+    );
+    assert!(
+        md.contains(
+            "Too few closed incidents to compare (at least 8 in each period are needed; this \
+             week vs the previous four): SEV1 TTA (0 vs 1), SEV1 TTR (0 vs 1), SEV2 TTA (1 vs 2)"
+        ),
+        "{md}"
+    );
+}

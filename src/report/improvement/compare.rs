@@ -151,6 +151,7 @@ fn duration_block(cmp: &MetricTable, what: &str) -> Block {
     let r = Rows::new(df, &["team", "severity"]);
     let mut open_left_out = 0.0;
     let (mut groups, mut judged, mut shorter, mut longer) = (0, 0, 0, 0);
+    let mut thin = vec![];
     for i in 0..df.height() {
         let (team, sev) = (cell_str(df, "team", i), cell_str(df, "severity", i));
         let key = [team.as_str(), sev.as_str()];
@@ -175,6 +176,11 @@ fn duration_block(cmp: &MetricTable, what: &str) -> Block {
         judged += usize::from(!insufficient);
         shorter += usize::from(verdict == "shorter");
         longer += usize::from(verdict == "longer");
+        // Named in one sentence below, not a row each saying "insufficient data".
+        if insufficient {
+            thin.push(format!("{team} {sev} ({n:.0} vs {np:.0})"));
+            continue;
+        }
         t.flags.push(verdict == "shorter" || verdict == "longer");
         t.push(vec![
             team.clone(),
@@ -185,12 +191,11 @@ fn duration_block(cmp: &MetricTable, what: &str) -> Block {
             fmt::dur(r.num(&key, "median_previous_min")),
             ratio,
             verdict,
-            if insufficient {
-                NONE.into()
-            } else {
-                fmt::ratio(r.num(&key, "smallest_detectable_change"))
-            },
+            fmt::ratio(r.num(&key, "smallest_detectable_change")),
         ]);
+    }
+    if t.rows.is_empty() && !thin.is_empty() {
+        t.empty = "No team and severity had enough closed incidents for a comparison.".into();
     }
     let mut notes = vec![
         "Ratio: Hodges-Lehmann estimate of this period's durations over the previous period's \
@@ -199,6 +204,13 @@ fn duration_block(cmp: &MetricTable, what: &str) -> Block {
          period. Smallest detectable change: a factor the data could not have told from noise."
             .to_string(),
     ];
+    if !thin.is_empty() {
+        notes.push(format!(
+            "Too few closed incidents to compare (at least 8 in each period are needed; this \
+             period vs the previous): {}.",
+            thin.join(", ")
+        ));
+    }
     if open_left_out > 0.0 {
         notes.push(format!(
             "{open_left_out:.0} open incident(s) left out of the comparison: their time so far \

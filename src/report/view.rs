@@ -172,6 +172,20 @@ pub fn safe_url(url: &str) -> Option<String> {
     Some(out)
 }
 
+/// A short name for a ticket link: the last segment of its path (`REL-1042` of
+/// `https://tickets.example.com/browse/REL-1042`), else its host, else the address.
+pub fn ticket_label(url: &str) -> String {
+    let u = url.trim();
+    let rest = u.split_once("://").map_or(u, |(_, r)| r);
+    let rest = rest.split(['?', '#']).next().unwrap_or(rest);
+    let mut parts = rest.split('/').filter(|s| !s.is_empty());
+    let host = parts.next();
+    parts
+        .next_back()
+        .or(host)
+        .map_or_else(|| u.to_string(), str::to_string)
+}
+
 /// Text of a string cell of `df` at `row`, or "" (null).
 pub fn cell_str(df: &DataFrame, col: &str, row: usize) -> String {
     df.column(col)

@@ -14,7 +14,7 @@ use crate::error::Result;
 use crate::metrics::table::pe;
 use crate::model::columns::*;
 use crate::report::Inputs;
-use crate::report::view::{TableView, cell_f64, cell_str};
+use crate::report::view::{TableView, cell_f64, cell_str, safe_url, ticket_label};
 
 /// An action item, display-ready.
 pub struct Item {
@@ -126,15 +126,20 @@ pub fn own_actions(inp: &Inputs, inc: &Incident) -> Result<(TableView, bool, Str
     };
     let blank = list.is_empty();
     for it in list {
-        t.push(vec![
-            it.title,
-            it.kind,
-            it.priority,
-            it.owner,
-            it.status,
-            it.due,
-            it.completed,
-            it.url,
+        // A ticket is a link named by its key when it is an http(s) address, else its text.
+        let ticket = match safe_url(&it.url) {
+            Some(_) => (ticket_label(&it.url), Some(it.url.as_str())),
+            None => (it.url.clone(), None),
+        };
+        t.push_linked(vec![
+            (it.title, None),
+            (it.kind, None),
+            (it.priority, None),
+            (it.owner, None),
+            (it.status, None),
+            (it.due, None),
+            (it.completed, None),
+            ticket,
         ]);
     }
     if blank {

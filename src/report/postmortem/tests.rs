@@ -10,7 +10,7 @@ use super::*;
 use crate::config::Config;
 use crate::metrics::Frames;
 use crate::metrics::scope::parse_week;
-use crate::model::columns::{ACKNOWLEDGED_AT, INCIDENT_ID};
+use crate::model::columns::{ACKNOWLEDGED_AT, INCIDENT_ID, URL};
 use crate::report::{OutputFormat, Renderer, testkit};
 
 const FORMATS: &[OutputFormat] = &[OutputFormat::Html, OutputFormat::Markdown];
@@ -294,4 +294,29 @@ fn stems_and_links_are_safe() {
         safe_url("https://x.example/a b)(\"<"),
         Some("https://x.example/a%20b%29%28%22%3C".into())
     );
+}
+
+#[test]
+fn ticket_addresses_are_links_named_by_their_key_and_only_when_http() {
+    // The SEV1's own action items carry https tickets in the sample; one of them is made a
+    // `javascript:` address here, which must stay text in both formats.
+    let (mut frames, cfg) = testkit::sample();
+    frames.action_items = frames.action_items.with_column(
+        when(col(URL).eq(lit("https://tickets.example.com/REL-1064")))
+            .then(lit("javascript:alert(1)"))
+            .otherwise(col(URL))
+            .alias(URL),
+    );
+    let r = renderer();
+    let doc = postmortem(&inputs(&frames, cfg, &r), SEV1).unwrap();
+    let md = page(&doc, OutputFormat::Markdown);
+    assert!(
+        md.contains("| [REL-1063](https://tickets.example.com/REL-1063) |"),
+        "{md}"
+    );
+    assert!(!md.contains("](javascript"), "{md}");
+    let html = page(&doc, OutputFormat::Html);
+    assert!(html.contains(">REL-1063</a></td>"), "{html}");
+    assert!(!html.contains("href=\"javascript"), "{html}");
+    assert!(html.contains("<td>javascript:alert(1)</td>"), "{html}");
 }

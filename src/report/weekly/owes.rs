@@ -14,7 +14,7 @@ use super::compute::TREND_WEEKS;
 use super::fmt::{day, days, int};
 use crate::config::Config;
 use crate::metrics::actions::owed::{OutstandingPostmortem, OverdueItem, Owed};
-use crate::report::view::{Link, safe_url};
+use crate::report::view::{Link, safe_url, ticket_label};
 
 /// An overdue action item, display-ready.
 #[derive(Debug, Serialize)]
@@ -144,20 +144,6 @@ fn postmortem_row(p: &OutstandingPostmortem) -> PostmortemRow {
         detected: day(Some(p.detected_at.timestamp_micros())),
         business_days: p.business_days.to_string(),
     }
-}
-
-/// A short name for a ticket link: the last segment of its path (`REL-1042` of
-/// `https://tickets.example.com/browse/REL-1042`), else its host, else the address.
-fn ticket_label(url: &str) -> String {
-    let u = url.trim();
-    let rest = u.split_once("://").map_or(u, |(_, r)| r);
-    let rest = rest.split(['?', '#']).next().unwrap_or(rest);
-    let mut parts = rest.split('/').filter(|s| !s.is_empty());
-    let host = parts.next();
-    parts
-        .next_back()
-        .or(host)
-        .map_or_else(|| u.to_string(), str::to_string)
 }
 
 #[cfg(test)]

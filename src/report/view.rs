@@ -186,6 +186,21 @@ pub fn ticket_label(url: &str) -> String {
         .map_or_else(|| u.to_string(), str::to_string)
 }
 
+/// One sentence naming the comparisons that had too few closed incidents for a verdict, each with
+/// its counts (`groups`, e.g. "SEV2 TTR (1 vs 2)"), against `baseline` ("this week vs the previous
+/// four"); empty when there are none. A row each said "insufficient data" many times over.
+pub fn too_few_to_compare(baseline: &str, groups: &[String]) -> String {
+    if groups.is_empty() {
+        return String::new();
+    }
+    format!(
+        "Too few closed incidents to compare (at least {} in each period are needed; {baseline}): \
+         {}.",
+        crate::metrics::stats::MIN_PER_PERIOD,
+        groups.join(", ")
+    )
+}
+
 /// Text of a string cell of `df` at `row`, or "" (null).
 pub fn cell_str(df: &DataFrame, col: &str, row: usize) -> String {
     df.column(col)

@@ -11,7 +11,7 @@ use super::{Block, Section};
 use crate::error::Result;
 use crate::metrics::MetricTable;
 use crate::report::TableView;
-use crate::report::view::cell_str;
+use crate::report::view::{cell_str, too_few_to_compare};
 
 pub fn section(d: &Data) -> Result<Section> {
     let prev = d.scope.period.previous();
@@ -205,11 +205,7 @@ fn duration_block(cmp: &MetricTable, what: &str) -> Block {
             .to_string(),
     ];
     if !thin.is_empty() {
-        notes.push(format!(
-            "Too few closed incidents to compare (at least 8 in each period are needed; this \
-             period vs the previous): {}.",
-            thin.join(", ")
-        ));
+        notes.push(too_few_to_compare("this period vs the previous", &thin));
     }
     if open_left_out > 0.0 {
         notes.push(format!(

@@ -15,6 +15,7 @@ use super::fmt::{NONE, Tbl, dur, dur_range, factor, slice};
 use crate::error::Result;
 use crate::metrics::stats::{self, Verdict};
 use crate::report::charts::{StripChart, StripGroup, StripValue};
+use crate::report::view::too_few_to_compare;
 use crate::report::{ChartView, TableView};
 
 const MIN: f64 = 60.0;
@@ -140,16 +141,7 @@ fn compare_table(c: &Computed, team: &str) -> (TableView, String, Vec<(String, V
     if t.rows.is_empty() && !thin.is_empty() {
         t.empty = "No severity had enough closed incidents for a comparison.".into();
     }
-    let thin = if thin.is_empty() {
-        String::new()
-    } else {
-        format!(
-            "Too few closed incidents to compare (at least {} in each period are needed; this \
-             week vs the previous four): {}.",
-            stats::MIN_PER_PERIOD,
-            thin.join(", ")
-        )
-    };
+    let thin = too_few_to_compare("this week vs the previous four", &thin);
     (t, thin, ttr)
 }
 

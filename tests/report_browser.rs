@@ -11,7 +11,7 @@
 use std::path::{Path, PathBuf};
 use std::process::Command;
 
-use crate::common::{sample, text};
+use crate::common::{Sandbox, sample, text};
 use crate::reports::{AS_OF, html_files};
 
 /// The headless browser of the CI image, when present.
@@ -40,16 +40,25 @@ fn browser(bin: &Path, profile: &Path, extra: &[&str], page: &Path) -> std::proc
         .expect("run chromium")
 }
 
-#[test]
-fn every_report_renders_in_a_real_browser() {
+/// The browser, and the sample's reports as `run` writes them (a sandbox and its HTML pages);
+/// none, saying so, where chromium is not installed.
+fn rendered_sample() -> Option<(PathBuf, Sandbox, Vec<PathBuf>)> {
     let Some(bin) = chromium() else {
         eprintln!("skipped: chromium is not installed (.ci/run installs Debian's chromium)");
-        return;
+        return None;
     };
     let sb = sample();
     sb.ok(&["run", "--as-of", AS_OF]);
     let pages = html_files(&sb.path("out"));
     assert!(pages.len() >= 5, "{pages:?}");
+    Some((bin, sb, pages))
+}
+
+#[test]
+fn every_report_renders_in_a_real_browser() {
+    let Some((bin, sb, pages)) = rendered_sample() else {
+        return;
+    };
     for (i, page) in pages.iter().enumerate() {
         let html = std::fs::read_to_string(page).unwrap();
         let profile = sb.path(&format!("profile-{i}"));
@@ -169,14 +178,9 @@ fn layout(bin: &Path, dir: &Path, page: &Path, width: u32) -> serde_json::Value 
 
 #[test]
 fn every_report_fits_a_desktop_and_a_phone_with_legible_charts() {
-    let Some(bin) = chromium() else {
-        eprintln!("skipped: chromium is not installed (.ci/run installs Debian's chromium)");
+    let Some((bin, sb, pages)) = rendered_sample() else {
         return;
     };
-    let sb = sample();
-    sb.ok(&["run", "--as-of", AS_OF]);
-    let pages = html_files(&sb.path("out"));
-    assert!(pages.len() >= 5, "{pages:?}");
     let mut charts_seen = 0;
     for page in &pages {
         for width in [1280, 390] {

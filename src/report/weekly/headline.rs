@@ -217,7 +217,7 @@ pub fn organisation(
     }
     out.push(actions_sentence(followup, cfg, as_of));
     out.push(
-        "Durations are not compared across teams here: each team's section gives them per \
+        "Durations are not compared across teams here: each team's file gives them per \
          severity, with their intervals."
             .into(),
     );

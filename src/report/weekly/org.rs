@@ -142,7 +142,7 @@ pub fn build(
     let quality = if every_team {
         followup::quality(&Tbl::new(c.quality(inp, None)?))
     } else {
-        TableView::new(&[], "See each team's section.")
+        TableView::new(&[], "See each team's file.")
     };
     let names: Vec<&str> = teams.iter().map(|t| t.0.name.as_str()).collect();
     let owes = owes::build(&c.owed, inp.cfg, |t| names.contains(&t), true);

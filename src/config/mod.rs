@@ -190,18 +190,22 @@ impl Config {
     /// The owning team: a configured team's name or alias (case-insensitive), else the team that
     /// lists the service, else the source's team as given, else `unassigned`.
     pub fn map_team(&self, team: Option<&str>, service: Option<&str>) -> String {
+        self.map_team_ref(team, service).to_string()
+    }
+
+    /// `map_team` without a copy: ingest maps every row's team.
+    pub fn map_team_ref<'a>(&'a self, team: Option<&'a str>, service: Option<&str>) -> &'a str {
         let index = self
             .team_index
             .get_or_init(|| teams::TeamIndex::build(&self.teams).0);
         let team = team.map(str::trim).filter(|t| !t.is_empty());
         if let Some(found) = team.and_then(|t| index.team(t)) {
-            return found.clone();
+            return found;
         }
         if let Some(found) = service.map(str::trim).and_then(|s| index.service(s)) {
-            return found.clone();
+            return found;
         }
-        team.map(str::to_string)
-            .unwrap_or_else(|| UNASSIGNED_TEAM.to_string())
+        team.unwrap_or(UNASSIGNED_TEAM)
     }
 
     /// The team's settings, or the defaults for a team the config does not list.

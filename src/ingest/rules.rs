@@ -25,7 +25,12 @@ impl Row<'_> {
         &self.cells[self.idx(name)]
     }
     fn text(&self, name: &str) -> Option<String> {
-        self.get(name).as_text().map(str::to_string)
+        self.text_ref(name).map(str::to_string)
+    }
+    /// The text of a cell, borrowed: the common rules run for every row, and a copy per look
+    /// was most of their cost.
+    fn text_ref(&self, name: &str) -> Option<&str> {
+        self.get(name).as_text()
     }
     fn ts(&self, name: &str) -> Option<i64> {
         self.get(name).as_timestamp()
@@ -36,6 +41,18 @@ impl Row<'_> {
     }
     fn set_text(&mut self, name: &str, s: impl Into<String>) {
         self.set(name, Cell::Text(s.into()));
+    }
+    /// Set a text cell, reusing its buffer: the parser keeps each row's buffers for the next row.
+    fn set_str(&mut self, name: &str, s: &str) {
+        let i = self.idx(name);
+        match &mut self.cells[i] {
+            Cell::Text(buf) if buf == s => {}
+            Cell::Text(buf) => {
+                buf.clear();
+                buf.push_str(s);
+            }
+            other => *other = Cell::Text(s.to_string()),
+        }
     }
     fn default_text(&mut self, name: &str, s: impl Into<String>) {
         if self.get(name).is_null() {
@@ -49,10 +66,10 @@ impl Row<'_> {
         parse: fn(&str) -> Option<&'static str>,
         expected: String,
     ) -> Result<(), String> {
-        if let Some(v) = self.text(name) {
+        if let Some(v) = self.text_ref(name) {
             let canon =
-                parse(&v).ok_or_else(|| format!("{name}: {v:?} is not one of: {expected}"))?;
-            self.set_text(name, canon);
+                parse(v).ok_or_else(|| format!("{name}: {v:?} is not one of: {expected}"))?;
+            self.set_str(name, canon);
         }
         Ok(())
     }
@@ -109,24 +126,28 @@ pub fn complete(table: Table, cells: &mut [Cell], ctx: &RowContext) -> Result<()
 fn team_and_severity(r: &mut Row, ctx: &RowContext, raw_col: Option<&str>) {
     let team = ctx
         .config
-        .map_team(r.text(TEAM).as_deref(), r.text(SERVICE).as_deref());
-    r.set_text(TEAM, team);
-    let given = r.text(SEVERITY);
-    let raw = raw_col.and_then(|c| r.text(c));
-    let canonical = match (&given, &raw) {
-        (Some(g), _) if Severity::parse(g).is_some() => {
-            Severity::parse(g).unwrap_or(Severity::Unknown)
-        }
-        (Some(g), _) => ctx.config.map_severity(g),
-        (None, Some(raw)) => ctx.config.map_severity(raw),
-        (None, None) => Severity::Unknown,
-    };
-    if let (Some(rc), None, Some(g)) = (raw_col, &raw, &given)
-        && Severity::parse(g).is_none()
-    {
-        r.set_text(rc, g.clone());
+        .map_team_ref(r.text_ref(TEAM), r.text_ref(SERVICE));
+    // Usually the export already names the configured team: nothing to copy then.
+    if r.text_ref(TEAM) != Some(team) {
+        let team = team.to_string();
+        r.set_str(TEAM, &team);
     }
-    r.set_text(SEVERITY, canonical.as_str());
+    let given = r.text_ref(SEVERITY);
+    let parsed = given.and_then(Severity::parse);
+    let canonical = match (given, parsed, raw_col.and_then(|c| r.text_ref(c))) {
+        (_, Some(s), _) => s,
+        (Some(g), None, _) => ctx.config.map_severity(g),
+        (None, _, Some(raw)) => ctx.config.map_severity(raw),
+        (None, _, None) => Severity::Unknown,
+    };
+    // A severity outside the vocabulary is kept as the raw one when the row has none.
+    if let (Some(rc), Some(g), None) = (raw_col, given, parsed)
+        && r.get(rc).is_null()
+    {
+        let g = g.to_string();
+        r.set_str(rc, &g);
+    }
+    r.set_str(SEVERITY, canonical.as_str());
 }
 
 fn incident(r: &mut Row, ctx: &RowContext) -> Result<(), String> {
@@ -171,8 +192,8 @@ fn incident(r: &mut Row, ctx: &RowContext) -> Result<(), String> {
 
 /// An id that carries a source prefix must agree with the `source` column.
 fn check_prefix(r: &Row, id_col: &str) -> Result<(), String> {
-    if let (Some(id), Some(src)) = (r.text(id_col), r.text(SOURCE))
-        && !id.starts_with(&format!("{src}:"))
+    if let (Some(id), Some(src)) = (r.text_ref(id_col), r.text_ref(SOURCE))
+        && id.strip_prefix(src).is_none_or(|rest| !rest.starts_with(':'))
     {
         return Err(format!(
             "{id_col}: {id:?} must be \"<source>:<id>\" with source {src:?}"

@@ -17,7 +17,7 @@ use std::sync::{Arc, Mutex, mpsc};
 use indicatif::ProgressBar;
 
 use super::canonical::{FILE_SEQ_SPAN, Sink, Typed, check_header};
-use super::reader::{self, Format, Item, Location, RawRecord, Record, parse_record};
+use super::reader::{self, Fields, Format, Item, Location, RawRecord, Record, parse_record};
 use super::row::{FieldMap, RowContext};
 use super::seen::{Digest, Hashing};
 use crate::error::{Error, Result};
@@ -76,7 +76,9 @@ impl Outcome {
 
 /// A record as handed to a typing thread.
 enum Owned {
-    Csv(Location, csv::StringRecord),
+    /// A CSV row: where its first field starts in the chunk's `text`, and its fields' ends, a
+    /// range of the chunk's `ends`.
+    Csv(Location, usize, std::ops::Range<usize>),
     /// A JSON record's text, as a range of the chunk's `text`, and its column.
     Json(Location, std::ops::Range<usize>, usize),
     Bad(Location, String, String),
@@ -89,7 +91,10 @@ struct Chunk {
     first_seq: u64,
     map: Arc<FieldMap>,
     header: Arc<Vec<String>>,
+    /// The JSON records' text and the CSV rows' values, back to back.
     text: String,
+    /// Where each CSV field ends in `text`.
+    ends: Vec<usize>,
     records: Vec<Owned>,
 }
 
@@ -220,11 +225,15 @@ fn read_file(
                 .unwrap_or_else(|| Arc::new(FieldMap::for_json())),
             header: header.clone(),
             text: String::new(),
+            ends: vec![],
             records: Vec::with_capacity(CHUNK_RECORDS),
         });
         next_seq += 1;
         c.records.push(match item {
-            Item::Csv { values, .. } => Owned::Csv(loc, values.clone()),
+            Item::Csv { values, .. } => {
+                let (start, fields) = Fields::pack(values, &mut c.text, &mut c.ends);
+                Owned::Csv(loc, start, fields)
+            }
             Item::Json { text, column } => {
                 let start = c.text.len();
                 c.text.push_str(text);
@@ -259,8 +268,13 @@ fn type_chunk(
         let seq = chunk.first_seq + n as u64;
         let parsed;
         let (loc, rec, raw) = match owned {
-            Owned::Csv(loc, values) => {
+            Owned::Csv(loc, start, fields) => {
                 let header = &chunk.header;
+                let values = Fields::Packed {
+                    text: &chunk.text,
+                    start: *start,
+                    ends: &chunk.ends[fields.clone()],
+                };
                 (loc, Record::Csv { header, values }, RawRecord::Csv(values))
             }
             Owned::Json(loc, range, column) => {

@@ -12,7 +12,7 @@
 use std::io::Read;
 use std::path::Path;
 
-use super::{Item, Location, RawRecord, not_utf8};
+use super::{Fields, Item, Location, RawRecord, not_utf8};
 use crate::error::{Error, Result};
 
 pub(super) fn read_csv(
@@ -61,7 +61,7 @@ pub(super) fn read_csv(
                 rec.len(),
                 header.len()
             );
-            each(loc, Item::Bad(&msg, RawRecord::Csv(&rec)))?;
+            each(loc, Item::Bad(&msg, RawRecord::Csv(Fields::Record(&rec))))?;
         } else {
             each(
                 loc,
@@ -187,12 +187,12 @@ fn csv_error(path: &Path, e: csv::Error) -> Error {
 }
 
 /// The row as CSV text again, for the rejected log.
-pub(super) fn csv_raw(rec: &csv::StringRecord) -> String {
+pub(super) fn csv_raw(rec: Fields<'_>) -> String {
     let mut w = csv::WriterBuilder::new()
         .terminator(csv::Terminator::Any(b'\n'))
         .from_writer(vec![]);
     // Writing to a Vec cannot fail.
-    let _ = w.write_record(rec);
+    let _ = w.write_record(rec.iter());
     let bytes = w.into_inner().unwrap_or_default();
     String::from_utf8_lossy(&bytes).trim_end().to_string()
 }

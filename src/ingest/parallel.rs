@@ -120,25 +120,32 @@ pub fn read_files(
     };
     let (tx, rx) = mpsc::sync_channel::<Chunk>(CHUNKS_AHEAD);
     let rx = Mutex::new(rx);
+    // Typed chunks go back to the reader to be filled again: a fresh chunk's buffers grew by
+    // copying and faulted in new pages for every 4,096 records.
+    let (spare_tx, spare) = mpsc::channel::<Chunk>();
     let mut outcome = Outcome::default();
     let sinks: Mutex<Vec<Typed>> = Mutex::default();
 
     std::thread::scope(|scope| {
         for _ in 0..TYPING_WORKERS {
+            let spare_tx = spare_tx.clone();
             scope.spawn(|| {
+                let spare_tx = spare_tx;
                 let mut sink = Sink::new(ctx, strict, staging, 0);
                 loop {
                     let next = rx.lock().unwrap_or_else(|p| p.into_inner()).recv();
                     let Ok(chunk) = next else { break };
-                    if chunk.first_seq >= failed_at.load(Ordering::SeqCst) {
-                        continue; // drain, so the reader is never left blocked
+                    // Skipped chunks drain, so the reader is never left blocked.
+                    if chunk.first_seq < failed_at.load(Ordering::SeqCst) {
+                        let job = &jobs[chunk.job];
+                        if let Err((seq, e)) =
+                            type_chunk(&mut sink, &chunk, job.table, &shown[chunk.job])
+                        {
+                            fail(seq, e);
+                        }
                     }
-                    let job = &jobs[chunk.job];
-                    if let Err((seq, e)) =
-                        type_chunk(&mut sink, &chunk, job.table, &shown[chunk.job])
-                    {
-                        fail(seq, e);
-                    }
+                    // The reader may have finished: then the chunk is simply dropped.
+                    let _ = spare_tx.send(chunk);
                 }
                 match sink.finish() {
                     Ok(done) => sinks.lock().unwrap_or_else(|p| p.into_inner()).push(done),
@@ -151,7 +158,7 @@ pub fn read_files(
                 break;
             }
             let mut warnings = vec![];
-            match read_file(i, job, bar, &tx, &failed_at, &mut warnings) {
+            match read_file(i, job, bar, (&tx, &spare), &failed_at, &mut warnings) {
                 Ok(digest) => outcome.digests.push(digest),
                 Err((seq, e)) => fail(seq, e),
             }
@@ -174,7 +181,7 @@ fn read_file(
     index: usize,
     job: &Job,
     bar: &ProgressBar,
-    tx: &mpsc::SyncSender<Chunk>,
+    (tx, spare): (&mpsc::SyncSender<Chunk>, &mpsc::Receiver<Chunk>),
     failed_at: &AtomicU64,
     warnings: &mut Vec<String>,
 ) -> std::result::Result<(u64, String), (u64, Error)> {
@@ -217,16 +224,28 @@ fn read_file(
                 send(c)?;
             }
         }
-        let c = chunk.get_or_insert_with(|| Chunk {
-            job: index,
-            first_seq: next_seq,
-            map: map
+        let c = chunk.get_or_insert_with(|| {
+            let map = map
                 .clone()
-                .unwrap_or_else(|| Arc::new(FieldMap::for_json())),
-            header: header.clone(),
-            text: String::new(),
-            ends: vec![],
-            records: Vec::with_capacity(CHUNK_RECORDS),
+                .unwrap_or_else(|| Arc::new(FieldMap::for_json()));
+            match spare.try_recv() {
+                Ok(mut c) => {
+                    (c.job, c.first_seq, c.map, c.header) = (index, next_seq, map, header.clone());
+                    c.text.clear();
+                    c.ends.clear();
+                    c.records.clear();
+                    c
+                }
+                Err(_) => Chunk {
+                    job: index,
+                    first_seq: next_seq,
+                    map,
+                    header: header.clone(),
+                    text: String::new(),
+                    ends: vec![],
+                    records: Vec::with_capacity(CHUNK_RECORDS),
+                },
+            }
         });
         next_seq += 1;
         c.records.push(match item {

@@ -43,7 +43,7 @@ pub struct Args {
     /// Group by these dimensions, comma-separated: team, severity, service, week, month, person, rule, priority [default: per family]
     #[arg(long, value_name = "DIMS")]
     pub by: Option<String>,
-    /// Compare with the previous period (the previous calendar months for whole months, else the same length), with verdicts
+    /// Compare with the baseline before the period, with verdicts: a week against the 4 weeks before it (as the weekly report), whole months against as many months before, else the same length
     #[arg(long, value_name = "WHAT", value_parser = ["previous"])]
     pub compare: Option<String>,
     /// Which instant puts an incident in the period

@@ -5,6 +5,7 @@
 
 use std::fmt::Write;
 
+use super::baseline::BASELINE_WEEKS;
 use super::durations::Metric;
 use super::scope::Scope;
 use super::stats::{MIN_FOR_MEDIAN_CI, MIN_FOR_P90, MIN_PER_PERIOD, MIN_XMR_POINTS};
@@ -78,8 +79,9 @@ pub fn explain(cfg: &Config, scope: Option<&Scope>) -> String {
          n >= {MIN_FOR_MEDIAN_CI}, else \"too few to bound\". p90 (nearest rank) when \
          n >= {MIN_FOR_P90}, else the maximum, labelled. The mean is shown only as \"mean \
          (skew-sensitive)\". Severities are never pooled in a headline.\n\
-         - Comparing two periods (the previous calendar months for a period of whole months, else the \
-         same length just before): the Hodges-Lehmann ratio of durations (on log durations) with \
+         - Comparing two periods (the baseline: one ISO week against the {BASELINE_WEEKS} weeks \
+         before it, as the weekly report does; whole calendar months against as many months \
+         before; else the same length just before): the Hodges-Lehmann ratio of durations (on log durations) with \
          its distribution-free 95% interval and the Mann-Whitney p-value, closed incidents only. \
          Verdict: shorter when the whole interval is below 1, longer when above 1, else \"no \
          detectable change (xlow - xhigh)\"; fewer than {MIN_PER_PERIOD} incidents in either \
@@ -137,8 +139,10 @@ pub fn explain(cfg: &Config, scope: Option<&Scope>) -> String {
          Jaccard similarity of templates >= {}.\n\
          - An incident is a recurrence when a matching incident was detected within the previous \
          {} days ({} days in the long view). Repeat rate = recurrences / incidents, Wilson \
-         interval. Clusters join matching incidents; every match can be listed with its key and \
-         score (`aftermath metrics recurrence --pairs`).",
+         interval. Clusters join matching incidents among every incident known at the as-of \
+         instant, so a cluster has the same name (its earliest incident), template and incidents \
+         in every report; every match can be listed with its key and score (`aftermath metrics \
+         recurrence --pairs`).",
         t.jaccard_min, t.recurrence_days, t.recurrence_long_days
     );
     let _ = writeln!(w);

@@ -132,14 +132,14 @@ pub fn fatigue(
         out.push(MetricTable {
             family: Family::Fatigue,
             name: "fatigue_compare".into(),
-            title: "Pages by team against the previous period".into(),
+            title: format!("Pages by team against {}", scope.period.previous_words()),
             dims: vec!["team".into()],
             frame,
             notes: vec![format!(
-                "previous period: {}; pages_low/pages_high: exact Poisson 95% interval of this \
+                "baseline: {}; pages_low/pages_high: exact Poisson 95% interval of this \
                  period's pages; pages_change_p: conditional binomial test of the two counts; \
                  \"more\"/\"fewer\" only when p < 0.05",
-                scope.period.previous().label()
+                scope.period.previous_words()
             )],
         });
     }

@@ -6,11 +6,13 @@
 //! request to them, and `explain` prints the definitions in force. Underneath are the building
 //! blocks: the statistics (`stats`), the business/off/sleep judgement of an instant in a team's
 //! zone with the interruption merge and flapping rules (`hours`), the title templates of
-//! recurrence (`template`), the period and grouping words (`scope`), the shared row selection
+//! recurrence (`template`), the period and grouping words (`scope`), the baseline a period is
+//! compared with (`baseline`), the shared row selection
 //! (`frames`) and the tidy long table (`table`). The per-team overview that `aftermath run` prints
 //! lives in `overview`.
 
 pub mod actions;
+pub mod baseline;
 pub mod durations;
 pub mod explain;
 pub mod fatigue;

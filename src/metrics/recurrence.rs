@@ -3,15 +3,23 @@
 //! whether the earlier incidents' action items were done; and, on request, every matched pair so a
 //! match can be audited.
 //!
-//! This file selects the incidents (included ones, filters applied, detected in the period or
-//! within the longer window before it, since the incident a recurrence repeats may precede the
-//! period), computes the rate tables, and writes the notes. The match graph is `matching`, the
+//! This file selects the incidents (included ones, filters applied, every one known at as-of:
+//! the incident a recurrence repeats may precede the period, and a cluster is the same problem
+//! whatever period a report shows, see below), computes the rate tables, and writes the notes. The match graph is `matching`, the
 //! template similarity join `similar`, the cluster and pair tables `clusters`, and each
 //! incident's own cluster for its postmortem `history`.
 //!
 //! Window convention: an incident detected at `b` is a recurrence when a matching incident was
 //! detected in `[b - N days, b)`: a gap of exactly N days counts, an incident at the same instant
 //! does not (it is a simultaneous duplicate, not an earlier occurrence).
+//!
+//! Identity: a cluster is a connected component of the match graph over every included incident
+//! known at as-of, not over the period's window. Built over each report's own window, the same
+//! recurring problem got a different earliest incident, template and count in each: on the
+//! sample, data-platform's disk-usage incidents were cluster 01JPR3011F1H4 (5 incidents) in the
+//! weekly report and 01JSNNF1B8YUW in the postmortem (10) and the improvement report (8). Now
+//! the name (its earliest incident), the template and the incidents are the same in every table
+//! and report of one as-of; only `in_period` depends on the period.
 
 mod clusters;
 mod history;
@@ -67,7 +75,7 @@ fn tables_and_members(
     let short = i64::from(th.recurrence_days) * DAY_US;
     let long = i64::from(th.recurrence_long_days) * DAY_US;
     let history_from = scope.period.from_micros() - short.max(long);
-    let inc = load(f, cfg, scope, history_from)?;
+    let inc = load(f, cfg, scope)?;
     let graph = Graph::new(&inc, th.jaccard_min, long);
 
     // Per in-period incident: is it a recurrence within the short and the long window?
@@ -152,16 +160,16 @@ fn tables_and_members(
     Ok((out, members))
 }
 
-/// Included incidents passing the filters, detected in `[history_from, period.to)`, sorted by
-/// (detected_at, incident_id), with whether each lies in the period.
-fn load(f: &Frames, cfg: &Config, scope: &Scope, history_from: i64) -> Result<Loaded> {
+/// Included incidents passing the filters, every one detected by as-of (the identity of a
+/// cluster, module notes), sorted by (detected_at, incident_id), with whether each lies in the
+/// period.
+fn load(f: &Frames, cfg: &Config, scope: &Scope) -> Result<Loaded> {
     let df = f
         .incidents
         .clone()
         .filter(
             col(DETECTED_AT)
-                .gt_eq(ts_lit(history_from))
-                .and(col(DETECTED_AT).lt(ts_lit(scope.period.to_micros())))
+                .lt_eq(ts_lit(scope.as_of.timestamp_micros()))
                 .and(filter_expr(&scope.filters, true, true)),
         )
         .with_column(exclusion_reason(cfg))

@@ -31,42 +31,6 @@ impl Period {
         Ok(Period { from, to })
     }
 
-    /// The period just before this one (`--compare previous`): the same number of whole calendar
-    /// months when the period is whole months (a quarter against the previous quarter, whatever
-    /// their lengths in days), else the same length.
-    pub fn previous(&self) -> Period {
-        if let Some(months) = self.whole_months() {
-            let from = self
-                .from
-                .date_naive()
-                .checked_sub_months(chrono::Months::new(months))
-                .map(midnight);
-            if let Some(from) = from {
-                return Period {
-                    from,
-                    to: self.from,
-                };
-            }
-        }
-        let len = self.to - self.from;
-        Period {
-            from: self.from - len,
-            to: self.from,
-        }
-    }
-
-    /// How many calendar months the period spans when it runs from a first of the month to a
-    /// first of the month, at midnight UTC.
-    fn whole_months(&self) -> Option<u32> {
-        let first = |d: DateTime<Utc>| d.day() == 1 && d.time() == chrono::NaiveTime::MIN;
-        if !(first(self.from) && first(self.to)) {
-            return None;
-        }
-        let months = (self.to.year() - self.from.year()) * 12 + self.to.month() as i32
-            - self.from.month() as i32;
-        u32::try_from(months).ok().filter(|m| *m > 0)
-    }
-
     pub fn from_micros(&self) -> i64 {
         self.from.timestamp_micros()
     }
@@ -77,10 +41,7 @@ impl Period {
 
     /// `2026-08-01 .. 2026-11-01` (the end exclusive), or `2026-W46` for exactly one ISO week.
     pub fn label(&self) -> String {
-        if self.to - self.from == Duration::weeks(1)
-            && self.from.weekday() == Weekday::Mon
-            && self.from.time() == chrono::NaiveTime::MIN
-        {
+        if self.is_iso_week() {
             return week_label(self.from.date_naive());
         }
         format!(
@@ -370,29 +331,6 @@ mod tests {
         assert_eq!(d.from, at("2026-10-22T00:00:00Z"));
         assert!(parse_last("12", at("2026-11-21T15:00:00Z")).is_err());
         assert!(parse_last("0w", at("2026-11-21T15:00:00Z")).is_err());
-    }
-
-    #[test]
-    fn previous_period_has_the_same_length() {
-        let p = resolve_period(
-            Some("2026-08-01"),
-            Some("2026-11-01"),
-            None,
-            None,
-            at("2026-11-21T00:00:00Z"),
-        )
-        .unwrap();
-        // Three whole months: the previous three calendar months (92 days against 92 here).
-        assert_eq!(p.previous().from, at("2026-05-01T00:00:00Z"));
-        assert_eq!(p.previous().to, p.from);
-        assert_eq!(p.label(), "2026-08-01 .. 2026-11-01");
-        // Q3 (92 days) against Q2 (91 days), not against the 92 days before July.
-        let q3 = Period::new(at("2026-07-01T00:00:00Z"), at("2026-10-01T00:00:00Z")).unwrap();
-        assert_eq!(q3.previous().from, at("2026-04-01T00:00:00Z"));
-        // Not whole months: the same length.
-        let w = parse_week("2026-W46").unwrap();
-        assert_eq!(w.previous().to - w.previous().from, w.to - w.from);
-        assert_eq!(w.previous().to, w.from);
     }
 
     #[test]

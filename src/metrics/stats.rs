@@ -18,7 +18,10 @@ pub use compare::{
     HlResult, MIN_DURATION_SECS, MIN_PER_PERIOD, Verdict, hodges_lehmann_ratio, mann_whitney_p,
     smallest_detectable_change, verdict,
 };
-pub use counts::{binomial_test_rates, binomial_test_two_counts, poisson_exact, wilson};
+pub use counts::{
+    COUNT_ALPHA, CountChange, binomial_test_rates, binomial_test_two_counts, count_change,
+    poisson_exact, wilson,
+};
 pub use summary::{
     MIN_FOR_MEDIAN_CI, MIN_FOR_P90, MedianCi, MedianEstimate, Tail, TailKind, group_median,
     km_median, median, median_ci, median_estimate, p90,

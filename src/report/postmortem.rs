@@ -46,7 +46,7 @@ pub const TEMPLATES: &[(&str, &str)] = &[
     ),
 ];
 
-/// Days of the team's history an incident is ranked against, and recurrences looked for in.
+/// Days of the team's history an incident is ranked against.
 const HISTORY_DAYS: i64 = 90;
 
 /// What the templates see: `meta` (what every report says about itself) and `view`.
@@ -84,13 +84,7 @@ pub(crate) use super::view::{Link, safe_url};
 pub fn postmortem(inp: &Inputs, incident_id: &str) -> Result<Document> {
     let id = lookup::resolve(inp.frames, incident_id)?;
     let inc = lookup::load(inp.frames, &id, inp.as_of)?;
-    let history = History::load(
-        inp.frames,
-        inp.cfg,
-        inp.as_of,
-        HISTORY_DAYS,
-        &[inc.detected.timestamp_micros()],
-    )?;
+    let history = History::load(inp.frames, inp.cfg, inp.as_of)?;
     build(inp, inc, &history)
 }
 
@@ -102,8 +96,7 @@ pub fn postmortems(
     major: &[Major],
     each: &mut dyn FnMut(Document) -> Result<()>,
 ) -> Result<()> {
-    let detected: Vec<i64> = major.iter().map(|m| m.detected_at).collect();
-    let history = History::load(inp.frames, inp.cfg, inp.as_of, HISTORY_DAYS, &detected)?;
+    let history = History::load(inp.frames, inp.cfg, inp.as_of)?;
     for m in major {
         let inc = lookup::load(inp.frames, &m.incident_id, inp.as_of)?;
         each(build(inp, inc, &history)?)?;

@@ -19,6 +19,7 @@ mod incidents;
 mod majors;
 mod org;
 mod owes;
+mod signal;
 mod team;
 #[cfg(test)]
 mod tests;
@@ -70,14 +71,19 @@ fn notes(inp: &Inputs) -> Vec<String> {
         format!(
             "Counts: this week's count with its exact Poisson 95% interval, against the weekly \
              rate of the previous {BASELINE_WEEKS} weeks (their count's exact Poisson interval \
-             divided by {BASELINE_WEEKS}). \"More\" or \"fewer\" only when the two intervals do \
-             not overlap, a conservative test that allows for the uncertainty of both; else \
-             \"no detectable change\"."
+             divided by {BASELINE_WEEKS}). The baseline and the test are those of `aftermath \
+             metrics --week W --compare previous`: \"more\" or \"fewer\" only when the exact \
+             conditional binomial test of the two rates gives p < 0.05, which allows for the \
+             uncertainty of both counts; else \"no detectable change\"."
         ),
         format!(
             "Trend: XmR chart of the last {TREND_WEEKS} weekly counts, weeks without incidents \
              counted as 0. A week outside the natural process limits (mean +- 2.66 x the mean \
-             moving range) is a signal; the rest is routine variation."
+             moving range) is a signal; the rest is routine variation. The count test and the \
+             limits answer different questions (a change in rate against the previous \
+             {BASELINE_WEEKS} weeks; an unusual week against the last {TREND_WEEKS}): when they \
+             disagree about this week, the headline, the counts table and the chart text each \
+             say both."
         ),
         "Open at week end: incidents detected by the week's end and not resolved by then (or by \
          the as-of time, if that is earlier), whatever week they were detected in."
@@ -88,7 +94,8 @@ fn notes(inp: &Inputs) -> Vec<String> {
          from 8 incidents."
             .into(),
         format!(
-            "Comparison with the previous {BASELINE_WEEKS} weeks: closed incidents only. \
+            "Comparison with the previous {BASELINE_WEEKS} weeks (the tables of `aftermath \
+             metrics --week W --compare previous`): closed incidents only. \
              \"Shorter\" or \"longer\" when the whole 95% interval of the Hodges-Lehmann ratio is \
              below or above 1, else \"no detectable change\" with that interval; \"insufficient \
              data\" below 8 closed incidents in either period. The smallest detectable change is \
@@ -117,13 +124,12 @@ fn meta(inp: &Inputs, c: &Computed, title: String) -> Meta {
     let last_day = c.week.to - Duration::days(1);
     let subtitle = format!(
         "ISO week {}: Monday {} to Sunday {}, a UTC calendar week as the metrics use (hours of \
-         the day in each team's zone). Compared with the previous {BASELINE_WEEKS} weeks ({} .. \
-         {}). Judged as of {}.",
+         the day in each team's zone). Compared with {}, the baseline of `aftermath metrics \
+         --compare previous`. Judged as of {}.",
         c.week.label(),
         c.week.from.format("%Y-%m-%d"),
         last_day.format("%Y-%m-%d"),
-        c.baseline.from.format("%Y-%m-%d"),
-        (c.baseline.to - Duration::days(1)).format("%Y-%m-%d"),
+        c.week.previous_words(),
         inp.as_of.format("%Y-%m-%d %H:%M UTC"),
     );
     let mut m = Meta::new(

@@ -192,3 +192,65 @@ fn tables_for_people_carry_titles_and_notes() {
     );
     assert!(!out.contains("search"), "filtered to payments:\n{out}");
 }
+
+#[test]
+fn compare_previous_on_a_week_uses_the_weekly_reports_baseline_and_says_so() {
+    // Regression (issue 13): `--compare previous` set a week against the one week before it
+    // while the weekly report set it against the four before, so the two printed different
+    // baselines and verdicts for the same week. On the sample, data-platform had 5 incidents in
+    // W46 and 8 in W42-W45 (2 a week); the report's counts table says 2 a week.
+    let sb = crate::common::sample();
+    let as_of = crate::reports::AS_OF;
+    let week = ["--week", "2026-W46", "--as-of", as_of];
+    let mut args = vec![
+        "metrics",
+        "durations",
+        "--compare",
+        "previous",
+        "--by",
+        "team",
+    ];
+    args.extend(week);
+    let table = sb.ok(&args);
+    assert!(
+        table.contains(
+            "== Incidents: 2026-W46 against the previous 4 weeks (2026-W42 to 2026-W45), by team"
+        ),
+        "{table}"
+    );
+    args.extend(["--table", "incidents_compare", "--format", "csv"]);
+    let csv = sb.ok(&args);
+    let header: Vec<&str> = csv.lines().next().unwrap().split(',').collect();
+    let row: Vec<&str> = csv
+        .lines()
+        .find(|l| l.starts_with("data-platform,"))
+        .unwrap()
+        .split(',')
+        .collect();
+    let cell = |name: &str| row[header.iter().position(|h| *h == name).unwrap()];
+    assert_eq!(cell("incidents"), "5");
+    assert_eq!(cell("incidents_previous"), "8");
+    assert_eq!(cell("incidents_previous_scaled"), "2.0");
+    // 5 against 8 over four weeks: Bin(13, 1/5), p = 0.154: no detectable change.
+    assert_eq!(cell("verdict"), "no detectable change");
+
+    let mut report = vec![
+        "report",
+        "weekly",
+        "--team",
+        "data-platform",
+        "--format",
+        "md",
+    ];
+    report.extend(week);
+    sb.ok(&report);
+    let md = std::fs::read_to_string(sb.path("out/weekly/2026-W46/team-data-platform.md")).unwrap();
+    assert!(
+        md.contains("Compared with the previous 4 weeks (2026-W42 to 2026-W45)"),
+        "{md}"
+    );
+    assert!(
+        md.contains("| All severities | 5 | 1.6–11.7 | 2 | no detectable change |"),
+        "{md}"
+    );
+}

@@ -1,5 +1,6 @@
-//! Period over period (`--compare previous`): this period's durations against the previous
-//! period (`Period::previous`), per group, with the Hodges-Lehmann ratio, its distribution-free
+//! Period over period (`--compare previous`): this period's durations against its baseline
+//! (`Period::previous`, in `metrics::baseline`: for one ISO week the 4 weeks before it, as the
+//! weekly report reads them from here), per group, with the Hodges-Lehmann ratio, its distribution-free
 //! interval, the Mann-Whitney p-value, the verdict words and the smallest change the data could
 //! have detected; and the counts, with exact Poisson intervals and the conditional binomial test.
 //!
@@ -16,9 +17,6 @@ use crate::error::Result;
 use crate::metrics::scope::{Dim, Scope};
 use crate::metrics::stats::{self, Verdict};
 use crate::metrics::table::{Family, MetricTable, dim_names};
-
-/// A count change is called only at this two-sided significance.
-const COUNT_ALPHA: f64 = 0.05;
 
 /// The union of both periods' group keys, so a group present in only one still shows.
 type Key = Vec<Option<String>>;
@@ -106,7 +104,7 @@ pub fn metric_compare(
             "{}: {} against {}, by {}",
             metric.title(),
             scope.period.label(),
-            scope.period.previous().label(),
+            scope.period.previous_words(),
             by_words(by)
         ),
         dims: dim_names(by),
@@ -139,31 +137,32 @@ pub fn counts_compare(
             v.iter().filter(|&&i| rows.excluded[i].is_none()).count()
         }) as u64
     };
+    let (days, prev_days) = (scope.period.days(), scope.period.previous().days());
+    // The previous count scaled to this period's length: "2.75 a week" over a 4-week baseline.
+    let scale = days / prev_days;
     let mut cols_n = vec![];
     let mut cols_np = vec![];
     let (mut lo, mut hi, mut plo, mut phi, mut pv, mut verdict) =
         (vec![], vec![], vec![], vec![], vec![], vec![]);
+    let (mut rate, mut rate_lo, mut rate_hi) = (vec![], vec![], vec![]);
     for k in &keys {
         let (a, b) = (count(current, ga.get(k)), count(previous, gb.get(k)));
         let (l, h) = stats::poisson_exact(a);
         let (pl, ph) = stats::poisson_exact(b);
-        // Periods of whole months differ in days (Q3 92, Q2 91): compare rates, not counts.
-        let p =
-            stats::binomial_test_rates(a, scope.period.days(), b, scope.period.previous().days());
+        // Periods differ in length (a week against 4, Q3's 92 days against Q2's 91): compare
+        // rates, not counts.
+        let (p, change) = stats::count_change(a, days, b, prev_days);
         cols_n.push(a);
         cols_np.push(b);
         lo.push(l);
         hi.push(h);
         plo.push(pl);
         phi.push(ph);
+        rate.push(b as f64 * scale);
+        rate_lo.push(pl * scale);
+        rate_hi.push(ph * scale);
         pv.push(p);
-        verdict.push(if p >= COUNT_ALPHA {
-            "no detectable change"
-        } else if a > b {
-            "more"
-        } else {
-            "fewer"
-        });
+        verdict.push(change.words());
     }
     let mut cols = key_columns(by, &keys);
     cols.extend([
@@ -173,6 +172,9 @@ pub fn counts_compare(
         Column::new("incidents_previous".into(), cols_np),
         Column::new("incidents_previous_low".into(), plo),
         Column::new("incidents_previous_high".into(), phi),
+        Column::new("incidents_previous_scaled".into(), rate),
+        Column::new("incidents_previous_scaled_low".into(), rate_lo),
+        Column::new("incidents_previous_scaled_high".into(), rate_hi),
         Column::new("p_value".into(), pv),
         Column::new("verdict".into(), verdict),
     ]);
@@ -182,14 +184,25 @@ pub fn counts_compare(
         title: format!(
             "Incidents: {} against {}, by {}",
             scope.period.label(),
-            scope.period.previous().label(),
+            scope.period.previous_words(),
             by_words(by)
         ),
         dims: dim_names(by),
         frame: frame(cols)?,
-        notes: vec![format!(
-            "Exact Poisson 95% intervals per period; p_value: the conditional binomial test of \
-             the two counts, weighted by the periods' lengths; more or fewer only when p < {COUNT_ALPHA}."
-        )],
+        notes: vec![
+            format!(
+                "Baseline: {}, the same the reports use (one ISO week against the {} weeks \
+                 before it, whole months against as many months before, else the same length).",
+                scope.period.previous_words(),
+                crate::metrics::baseline::BASELINE_WEEKS
+            ),
+            format!(
+                "Exact Poisson 95% intervals per period; incidents_previous_scaled (with _low, \
+                 _high): the previous count and its interval scaled to this period's length \
+                 (per week for a week); p_value: the conditional binomial test of the two rates; \
+                 more or fewer only when p < {}.",
+                stats::COUNT_ALPHA
+            ),
+        ],
     })
 }

@@ -277,9 +277,10 @@ fn groups_never_pool_severities_by_default_and_reject_unknown_dimensions() {
 }
 
 #[test]
-fn comparison_with_the_previous_week() {
-    // This week: 8 incidents of 10 min; last week: 8 of 40 min. Every pairwise log ratio is
-    // ln(1/4), so the Hodges-Lehmann ratio and both interval ends are 0.25: "shorter".
+fn comparison_with_the_baseline_weeks() {
+    // This week: 8 incidents of 10 min; last week, inside the baseline of the 4 weeks before:
+    // 8 of 40 min. Every pairwise log ratio is ln(1/4), so the Hodges-Lehmann ratio and both
+    // interval ends are 0.25: "shorter".
     let mut rows: Vec<Inc> = vec![];
     let ids = [
         "a", "b", "c", "d", "e", "f", "g", "h", "i", "j", "k", "l", "m", "n", "o", "p",
@@ -310,12 +311,15 @@ fn comparison_with_the_previous_week() {
     assert!((ratio - 0.25).abs() < 1e-12, "{ratio}");
     assert_eq!(strs(cmp, "verdict"), [Some("shorter".into())]);
     let counts = table(&out, "incidents_compare");
-    assert_eq!(
-        strs(counts, "verdict"),
-        [Some("no detectable change".into())]
-    );
-    // 8 vs 8 under the conditional binomial test: p = 1.
-    assert_eq!(f64s(counts, "p_value"), [Some(1.0)]);
+    // 8 this week against 8 in four weeks (2 a week): conditional on 16, this week's count ~
+    // Bin(16, 1/5); the outcomes no more likely than 8 sum to p = 0.0070: more.
+    assert_eq!(strs(counts, "verdict"), [Some("more".into())]);
+    let p = f64s(counts, "p_value")[0].unwrap();
+    assert!((p - 0.007_003_6).abs() < 1e-6, "{p}");
+    // The baseline scaled to one week, with its Garwood interval of 8 (3.454 .. 15.763) / 4.
+    assert_eq!(f64s(counts, "incidents_previous_scaled"), [Some(2.0)]);
+    let high = f64s(counts, "incidents_previous_scaled_high")[0].unwrap();
+    assert!((high - 15.763 / 4.0).abs() < 1e-3, "{high}");
     // Fewer than 8 in a period: insufficient data.
     let out = durations(
         &frames(&rows[..12]),
@@ -342,7 +346,7 @@ fn a_week_without_incidents_counts_zero() {
     // Two weeks (W45 and W46), incidents only in W46: the counts table has W45 with 0.
     let rows = [("a", "t", "SEV2", "normal", None, 0, None, None, Some(10))];
     let mut s = scope();
-    s.period = Period::new(s.period.previous().from, s.period.to).unwrap();
+    s.period = Period::new(s.period.from - chrono::Duration::weeks(1), s.period.to).unwrap();
     let out = run(&rows, &[Dim::Team, Dim::Week], &s);
     let counts = table(&out, "incidents");
     assert_eq!(

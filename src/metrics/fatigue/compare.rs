@@ -17,9 +17,6 @@ use crate::metrics::scope::{Dim, Scope};
 use crate::metrics::stats;
 use crate::metrics::table::pe;
 
-/// Below this p-value the page counts of the two periods are called different.
-const SIGNIFICANCE: f64 = 0.05;
-
 #[derive(Debug, Clone, Copy, Default)]
 struct Totals {
     pages: u64,
@@ -83,7 +80,8 @@ pub(super) fn compare_frame(
     for team in &teams {
         let (a, b) = (get(&now, team), get(&before, team));
         let (lo, hi) = stats::poisson_exact(a.pages);
-        let p = stats::binomial_test_rates(
+        // Rates, not counts: a week's baseline is the 4 weeks before it (`metrics::baseline`).
+        let (p, change) = stats::count_change(
             a.pages,
             scope.period.days(),
             b.pages,
@@ -98,13 +96,7 @@ pub(super) fn compare_frame(
         inter_prev.push(b.interruptions);
         act.push(pct(a.actionable, a.pages));
         act_prev.push(pct(b.actionable, b.pages));
-        verdict.push(if p >= SIGNIFICANCE {
-            "no detectable change"
-        } else if a.pages > b.pages {
-            "more"
-        } else {
-            "fewer"
-        });
+        verdict.push(change.words());
     }
     DataFrame::new(
         n,

@@ -3,8 +3,10 @@
 //! items of the earlier incidents were done; and the audit list of every matched pair.
 //!
 //! A cluster is named by its earliest incident (by detected_at, then incident_id): that name is
-//! stable across runs over the same data and tells a reader where the problem started. Clusters are
-//! kept when at least one of their incidents lies in the period and they have two or more.
+//! stable across runs over the same data and tells a reader where the problem started. The graph
+//! holds every included incident known at as-of, so the name, template and incidents of a cluster
+//! do not depend on the period (`History` gives a postmortem the same). Clusters are kept when at
+//! least one of their incidents lies in the period and they have two or more.
 
 use std::collections::{BTreeMap, BTreeSet, HashMap};
 
@@ -159,9 +161,11 @@ pub fn tables(
         frame,
         notes: vec![
             format!(
-                "A cluster joins incidents linked by matches no more than {long} days apart; it \
-                 is named by its earliest incident and listed when it has two or more incidents \
-                 and at least one in the period (in_period)."
+                "A cluster joins incidents linked by matches no more than {long} days apart, \
+                 among every included incident known at as-of, so a cluster has the same name, \
+                 template and incidents whatever the period asked (only in_period depends on \
+                 it); it is named by its earliest incident and listed when it has two or more \
+                 incidents and at least one in the period."
             ),
             "mean_interval_days = (last_seen - first_seen) / (incidents - 1). template is the \
              most common title template in the cluster, example_title the latest title with it."

@@ -280,7 +280,7 @@ impl Graph {
 
     /// The components of the incidents of `rows` alone (a span of time, as rows are in time
     /// order), as if only they had been loaded: entry `k` is the representative of row
-    /// `rows.start + k`, itself a row. A postmortem looks at the months before its incident only.
+    /// `rows.start + k`, itself a row.
     pub fn components_in(&self, rows: std::ops::Range<usize>) -> Vec<usize> {
         let at = &self.at;
         let base = rows.start;

@@ -123,6 +123,49 @@ pub fn binomial_test_rates(k1: u64, t1: f64, k2: u64, t2: f64) -> f64 {
     total.min(1.0)
 }
 
+/// A change in a count's rate is called only at this two-sided significance.
+pub const COUNT_ALPHA: f64 = 0.05;
+
+/// The verdict on two counts' rates.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum CountChange {
+    More,
+    Fewer,
+    Steady,
+}
+
+impl CountChange {
+    pub fn words(self) -> &'static str {
+        match self {
+            CountChange::More => "more",
+            CountChange::Fewer => "fewer",
+            CountChange::Steady => "no detectable change",
+        }
+    }
+    /// The verdict back from its words (a comparison table's `verdict` cell).
+    pub fn from_words(words: &str) -> Option<CountChange> {
+        [CountChange::More, CountChange::Fewer, CountChange::Steady]
+            .into_iter()
+            .find(|c| c.words() == words)
+    }
+}
+
+/// `k1` events over exposure `t1` against `k2` over `t2` (a week against the 4 before it, a
+/// quarter against the previous one): the p-value of `binomial_test_rates`, and "more" or
+/// "fewer" only when p < [`COUNT_ALPHA`]. The direction is the rates', not the counts': 3 in a
+/// week is more than 8 in four weeks.
+pub fn count_change(k1: u64, t1: f64, k2: u64, t2: f64) -> (f64, CountChange) {
+    let p = binomial_test_rates(k1, t1, k2, t2);
+    let change = if p >= COUNT_ALPHA {
+        CountChange::Steady
+    } else if k1 as f64 * t2 > k2 as f64 * t1 {
+        CountChange::More
+    } else {
+        CountChange::Fewer
+    };
+    (p, change)
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -199,5 +242,20 @@ mod tests {
         // 1 after a quiet month (0 in four weeks) is no evidence: p = P(K = 1) = 0.2.
         assert!((binomial_test_rates(1, 1.0, 0, 4.0) - 0.2).abs() < 1e-9);
         assert_eq!(binomial_test_rates(0, 1.0, 0, 4.0), 1.0);
+    }
+
+    #[test]
+    fn count_change_compares_rates_not_counts() {
+        // 3 in one week against 8 in four (2 a week): n = 11, K ~ Binomial(11, 1/5), p = 0.47,
+        // no detectable change. Against 4 weeks' counts, "more" would be wrong: 3 < 8.
+        let (p, c) = count_change(3, 7.0, 8, 28.0);
+        assert!((p - 0.4685).abs() < 1e-3, "{p}");
+        assert_eq!(c, CountChange::Steady);
+        // 10 against 12 over four weeks: p = 0.0061, and 10 a week is more than 3 a week though
+        // 10 < 12.
+        let (p, c) = count_change(10, 7.0, 12, 28.0);
+        assert!((p - 0.006141).abs() < 1e-5, "{p}");
+        assert_eq!(c, CountChange::More);
+        assert_eq!(count_change(0, 7.0, 40, 28.0).1, CountChange::Fewer);
     }
 }

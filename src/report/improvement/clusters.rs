@@ -144,11 +144,11 @@ pub fn section(inp: &Inputs, d: &Data) -> Result<Section> {
     });
     let mut t = TableView::new(
         &[
-            ("Recurring incident", false),
-            ("First incident", false),
+            ("Cluster (first incident)", false),
+            ("Title template", false),
             ("Teams", false),
             ("In period", true),
-            ("All", true),
+            ("All known", true),
             ("First seen", false),
             ("Last seen", false),
             ("Items done", true),
@@ -162,8 +162,8 @@ pub fn section(inp: &Inputs, d: &Data) -> Result<Section> {
         let done_at = done.get(&name).copied();
         let n = |c: &str| fmt::int(cell_f64(df, c, i));
         t.push(vec![
-            cell_str(df, "example_title", i),
             name.clone(),
+            cell_str(df, "template", i),
             cell_str(df, "teams", i),
             n("in_period"),
             n("incidents"),
@@ -177,8 +177,9 @@ pub fn section(inp: &Inputs, d: &Data) -> Result<Section> {
     let shown = df.height().min(TOP);
     let mut text = vec![format!(
         "{} cluster(s) of matching incidents have an incident in the period{}. A cluster is \
-         named by its first incident; its action items are those of every incident but the \
-         latest.",
+         named by its first incident and its title template, as in the weekly reports and \
+         postmortems; \"All known\" counts its incidents known at the as-of instant, before \
+         and after the period. Its action items are those of every incident but the latest.",
         df.height(),
         if df.height() > TOP {
             format!("; the {shown} with the most in the period are listed")

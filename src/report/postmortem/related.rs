@@ -3,11 +3,12 @@
 //! incidents produced ("this happened before on 2026-10-02; the prevent item from then is still
 //! open"), and the action items of this incident, or a blank table to fill in.
 //!
-//! The cluster is the one the recurrence family finds over the 90 days before the incident up to
-//! the incident itself (`recurrence::History`, shared by every postmortem of a run), so only
-//! earlier occurrences can be members and a match can be audited with `aftermath metrics
-//! recurrence --pairs` over that window. Action item statuses are the store's; an open item past
-//! its due date at the as-of instant is overdue.
+//! The cluster is the one the recurrence family lists (`recurrence::History`, shared by every
+//! postmortem of a run): the same name, template and incident count as in the weekly and
+//! improvement reports of the same as-of, so a reader can follow one problem across them. The
+//! occurrences listed are those detected before this incident ("did this happen before?"); a
+//! match can be audited with `aftermath metrics recurrence --pairs`. Action item statuses are
+//! the store's; an open item past its due date at the as-of instant is overdue.
 
 use chrono::{DateTime, Utc};
 use polars::prelude::*;
@@ -82,16 +83,16 @@ pub fn build(
         return Ok(v);
     }
     let Some(cluster) = history.cluster_of(&inc.id) else {
-        v.headline = "no earlier matching incident".into();
+        v.headline = "no matching incident".into();
         v.summary = format!(
-            "No earlier incident matches this one (same fingerprint, or same team and service \
-             with similar titles) within {} days before it.",
+            "No other incident matches this one (same fingerprint, or same team and service \
+             with similar titles) within {} days of it, directly or through others.",
             inp.cfg.thresholds.recurrence_long_days
         );
         return Ok(v);
     };
     let ids: Vec<String> = cluster
-        .others
+        .earlier
         .iter()
         .map(|m| m.incident_id.clone())
         .collect();
@@ -102,24 +103,24 @@ pub fn build(
             "{:.1}",
             (inc.detected - *at).num_seconds() as f64 / 86_400.0
         );
-        let direct = cluster.others.iter().find(|m| m.incident_id == o.id);
+        let direct = cluster.earlier.iter().find(|m| m.incident_id == o.id);
         o.matched = matched(direct.and_then(|m| m.direct));
     }
 
-    let (name, template) = (cluster.name, cluster.template);
+    let (name, template, total) = (cluster.name, cluster.template, cluster.incidents);
     let ordinal = earlier.len() + 1;
     let previous = earlier
         .last()
-        .map(|(o, _)| o.detected.clone())
-        .unwrap_or_default();
-    v.headline = format!(
-        "occurrence {ordinal} of cluster {name}; previous on {}",
-        &previous[..previous.len().min(10)]
-    );
+        .map(|(o, _)| format!("previous on {}", &o.detected[..o.detected.len().min(10)]))
+        .unwrap_or_else(|| "the first".into());
+    v.headline =
+        format!("occurrence {ordinal} of {total} of cluster {name} \"{template}\"; {previous}");
     v.summary = format!(
-        "This incident is occurrence {ordinal} of the recurrence cluster {name} (named by its \
-         earliest incident; title template \"{template}\"): {} earlier matching incident(s), \
-         linked by matches at most {} days apart.",
+        "This incident is occurrence {ordinal} of the {total} incidents known at {} of the \
+         recurrence cluster {name} (named by its earliest incident; title template \
+         \"{template}\"; the same name in the weekly and improvement reports): {} earlier \
+         matching incident(s), linked by matches at most {} days apart.",
+        inp.as_of.format("%Y-%m-%d %H:%M UTC"),
         earlier.len(),
         inp.cfg.thresholds.recurrence_long_days
     );

@@ -157,7 +157,9 @@ pub fn methods(inp: &Inputs) -> String {
          team's zone; flapping: its fingerprint fired again within {} min of the previous \
          firing's resolution.\n\
          - Related incidents: the recurrence cluster (matches at most {} days apart) among \
-         incidents detected up to this one; action item statuses are the store's.\n",
+         every incident known at the as-of instant, the cluster the weekly and improvement \
+         reports name; its occurrences before this one are listed. Action item statuses are \
+         the store's.\n",
         instants::MIN_TO_RANK,
         t.flap_window_minutes,
         t.recurrence_long_days,

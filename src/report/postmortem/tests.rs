@@ -320,3 +320,56 @@ fn ticket_addresses_are_links_named_by_their_key_and_only_when_http() {
     assert!(!html.contains("href=\"javascript"), "{html}");
     assert!(html.contains("<td>javascript:alert(1)</td>"), "{html}");
 }
+
+#[test]
+fn a_recurring_problem_has_one_name_template_and_count_in_every_report() {
+    // Regression (issue 13): each report built its clusters over its own window, so one problem
+    // had three names. Here payments' p99-latency-on-billing incidents: the SEV1's postmortem,
+    // payments' weekly report of its week and the Q3 improvement report all name cluster
+    // pagerduty:QKKATHD with its template and its 10 incidents known at the as-of instant.
+    let (frames, cfg) = testkit::sample();
+    let templates: Vec<(&str, &str)> = TEMPLATES
+        .iter()
+        .chain(crate::report::weekly::TEMPLATES)
+        .chain(crate::report::improvement::TEMPLATES)
+        .copied()
+        .collect();
+    let r = Renderer::new(&templates, None).unwrap();
+    let inp = inputs(&frames, cfg, &r);
+    let md = |doc: &Document| page(doc, OutputFormat::Markdown).to_string();
+    let template = "p99 latency \\<dur\\> on billing";
+
+    let pm = md(&postmortem(&inp, SEV1).unwrap());
+    assert!(
+        pm.contains(&format!(
+            "| Recurrence | occurrence 9 of 10 of cluster pagerduty:QKKATHD \"{template}\"; \
+             previous on 2026-10-31 |"
+        )),
+        "{pm}"
+    );
+    let week = parse_week("2026-W46").unwrap();
+    let weekly = crate::report::weekly::weekly(&inp, week, &["payments".into()], false).unwrap();
+    let weekly = md(&weekly[0]);
+    // Cluster, template, incidents known, this week's.
+    assert!(
+        weekly.contains(&format!("| pagerduty:QKKATHD | {template} | 10 | 1 |")),
+        "{weekly}"
+    );
+    let q3 = crate::metrics::Period::new(
+        chrono::DateTime::parse_from_rfc3339("2026-07-01T00:00:00Z")
+            .unwrap()
+            .into(),
+        chrono::DateTime::parse_from_rfc3339("2026-10-01T00:00:00Z")
+            .unwrap()
+            .into(),
+    )
+    .unwrap();
+    let imp = md(&crate::report::improvement::improvement(&inp, q3, "2026-Q3").unwrap());
+    // Cluster, template, teams, in Q3, all known.
+    assert!(
+        imp.contains(&format!(
+            "| pagerduty:QKKATHD | {template} | payments | 6 | 10 |"
+        )),
+        "{imp}"
+    );
+}

@@ -2,8 +2,9 @@
 //! the whole store grouped by team (and severity, week or priority where a section needs it), and
 //! the team sections read their team's rows. Fifty teams cost one run per family, not fifty.
 //!
-//! The scopes: the week itself; the four weeks before it (the baseline of the comparisons); the
-//! twelve weeks ending with it (the count trend); and everything detected before the week's end,
+//! The scopes: the week itself, with its comparisons against its baseline (the four weeks before
+//! it, `Period::previous`: the tables `aftermath metrics --week W --compare previous` prints,
+//! read here, not recomputed); the twelve weeks ending with it (the count trend); and everything detected before the week's end,
 //! judged at the week's end (what was still open then). Every table is a `metrics::run` table, so
 //! a report figure equals `aftermath metrics` for the same scope; who owes what is the typed list
 //! of `metrics::actions::owed`, computed once and read by every team. The only data read outside
@@ -28,8 +29,8 @@ use crate::metrics::{self, Dim, Family, Frames, MetricTable, Period, Request, Sc
 use crate::model::columns::*;
 use crate::report::Inputs;
 
-/// Weeks of the comparison baseline and of the count trend.
-pub const BASELINE_WEEKS: i64 = 4;
+/// Weeks of the comparison baseline (`metrics::baseline`) and of the count trend.
+pub use crate::metrics::baseline::BASELINE_WEEKS;
 pub const TREND_WEEKS: i64 = 12;
 /// How far back "open at the end of the week" looks for incidents still unresolved.
 const BACKLOG_WEEKS: i64 = 520;
@@ -40,14 +41,17 @@ pub type Durations = BTreeMap<(String, String, String), Vec<(f64, bool)>>;
 /// The metric tables of the report, for every team.
 pub struct Computed {
     pub week: Period,
-    pub baseline: Period,
     pub trend: Period,
     pub week_scope: Scope,
     /// Teams with incidents or alerts anywhere in the store, sorted.
     pub store_teams: Vec<String>,
-    /// `incidents` by team and severity: this week, the baseline.
+    /// `incidents` by team and severity: this week.
     pub counts: DataFrame,
-    pub baseline_counts: DataFrame,
+    /// `incidents_compare`, `tta_compare`, `ttr_compare` by team and severity: this week against
+    /// its baseline.
+    pub counts_compare: DataFrame,
+    pub tta_compare: DataFrame,
+    pub ttr_compare: DataFrame,
     /// `incidents` by team and week over the trend weeks.
     pub weekly: DataFrame,
     /// `incidents` by team, severity and week, judged at the week's end: `open` is what was
@@ -55,9 +59,8 @@ pub struct Computed {
     pub open_at_end: DataFrame,
     pub tta: DataFrame,
     pub ttr: DataFrame,
-    /// TTA and TTR per incident (measured rows only): this week, the baseline.
+    /// TTA and TTR per incident of the week (measured rows only), for the strip charts.
     pub durations: Durations,
-    pub baseline_durations: Durations,
     pub fatigue: DataFrame,
     pub shifts: Option<DataFrame>,
     pub rules: DataFrame,
@@ -92,10 +95,20 @@ fn run(
     family: Family,
     by: Option<Vec<Dim>>,
 ) -> Result<Vec<MetricTable>> {
+    run_compare(inp, scope, family, by, false)
+}
+
+fn run_compare(
+    inp: &Inputs,
+    scope: &Scope,
+    family: Family,
+    by: Option<Vec<Dim>>,
+    compare: bool,
+) -> Result<Vec<MetricTable>> {
     let req = Request {
         families: vec![family],
         by,
-        compare: false,
+        compare,
         pairs: false,
     };
     metrics::run(inp.frames, inp.cfg, scope, &req)
@@ -168,18 +181,15 @@ fn pages(inp: &Inputs, scope: &Scope) -> Result<BTreeMap<String, Vec<i64>>> {
 impl Computed {
     pub fn new(inp: &Inputs, week: Period) -> Result<Computed> {
         let as_of = inp.as_of;
-        let baseline = Period::new(week.from - Duration::weeks(BASELINE_WEEKS), week.from)?;
         let trend = Period::new(week.to - Duration::weeks(TREND_WEEKS), week.to)?;
         let week_scope = Scope::new(week, as_of);
-        let baseline_scope = Scope::new(baseline, as_of);
         let trend_scope = Scope::new(trend, as_of);
         // Judged at the week's end (or earlier, if the data is judged before it ended).
         let backlog = Period::new(week.to - Duration::weeks(BACKLOG_WEEKS), week.to)?;
         let end_scope = Scope::new(backlog, as_of.min(week.to));
 
         let team_sev = Some(vec![Dim::Team, Dim::Severity]);
-        let mut d = run(inp, &week_scope, Family::Durations, team_sev.clone())?;
-        let mut b = run(inp, &baseline_scope, Family::Durations, team_sev)?;
+        let mut d = run_compare(inp, &week_scope, Family::Durations, team_sev, true)?;
         let mut w = run(
             inp,
             &trend_scope,
@@ -199,17 +209,17 @@ impl Computed {
 
         Ok(Computed {
             week,
-            baseline,
             trend,
             store_teams,
             counts: take(&mut d, "incidents")?,
             tta: take(&mut d, "tta")?,
             ttr: take(&mut d, "ttr")?,
-            baseline_counts: take(&mut b, "incidents")?,
+            counts_compare: take(&mut d, "incidents_compare")?,
+            tta_compare: take(&mut d, "tta_compare")?,
+            ttr_compare: take(&mut d, "ttr_compare")?,
             weekly: take(&mut w, "incidents")?,
             open_at_end: take(&mut e, "incidents")?,
             durations: measured(inp, &week_scope)?,
-            baseline_durations: measured(inp, &baseline_scope)?,
             fatigue: take(&mut f, "fatigue")?,
             shifts: take_opt(&mut f, "fatigue_shift"),
             rules: take(&mut r, "rules_by_team")?,

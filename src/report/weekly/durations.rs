@@ -3,17 +3,18 @@
 //! or the labelled maximum, all from the `tta` and `ttr` tables; strip charts of the incidents'
 //! durations (open incidents hollow); and the comparison with the previous four weeks.
 //!
-//! The comparison is `--compare`'s method on other scopes: the closed durations of this week and
-//! of the four weeks before it, per severity, through `stats::verdict` (Hodges-Lehmann interval of
-//! the ratio) and `stats::smallest_detectable_change`. Open incidents are left out of it (their
-//! time so far is only a lower bound) and counted.
+//! The comparison is `--compare previous`'s, read from its tables (`tta_compare`, `ttr_compare`)
+//! rather than recomputed: the closed durations of this week against its baseline, the four weeks
+//! before it (`metrics::baseline`), per severity, with the Hodges-Lehmann verdict and the
+//! smallest detectable change. Open incidents are left out of it (their time so far is only a
+//! lower bound) and counted.
 
 use serde::Serialize;
 
-use super::compute::{Computed, Durations};
+use super::compute::Computed;
 use super::fmt::{NONE, Tbl, dur, dur_range, factor, slice};
 use crate::error::Result;
-use crate::metrics::stats::{self, Verdict};
+use crate::metrics::stats::Verdict;
 use crate::report::charts::{StripChart, StripGroup, StripValue};
 use crate::report::view::too_few_to_compare;
 use crate::report::{ChartView, TableView};
@@ -28,7 +29,8 @@ pub struct TtrFact {
     pub median_min: Option<f64>,
     pub low_min: Option<f64>,
     pub high_min: Option<f64>,
-    pub verdict: Verdict,
+    /// Against the baseline, as `ttr_compare` words it; `None` with too few closed incidents.
+    pub verdict: Option<String>,
 }
 
 /// The section's tables and charts.
@@ -75,18 +77,14 @@ fn summary_row(t: &Tbl, r: usize, measure: &str) -> Vec<String> {
     ]
 }
 
-fn closed(d: &Durations, key: &(String, String, String)) -> (Vec<f64>, usize) {
-    let v = d.get(key).map(Vec::as_slice).unwrap_or_default();
-    let closed = v.iter().filter(|x| !x.1).map(|x| x.0).collect();
-    (closed, v.iter().filter(|x| x.1).count())
-}
+/// A severity and its TTR verdict words.
+type Verdicts = (String, String);
 
-/// Every severity of `team` with a duration in either scope, sorted.
+/// Every severity of `team` with a duration this week, sorted.
 fn severities(c: &Computed, team: &str) -> Vec<String> {
     let mut s: Vec<String> = c
         .durations
         .keys()
-        .chain(c.baseline_durations.keys())
         .filter(|k| k.0 == team)
         .map(|k| k.1.clone())
         .collect();
@@ -95,7 +93,9 @@ fn severities(c: &Computed, team: &str) -> Vec<String> {
     s
 }
 
-fn compare_table(c: &Computed, team: &str) -> (TableView, String, Vec<(String, Verdict)>) {
+/// The comparisons of `tta_compare` and `ttr_compare` (this week against its baseline), read as
+/// `metrics --compare previous` prints them; the TTR verdict per severity for the headline.
+fn compare_table(c: &Computed, team: &str) -> Result<(TableView, String, Vec<Verdicts>)> {
     let mut t = TableView::new(
         &[
             ("Severity", false),
@@ -110,31 +110,43 @@ fn compare_table(c: &Computed, team: &str) -> (TableView, String, Vec<(String, V
         ],
         "No incident this week or in the previous four weeks to compare.",
     );
+    let tables = [
+        (slice(&c.tta_compare, team)?, "TTA"),
+        (slice(&c.ttr_compare, team)?, "TTR"),
+    ];
+    let mut sevs: Vec<String> = tables
+        .iter()
+        .flat_map(|t| t.0.distinct("severity"))
+        .collect();
+    sevs.sort();
+    sevs.dedup();
     let mut ttr = vec![];
     let mut thin = vec![];
-    for sev in severities(c, team) {
-        for (code, label) in MEASURES {
-            let key = (team.to_string(), sev.clone(), code.to_string());
-            let (a, oa) = closed(&c.durations, &key);
-            let (b, ob) = closed(&c.baseline_durations, &key);
-            let v = stats::verdict(&a, &b);
-            if code == "ttr" {
-                ttr.push((sev.clone(), v));
+    for sev in sevs {
+        for (cmp, label) in &tables {
+            let Some(r) = cmp.find("severity", &sev) else {
+                continue;
+            };
+            let (n, n_prev) = (cmp.u("n", r), cmp.u("n_previous", r));
+            let verdict = cmp.s("verdict", r);
+            let insufficient = verdict == Verdict::InsufficientData.to_string();
+            if *label == "TTR" && !insufficient {
+                ttr.push((sev.clone(), verdict.clone()));
             }
-            if v == Verdict::InsufficientData {
-                thin.push(format!("{sev} {label} ({} vs {})", a.len(), b.len()));
+            if insufficient {
+                thin.push(format!("{sev} {label} ({n} vs {n_prev})"));
                 continue;
             }
             t.push(vec![
                 sev.clone(),
-                label.into(),
-                a.len().to_string(),
-                b.len().to_string(),
-                dur(stats::median(&a).map(|m| m / MIN)),
-                dur(stats::median(&b).map(|m| m / MIN)),
-                v.to_string(),
-                factor(stats::smallest_detectable_change(&a, &b)),
-                (oa + ob).to_string(),
+                label.to_string(),
+                n.to_string(),
+                n_prev.to_string(),
+                dur(cmp.f("median_min", r)),
+                dur(cmp.f("median_previous_min", r)),
+                verdict,
+                factor(cmp.f("smallest_detectable_change", r)),
+                cmp.u("open_left_out", r).to_string(),
             ]);
         }
     }
@@ -142,7 +154,7 @@ fn compare_table(c: &Computed, team: &str) -> (TableView, String, Vec<(String, V
         t.empty = "No severity had enough closed incidents for a comparison.".into();
     }
     let thin = too_few_to_compare("this week vs the previous four", &thin);
-    (t, thin, ttr)
+    Ok((t, thin, ttr))
 }
 
 fn strip(c: &Computed, team: &str, code: &str, label: &str) -> StripChart {
@@ -206,14 +218,11 @@ pub fn section(
             }
         }
     }
-    let (compare, compare_thin, verdicts) = compare_table(c, team);
+    let (compare, compare_thin, verdicts) = compare_table(c, team)?;
     let mut facts = vec![];
     for sev in &sevs {
         if let Some(r) = ttr.find("severity", sev) {
-            let verdict = verdicts
-                .iter()
-                .find(|v| &v.0 == sev)
-                .map_or(Verdict::InsufficientData, |v| v.1);
+            let verdict = verdicts.iter().find(|v| &v.0 == sev).map(|v| v.1.clone());
             let bounded = ttr.s("median_interval", r) == "95%";
             facts.push(TtrFact {
                 severity: sev.clone(),

@@ -72,12 +72,12 @@ pub fn recurrence(
     let mut clusters = TableView::new(
         &[
             ("Cluster (earliest incident)", false),
-            ("Incidents", true),
+            ("Title template", false),
+            ("Incidents, all known", true),
             ("This week", true),
             ("First seen", false),
             ("Last seen", false),
             ("Mean interval", true),
-            ("Example title", false),
             ("Earlier incidents' action items: done / open / all", true),
         ],
         "No recurring cluster of this team had an incident this week.",
@@ -89,13 +89,13 @@ pub fn recurrence(
         }
         clusters.push(vec![
             all.s("cluster", r),
+            all.s("template", r),
             all.u("incidents", r).to_string(),
             all.u("in_period", r).to_string(),
             day(all.micros("first_seen", r)),
             day(all.micros("last_seen", r)),
             all.f("mean_interval_days", r)
                 .map_or(NONE.into(), |v| format!("{v:.1} d")),
-            all.s("example_title", r),
             format!(
                 "{} / {} / {}",
                 all.u("actions_done", r),

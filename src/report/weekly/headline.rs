@@ -4,20 +4,22 @@
 //! incidents, never pooled; pages, sleep interruptions, the repeat rate and the overdue action
 //! items follow. The sentences only restate figures of the sections below them.
 
-use super::compute::TREND_WEEKS;
+use super::compute::{BASELINE_WEEKS, TREND_WEEKS};
 use super::durations::TtrFact;
 use super::fatigue::FatigueFacts;
 use super::fmt::{and_list, avg, dur, dur_range, int, plural};
 use super::followup::FollowupFacts;
-use super::incidents::{Change, Counts, SevCount, by_severity_words};
+use super::incidents::{Change, Counts, by_severity_words};
+use super::signal::{Limits, verdict_words};
 use crate::config::Config;
-use crate::metrics::stats::{MIN_PER_PERIOD, Verdict};
+use crate::metrics::stats::MIN_PER_PERIOD;
 
 /// "5 incidents this week (1 SEV2, 4 SEV3), against 3.25 a week over the previous 4 weeks: no
-/// detectable change."
-fn counts_sentence(c: &Counts, who: &str) -> String {
+/// detectable change."; with the trend's `limits` when they disagree with the count test, both
+/// readings (`signal::verdict_words`).
+fn counts_sentence(c: &Counts, who: &str, limits: Option<&Limits>) -> String {
     let t = &c.total;
-    let verdict = change_words(t);
+    let verdict = verdict_words(t, limits);
     let lead = if t.n == 0 {
         format!("{who}no incidents this week")
     } else {
@@ -28,7 +30,7 @@ fn counts_sentence(c: &Counts, who: &str) -> String {
         )
     };
     let mut s = format!(
-        "{lead}, against {} a week over the previous 4 weeks: {verdict}.",
+        "{lead}, against {} a week over the previous {BASELINE_WEEKS} weeks: {verdict}.",
         avg(t.weekly_average())
     );
     let detectable: Vec<String> = c
@@ -44,26 +46,6 @@ fn counts_sentence(c: &Counts, who: &str) -> String {
         ));
     }
     capitalise(s)
-}
-
-fn change_words(r: &SevCount) -> String {
-    match r.change {
-        Change::Steady => "no detectable change".into(),
-        Change::More | Change::Fewer => format!(
-            "{} (this week's 95% interval, {:.1}–{:.1}, lies {} that of the previous weekly \
-             rate, {:.1}–{:.1})",
-            r.change.words(),
-            r.low,
-            r.high,
-            if r.change == Change::More {
-                "above"
-            } else {
-                "below"
-            },
-            r.base_low,
-            r.base_high
-        ),
-    }
 }
 
 fn capitalise(s: String) -> String {
@@ -84,9 +66,9 @@ fn ttr_sentence(facts: &[TtrFact]) -> Option<String> {
                 (Some(_), Some(_)) => format!("95% {}, ", dur_range(f.low_min, f.high_min)),
                 _ => String::new(),
             };
-            let cmp = match f.verdict {
-                Verdict::InsufficientData => String::new(),
-                v => format!("; against the previous 4 weeks: {v}"),
+            let cmp = match &f.verdict {
+                None => String::new(),
+                Some(v) => format!("; against the previous {BASELINE_WEEKS} weeks: {v}"),
             };
             format!(
                 "{} {} ({bound}n = {}{cmp})",
@@ -171,16 +153,17 @@ fn actions_sentence(f: &FollowupFacts, cfg: &Config, as_of: &str) -> String {
     format!("{items}; {pm}.")
 }
 
-/// The team's headline sentences.
+/// The team's headline sentences; `limits`, the trend's reading of the week.
 pub fn team(
     counts: &Counts,
+    limits: Option<&Limits>,
     ttr: &[TtrFact],
     fatigue: &FatigueFacts,
     followup: &FollowupFacts,
     cfg: &Config,
     as_of: &str,
 ) -> Vec<String> {
-    let mut out = vec![counts_sentence(counts, "")];
+    let mut out = vec![counts_sentence(counts, "", limits)];
     out.extend(ttr_sentence(ttr));
     out.push(fatigue_sentence(fatigue, cfg));
     if let Some(r) = &followup.repeat {
@@ -201,7 +184,8 @@ pub fn organisation(
     as_of: &str,
 ) -> Vec<String> {
     let who = format!("{}: ", plural(teams as u64, "team", "teams"));
-    let mut out = vec![counts_sentence(counts, &who)];
+    // The organisation's counts have no trend chart of their own: the count test alone.
+    let mut out = vec![counts_sentence(counts, &who, None)];
     out.push(if fatigue.pages == 0 {
         "No pages this week.".into()
     } else {

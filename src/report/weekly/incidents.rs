@@ -11,28 +11,14 @@
 
 use super::compute::{BASELINE_WEEKS, Computed};
 use super::fmt::{NONE, Tbl, avg, int, plural, slice};
+use super::signal::{Limits, change_cell, verdict_words};
 use crate::error::Result;
 use crate::metrics::stats;
 use crate::report::charts::{XmrChart, XmrPoint};
 use crate::report::{ChartView, TableView};
 
-/// The count verdict of one row.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum Change {
-    More,
-    Fewer,
-    Steady,
-}
-
-impl Change {
-    pub fn words(self) -> &'static str {
-        match self {
-            Change::More => "more",
-            Change::Fewer => "fewer",
-            Change::Steady => "no detectable change",
-        }
-    }
-}
+/// The count verdict of one row: the metrics' (`stats::count_change`).
+pub use crate::metrics::stats::CountChange as Change;
 
 /// One severity's counts (or all severities' in `total`).
 #[derive(Debug, Clone)]
@@ -43,7 +29,7 @@ pub struct SevCount {
     pub high: f64,
     /// Incidents in the whole baseline (four weeks).
     pub baseline: u64,
-    /// The exact Poisson 95% interval of the baseline's weekly rate.
+    /// The exact Poisson 95% interval of the baseline's weekly rate (`incidents_previous_scaled`).
     pub base_low: f64,
     pub base_high: f64,
     pub change: Change,
@@ -75,23 +61,14 @@ impl SevCount {
 }
 
 /// The baseline's weekly-rate interval, and the verdict on `n` this week against `baseline` over
-/// the previous four weeks.
+/// the previous four weeks: `incidents_compare`'s rule (`stats::count_change`), for sums of its
+/// rows (a team's severities, the organisation's teams) that no metric table holds.
 pub fn change(n: u64, baseline: u64) -> (f64, f64, Change) {
     let (lo, hi) = stats::poisson_exact(baseline);
     let weeks = BASELINE_WEEKS as f64;
-    let p = stats::binomial_test_rates(n, 1.0, baseline, weeks);
-    let c = if p >= COUNT_ALPHA {
-        Change::Steady
-    } else if n as f64 > baseline as f64 / weeks {
-        Change::More
-    } else {
-        Change::Fewer
-    };
+    let (_, c) = stats::count_change(n, 1.0, baseline, weeks);
     (lo / weeks, hi / weeks, c)
 }
-
-/// A count change is called only at this two-sided significance.
-const COUNT_ALPHA: f64 = 0.05;
 
 /// The section's figures, for the tables and the headline.
 pub struct Counts {
@@ -99,14 +76,15 @@ pub struct Counts {
     pub total: SevCount,
 }
 
-/// Counts per severity of one team.
+/// Counts per severity of one team: this week's against the baseline's, each row as
+/// `incidents_compare` has it (the table `metrics --compare previous` prints).
 pub fn counts(c: &Computed, team: &str) -> Result<Counts> {
     let now = slice(&c.counts, team)?;
-    let base = slice(&c.baseline_counts, team)?;
+    let cmp = slice(&c.counts_compare, team)?;
     let end = slice(&c.open_at_end, team)?;
     let week = c.week.label();
     let mut sevs = now.distinct("severity");
-    sevs.extend(base.distinct("severity"));
+    sevs.extend(cmp.distinct("severity"));
     sevs.extend(end.distinct("severity"));
     sevs.sort();
     sevs.dedup();
@@ -121,9 +99,8 @@ pub fn counts(c: &Computed, team: &str) -> Result<Counts> {
             ),
             None => stats::poisson_exact(0),
         };
-        let baseline = base
-            .find("severity", &sev)
-            .map_or(0, |r| base.u("incidents", r));
+        let k = cmp.find("severity", &sev);
+        let baseline = k.map_or(0, |k| cmp.u("incidents_previous", k));
         let (mut open_of_week, mut open_any) = (0, 0);
         for r in end.rows_where("severity", &sev) {
             let open = end.u("open", r);
@@ -137,7 +114,20 @@ pub fn counts(c: &Computed, team: &str) -> Result<Counts> {
         if n + baseline + open_any == 0 && r.is_none() {
             continue;
         }
-        let (base_low, base_high, change) = change(n, baseline);
+        let (base_low, base_high, change) = match k {
+            Some(k) => (
+                cmp.f("incidents_previous_scaled_low", k).unwrap_or(0.0),
+                cmp.f("incidents_previous_scaled_high", k).unwrap_or(0.0),
+                Change::from_words(&cmp.s("verdict", k)).ok_or_else(|| {
+                    crate::error::Error::Internal(format!(
+                        "incidents_compare verdict {:?}",
+                        cmp.s("verdict", k)
+                    ))
+                })?,
+            ),
+            // A severity only open from earlier weeks: nothing this week or in the baseline.
+            None => change(0, 0),
+        };
         rows.push(SevCount {
             severity: sev,
             n,
@@ -164,8 +154,9 @@ pub fn counts(c: &Computed, team: &str) -> Result<Counts> {
     Ok(Counts { rows, total })
 }
 
-/// The counts as a table, the total last.
-pub fn table(counts: &Counts) -> TableView {
+/// The counts as a table, the total last; its Change cell also gives the trend's reading of the
+/// week when `limits` disagree with the count test (the limits are of all severities' counts).
+pub fn table(counts: &Counts, limits: Option<&Limits>) -> TableView {
     let mut t = TableView::new(
         &[
             ("Severity", false),
@@ -183,12 +174,13 @@ pub fn table(counts: &Counts) -> TableView {
         return t;
     }
     for r in counts.rows.iter().chain(std::iter::once(&counts.total)) {
+        let total = std::ptr::eq(r, &counts.total);
         t.push(vec![
             r.severity.clone(),
             int(r.n),
             format!("{:.1}–{:.1}", r.low, r.high),
             avg(r.weekly_average()),
-            r.change.words().into(),
+            change_cell(r, limits.filter(|_| total)),
             int(r.open_of_week),
             int(r.open_any),
             int(r.excluded),
@@ -197,24 +189,49 @@ pub fn table(counts: &Counts) -> TableView {
     t
 }
 
-/// The weekly counts of the trend weeks (0 for a week without incidents), in week order.
-fn weekly_series(c: &Computed, team: &str) -> Result<Vec<(String, f64)>> {
+/// The weekly counts of the trend weeks (0 for a week without incidents), in week order, the
+/// reported week last, and their XmR limits (none below `stats::MIN_XMR_POINTS` weeks).
+pub struct Trend {
+    pub(super) series: Vec<(String, f64)>,
+    pub(super) xmr: Option<stats::Xmr>,
+}
+
+impl Trend {
+    /// Where the reported week lies against the limits.
+    pub fn limits(&self) -> Option<Limits> {
+        let (x, last) = (self.xmr.as_ref()?, self.series.last()?);
+        Some(Limits::of(x, last.1))
+    }
+}
+
+/// The trend weeks' counts of `team` and their limits.
+pub fn trend_of(c: &Computed, team: &str) -> Result<Trend> {
     let w: Tbl = slice(&c.weekly, team)?;
-    Ok(c.trend
+    let series: Vec<(String, f64)> = c
+        .trend
         .weeks()
         .into_iter()
         .map(|label| {
             let n = w.find("week", &label).map_or(0, |r| w.u("incidents", r));
             (label, n as f64)
         })
-        .collect())
+        .collect();
+    let values: Vec<f64> = series.iter().map(|s| s.1).collect();
+    let xmr = stats::xmr(&values);
+    Ok(Trend { series, xmr })
 }
 
-/// The XmR chart of weekly counts and the sentences that call out its signals.
-pub fn trend(c: &Computed, team: &str, slug: &str, png: bool) -> Result<(ChartView, Vec<String>)> {
-    let series = weekly_series(c, team)?;
-    let values: Vec<f64> = series.iter().map(|s| s.1).collect();
-    let x = stats::xmr(&values);
+/// The XmR chart of weekly counts and the sentences that call out its signals. When the count
+/// test on `total` and the limits disagree about the reported week, its sentence says both
+/// (`signal::verdict_words`), in the headline's words.
+pub fn trend(
+    tr: &Trend,
+    total: &SevCount,
+    team: &str,
+    slug: &str,
+    png: bool,
+) -> Result<(ChartView, Vec<String>)> {
+    let series = &tr.series;
     let mut chart = XmrChart {
         title: format!("Incidents per week, {team}"),
         period_label: "ISO week (UTC)".into(),
@@ -231,7 +248,19 @@ pub fn trend(c: &Computed, team: &str, slug: &str, png: bool) -> Result<(ChartVi
         upper: f64::NAN,
     };
     let mut words = vec![];
-    match &x {
+    let limits = tr.limits().filter(|l| l.disagrees(total.change));
+    // The reported week's sentence when the two readings disagree, in place of its own signal
+    // sentence or of "the variation is routine".
+    let joint = limits.as_ref().map(|l| {
+        format!(
+            "{} had {}, against {} a week over the previous {BASELINE_WEEKS} weeks: {}.",
+            series.last().map_or("", |s| s.0.as_str()),
+            plural(total.n, "incident", "incidents"),
+            avg(total.weekly_average()),
+            verdict_words(total, Some(l))
+        )
+    });
+    match &tr.xmr {
         Some(x) => {
             chart.centre = x.mean;
             chart.lower = x.lower;
@@ -242,7 +271,7 @@ pub fn trend(c: &Computed, team: &str, slug: &str, png: bool) -> Result<(ChartVi
                 avg(x.lower.max(0.0)),
                 avg(x.upper)
             );
-            if x.signals.is_empty() {
+            if x.signals.is_empty() && joint.is_none() {
                 words.push(format!(
                     "No week of the last {} lies outside the limits ({limits}): the variation \
                      is routine.",
@@ -251,11 +280,22 @@ pub fn trend(c: &Computed, team: &str, slug: &str, png: bool) -> Result<(ChartVi
             }
             for &i in &x.signals {
                 let (label, v) = &series[i];
+                if i + 1 == series.len()
+                    && let Some(j) = &joint
+                {
+                    words.push(j.clone());
+                    continue;
+                }
                 let side = if *v > x.upper { "above" } else { "below" };
                 words.push(format!(
                     "Signal: {label} had {}, {side} the limits ({limits}).",
                     plural(*v as u64, "incident", "incidents")
                 ));
+            }
+            if x.signals.is_empty()
+                && let Some(j) = joint
+            {
+                words.push(j);
             }
         }
         None => words.push(format!(

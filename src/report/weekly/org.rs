@@ -151,7 +151,7 @@ pub fn build(
         columns,
         rows,
         total,
-        incidents: incidents::table(&org),
+        incidents: incidents::table(&org, None),
         owes,
         quality,
     })

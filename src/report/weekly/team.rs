@@ -66,7 +66,9 @@ pub struct TeamFacts {
 pub fn build(inp: &Inputs, c: &Computed, team: &str, slug: &str) -> Result<(TeamView, TeamFacts)> {
     let cfg = inp.cfg;
     let counts = incidents::counts(c, team)?;
-    let (trend, trend_words) = incidents::trend(c, team, slug, inp.png)?;
+    let tr = incidents::trend_of(c, team)?;
+    let limits = tr.limits();
+    let (trend, trend_words) = incidents::trend(&tr, &counts.total, team, slug, inp.png)?;
     let (durations, ttr) = durations::section(c, team, slug, inp.png)?;
     let (fatigue, fatigue_facts) = fatigue::section(c, cfg, team, slug, inp.png)?;
     let mut follow = FollowupFacts::default();
@@ -75,7 +77,15 @@ pub fn build(inp: &Inputs, c: &Computed, team: &str, slug: &str) -> Result<(Team
     let owes = owes::build(&c.owed, cfg, |t| t == team, false);
     let quality = followup::quality(&Tbl::new(c.quality(inp, Some(team))?));
     let as_of = inp.as_of.format("%Y-%m-%d %H:%M UTC").to_string();
-    let headline = headline::team(&counts, &ttr, &fatigue_facts, &follow, cfg, &as_of);
+    let headline = headline::team(
+        &counts,
+        limits.as_ref(),
+        &ttr,
+        &fatigue_facts,
+        &follow,
+        cfg,
+        &as_of,
+    );
     let rec = super::fmt::slice(&c.recurrence, team)?;
     let repeat_pct = pct((rec.height() > 0)
         .then(|| rec.f("repeat_rate_pct", 0))
@@ -87,7 +97,7 @@ pub fn build(inp: &Inputs, c: &Computed, team: &str, slug: &str) -> Result<(Team
         md: format!("team-{slug}.md"),
         zone: cfg.team(team).timezone.to_string(),
         headline,
-        incidents: incidents::table(&counts),
+        incidents: incidents::table(&counts, limits.as_ref()),
         majors: super::majors::table(inp, team, c.week)?,
         trend,
         trend_words,

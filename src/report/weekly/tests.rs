@@ -5,6 +5,7 @@
 //! owes what has its own file (`tests/owes.rs`).
 
 mod owes;
+mod signal;
 
 use std::sync::OnceLock;
 
@@ -271,7 +272,7 @@ fn slugs_keep_a_z_0_9_and_dashes_and_stay_unique() {
     );
 }
 
-fn sev(severity: &str, n: u64, baseline: u64) -> SevCount {
+pub(super) fn sev(severity: &str, n: u64, baseline: u64) -> SevCount {
     let (low, high) = crate::metrics::stats::poisson_exact(n);
     let (base_low, base_high, change) = change(n, baseline);
     SevCount {
@@ -321,6 +322,7 @@ fn headline_says_no_detectable_change_and_never_pools_severities() {
     let (_, cfg) = testkit::sample();
     let s = super::headline::team(
         &counts,
+        None,
         &[],
         &super::fatigue::FatigueFacts::default(),
         &super::followup::FollowupFacts::default(),

@@ -187,25 +187,28 @@ fn compare_says_more_or_fewer_only_when_the_test_can_tell() {
     add("m", w46, 30);
     add("m", w45, 10);
     add("f", w46, 2);
-    add("f", w45, 15);
+    // A week's baseline is the 4 weeks before it (`metrics::baseline`); these all lie in W45.
+    add("f", w45, 60);
     add("n", w46, 5);
-    add("n", w45, 6);
+    add("n", w45, 24);
     let s = scope(w46, w46 + 7 * DAY);
     let out = fatigue(&frames(&rows, &[]), &cfg(&[]), &s, None, true).unwrap();
     let t = table(&out, "fatigue_compare");
     assert_eq!(strs(t, "team"), ["f", "m", "n"]);
     assert_eq!(u64s(t, "pages"), [2, 30, 5]);
-    assert_eq!(u64s(t, "pages_previous"), [15, 10, 6]);
+    assert_eq!(u64s(t, "pages_previous"), [60, 10, 24]);
     // Pages 5 min apart never merge, so interruptions = pages.
-    assert_eq!(u64s(t, "interruptions_previous"), [15, 10, 6]);
+    assert_eq!(u64s(t, "interruptions_previous"), [60, 10, 24]);
     assert_eq!(
         strs(t, "verdict"),
         ["fewer", "more", "no detectable change"]
     );
-    // f: p = 2 P(B <= 2), B ~ Bin(17, 1/2) = 2 (1 + 17 + 136) / 2^17 = 308 / 131072.
-    // n: 5 vs 6 is the middle of Bin(11, 1/2): p = 2 x 1024/2048, capped at 1.
+    // Conditional on the total, this week's pages ~ Bin(n, 7 / 35 = 1/5). f: 2 of 62, the
+    // outcomes no more likely than 2 sum to p = 0.00019968 (R: binom.test(2, 62, 0.2)): fewer,
+    // though 2 a week against 15 a week. n: 5 of 29 is the mode of Bin(29, 1/5) (5.8
+    // expected): every outcome is no more likely, p = 1.
     let p = f64s(t, "pages_change_p");
-    assert!((p[0].unwrap() - 308.0 / 131072.0).abs() < 1e-9, "{p:?}");
+    assert!((p[0].unwrap() - 0.000_199_68).abs() < 1e-8, "{p:?}");
     assert!(p[1].unwrap() < 0.05);
     assert_eq!(p[2], Some(1.0));
     // Exact Poisson interval of 30: 20.24 .. 42.83 (published tables).

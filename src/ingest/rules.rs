@@ -193,7 +193,9 @@ fn incident(r: &mut Row, ctx: &RowContext) -> Result<(), String> {
 /// An id that carries a source prefix must agree with the `source` column.
 fn check_prefix(r: &Row, id_col: &str) -> Result<(), String> {
     if let (Some(id), Some(src)) = (r.text_ref(id_col), r.text_ref(SOURCE))
-        && id.strip_prefix(src).is_none_or(|rest| !rest.starts_with(':'))
+        && id
+            .strip_prefix(src)
+            .is_none_or(|rest| !rest.starts_with(':'))
     {
         return Err(format!(
             "{id_col}: {id:?} must be \"<source>:<id>\" with source {src:?}"

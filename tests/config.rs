@@ -149,7 +149,14 @@ fn an_slo_for_a_service_no_team_lists_and_no_incident_names_is_an_error_in_metri
     );
     s.ok(&["--config", "slo.toml", "ingest", "incidents.csv"]);
     let out = s.run(&[
-        "--config", "slo.toml", "metrics", "impact", "--week", "2026-W46", "--as-of", "2026-11-16",
+        "--config",
+        "slo.toml",
+        "metrics",
+        "impact",
+        "--week",
+        "2026-W46",
+        "--as-of",
+        "2026-11-16",
     ]);
     assert_eq!(out.status.code(), Some(2), "{}", text(&out.stderr));
     let err = text(&out.stderr);

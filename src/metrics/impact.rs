@@ -73,6 +73,18 @@ pub fn week_budget_share_pct(minutes: f64, slo: f64) -> f64 {
     100.0 * minutes / (WEEK_MIN * (1.0 - slo / 100.0))
 }
 
+/// One incident's impact interval as known at `as_of` (what its postmortem gives), excluded or
+/// not, or None when the store has no such incident by then.
+pub fn incident(frames: &Frames, cfg: &Config, id: &str, as_of: i64) -> Result<Option<Impact>> {
+    let one = frames
+        .incidents
+        .clone()
+        .filter(col(INCIDENT_ID).eq(lit(id)));
+    Ok(intervals::impacts(one, cfg, as_of, i64::MIN, i64::MAX)?
+        .into_iter()
+        .next())
+}
+
 /// Every impact table of the scope (`--by` does not apply: the tables have fixed groups).
 pub fn impact(frames: &Frames, cfg: &Config, scope: &Scope) -> Result<Vec<MetricTable>> {
     let from = scope.period.from_micros();

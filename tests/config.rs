@@ -115,3 +115,53 @@ fn toml_syntax_errors_name_their_line_key_path_and_text() {
         assert!(err.contains(needle), "{needle:?} not in:\n{err}");
     }
 }
+
+#[test]
+fn a_bad_slo_target_is_rejected_naming_its_key() {
+    let s = Sandbox::new();
+    s.write(
+        "slo.toml",
+        "[teams.a]\nservices = [\"api\"]\n[services.api]\navailability = 100\n[services.web]\navailability = 99.95\n",
+    );
+    let out = s.run(&["--config", "slo.toml", "config", "check"]);
+    assert_eq!(out.status.code(), Some(2));
+    let err = text(&out.stderr);
+    assert!(
+        err.contains(
+            "  - services.api.availability: 100 is not a percentage between 0 and 100 (exclusive)"
+        ),
+        "{err}"
+    );
+    assert!(!err.contains("services.web"), "{err}");
+}
+
+#[test]
+fn an_slo_for_a_service_no_team_lists_and_no_incident_names_is_an_error_in_metrics() {
+    let s = Sandbox::new();
+    s.write(
+        "slo.toml",
+        "[teams.a]\nservices = [\"api\"]\n[services.api]\navailability = 99.9\n[services.apj]\navailability = 99.9\n",
+    );
+    s.write(
+        "incidents.csv",
+        "incident_id,source,source_id,title,team,service,severity,status,kind,impact_started_at,detected_at,acknowledged_at,mitigated_at,resolved_at,reopen_count,updated_at\n\
+         csv:1,csv,1,Down,a,api,SEV2,resolved,normal,,2026-11-10T10:00:00Z,,,2026-11-10T10:30:00Z,0,2026-11-10T10:30:00Z\n",
+    );
+    s.ok(&["--config", "slo.toml", "ingest", "incidents.csv"]);
+    let out = s.run(&[
+        "--config",
+        "slo.toml",
+        "metrics",
+        "impact",
+        "--week",
+        "2026-W46",
+        "--as-of",
+        "2026-11-16",
+    ]);
+    assert_eq!(out.status.code(), Some(2), "{}", text(&out.stderr));
+    let err = text(&out.stderr);
+    assert!(
+        err.contains("slo.toml: invalid configuration:\n  - services.apj: no configured team lists the service \"apj\""),
+        "{err}"
+    );
+}

@@ -43,7 +43,7 @@ enum Command {
     Run(run::Args),
     /// Ingest canonical CSV, NDJSON or JSON files (or folders of them) into the store
     Ingest(ingest::Args),
-    /// Compute the metric catalogue (durations, fatigue, rules, recurrence, actions, quality) for a period
+    /// Compute the metric catalogue (durations, fatigue, rules, recurrence, actions, impact, quality) for a period
     Metrics(Box<metrics::Args>),
     /// Render a report: postmortem, weekly or improvement, as HTML and Markdown with charts
     Report(Box<report::Args>),

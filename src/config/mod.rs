@@ -1,19 +1,21 @@
 //! `aftermath.toml`: where the store is, what `run` ingests, the teams with their zones, hours,
 //! holidays, services and aliases, the severity map, the exclusion rules, the metric thresholds,
-//! which postmortems `run` drafts (`postmortems.rs`) and the weekly report's settings
-//! (`weekly.rs`).
+//! which postmortems `run` drafts (`postmortems.rs`), the weekly report's settings
+//! (`weekly.rs`) and the services' availability targets (`services.rs`).
 //!
 //! This module owns the resolved `Config` and the mapping helpers the ingesters use (team and
 //! severity). Reading and validating the TOML, with a key path for every problem, is `parse.rs`.
 
 mod parse;
 mod postmortems;
+pub mod services;
 mod severity;
 mod teams;
 mod walker;
 mod weekly;
 
 pub use postmortems::Postmortems;
+pub use services::Service;
 pub use weekly::Weekly;
 
 use std::collections::{BTreeMap, BTreeSet, HashMap};
@@ -131,6 +133,8 @@ pub struct Config {
     pub postmortems: Postmortems,
     /// The weekly report's settings (`[weekly]`).
     pub weekly: Weekly,
+    /// `[services.<name>]` by lower-cased name: availability targets.
+    pub services: BTreeMap<String, Service>,
     /// `teams` as a lookup table, built on the first `map_team` (the teams do not change after
     /// loading; the load rejects a name, alias or service claimed twice).
     team_index: std::sync::OnceLock<teams::TeamIndex>,

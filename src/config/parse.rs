@@ -31,6 +31,7 @@ const TOP_KEYS: &[&str] = &[
     "thresholds",
     "postmortems",
     "weekly",
+    "services",
 ];
 const TEAM_KEYS: &[&str] = &[
     "timezone",
@@ -195,6 +196,11 @@ pub(super) fn from_table(
         None => Weekly::default(),
     };
 
+    let services = match w.table("", t, "services") {
+        Some(sv) => super::services::services(&mut w, sv),
+        None => Default::default(),
+    };
+
     if !w.problems.is_empty() {
         return Err(w.problems);
     }
@@ -212,6 +218,7 @@ pub(super) fn from_table(
         thresholds,
         postmortems,
         weekly,
+        services,
         team_index: Default::default(),
     })
 }

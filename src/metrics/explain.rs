@@ -163,6 +163,31 @@ pub fn explain(cfg: &Config, scope: Option<&Scope>) -> String {
         t.postmortem_due_business_days
     );
     let _ = writeln!(w);
+    let _ = writeln!(w, "## Customer impact");
+    let _ = writeln!(w);
+    let slos: Vec<String> = cfg
+        .services
+        .values()
+        .filter_map(|s| Some(format!("{} {}%", s.name, s.availability?)))
+        .collect();
+    let _ = writeln!(
+        w,
+        "- {}.\n\
+         - Each incident's row says which instants it used. Incidents belong to the period by \
+         their interval (the minutes inside it), not by detection; excluded incidents and \
+         intervals ending before they start are left out and counted. Services: those a team \
+         lists and those incidents name, 100% when no incident touched them. Error budgets are \
+         also given ISO week by week; a postmortem gives an incident's share of a whole week's \
+         budget (7 x 1440 min x (1 - target / 100)).\n\
+         - SLO targets in force: {}.",
+        super::impact::DEFINITION,
+        if slos.is_empty() {
+            "none".into()
+        } else {
+            slos.join(", ")
+        }
+    );
+    let _ = writeln!(w);
     let _ = writeln!(w, "## Data quality");
     let _ = writeln!(w);
     let _ = writeln!(
@@ -207,6 +232,15 @@ mod tests {
         let text = explain(&cfg, None);
         assert!(text.contains("within 90s of the first page"), "{text}");
         assert!(text.contains(">= 0.7"));
+        assert!(text.contains("SLO targets in force: none."), "{text}");
+        cfg.services.insert(
+            "api".into(),
+            crate::config::Service {
+                name: "api".into(),
+                availability: Some(99.5),
+            },
+        );
+        assert!(explain(&cfg, None).contains("SLO targets in force: api 99.5%."));
     }
 
     /// Regression (issue 12): an `exclude.title_patterns` value became a working

@@ -2,7 +2,7 @@
 //! hand the frames in (`Frames`), so every metric can be tested on frames built in memory.
 //!
 //! The catalogue of `metrics.md` is computed by one module per family (`durations`, `fatigue`,
-//! `rules`, `recurrence`, `actions`, `quality`), each returning `MetricTable`s; `run` dispatches a
+//! `rules`, `recurrence`, `actions`, `impact`, `quality`), each returning `MetricTable`s; `run` dispatches a
 //! request to them, and `explain` prints the definitions in force. Underneath are the building
 //! blocks: the statistics (`stats`), the business/off/sleep judgement of an instant in a team's
 //! zone with the interruption merge and flapping rules (`hours`), the title templates of
@@ -18,6 +18,7 @@ pub mod explain;
 pub mod fatigue;
 pub mod frames;
 pub mod hours;
+pub mod impact;
 pub mod known;
 pub mod overview;
 pub mod quality;
@@ -64,6 +65,7 @@ pub fn run(
             Family::Rules => rules::rules(frames, cfg, scope)?,
             Family::Recurrence => recurrence::recurrence(frames, cfg, scope, req.pairs)?,
             Family::Actions => actions::actions(frames, cfg, scope, by)?,
+            Family::Impact => impact::impact(frames, cfg, scope)?,
             Family::Quality => quality::quality(frames, cfg, scope)?,
         });
     }

@@ -20,16 +20,18 @@ pub enum Family {
     Rules,
     Recurrence,
     Actions,
+    Impact,
     Quality,
 }
 
 impl Family {
-    pub const ALL: [Family; 6] = [
+    pub const ALL: [Family; 7] = [
         Family::Durations,
         Family::Fatigue,
         Family::Rules,
         Family::Recurrence,
         Family::Actions,
+        Family::Impact,
         Family::Quality,
     ];
 
@@ -40,6 +42,7 @@ impl Family {
             Family::Rules => "rules",
             Family::Recurrence => "recurrence",
             Family::Actions => "actions",
+            Family::Impact => "impact",
             Family::Quality => "quality",
         }
     }
@@ -70,10 +73,13 @@ pub fn pe(e: PolarsError) -> Error {
     Error::Internal(format!("metric computation failed: {e}"))
 }
 
+/// The dimension of a table with one row per incident (`impact_incidents`): its id.
+pub const INCIDENT: &str = "incident";
+
 /// The dimension columns the tidy table always has, in this order.
-pub const TIDY_DIMS: [&str; 11] = [
+pub const TIDY_DIMS: [&str; 12] = [
     "team", "severity", "service", "week", "month", "person", "rule", "priority", "cluster",
-    "shift", "check",
+    "shift", "check", INCIDENT,
 ];
 
 /// The tidy long table of `tables`: `family, table, period_from, period_to` then every dimension
@@ -211,6 +217,7 @@ mod tests {
         .unwrap();
         let out = tidy(&[t], &Scope::new(p, p.to)).unwrap();
         assert_eq!(out.height(), 6);
+        assert_eq!(out.width(), 4 + 12 + 3);
         assert_eq!(out.schema().as_ref(), &tidy_schema());
         let metric: Vec<_> = out
             .column("metric")

@@ -142,7 +142,8 @@ fn build(inp: &Inputs, inc: lookup::Incident, history: &History) -> Result<Docum
     banners.extend(times.problems.iter().cloned());
 
     let header = summary::header(&inc, zone);
-    let facts = summary::facts(&inc, &header, &times, &alerts, &related, zone);
+    let impact = summary::impact(inp, &inc)?;
+    let facts = summary::facts(&inc, &header, &times, &alerts, &related, &impact, zone);
     let mut meta = Meta::new(
         format!("Postmortem: {}", inc.title),
         summary::subtitle(&inc),

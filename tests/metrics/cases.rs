@@ -27,9 +27,9 @@ use serde_json::Value;
 
 use crate::common::{Sandbox, text};
 
-const DIMS: [&str; 11] = [
+const DIMS: [&str; 12] = [
     "team", "severity", "service", "week", "month", "person", "rule", "priority", "cluster",
-    "shift", "check",
+    "shift", "check", "incident",
 ];
 
 fn cases_dir() -> PathBuf {

@@ -74,6 +74,7 @@ fn parquet_is_the_tidy_long_table() {
             "cluster",
             "shift",
             "check",
+            "incident",
             "metric",
             "value",
             "text"

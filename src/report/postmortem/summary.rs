@@ -10,8 +10,10 @@ use serde::Serialize;
 
 use super::lookup::Incident;
 use super::{HISTORY_DAYS, Link, alerts, instants, local, related, safe_url, utc};
-use crate::metrics::explain;
+use crate::error::Result;
+use crate::metrics::{explain, impact};
 use crate::report::Inputs;
+use crate::report::charts::duration_label;
 use crate::report::view::TableView;
 
 /// The header block of the report.
@@ -110,6 +112,7 @@ pub fn facts(
     times: &instants::Times,
     alerts: &alerts::AlertsView,
     related: &related::RelatedView,
+    impact: &str,
     zone: Tz,
 ) -> TableView {
     let mut t = TableView::new(&[("Fact", false), ("Value", false)], "");
@@ -122,6 +125,7 @@ pub fn facts(
         format!("{} ({})", utc(inc.detected), local(inc.detected, zone)),
     );
     row("Time to resolve", times.ttr.clone());
+    row("Customer impact", impact.to_string());
     if inc.reopen_count > 0 {
         row("Reopened", format!("{} time(s)", inc.reopen_count));
     }
@@ -138,6 +142,40 @@ pub fn facts(
         row("Merged into", m.clone());
     }
     t
+}
+
+/// The "Customer impact" fact: the incident's impact minutes with the instants they were measured
+/// between, and when its service has an SLO the share of a week's error budget they burned
+/// (`metrics::impact`, docs/metrics.md "Customer impact").
+pub fn impact(inp: &Inputs, inc: &Incident) -> Result<String> {
+    let Some(i) = impact::incident(inp.frames, inp.cfg, &inc.id, inp.as_of.timestamp_micros())?
+    else {
+        return Ok("–".into());
+    };
+    if i.negative() {
+        return Ok(format!(
+            "not measured: its impact ends before it starts ({})",
+            i.instants_used()
+        ));
+    }
+    let minutes = i.minutes();
+    let mut s = format!(
+        "{}{} ({})",
+        duration_label(minutes),
+        if i.open() { " so far" } else { "" },
+        i.instants_used()
+    );
+    if let Some((service, slo)) = inc
+        .service
+        .as_deref()
+        .and_then(|sv| Some((sv, inp.cfg.slo(sv)?)))
+    {
+        s.push_str(&format!(
+            "; {:.1}% of a week's error budget of {service} (SLO {slo}%)",
+            impact::week_budget_share_pct(minutes, slo)
+        ));
+    }
+    Ok(s)
 }
 
 /// The methods text: the catalogue's definitions, then what this report adds.

@@ -52,6 +52,12 @@ fn snapshot_of_a_recurring_sev1() {
     // Occurrence 3: QG83DKQ (2026-10-25) and QC6CFFU (2026-10-31) came before it.
     assert!(md.contains("pagerduty:QC6CFFU"), "{md}");
     assert!(md.contains("This happened before on 2026-10-31"), "{md}");
+    // Impact 18:09:08 -> resolved 18:59:30 (no mitigation recorded): 50 min 22 s = 50.4 min.
+    // billing has no SLO in the sample config: no budget share.
+    assert!(
+        md.contains(r"| Customer impact | 50.4 min (impact\_started\_at -\> resolved\_at) |"),
+        "{md}"
+    );
     insta::assert_snapshot!("sev1_md", md);
     insta::assert_snapshot!("sev1_html", page(&doc, OutputFormat::Html));
 }
@@ -70,6 +76,15 @@ fn an_open_incident_shows_open_and_so_far() {
     // 62.42 days, labelled 62.4 d.
     assert!(md.contains("open: 62.4 d so far"), "{md}");
     assert!(md.contains("detection → as-of (open)") || md.contains("→ as-of (open)"));
+    // No impact start, no mitigation, open: detected_at -> as-of, 89881.93 min so far. The
+    // sample config gives payments-api an SLO of 99.9%: a week's budget is 10080 x 0.001 =
+    // 10.08 min, so 89881.93 / 10.08 = 891685.8% of it.
+    assert!(
+        md.contains(
+            r"| Customer impact | 62.4 d so far (detected\_at -\> as-of (open)); 891685.8% of a week's error budget of payments-api (SLO 99.9%) |"
+        ),
+        "{md}"
+    );
     insta::assert_snapshot!("open_md", md);
 }
 

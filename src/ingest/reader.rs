@@ -82,6 +82,10 @@ impl<'a> Fields<'a> {
         }
     }
 
+    pub fn is_empty(&self) -> bool {
+        self.len() == 0
+    }
+
     pub fn get(&self, i: usize) -> Option<&'a str> {
         match *self {
             Fields::Record(r) => r.get(i),

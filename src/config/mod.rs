@@ -58,6 +58,9 @@ pub struct Team {
     pub holidays: BTreeSet<NaiveDate>,
     pub services: Vec<String>,
     pub aliases: Vec<String>,
+    /// On-call fairness: the busiest person's hours on call outside business hours over the
+    /// team's median above which the team is flagged (`metrics oncall`, `oncall_spread`).
+    pub oncall_spread_limit: f64,
 }
 
 #[derive(Debug, Clone)]

@@ -97,9 +97,10 @@ fn offset(team: &Team, t: i64) -> Option<i32> {
 
 /// Add the hours of `[lo, hi)` of one person, judged by `team` (the shift's judge).
 fn walk_one(roster: &mut Roster, who: &Person, team: &Team, lo: i64, hi: i64) {
-    // Per person, the spans touched so far with their load; merged into the roster at the end,
-    // so the minute loop does no string work.
-    let mut local: HashMap<Span, Load> = HashMap::new();
+    // Per span touched, microseconds by business, off, sleep, weekend, holiday, and new nights:
+    // whole microseconds add up exactly, where adding 1/60 h per minute would drift; merged
+    // into the roster as hours at the end, so the minute loop does no string work.
+    let mut local: HashMap<Span, ([i64; 5], u64)> = HashMap::new();
     let mut last_night: Option<NaiveDate> = None;
     let mut t = lo;
     while t < hi {
@@ -115,7 +116,7 @@ fn walk_one(roster: &mut Roster, who: &Person, team: &Team, lo: i64, hi: i64) {
                 Some(off) => at_offset(t, off),
                 None => hours::local(t, team),
             };
-            let h = (next - t) as f64 / HOUR_US as f64;
+            let us = next - t;
             let bucket = hours::bucket_local(at, team);
             let date = at.date();
             let weekend = !team.business_days.contains(&date.weekday());
@@ -135,25 +136,32 @@ fn walk_one(roster: &mut Roster, who: &Person, team: &Team, lo: i64, hi: i64) {
                     }
                 }
             });
+            let slot = match bucket {
+                Bucket::Business => 0,
+                Bucket::Off => 1,
+                Bucket::Sleep => 2,
+            };
             for span in [Span::All, Span::Week(week), Span::Month(month)] {
-                let l = local.entry(span).or_default();
-                match bucket {
-                    Bucket::Business => l.business_h += h,
-                    Bucket::Off => l.off_h += h,
-                    Bucket::Sleep => l.sleep_h += h,
-                }
-                if weekend {
-                    l.weekend_h += h;
-                }
-                if holiday {
-                    l.holiday_h += h;
-                }
-                l.nights += u64::from(new_night);
+                let (us_by, nights) = local.entry(span).or_default();
+                us_by[slot] += us;
+                us_by[3] += if weekend { us } else { 0 };
+                us_by[4] += if holiday { us } else { 0 };
+                *nights += u64::from(new_night);
             }
             t = next;
         }
     }
-    for (span, l) in local {
+    for (span, (us_by, nights)) in local {
+        let h = |i: usize| us_by[i] as f64 / HOUR_US as f64;
+        let l = Load {
+            business_h: h(0),
+            off_h: h(1),
+            sleep_h: h(2),
+            weekend_h: h(3),
+            holiday_h: h(4),
+            nights,
+            ..Load::default()
+        };
         roster
             .loads
             .entry((who.clone(), span))

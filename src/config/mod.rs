@@ -14,6 +14,7 @@ mod teams;
 mod walker;
 mod weekly;
 
+pub use parse::ONCALL_SPREAD_LIMIT;
 pub use postmortems::Postmortems;
 pub use services::Service;
 pub use weekly::Weekly;

@@ -66,10 +66,7 @@ fn load_columns(loads: &[&Load]) -> Vec<Column> {
 }
 
 /// The rows of one kind of span, sorted by team, person, span label.
-fn rows<'a>(
-    roster: &'a Roster,
-    pick: impl Fn(Span) -> Option<String>,
-) -> Vec<(&'a Person, String, &'a Load)> {
+fn rows(roster: &Roster, pick: impl Fn(Span) -> Option<String>) -> Vec<(&Person, String, &Load)> {
     let mut out: Vec<_> = roster
         .loads
         .iter()
@@ -178,6 +175,18 @@ pub(super) fn payroll_frame(roster: &Roster, complete: impl Fn(i64) -> bool) -> 
     .map_err(pe)
 }
 
+/// One row of `oncall_spread`: team, people, median, max, busiest, ratio, limit, over the limit.
+type SpreadRow = (
+    String,
+    usize,
+    f64,
+    f64,
+    Option<String>,
+    Option<f64>,
+    f64,
+    bool,
+);
+
 fn share(x: f64, total: f64) -> Option<f64> {
     ratio(100.0 * x, total)
 }
@@ -193,16 +202,7 @@ pub(super) fn fairness_frames(roster: &Roster, cfg: &Config) -> Result<(DataFram
             .push((p.1.as_str(), l));
     }
     let (mut hs, mut os, mut ss, mut vs) = (vec![], vec![], vec![], vec![]);
-    let mut spread: Vec<(
-        String,
-        usize,
-        f64,
-        f64,
-        Option<String>,
-        Option<f64>,
-        f64,
-        bool,
-    )> = vec![];
+    let mut spread: Vec<SpreadRow> = vec![];
     for (team, people) in &teams {
         let total = |g: &dyn Fn(&Load) -> f64| people.iter().map(|(_, l)| g(l)).sum::<f64>();
         let (th, to, ts) = (

@@ -323,6 +323,32 @@ mod tests {
     }
 
     #[test]
+    fn oncall_spread_limit_defaults_inherits_and_is_validated() {
+        let c = cfg(r#"
+            [defaults]
+            oncall_spread_limit = 2
+            [teams.a]
+            [teams.b]
+            oncall_spread_limit = 1.25
+        "#)
+        .unwrap();
+        assert_eq!(c.team("a").oncall_spread_limit, 2.0);
+        assert_eq!(c.team("b").oncall_spread_limit, 1.25);
+        assert_eq!(
+            Config::defaults_in(Path::new("."))
+                .default_team
+                .oncall_spread_limit,
+            1.5
+        );
+        let errs = cfg("[teams.a]\noncall_spread_limit = 0.5\n").unwrap_err();
+        assert!(
+            errs.iter()
+                .any(|e| e.starts_with("teams.a.oncall_spread_limit") && e.contains("0.5")),
+            "{errs:?}"
+        );
+    }
+
+    #[test]
     fn every_problem_has_its_key_path() {
         let errs = cfg(r#"
             stor = "x"

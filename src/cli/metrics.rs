@@ -21,9 +21,9 @@ use crate::store::Store;
 
 #[derive(Debug, clap::Args)]
 pub struct Args {
-    /// durations, fatigue, rules, recurrence, actions, impact, quality, or all
+    /// durations, fatigue, rules, recurrence, actions, impact, quality, oncall, or all
     #[arg(default_value = "all", value_parser = clap::builder::PossibleValuesParser::new(
-        ["durations", "fatigue", "rules", "recurrence", "actions", "impact", "quality", "all"]))]
+        ["durations", "fatigue", "rules", "recurrence", "actions", "impact", "quality", "oncall", "all"]))]
     pub family: String,
     /// First day of the period (YYYY-MM-DD, UTC midnight)
     #[arg(long, value_name = "DATE")]

@@ -14,6 +14,7 @@ mod teams;
 mod walker;
 mod weekly;
 
+pub use parse::ONCALL_SPREAD_LIMIT;
 pub use postmortems::Postmortems;
 pub use services::Service;
 pub use weekly::Weekly;
@@ -58,6 +59,9 @@ pub struct Team {
     pub holidays: BTreeSet<NaiveDate>,
     pub services: Vec<String>,
     pub aliases: Vec<String>,
+    /// On-call fairness: the busiest person's hours on call outside business hours over the
+    /// team's median above which the team is flagged (`metrics oncall`, `oncall_spread`).
+    pub oncall_spread_limit: f64,
 }
 
 #[derive(Debug, Clone)]
@@ -316,6 +320,32 @@ mod tests {
         assert_eq!(c.map_severity("critical"), Severity::Sev1);
         assert_eq!(c.map_severity("1 - High"), Severity::Sev1);
         assert_eq!(c.map_severity("whatever"), Severity::Unknown);
+    }
+
+    #[test]
+    fn oncall_spread_limit_defaults_inherits_and_is_validated() {
+        let c = cfg(r#"
+            [defaults]
+            oncall_spread_limit = 2
+            [teams.a]
+            [teams.b]
+            oncall_spread_limit = 1.25
+        "#)
+        .unwrap();
+        assert_eq!(c.team("a").oncall_spread_limit, 2.0);
+        assert_eq!(c.team("b").oncall_spread_limit, 1.25);
+        assert_eq!(
+            Config::defaults_in(Path::new("."))
+                .default_team
+                .oncall_spread_limit,
+            1.5
+        );
+        let errs = cfg("[teams.a]\noncall_spread_limit = 0.5\n").unwrap_err();
+        assert!(
+            errs.iter()
+                .any(|e| e.starts_with("teams.a.oncall_spread_limit") && e.contains("0.5")),
+            "{errs:?}"
+        );
     }
 
     #[test]

@@ -41,6 +41,7 @@ const TEAM_KEYS: &[&str] = &[
     "holidays",
     "services",
     "aliases",
+    "oncall_spread_limit",
 ];
 
 pub(super) fn from_table(
@@ -95,6 +96,7 @@ pub(super) fn from_table(
         holidays: BTreeSet::new(),
         services: vec![],
         aliases: vec![],
+        oncall_spread_limit: ONCALL_SPREAD_LIMIT,
     };
     let default_team = match w.table("", t, "defaults") {
         Some(d) => team(&mut w, "defaults", "", d, &builtin_team),
@@ -223,6 +225,10 @@ pub(super) fn from_table(
     })
 }
 
+/// The default `oncall_spread_limit`: the busiest person carries at most half as much again as
+/// the median person's hours outside business hours.
+pub const ONCALL_SPREAD_LIMIT: f64 = 1.5;
+
 fn hm(h: u32) -> NaiveTime {
     NaiveTime::from_hms_opt(h, 0, 0).expect("valid hour")
 }
@@ -268,6 +274,14 @@ fn team(w: &mut Walker, key: &str, name: &str, t: &Table, base: &Team) -> Team {
                 team.holidays.insert(d);
             }
             Err(_) => w.problem(&k, format!("expected a date \"YYYY-MM-DD\", found {s:?}")),
+        }
+    }
+    if let Some(v) = t.get("oncall_spread_limit") {
+        // A ratio of the maximum to the median is never below 1, so a limit below 1 would flag
+        // every team; 100 is far past any roster a manager would call fair.
+        let k = join(key, "oncall_spread_limit");
+        if let Some(n) = w.number(&k, v, 1.0, 100.0) {
+            team.oncall_spread_limit = n;
         }
     }
     team.services = w

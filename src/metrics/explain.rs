@@ -188,6 +188,21 @@ pub fn explain(cfg: &Config, scope: Option<&Scope>) -> String {
         }
     );
     let _ = writeln!(w);
+    let _ = writeln!(w, "## On-call load and fairness");
+    let _ = writeln!(w);
+    let _ = writeln!(
+        w,
+        "- {} ({} min).\n\
+         - Fairness: each person's share of the team's on-call hours, hours outside business \
+         hours and sleep interruptions; the spread is the busiest person's hours outside business \
+         hours over the team's median person's, flagged above the team's oncall_spread_limit \
+         (default {}). Payroll: per person and UTC month, hours outside business hours, weekend \
+         and holiday hours, nights on call and nights interrupted.",
+        super::oncall::DEFINITION,
+        super::oncall::MIN_INCIDENT_MINUTES,
+        crate::config::ONCALL_SPREAD_LIMIT
+    );
+    let _ = writeln!(w);
     let _ = writeln!(w, "## Data quality");
     let _ = writeln!(w);
     let _ = writeln!(

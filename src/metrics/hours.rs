@@ -39,7 +39,7 @@ pub enum Bucket {
 /// exactly one local reading; only the reverse mapping is ambiguous). Instants beyond chrono's
 /// range (hundreds of millennia away, so only corrupt data) are clamped two days inside it, which
 /// keeps the local conversion and the day before from overflowing instead of panicking.
-fn local(instant_utc_micros: i64, team: &Team) -> NaiveDateTime {
+pub fn local(instant_utc_micros: i64, team: &Team) -> NaiveDateTime {
     const MARGIN: i64 = 2 * 86_400 * MICROS_PER_SEC;
     let lo = DateTime::<Utc>::MIN_UTC.timestamp_micros() + MARGIN;
     let hi = DateTime::<Utc>::MAX_UTC.timestamp_micros() - MARGIN;
@@ -55,7 +55,13 @@ fn local(instant_utc_micros: i64, team: &Team) -> NaiveDateTime {
 /// The day and the time are both the local ones, so a page at 23:30 local on Friday is judged
 /// against Friday whatever the UTC date is.
 pub fn bucket(instant_utc_micros: i64, team: &Team) -> Bucket {
-    let at = local(instant_utc_micros, team);
+    bucket_local(local(instant_utc_micros, team), team)
+}
+
+/// The bucket of a wall-clock reading in the team's zone: the rule of `bucket`, for a caller that
+/// already has the local time (the on-call hours walk converts once per UTC hour, not per
+/// minute).
+pub fn bucket_local(at: NaiveDateTime, team: &Team) -> Bucket {
     let (date, time) = (at.date(), at.time());
     if team.sleep_hours.contains(time) {
         Bucket::Sleep
@@ -78,7 +84,11 @@ pub fn bucket(instant_utc_micros: i64, team: &Team) -> Bucket {
 /// 23:00 on 2026-03-28, so counting distinct dates counts distinct nights. A window that does not
 /// wrap lies within one date and is named by it.
 pub fn night_of(instant_utc_micros: i64, team: &Team) -> Option<NaiveDate> {
-    let at = local(instant_utc_micros, team);
+    night_of_local(local(instant_utc_micros, team), team)
+}
+
+/// `night_of` for a wall-clock reading in the team's zone.
+pub fn night_of_local(at: NaiveDateTime, team: &Team) -> Option<NaiveDate> {
     let (date, time) = (at.date(), at.time());
     let sleep = team.sleep_hours;
     if !sleep.contains(time) {

@@ -2,7 +2,7 @@
 //! hand the frames in (`Frames`), so every metric can be tested on frames built in memory.
 //!
 //! The catalogue of `metrics.md` is computed by one module per family (`durations`, `fatigue`,
-//! `rules`, `recurrence`, `actions`, `impact`, `quality`), each returning `MetricTable`s; `run` dispatches a
+//! `rules`, `recurrence`, `actions`, `impact`, `quality`, `oncall`), each returning `MetricTable`s; `run` dispatches a
 //! request to them, and `explain` prints the definitions in force. Underneath are the building
 //! blocks: the statistics (`stats`), the business/off/sleep judgement of an instant in a team's
 //! zone with the interruption merge and flapping rules (`hours`), the title templates of
@@ -20,6 +20,7 @@ pub mod frames;
 pub mod hours;
 pub mod impact;
 pub mod known;
+pub mod oncall;
 pub mod overview;
 pub mod quality;
 pub mod recurrence;
@@ -67,6 +68,7 @@ pub fn run(
             Family::Actions => actions::actions(frames, cfg, scope, by)?,
             Family::Impact => impact::impact(frames, cfg, scope)?,
             Family::Quality => quality::quality(frames, cfg, scope)?,
+            Family::Oncall => oncall::oncall(frames, cfg, scope)?,
         });
     }
     Ok(out)

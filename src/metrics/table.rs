@@ -22,10 +22,11 @@ pub enum Family {
     Actions,
     Impact,
     Quality,
+    Oncall,
 }
 
 impl Family {
-    pub const ALL: [Family; 7] = [
+    pub const ALL: [Family; 8] = [
         Family::Durations,
         Family::Fatigue,
         Family::Rules,
@@ -33,6 +34,7 @@ impl Family {
         Family::Actions,
         Family::Impact,
         Family::Quality,
+        Family::Oncall,
     ];
 
     pub fn name(self) -> &'static str {
@@ -44,6 +46,7 @@ impl Family {
             Family::Actions => "actions",
             Family::Impact => "impact",
             Family::Quality => "quality",
+            Family::Oncall => "oncall",
         }
     }
 

@@ -255,3 +255,72 @@ fn compare_previous_on_a_week_uses_the_weekly_reports_baseline_and_says_so() {
         "{md}"
     );
 }
+
+/// The payroll export: `oncall_payroll` written wide for one whole month, as CSV and as Parquet
+/// with the same rows (the on-call case: anna 30 h on call, all outside business hours, 24 on
+/// the weekend, 6 on the holiday; ben 14 h, 4 outside business hours).
+#[test]
+fn oncall_payroll_exports_one_month_as_csv_and_parquet() {
+    let sb = Sandbox::new();
+    let dir =
+        std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures/metrics/oncall");
+    let config = dir.join("aftermath.toml");
+    let cfg = config.to_str().unwrap();
+    let mut ingest = vec!["--config", cfg, "ingest"];
+    let files: Vec<String> = [
+        "oncall_shifts.csv",
+        "alerts.csv",
+        "incidents.csv",
+        "incident_events.ndjson",
+    ]
+    .iter()
+    .map(|f| dir.join(f).display().to_string())
+    .collect();
+    ingest.extend(files.iter().map(String::as_str));
+    sb.ok(&ingest);
+    let base = [
+        "--config",
+        cfg,
+        "metrics",
+        "oncall",
+        "--from",
+        "2026-10-01",
+        "--to",
+        "2026-11-01",
+        "--as-of",
+        "2026-11-02T00:00:00Z",
+        "--table",
+        "oncall_payroll",
+    ];
+    let csv_path = sb.path("payroll.csv");
+    let mut args = base.to_vec();
+    args.extend(["--format", "csv", "--out", csv_path.to_str().unwrap()]);
+    sb.ok(&args);
+    let csv = std::fs::read_to_string(&csv_path).unwrap();
+    let lines: Vec<&str> = csv.lines().collect();
+    assert_eq!(
+        lines[0],
+        "team,person,month,oncall_hours,outside_business_hours,weekend_hours,holiday_hours,\
+         oncall_nights,nights_interrupted,month_complete"
+    );
+    assert_eq!(lines[1], "berlin,anna,2026-10,30.0,30.0,24.0,6.0,1,1,true");
+    assert_eq!(lines[2], "berlin,ben,2026-10,14.0,4.0,0.0,0.0,1,1,true");
+    assert_eq!(lines.len(), 5, "{csv}");
+
+    let pq_path = sb.path("payroll.parquet");
+    let mut args = base.to_vec();
+    args.extend(["--format", "parquet", "--out", pq_path.to_str().unwrap()]);
+    sb.ok(&args);
+    let df = ParquetReader::new(std::fs::File::open(&pq_path).unwrap())
+        .finish()
+        .unwrap();
+    assert_eq!(df.height(), 4);
+    let hours: Vec<Option<f64>> = df
+        .column("oncall_hours")
+        .unwrap()
+        .f64()
+        .unwrap()
+        .iter()
+        .collect();
+    assert_eq!(hours, [Some(30.0), Some(14.0), Some(12.0), Some(12.0)]);
+}

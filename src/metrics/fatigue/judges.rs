@@ -56,13 +56,7 @@ impl Judges {
             .map(|n| named(n.as_deref().unwrap_or("")))
             .collect();
         let n_teams = judges.len();
-        judges.extend(shifts.list.iter().map(|s| {
-            let mut t = named(&s.team);
-            if let Some(z) = s.zone {
-                t.timezone = z;
-            }
-            t
-        }));
+        judges.extend(shifts.list.iter().map(|s| shift_judge(cfg, s)));
         let whole_hours = judges
             .iter()
             .map(|t| {
@@ -129,6 +123,18 @@ impl Judges {
         };
         (bucket, night)
     }
+}
+
+/// The judge of a shift: its team's settings (business hours and days, sleep hours, holidays)
+/// in the shift's zone, or the team's own zone when the shift's did not parse. The on-call load
+/// (`metrics::oncall`) judges a shift's hours with the same settings as its pages.
+pub(crate) fn shift_judge(cfg: &Config, shift: &super::shifts::Shift) -> Team {
+    let mut t = cfg.team(&shift.team).clone();
+    t.name = shift.team.clone();
+    if let Some(z) = shift.zone {
+        t.timezone = z;
+    }
+    t
 }
 
 /// Whether the team's zone has the same offset, a whole number of hours, at both instants.

@@ -108,6 +108,19 @@ pub(crate) fn load(f: &Frames, scope: &Scope) -> Result<Shifts> {
 }
 
 impl Shifts {
+    /// Shifts built in memory, sorted and indexed as `load` gives them (for tests).
+    #[cfg(test)]
+    pub(crate) fn from_list(mut list: Vec<Shift>) -> Shifts {
+        list.sort_by(|a, b| (&a.team, a.start, &a.person).cmp(&(&b.team, b.start, &b.person)));
+        let mut out = Shifts {
+            list,
+            table_has_rows: true,
+            ..Shifts::default()
+        };
+        out.index();
+        out
+    }
+
     fn index(&mut self) {
         self.by_team.clear();
         for (team, range) in runs(self.list.iter().map(|s| s.team.as_str())) {

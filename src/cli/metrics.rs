@@ -166,6 +166,14 @@ pub fn run(ctx: &Context, args: Args) -> Result<()> {
         let known = metrics::frames::store_teams(&frames)?;
         metrics::frames::check_teams(&known, &ctx.config, &scope.filters.teams)?;
     }
+    let mut scope = scope;
+    if request.compare {
+        // Comparisons reaching outside the data are not judged: say so where it is seen.
+        scope.data = metrics::coverage::DataSpan::of(&frames)?;
+        if let Some(w) = scope.not_judged_words() {
+            eprintln!("warning: {w}");
+        }
+    }
     let tables = metrics::run(&frames, &ctx.config, &scope, &request)?;
     let tables = match &args.table {
         None => tables,

@@ -209,6 +209,9 @@ pub fn run(ctx: &Context, args: Args) -> Result<()> {
                     week
                 }
             };
+            if let Some(w) = coverage::not_judged(&prepared.frames, period, as_of)? {
+                eprintln!("warning: {w}");
+            }
             let teams: Vec<String> = team.into_iter().collect();
             let docs = weekly::weekly(&inp, period, &teams, teams.is_empty())?;
             let dir = out.join("weekly").join(period.label());
@@ -249,6 +252,7 @@ pub fn render_all(ctx: &Context, as_of: DateTime<Utc>, out: &Path) -> Result<Ren
     let mut notes = vec![];
     let (week, why) = coverage::report_week(inp.frames, as_of)?;
     notes.extend(why);
+    notes.extend(coverage::not_judged(inp.frames, week, as_of)?);
     let wdir = format!("weekly/{}", week.label());
     for d in weekly::weekly(&inp, week, &[], true)? {
         d.write(&out.join(&wdir))?;

@@ -140,7 +140,10 @@ pub fn fatigue(
                  period's pages; pages_change_p: conditional binomial test of the two counts; \
                  \"more\"/\"fewer\" only when p < 0.05",
                 scope.period.previous_words()
-            )],
+            )]
+            .into_iter()
+            .chain(scope.not_judged_words())
+            .collect(),
         });
     }
     Ok(out)

@@ -13,6 +13,7 @@
 
 pub mod actions;
 pub mod baseline;
+pub mod coverage;
 pub mod durations;
 pub mod explain;
 pub mod fatigue;
@@ -54,6 +55,17 @@ pub fn run(
     scope: &Scope,
     req: &Request,
 ) -> Result<Vec<MetricTable>> {
+    // Comparisons need the data's span to know whether they may be judged.
+    let with_data;
+    let scope = if req.compare && scope.data.is_none() {
+        with_data = Scope {
+            data: coverage::DataSpan::of(frames)?,
+            ..scope.clone()
+        };
+        &with_data
+    } else {
+        scope
+    };
     let mut out = vec![];
     for family in Family::ALL {
         if !req.families.contains(&family) {

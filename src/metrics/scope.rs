@@ -8,6 +8,7 @@
 //! the day are judged in each team's zone; see `hours`.) Parsing lives here, not in the CLI, so
 //! the reports take the same words as `aftermath metrics`.
 
+use super::coverage::DataSpan;
 use chrono::{DateTime, Datelike, Duration, NaiveDate, TimeZone, Utc, Weekday};
 
 use crate::error::{Error, Result};
@@ -278,6 +279,9 @@ pub struct Scope {
     /// The instant the data is judged at: facts after it are unknown (`Frames::known_at`), and an
     /// incident still open at it is censored there, also when the period ended earlier.
     pub as_of: DateTime<Utc>,
+    /// The data's span (`coverage.rs`), set by `metrics::run`: comparisons reaching outside it
+    /// are not judged. `None` before that, and for a store without data.
+    pub data: Option<DataSpan>,
 }
 
 impl Scope {
@@ -287,6 +291,7 @@ impl Scope {
             period_by: PeriodBy::Detected,
             filters: Filters::default(),
             as_of,
+            data: None,
         }
     }
 

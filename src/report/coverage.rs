@@ -5,19 +5,20 @@
 //! 0001-01-01 --to 9999-12-31`, is narrowed to it, so its work grows with the data and not with the
 //! period; a period that holds no data and is longer than a year is refused instead of rendered
 //! as millions of empty weeks. A period that has not begun as of as-of and lies after the data is
-//! refused ([`refuse_future`]).
+//! refused ([`refuse_future`]). A period, or its baseline, that reaches outside the data is
+//! reported but its comparisons are not judged (`metrics::coverage`); [`not_judged`] is the
+//! CLI's warning about it.
 //!
 //! The narrowing goes to whole calendar quarters around the data, so a quarter or a range of whole
 //! months keeps its bounds (and its comparison with the previous period) whenever it overlaps the
 //! data: only the empty quarters beyond the first and last data are cut.
 
 use chrono::{DateTime, Datelike, Duration, NaiveDate, Utc};
-use polars::prelude::*;
 
 use crate::error::{Error, Result};
+use crate::metrics::coverage::DataSpan;
 use crate::metrics::scope::{midnight, parse_last, parse_week, week_label};
-use crate::metrics::{Frames, Period, overview::span};
-use crate::model::columns::{DETECTED_AT, FIRED_AT};
+use crate::metrics::{Frames, Period, Scope};
 use crate::report::improvement::last_complete_quarter;
 
 /// A period that holds no data is rendered as asked up to this length (an empty quarter or year
@@ -71,6 +72,14 @@ pub fn refuse_future(frames: &Frames, period: Period, as_of: DateTime<Utc>) -> R
     )))
 }
 
+/// The warning for a report of `period` whose comparisons are not judged because the period or
+/// its baseline reaches outside the data (`metrics::coverage`), for the CLI to print.
+pub fn not_judged(frames: &Frames, period: Period, as_of: DateTime<Utc>) -> Result<Option<String>> {
+    let mut scope = Scope::new(period, as_of);
+    scope.data = DataSpan::of(frames)?;
+    Ok(scope.not_judged_words())
+}
+
 /// The week a default weekly report covers: the last complete ISO week before `as_of`, or, when
 /// the data end before it, the week of the last incident or alert, so a report never presents a
 /// week without data as a quiet one. The second value says why when it is not the former.
@@ -119,34 +128,7 @@ pub fn report_quarter(
 
 /// The first and last instant of any incident detected or alert fired, or `None` for no data.
 fn coverage(frames: &Frames) -> Result<Option<(DateTime<Utc>, DateTime<Utc>)>> {
-    let mut first: Option<i64> = None;
-    let mut last: Option<i64> = None;
-    for (lf, instant) in [
-        (frames.incidents.clone(), DETECTED_AT),
-        (frames.alerts.clone(), FIRED_AT),
-    ] {
-        let df = span(lf, instant)
-            .select([
-                col("first").cast(DataType::Int64),
-                col("last").cast(DataType::Int64),
-            ])
-            .collect()
-            .map_err(|e| Error::Query(e.to_string()))?;
-        let get = |c: &str| {
-            df.column(c)
-                .ok()
-                .and_then(|c| c.get(0).ok())
-                .and_then(|v| v.extract::<i64>())
-        };
-        first = first.into_iter().chain(get("first")).min();
-        last = last.into_iter().chain(get("last")).max();
-    }
-    Ok(first.zip(last).and_then(|(a, b)| {
-        Some((
-            DateTime::from_timestamp_micros(a)?,
-            DateTime::from_timestamp_micros(b)?,
-        ))
-    }))
+    Ok(DataSpan::of(frames)?.map(|d| (d.first, d.last)))
 }
 
 /// Midnight UTC of the first day of the quarter holding `d`.

@@ -26,6 +26,8 @@ pub struct Meta {
     /// The methods text (`aftermath metrics --explain`), as Markdown and as HTML.
     pub methods_md: String,
     pub methods_html: String,
+    /// Warnings shown under the subtitle, such as a period reaching outside the data.
+    pub banners: Vec<String>,
 }
 
 impl Meta {
@@ -51,6 +53,7 @@ impl Meta {
             period_by: "detected_at".into(),
             methods_md,
             methods_html,
+            banners: vec![],
         }
     }
 }

@@ -138,6 +138,7 @@ fn meta(inp: &Inputs, c: &Computed, title: String) -> Meta {
         inp.as_of,
         explain(inp.cfg, Some(&c.week_scope)),
     );
+    m.banners.extend(c.week_scope.not_judged_words());
     m.data_range = inp.data_range.clone();
     m.last_ingest = inp.last_ingest.clone();
     m.period = c.week.label();

@@ -72,7 +72,12 @@ pub fn metric_compare(
         open_left_out.push((oa + ob) as u64);
         med.push(stats::median(&a).map(|m| m / 60.0));
         med_prev.push(stats::median(&b).map(|m| m / 60.0));
-        let v = stats::verdict(&a, &b);
+        // Too few incidents stays the reason when it is one; else outside the data is.
+        let v = match stats::verdict(&a, &b) {
+            Verdict::InsufficientData => Verdict::InsufficientData,
+            _ if !scope.judged() => Verdict::NotJudged,
+            v => v,
+        };
         let hl = (v != Verdict::InsufficientData)
             .then(|| stats::hodges_lehmann_ratio(&a, &b))
             .flatten();
@@ -119,7 +124,10 @@ pub fn metric_compare(
              deviation of log durations: changes smaller than this factor could not have been \
              seen. Open incidents are left out of the comparison."
                 .into(),
-        ],
+        ]
+        .into_iter()
+        .chain(scope.not_judged_words())
+        .collect(),
     })
 }
 
@@ -151,7 +159,10 @@ pub fn counts_compare(
         let (pl, ph) = stats::poisson_exact(b);
         // Periods differ in length (a week against 4, Q3's 92 days against Q2's 91): compare
         // rates, not counts.
-        let (p, change) = stats::count_change(a, days, b, prev_days);
+        let (p, mut change) = stats::count_change(a, days, b, prev_days);
+        if !scope.judged() {
+            change = stats::CountChange::NotJudged;
+        }
         cols_n.push(a);
         cols_np.push(b);
         lo.push(l);
@@ -203,6 +214,9 @@ pub fn counts_compare(
                  more or fewer only when p < {}.",
                 stats::COUNT_ALPHA
             ),
-        ],
+        ]
+        .into_iter()
+        .chain(scope.not_judged_words())
+        .collect(),
     })
 }

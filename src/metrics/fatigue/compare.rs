@@ -81,12 +81,15 @@ pub(super) fn compare_frame(
         let (a, b) = (get(&now, team), get(&before, team));
         let (lo, hi) = stats::poisson_exact(a.pages);
         // Rates, not counts: a week's baseline is the 4 weeks before it (`metrics::baseline`).
-        let (p, change) = stats::count_change(
+        let (p, mut change) = stats::count_change(
             a.pages,
             scope.period.days(),
             b.pages,
             scope.period.previous().days(),
         );
+        if !scope.judged() {
+            change = stats::CountChange::NotJudged;
+        }
         pages.push(a.pages);
         pages_prev.push(b.pages);
         low.push(lo);

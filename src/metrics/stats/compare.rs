@@ -210,12 +210,15 @@ pub enum Verdict {
     Longer,
     /// The interval contains 1; `low..high` is what the data cannot rule out.
     NoDetectableChange { low: f64, high: f64 },
+    /// The period or its baseline reaches outside the data (`metrics::coverage`).
+    NotJudged,
 }
 
 impl fmt::Display for Verdict {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         match self {
             Verdict::InsufficientData => f.write_str("insufficient data"),
+            Verdict::NotJudged => f.write_str(crate::metrics::coverage::NOT_JUDGED),
             Verdict::Shorter => f.write_str("shorter"),
             Verdict::Longer => f.write_str("longer"),
             Verdict::NoDetectableChange { low, high } => {

@@ -132,6 +132,8 @@ pub enum CountChange {
     More,
     Fewer,
     Steady,
+    /// The period or its baseline reaches outside the data (`metrics::coverage`).
+    NotJudged,
 }
 
 impl CountChange {
@@ -140,13 +142,19 @@ impl CountChange {
             CountChange::More => "more",
             CountChange::Fewer => "fewer",
             CountChange::Steady => "no detectable change",
+            CountChange::NotJudged => crate::metrics::coverage::NOT_JUDGED,
         }
     }
     /// The verdict back from its words (a comparison table's `verdict` cell).
     pub fn from_words(words: &str) -> Option<CountChange> {
-        [CountChange::More, CountChange::Fewer, CountChange::Steady]
-            .into_iter()
-            .find(|c| c.words() == words)
+        [
+            CountChange::More,
+            CountChange::Fewer,
+            CountChange::Steady,
+            CountChange::NotJudged,
+        ]
+        .into_iter()
+        .find(|c| c.words() == words)
     }
 }
 

@@ -10,6 +10,7 @@ use super::fmt::{self, NONE, Rows, table};
 use super::{Block, Section};
 use crate::error::Result;
 use crate::metrics::MetricTable;
+use crate::metrics::coverage::NOT_JUDGED;
 use crate::report::TableView;
 use crate::report::view::{cell_str, too_few_to_compare};
 
@@ -151,6 +152,8 @@ fn duration_block(cmp: &MetricTable, what: &str) -> Block {
     let r = Rows::new(df, &["team", "severity"]);
     let mut open_left_out = 0.0;
     let (mut groups, mut judged, mut shorter, mut longer) = (0, 0, 0, 0);
+    // Groups whose comparison reaches outside the data (`metrics::coverage`).
+    let mut unjudged = 0;
     let mut thin = vec![];
     for i in 0..df.height() {
         let (team, sev) = (cell_str(df, "team", i), cell_str(df, "severity", i));
@@ -174,6 +177,7 @@ fn duration_block(cmp: &MetricTable, what: &str) -> Block {
         let insufficient = verdict == "insufficient data";
         groups += 1;
         judged += usize::from(!insufficient);
+        unjudged += usize::from(verdict == NOT_JUDGED);
         shorter += usize::from(verdict == "shorter");
         longer += usize::from(verdict == "longer");
         // Named in one sentence below, not a row each saying "insufficient data".
@@ -218,6 +222,9 @@ fn duration_block(cmp: &MetricTable, what: &str) -> Block {
          periods; {}.",
         match (shorter, longer) {
             _ if judged == 0 => "no verdict can be drawn".to_string(),
+            _ if unjudged > 0 => "they are not judged, as the previous period reaches outside \
+                                  the data"
+                .to_string(),
             (0, 0) => "none of them shows a detectable change".to_string(),
             (s, l) => format!("{s} shorter, {l} longer, the rest no detectable change"),
         }

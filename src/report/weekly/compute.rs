@@ -182,7 +182,10 @@ impl Computed {
     pub fn new(inp: &Inputs, week: Period) -> Result<Computed> {
         let as_of = inp.as_of;
         let trend = Period::new(week.to - Duration::weeks(TREND_WEEKS), week.to)?;
-        let week_scope = Scope::new(week, as_of);
+        let mut week_scope = Scope::new(week, as_of);
+        // Once for every comparison of the report: whether the week and its baseline lie inside
+        // the data (`metrics::coverage`).
+        week_scope.data = metrics::coverage::DataSpan::of(inp.frames)?;
         let trend_scope = Scope::new(trend, as_of);
         // Judged at the week's end (or earlier, if the data is judged before it ended).
         let backlog = Period::new(week.to - Duration::weeks(BACKLOG_WEEKS), week.to)?;

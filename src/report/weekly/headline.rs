@@ -36,7 +36,7 @@ fn counts_sentence(c: &Counts, who: &str, limits: Option<&Limits>) -> String {
     let detectable: Vec<String> = c
         .rows
         .iter()
-        .filter(|r| r.change != Change::Steady)
+        .filter(|r| matches!(r.change, Change::More | Change::Fewer))
         .map(|r| format!("{} {}", r.change.words(), r.severity))
         .collect();
     if !detectable.is_empty() {

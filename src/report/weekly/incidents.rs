@@ -142,15 +142,18 @@ pub fn counts(c: &Computed, team: &str) -> Result<Counts> {
             excluded: r.map_or(0, |r| now.u("excluded", r)),
         });
     }
-    let total = with_test(SevCount {
-        severity: "All severities".into(),
-        n: rows.iter().map(|r| r.n).sum(),
-        baseline: rows.iter().map(|r| r.baseline).sum(),
-        open_of_week: rows.iter().map(|r| r.open_of_week).sum(),
-        open_any: rows.iter().map(|r| r.open_any).sum(),
-        excluded: rows.iter().map(|r| r.excluded).sum(),
-        ..SevCount::zero("")
-    });
+    let total = with_test(
+        SevCount {
+            severity: "All severities".into(),
+            n: rows.iter().map(|r| r.n).sum(),
+            baseline: rows.iter().map(|r| r.baseline).sum(),
+            open_of_week: rows.iter().map(|r| r.open_of_week).sum(),
+            open_any: rows.iter().map(|r| r.open_any).sum(),
+            excluded: rows.iter().map(|r| r.excluded).sum(),
+            ..SevCount::zero("")
+        },
+        c.week_scope.judged(),
+    );
     Ok(Counts { rows, total })
 }
 
@@ -303,6 +306,14 @@ pub fn trend(
             stats::MIN_XMR_POINTS
         )),
     }
+    // Weeks outside the data count as 0 in the series: its signals would be about missing data.
+    if total.change == Change::NotJudged {
+        words = vec![
+            "The limits are not read: some of these weeks lie outside the data, and a week \
+             without data counts as 0 here."
+                .into(),
+        ];
+    }
     let caption = format!(
         "Incidents per ISO week (UTC) over the last {} weeks, with the XmR centre line and \
          natural process limits; weeks without incidents count as 0.",
@@ -332,16 +343,20 @@ pub fn by_severity_words(counts: &Counts) -> String {
     }
 }
 
-/// A row with its intervals and verdict computed from its counts (for sums of rows).
-fn with_test(mut r: SevCount) -> SevCount {
+/// A row with its intervals and verdict computed from its counts (for sums of rows); not judged
+/// when the week or its baseline reaches outside the data, as the rows summed.
+fn with_test(mut r: SevCount, judged: bool) -> SevCount {
     (r.low, r.high) = stats::poisson_exact(r.n);
     (r.base_low, r.base_high, r.change) = change(r.n, r.baseline);
+    if !judged {
+        r.change = Change::NotJudged;
+    }
     r
 }
 
 /// The organisation's counts: every team's rows summed by severity, with the Poisson interval
 /// and the verdict of each sum.
-pub fn org_counts(teams: &[&Counts]) -> Counts {
+pub fn org_counts(teams: &[&Counts], judged: bool) -> Counts {
     let mut by: std::collections::BTreeMap<String, SevCount> = Default::default();
     for c in teams {
         for r in &c.rows {
@@ -355,15 +370,18 @@ pub fn org_counts(teams: &[&Counts]) -> Counts {
             e.excluded += r.excluded;
         }
     }
-    let rows: Vec<SevCount> = by.into_values().map(with_test).collect();
-    let total = with_test(SevCount {
-        severity: "All severities".into(),
-        n: rows.iter().map(|r| r.n).sum(),
-        baseline: rows.iter().map(|r| r.baseline).sum(),
-        open_of_week: rows.iter().map(|r| r.open_of_week).sum(),
-        open_any: rows.iter().map(|r| r.open_any).sum(),
-        excluded: rows.iter().map(|r| r.excluded).sum(),
-        ..SevCount::zero("")
-    });
+    let rows: Vec<SevCount> = by.into_values().map(|r| with_test(r, judged)).collect();
+    let total = with_test(
+        SevCount {
+            severity: "All severities".into(),
+            n: rows.iter().map(|r| r.n).sum(),
+            baseline: rows.iter().map(|r| r.baseline).sum(),
+            open_of_week: rows.iter().map(|r| r.open_of_week).sum(),
+            open_any: rows.iter().map(|r| r.open_any).sum(),
+            excluded: rows.iter().map(|r| r.excluded).sum(),
+            ..SevCount::zero("")
+        },
+        judged,
+    );
     Counts { rows, total }
 }

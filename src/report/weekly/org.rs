@@ -71,7 +71,7 @@ pub fn build(
     every_team: bool,
 ) -> Result<OrgView> {
     let counts: Vec<&Counts> = teams.iter().map(|t| &t.1.counts).collect();
-    let org = incidents::org_counts(&counts);
+    let org = incidents::org_counts(&counts, c.week_scope.judged());
     let mut fatigue = FatigueFacts::default();
     let mut follow = FollowupFacts::default();
     let mut overdue: std::collections::BTreeMap<String, u64> = Default::default();

@@ -68,6 +68,8 @@ impl Limits {
             (Change::Steady, Side::Within)
                 | (Change::More, Side::Above)
                 | (Change::Fewer, Side::Below)
+                // A week outside the data is not read against the limits either.
+                | (Change::NotJudged, _)
         )
     }
 }
@@ -75,7 +77,7 @@ impl Limits {
 /// The count verdict alone: "no detectable change", or "more (this week's 95% interval, ...)".
 fn count_words(r: &SevCount) -> String {
     match r.change {
-        Change::Steady => "no detectable change".into(),
+        Change::Steady | Change::NotJudged => r.change.words().into(),
         Change::More | Change::Fewer => format!(
             "{} (this week's 95% interval, {:.1}–{:.1}, lies {} that of the previous weekly \
              rate, {:.1}–{:.1})",

@@ -4,6 +4,7 @@
 
 use chrono::DateTime;
 
+use super::tables::{figures, weeks};
 use super::*;
 
 fn us(s: &str) -> i64 {

@@ -41,6 +41,7 @@ pub const IMPACT_TO: &str = "impact_to";
 pub const INSTANTS_USED: &str = "instants_used";
 pub const OPEN: &str = "open";
 pub const IMPACT_MIN: &str = "impact_min";
+pub const OPEN_IMPACT_MIN: &str = "open_impact_min";
 pub const IN_PERIOD_MIN: &str = "in_period_min";
 pub const INCIDENTS: &str = "incidents";
 pub const SUM_MIN: &str = "sum_min";

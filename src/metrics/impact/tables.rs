@@ -150,12 +150,17 @@ pub(super) fn severity_table(
     })
 }
 
-/// The figures of one service over `[lo, hi)`: (incidents, open, impact minutes, period minutes,
-/// availability %, budget minutes, budget burned %).
+/// The figures of one service over `[lo, hi)`: (incidents, open, impact minutes, of them the
+/// minutes of incidents still open, period minutes, availability %, budget minutes, budget
+/// burned %).
 pub(super) struct Figures {
     pub(super) incidents: u32,
     pub(super) open: u32,
     pub(super) impact_min: f64,
+    /// The part of `impact_min` when an incident still open at as-of had impact: minutes counted
+    /// only because nobody has mitigated or resolved it yet, which a report must name so a ticket
+    /// left open for months is not read as a months-long outage without saying so.
+    pub(super) open_min: f64,
     pub(super) period_min: f64,
     pub(super) availability_pct: Option<f64>,
     pub(super) budget_min: Option<f64>,
@@ -168,12 +173,21 @@ pub(super) fn figures(members: &[&Impact], slo: Option<f64>, lo: i64, hi: i64) -
         .filter(|i| i.start < hi && i.end > lo)
         .collect();
     let impact_min = union_minutes(touching.iter().map(|i| (i.start, i.end)), lo, hi);
+    let open_min = union_minutes(
+        touching
+            .iter()
+            .filter(|i| i.open())
+            .map(|i| (i.start, i.end)),
+        lo,
+        hi,
+    );
     let period_min = (hi - lo) as f64 / MINUTE_US as f64;
     let budget_min = slo.map(|s| period_min * (1.0 - s / 100.0));
     Figures {
         incidents: touching.len() as u32,
         open: touching.iter().filter(|i| i.open()).count() as u32,
         impact_min,
+        open_min,
         period_min,
         // An empty period (as-of at its start) has no availability to speak of.
         availability_pct: (period_min > 0.0).then(|| 100.0 * (1.0 - impact_min / period_min)),
@@ -195,6 +209,10 @@ fn figure_columns(f: &[Figures], slo: Vec<Option<f64>>) -> Vec<Column> {
         Column::new(
             IMPACT_MIN.into(),
             f.iter().map(|x| x.impact_min).collect::<Vec<_>>(),
+        ),
+        Column::new(
+            OPEN_IMPACT_MIN.into(),
+            f.iter().map(|x| x.open_min).collect::<Vec<_>>(),
         ),
         Column::new(
             PERIOD_MIN.into(),
@@ -255,7 +273,9 @@ pub(super) fn availability_table(
         frame: frame(cols)?,
         notes: vec![
             "Every service a configured team lists or an incident names, with or without \
-             incidents. impact_min is the union of all the service's incidents; slo_pct, \
+             incidents. impact_min is the union of all the service's incidents; \
+             open_impact_min the minutes of it when an incident still open at the as-of instant \
+             had impact (counted up to as-of: check such incidents really are ongoing); slo_pct, \
              budget_min and budget_burned_pct only where the config sets \
              [services.NAME] availability; over 100% burned means the target was missed."
                 .into(),

@@ -55,7 +55,7 @@ pub fn share(pct: Option<f64>) -> String {
 pub fn minutes(m: Option<f64>) -> String {
     match m {
         None => NONE.into(),
-        Some(v) if v == 0.0 => "0 min".into(),
+        Some(0.0) => "0 min".into(),
         Some(v) => duration_label(v),
     }
 }
@@ -194,7 +194,7 @@ mod tests {
         assert_eq!(availability(Some(0.0)), "0.0%");
         assert_eq!(availability(None), "–");
         assert_eq!(share(Some(20000.0)), "20,000%");
-        assert_eq!(share(Some(49.603174603174605)), "49.6%");
+        assert_eq!(share(Some(49.603_174_603_174_6)), "49.6%");
         assert_eq!(minutes(Some(0.0)), "0 min");
     }
 

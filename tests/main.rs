@@ -18,6 +18,7 @@ mod metrics;
 mod query;
 mod report_browser;
 mod reports;
+mod reports_impact;
 mod run;
 mod run_as_of;
 mod sources;

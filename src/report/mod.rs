@@ -10,6 +10,7 @@
 pub mod charts;
 pub mod coverage;
 pub mod document;
+pub mod impact;
 pub mod improvement;
 pub mod index;
 pub mod postmortem;

@@ -5,16 +5,18 @@
 //! use, so a team's week lines up with every other's; hours of the day are judged in each team's
 //! zone. `compute` runs each metric family once for all teams; each team section (`team`) reads
 //! its rows: the headline (`headline`), incidents and their trend (`incidents`), durations
-//! (`durations`), alert fatigue (`fatigue`), recurrence, action items and data quality
+//! (`durations`), customer impact per service (`impact`), alert fatigue (`fatigue`), recurrence, action items and data quality
 //! (`followup`), and who owes what (`owes`). The organisation summary is `org`. Values are
 //! formatted here (`fmt`) and laid out by `templates/weekly.html` and `templates/weekly.md`.
 
 mod compute;
 mod durations;
 mod fatigue;
-mod fmt;
+// The display strings are shared with `report::impact` (the improvement report prints them too).
+pub(crate) mod fmt;
 mod followup;
 mod headline;
+mod impact;
 mod incidents;
 mod majors;
 mod org;
@@ -114,6 +116,14 @@ fn notes(inp: &Inputs) -> Vec<String> {
              it is an http(s) address.",
             inp.cfg.weekly.who_owes_top
         ),
+        "Customer impact (`aftermath metrics impact --week W`): an incident's impact runs from \
+         its impact start (else detection) to its mitigation (else resolution); an incident \
+         still open at the as-of time counts up to it, and the minutes that come from such \
+         incidents are shown apart (\"Of it, still open\"). A service's minutes are the union \
+         of its incidents' (shared minutes count once); availability = 1 - impact / the week's \
+         minutes, rounded down; with an SLO the week's budget is the week's minutes x (1 - \
+         target), and a highlighted row overspent it."
+            .into(),
         "Data quality: the checks that found something this week. Rejected input rows come from \
          the newest ingest run of the whole store and have no team."
             .into(),

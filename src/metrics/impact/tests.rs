@@ -4,6 +4,7 @@
 
 use chrono::DateTime;
 
+use super::tables::{figures, weeks};
 use super::*;
 
 fn us(s: &str) -> i64 {
@@ -44,4 +45,35 @@ fn figures_of_a_service_without_incidents_are_full_availability() {
     assert_eq!(f.burned_pct, Some(0.0));
     // An empty period has no availability rather than a division by zero.
     assert_eq!(figures(&[], None, 0, 0).availability_pct, None);
+}
+
+#[test]
+fn open_impact_minutes_are_the_union_of_the_open_incidents_part() {
+    use super::intervals::AS_OF_END;
+    const M: i64 = MINUTE_US;
+    let imp = |start: i64, end: i64, end_used: &str| Impact {
+        incident_id: "x".into(),
+        team: "t".into(),
+        service: Some("s".into()),
+        severity: "SEV2".into(),
+        start,
+        end,
+        start_used: "detected_at".into(),
+        end_used: end_used.into(),
+        excluded: None,
+    };
+    // Closed 0-30; open 20-100 and 90-120 (both counted up to as-of at 120, the window's end).
+    // impact = union 0-120 = 120; open = union 20-120 = 100, its shared 20-30 with the closed
+    // one included (an open incident had impact then). Window 0-1440: availability
+    // 1 - 120/1440 = 91.66666666666667%.
+    let closed = imp(0, 30 * M, "resolved_at");
+    let open_a = imp(20 * M, 100 * M, AS_OF_END);
+    let open_b = imp(90 * M, 120 * M, AS_OF_END);
+    let f = figures(&[&closed, &open_a, &open_b], None, 0, 1440 * M);
+    assert_eq!(f.impact_min, 120.0);
+    assert_eq!(f.open_min, 100.0);
+    assert_eq!(f.open, 2);
+    assert!((f.availability_pct.unwrap() - 91.66666666666667).abs() < 1e-9);
+    // Without open incidents the column is 0, not null.
+    assert_eq!(figures(&[&closed], None, 0, 1440 * M).open_min, 0.0);
 }

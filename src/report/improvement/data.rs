@@ -6,7 +6,8 @@
 //! The quarter is run grouped by team and month (durations, fatigue); the comparison with the
 //! previous period of the same length by team and by team and severity; recurrence and the
 //! on-call shifts once per month, since they have no month dimension; the noisy rules for both
-//! quarters; action items per month and per team; and the data-quality checks.
+//! quarters; action items per month and per team; customer impact (its tables have fixed groups,
+//! the weeks among them); and the data-quality checks.
 
 use chrono::{DateTime, Datelike, Months, NaiveDate, TimeZone, Utc};
 
@@ -49,6 +50,8 @@ pub struct Data {
     /// Action items created in the period by team, and the overdue backlog at as-of.
     pub actions: Vec<MetricTable>,
     pub quality: Vec<MetricTable>,
+    /// Customer impact over the period (`impact_incidents`, `availability`, `error_budget`, ...).
+    pub impact: Vec<MetricTable>,
     /// First incident detected in the store (UTC microseconds), whatever the period.
     pub first_detected: Option<i64>,
 }
@@ -143,6 +146,7 @@ pub fn load(inp: &Inputs, period: Period) -> Result<Data> {
             req(&[Family::Actions], Some(vec![Dim::Team]), false, false),
         )?,
         quality,
+        impact: run(&scope, req(&[Family::Impact], None, false, false))?,
         first_detected,
         scope,
     })

@@ -73,6 +73,10 @@ pub struct Computed {
     /// outstanding for the incidents of the trend weeks (a postmortem is due 5 business days
     /// after the incident, so the week alone would almost never show one).
     pub owed: Owed,
+    /// `availability` of the week, by team and service (with the open incidents' minutes).
+    pub availability: DataFrame,
+    /// `impact_incidents` of the week: the open ones are named beside the availability.
+    pub impact_incidents: DataFrame,
     /// Instants (µs) of the week's pages, by team.
     pub pages: BTreeMap<String, Vec<i64>>,
     /// The week's incidents and alerts in memory, for the per-team quality runs.
@@ -206,6 +210,7 @@ impl Computed {
         let mut rc = run(inp, &week_scope, Family::Recurrence, None)?;
         let by_priority = Some(vec![Dim::Priority, Dim::Team]);
         let mut a = run(inp, &week_scope, Family::Actions, by_priority)?;
+        let mut imp = run(inp, &week_scope, Family::Impact, None)?;
         let owed = metrics::actions::owed::owed(inp.frames, inp.cfg, &trend_scope)?;
 
         let store_teams = crate::metrics::frames::store_teams(inp.frames)?;
@@ -232,6 +237,8 @@ impl Computed {
             actions: take(&mut a, "actions")?,
             overdue: take(&mut a, "actions_overdue_all")?,
             owed,
+            availability: take(&mut imp, crate::metrics::impact::AVAILABILITY_TABLE)?,
+            impact_incidents: take(&mut imp, crate::metrics::impact::INCIDENTS_TABLE)?,
             pages: pages(inp, &week_scope)?,
             quality_frames: quality_frames(inp.frames, &week_scope)?,
             week_scope,

@@ -38,6 +38,11 @@ pub struct OrgView {
     pub rows: Vec<OrgRow>,
     pub total: Vec<String>,
     pub incidents: TableView,
+    /// Customer impact: one row per team (its services, lowest availability, overspent SLO
+    /// budgets, open incidents counted up to as-of).
+    pub impact: TableView,
+    /// The sentence under it on incidents left open.
+    pub impact_note: String,
     /// Who owes what across the report's teams, each row naming its team.
     pub owes: OwesView,
     pub quality: TableView,
@@ -146,12 +151,18 @@ pub fn build(
     };
     let names: Vec<&str> = teams.iter().map(|t| t.0.name.as_str()).collect();
     let owes = owes::build(&c.owed, inp.cfg, |t| names.contains(&t), true);
+    let facts: Vec<&TeamFacts> = teams.iter().map(|t| &t.1).collect();
+    let impact = super::impact::org_table(&facts, &names);
+    let open: usize = facts.iter().map(|f| f.impact.open.len()).sum();
+    let impact_note = super::impact::org_note(open, &as_of);
     Ok(OrgView {
         headline,
         columns,
         rows,
         total,
         incidents: incidents::table(&org, None),
+        impact,
+        impact_note,
         owes,
         quality,
     })

@@ -1,5 +1,5 @@
 //! One team's section of the weekly report, assembled from the sections' builders: the headline,
-//! incidents and their trend, durations, alert fatigue, recurrence, action items with who owes
+//! incidents and their trend, durations, customer impact, alert fatigue, recurrence, action items with who owes
 //! what, and data quality.
 //! The same view is the body of the team's own file and its section in the organisation report,
 //! so the two can never disagree (and its charts are drawn once).
@@ -12,6 +12,7 @@ use super::fatigue::{self, FatigueFacts, FatigueView};
 use super::fmt::{Tbl, pct};
 use super::followup::{self, ActionsView, FollowupFacts, RecurrenceView};
 use super::headline;
+use super::impact::{self, ImpactFacts, ImpactView};
 use super::incidents::{self, Counts};
 use super::owes::{self, OwesView};
 use crate::error::Result;
@@ -34,6 +35,8 @@ pub struct TeamView {
     pub trend: ChartView,
     pub trend_words: Vec<String>,
     pub durations: DurationsView,
+    /// Per service: the week's impact, availability and error budget.
+    pub impact: ImpactView,
     pub fatigue: FatigueView,
     pub recurrence: RecurrenceView,
     pub actions: ActionsView,
@@ -58,6 +61,7 @@ pub struct TeamFacts {
     pub counts: Counts,
     pub fatigue: FatigueFacts,
     pub followup: FollowupFacts,
+    pub impact: ImpactFacts,
     /// The repeat rate, "40.0%", or an en dash without incidents.
     pub repeat_pct: String,
 }
@@ -77,6 +81,7 @@ pub fn build(inp: &Inputs, c: &Computed, team: &str, slug: &str) -> Result<(Team
     let owes = owes::build(&c.owed, cfg, |t| t == team, false);
     let quality = followup::quality(&Tbl::new(c.quality(inp, Some(team))?));
     let as_of = inp.as_of.format("%Y-%m-%d %H:%M UTC").to_string();
+    let (impact, impact_facts) = impact::section(c, cfg, team, &as_of)?;
     let headline = headline::team(
         &counts,
         limits.as_ref(),
@@ -102,6 +107,7 @@ pub fn build(inp: &Inputs, c: &Computed, team: &str, slug: &str) -> Result<(Team
         trend,
         trend_words,
         durations,
+        impact,
         fatigue,
         recurrence,
         actions,
@@ -112,6 +118,7 @@ pub fn build(inp: &Inputs, c: &Computed, team: &str, slug: &str) -> Result<(Team
         counts,
         fatigue: fatigue_facts,
         followup: follow,
+        impact: impact_facts,
         repeat_pct,
     };
     Ok((view, facts))

@@ -1,7 +1,7 @@
 //! The section on customer impact over the period: every service's availability and, for a
 //! service with an SLO, the budget of the period and the share burned (the `availability` table
 //! of `aftermath metrics impact` over the period), then the budget burned ISO week by week (its
-//! `error_budget` table), one row per SLO service and one column per week, so a quarter's trend
+//! `error_budget` table), one row per week and one column per SLO service, so a quarter's trend
 //! fits one small table. The incidents still open at the as-of instant, whose minutes count up
 //! to it by definition, are named, as in the weekly report (`report::impact`).
 
@@ -42,7 +42,7 @@ pub fn section(inp: &Inputs, d: &Data) -> Result<Section> {
         vec![
             "Services with an SLO, by ISO week (UTC, from Monday 00:00): the share of that \
              week's budget its incidents burned; a week the period cuts has the budget of its \
-             part. Highlighted: a service that overspent at least one week."
+             part. Highlighted: a week in which a service overspent."
                 .into(),
         ],
         by_week(&table(&d.impact, BUDGET_TABLE)?.frame),
@@ -56,13 +56,15 @@ pub fn section(inp: &Inputs, d: &Data) -> Result<Section> {
     })
 }
 
-/// The `error_budget` rows laid out service by week: `W27` headings, burned shares in cells.
+/// The `error_budget` rows laid out week by service: one row per ISO week, one column per SLO
+/// service, burned shares in cells. Weeks down rather than across: a quarter's 14 weeks as
+/// columns made the table wider than a laptop's screen, and there are few SLO services.
 fn by_week(df: &polars::prelude::DataFrame) -> TableView {
     let week = Dim::Week.name();
     let mut weeks: Vec<String> = (0..df.height()).map(|r| cell_str(df, week, r)).collect();
     weeks.sort();
     weeks.dedup();
-    // Row order is the table's (team, service), kept by first appearance.
+    // Column order is the table's (team, service), kept by first appearance.
     let mut order: Vec<(String, String)> = vec![];
     let mut cells: BTreeMap<(String, String), BTreeMap<String, Option<f64>>> = BTreeMap::new();
     for r in 0..df.height() {
@@ -75,26 +77,21 @@ fn by_week(df: &polars::prelude::DataFrame) -> TableView {
             .or_default()
             .insert(cell_str(df, week, r), cell_f64(df, BUDGET_BURNED_PCT, r));
     }
-    // "2026-W27" -> "W27": the year is in the section's period.
-    let short: Vec<String> = weeks
-        .iter()
-        .map(|w| w.rsplit('-').next().unwrap_or(w).to_string())
-        .collect();
-    let mut headings: Vec<(&str, bool)> = vec![("Team", false), ("Service", false)];
-    headings.extend(short.iter().map(|w| (w.as_str(), true)));
+    let names: Vec<String> = order.iter().map(|(t, s)| format!("{s} ({t})")).collect();
+    let mut headings: Vec<(&str, bool)> = vec![("Week", false)];
+    headings.extend(names.iter().map(|n| (n.as_str(), true)));
     let mut t = TableView::new(
         &headings,
         "No service has an SLO ([services.NAME] availability).",
     );
-    for k in order {
-        let row_cells = &cells[&k];
-        let values: Vec<Option<f64>> = weeks
+    for w in &weeks {
+        let values: Vec<Option<f64>> = order
             .iter()
-            .map(|w| row_cells.get(w).copied().flatten())
+            .map(|k| cells[k].get(w).copied().flatten())
             .collect();
         t.flags
             .push(values.iter().any(|v| v.is_some_and(|b| b > 100.0)));
-        let mut row = vec![k.0, k.1];
+        let mut row = vec![w.clone()];
         row.extend(values.into_iter().map(show::share));
         t.push(row);
     }

@@ -4,7 +4,8 @@
 //! per on-call shift, sleep interruptions and the actionable share of pages; the quarter against
 //! the previous one with the catalogue's verdicts; the recurring clusters and whether they stopped
 //! once their action items were done; the noisiest rules then and now; action-item throughput and
-//! ageing; the teams side by side without ranking them; data quality and the methods.
+//! ageing; the teams side by side without ranking them; on-call load and its fairness per person
+//! (`oncall`); data quality and the methods.
 //!
 //! The metric runs are in `data` (the same calls as `aftermath metrics`); one module per section
 //! turns their tables into display strings and charts (`trends`, `fatigue`, `compare`,
@@ -17,6 +18,7 @@ mod compare;
 mod data;
 mod fatigue;
 mod fmt;
+mod oncall;
 mod rules;
 mod trends;
 
@@ -241,6 +243,7 @@ fn build(inp: &Inputs, period: Period, label: &str) -> Result<ImprovementView> {
         rules::section(inp, &d)?,
         actions::section(inp, &d)?,
         fatigue::teams_section(inp, &d, &teams)?,
+        oncall::section(inp, &d)?,
         quality_section(inp, &d)?,
     ];
     let sections = sections

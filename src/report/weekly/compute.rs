@@ -73,6 +73,8 @@ pub struct Computed {
     /// outstanding for the incidents of the trend weeks (a postmortem is due 5 business days
     /// after the incident, so the week alone would almost never show one).
     pub owed: Owed,
+    /// `oncall` of the week and `oncall_spread` of the trend weeks, for every team.
+    pub oncall: super::oncall::OncallTables,
     /// Instants (µs) of the week's pages, by team.
     pub pages: BTreeMap<String, Vec<i64>>,
     /// The week's incidents and alerts in memory, for the per-team quality runs.
@@ -229,6 +231,7 @@ impl Computed {
             actions: take(&mut a, "actions")?,
             overdue: take(&mut a, "actions_overdue_all")?,
             owed,
+            oncall: super::oncall::OncallTables::new(inp, &week_scope, &trend_scope)?,
             pages: pages(inp, &week_scope)?,
             quality_frames: quality_frames(inp.frames, &week_scope)?,
             week_scope,

@@ -40,6 +40,8 @@ pub struct OrgView {
     pub incidents: TableView,
     /// Who owes what across the report's teams, each row naming its team.
     pub owes: OwesView,
+    /// One line per team over its on-call spread limit, or one sentence that none is.
+    pub oncall: Vec<String>,
     pub quality: TableView,
 }
 
@@ -153,6 +155,7 @@ pub fn build(
         total,
         incidents: incidents::table(&org, None),
         owes,
+        oncall: super::oncall::org_lines(&c.oncall, &names)?,
         quality,
     })
 }

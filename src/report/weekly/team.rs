@@ -35,6 +35,8 @@ pub struct TeamView {
     pub trend_words: Vec<String>,
     pub durations: DurationsView,
     pub fatigue: FatigueView,
+    /// Each person's on-call load this week and the team's fairness line.
+    pub oncall: super::oncall::OncallView,
     pub recurrence: RecurrenceView,
     pub actions: ActionsView,
     /// The overdue items and outstanding postmortems by name ("Who owes what").
@@ -103,6 +105,7 @@ pub fn build(inp: &Inputs, c: &Computed, team: &str, slug: &str) -> Result<(Team
         trend_words,
         durations,
         fatigue,
+        oncall: super::oncall::section(&c.oncall, team)?,
         recurrence,
         actions,
         owes,

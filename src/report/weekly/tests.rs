@@ -4,6 +4,7 @@
 //! small rules (slugs, the count verdict, the headline's wording) on hand-computed values. Who
 //! owes what has its own file (`tests/owes.rs`).
 
+mod oncall;
 mod owes;
 mod signal;
 

@@ -5,7 +5,8 @@
 //! the previous one with the catalogue's verdicts; the recurring clusters and whether they stopped
 //! once their action items were done; the noisiest rules then and now; action-item throughput and
 //! ageing; the teams side by side without ranking them; customer impact per service, with the
-//! SLO budgets burned week by week; data quality and the methods.
+//! SLO budgets burned week by week (`impact`); on-call load and its fairness per person
+//! (`oncall`); data quality and the methods.
 //!
 //! The metric runs are in `data` (the same calls as `aftermath metrics`); one module per section
 //! turns their tables into display strings and charts (`trends`, `fatigue`, `compare`,
@@ -19,6 +20,7 @@ mod data;
 mod fatigue;
 mod fmt;
 mod impact;
+mod oncall;
 mod rules;
 mod trends;
 
@@ -244,6 +246,7 @@ fn build(inp: &Inputs, period: Period, label: &str) -> Result<ImprovementView> {
         actions::section(inp, &d)?,
         fatigue::teams_section(inp, &d, &teams)?,
         impact::section(inp, &d)?,
+        oncall::section(inp, &d)?,
         quality_section(inp, &d)?,
     ];
     let sections = sections

@@ -1,6 +1,6 @@
 //! The fixed store the report tests render from: the canonical files of `sample_data/` (six
-//! teams, 26 weeks) ingested once per test process with the repository's `aftermath.toml`, read
-//! back as frames. Reports are judged as of [`AS_OF`], so snapshots do not move with the clock.
+//! teams, 26 weeks, with the hand-written weekend cover of `rosters/`) ingested once per test
+//! process with the repository's `aftermath.toml`, read back as frames. Reports are judged as of [`AS_OF`], so snapshots do not move with the clock.
 
 use std::path::{Path, PathBuf};
 use std::sync::OnceLock;
@@ -41,6 +41,7 @@ fn fixture() -> &'static Fixture {
             "alerts.csv",
             "action_items.json",
             "oncall_shifts.csv",
+            "rosters/oncall_shifts-weekend-cover.csv",
         ];
         ingest(
             &Store::at(&store),

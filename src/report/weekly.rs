@@ -5,9 +5,10 @@
 //! use, so a team's week lines up with every other's; hours of the day are judged in each team's
 //! zone. `compute` runs each metric family once for all teams; each team section (`team`) reads
 //! its rows: the headline (`headline`), incidents and their trend (`incidents`), durations
-//! (`durations`), customer impact per service (`impact`), alert fatigue (`fatigue`), recurrence, action items and data quality
-//! (`followup`), and who owes what (`owes`). The organisation summary is `org`. Values are
-//! formatted here (`fmt`) and laid out by `templates/weekly.html` and `templates/weekly.md`.
+//! (`durations`), customer impact per service (`impact`), alert fatigue (`fatigue`), on-call
+//! load (`oncall`), recurrence, action items and data quality (`followup`), and who owes what
+//! (`owes`). The organisation summary is `org`. Values are formatted here (`fmt`) and laid out by
+//! `templates/weekly.html` and `templates/weekly.md`.
 
 mod compute;
 mod durations;
@@ -19,6 +20,7 @@ mod headline;
 mod impact;
 mod incidents;
 mod majors;
+mod oncall;
 mod org;
 mod owes;
 mod signal;

@@ -77,6 +77,8 @@ pub struct Computed {
     pub availability: DataFrame,
     /// `impact_incidents` of the week: the open ones are named beside the availability.
     pub impact_incidents: DataFrame,
+    /// `oncall` of the week and `oncall_spread` of the trend weeks, for every team.
+    pub oncall: super::oncall::OncallTables,
     /// Instants (µs) of the week's pages, by team.
     pub pages: BTreeMap<String, Vec<i64>>,
     /// The week's incidents and alerts in memory, for the per-team quality runs.
@@ -239,6 +241,7 @@ impl Computed {
             owed,
             availability: take(&mut imp, crate::metrics::impact::AVAILABILITY_TABLE)?,
             impact_incidents: take(&mut imp, crate::metrics::impact::INCIDENTS_TABLE)?,
+            oncall: super::oncall::OncallTables::new(inp, &week_scope, &trend_scope)?,
             pages: pages(inp, &week_scope)?,
             quality_frames: quality_frames(inp.frames, &week_scope)?,
             week_scope,

@@ -45,6 +45,8 @@ pub struct OrgView {
     pub impact_note: String,
     /// Who owes what across the report's teams, each row naming its team.
     pub owes: OwesView,
+    /// One line per team over its on-call spread limit, or one sentence that none is.
+    pub oncall: Vec<String>,
     pub quality: TableView,
 }
 
@@ -164,6 +166,7 @@ pub fn build(
         impact,
         impact_note,
         owes,
+        oncall: super::oncall::org_lines(&c.oncall, &names)?,
         quality,
     })
 }

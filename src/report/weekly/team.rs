@@ -38,6 +38,8 @@ pub struct TeamView {
     /// Per service: the week's impact, availability and error budget.
     pub impact: ImpactView,
     pub fatigue: FatigueView,
+    /// Each person's on-call load this week and the team's fairness line.
+    pub oncall: super::oncall::OncallView,
     pub recurrence: RecurrenceView,
     pub actions: ActionsView,
     /// The overdue items and outstanding postmortems by name ("Who owes what").
@@ -109,6 +111,7 @@ pub fn build(inp: &Inputs, c: &Computed, team: &str, slug: &str) -> Result<(Team
         durations,
         impact,
         fatigue,
+        oncall: super::oncall::section(&c.oncall, team)?,
         recurrence,
         actions,
         owes,

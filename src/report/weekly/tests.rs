@@ -5,6 +5,7 @@
 //! owes what has its own file (`tests/owes.rs`).
 
 mod coverage;
+mod oncall;
 mod owes;
 mod signal;
 

@@ -1,0 +1,209 @@
+//! The "On-call load" section of a team's weekly report, and the organisation summary's lines on
+//! on-call fairness. Each person of the team on call in the week: hours on call by part of the
+//! day, pages, interruptions, sleep interruptions, nights interrupted and time on incidents (the
+//! `oncall` table of the week); then one fairness line, the busiest person against the median
+//! person (`oncall_spread`), flagged when over the team's limit.
+//!
+//! The fairness line is judged over the trend weeks (the 12 ending with the report's week), not
+//! the week: a weekly rotation puts one person on call for most of any single week, so a week's
+//! spread is always "unfair" and says nothing. Every figure is a metric table's cell, formatted
+//! here; nothing is summed or divided again.
+
+use polars::prelude::DataFrame;
+use serde::Serialize;
+
+use super::fmt::{NONE, Tbl, dur, int, slice};
+use crate::error::Result;
+use crate::metrics::{self, Family, Period, Request, Scope};
+use crate::report::{Inputs, TableView};
+
+/// The on-call tables the report reads, for every team; none when no shift overlaps the scope.
+pub struct OncallTables {
+    /// `oncall` over the report's week.
+    pub week: Option<DataFrame>,
+    /// `oncall_spread` over the trend weeks.
+    pub spread: Option<DataFrame>,
+    /// The trend weeks, named in the fairness line.
+    pub trend: Period,
+}
+
+impl OncallTables {
+    pub fn new(inp: &Inputs, week: &Scope, trend: &Scope) -> Result<OncallTables> {
+        let req = Request {
+            families: vec![Family::Oncall],
+            by: None,
+            compare: false,
+            pairs: false,
+        };
+        let take = |scope: &Scope, name: &str| -> Result<Option<DataFrame>> {
+            let tables = metrics::run(inp.frames, inp.cfg, scope, &req)?;
+            Ok(tables.into_iter().find(|t| t.name == name).map(|t| t.frame))
+        };
+        Ok(OncallTables {
+            week: take(week, "oncall")?,
+            spread: take(trend, "oncall_spread")?,
+            trend: trend.period,
+        })
+    }
+
+    fn weeks_words(&self) -> String {
+        let weeks = (self.trend.to - self.trend.from).num_weeks();
+        let last = Period::new(self.trend.to - chrono::Duration::weeks(1), self.trend.to)
+            .map_or_else(|_| self.trend.label(), |p| p.label());
+        format!("the {weeks} weeks to {last}")
+    }
+}
+
+/// The section as the templates show it.
+#[derive(Serialize)]
+pub struct OncallView {
+    /// One row per person of the team on call in the week.
+    pub people: TableView,
+    /// The fairness sentence over the trend weeks.
+    pub fairness: String,
+    /// Whether the team's spread is over its `oncall_spread_limit` (the sentence says so too).
+    pub over_limit: bool,
+}
+
+/// Hours as the metrics give them (whole or half hours): "54", "164.5".
+fn hours(x: Option<f64>) -> String {
+    match x {
+        Some(v) if v.fract() == 0.0 => format!("{v:.0}"),
+        Some(v) => format!("{v:.1}"),
+        None => NONE.into(),
+    }
+}
+
+/// A ratio to at most two decimals: "2", "2.02".
+fn times(x: f64) -> String {
+    let s = format!("{x:.2}");
+    s.trim_end_matches('0').trim_end_matches('.').to_string()
+}
+
+fn people(t: &Tbl) -> TableView {
+    let mut v = TableView::new(
+        &[
+            ("Person", false),
+            ("Hours on call", true),
+            ("Business", true),
+            ("Off", true),
+            ("Sleep", true),
+            ("Pages", true),
+            ("Interruptions", true),
+            ("Sleep interruptions", true),
+            ("Nights interrupted", true),
+            ("Time on incidents", true),
+        ],
+        "Nobody of the team was on call this week.",
+    );
+    for r in 0..t.height() {
+        let worked = t.u("incidents_worked", r) > 0;
+        v.push(vec![
+            t.s("person", r),
+            hours(t.f("oncall_hours", r)),
+            hours(t.f("business_hours", r)),
+            hours(t.f("off_hours", r)),
+            hours(t.f("sleep_hours", r)),
+            int(t.u("pages", r)),
+            int(t.u("interruptions", r)),
+            int(t.u("sleep_interruptions", r)),
+            int(t.u("nights_interrupted", r)),
+            if worked {
+                dur(t.f("incident_min", r))
+            } else {
+                NONE.into()
+            },
+        ]);
+    }
+    v
+}
+
+/// The team's spread row over the trend weeks, if any shift of the team falls in them.
+fn spread_row(o: &OncallTables, team: &str) -> Result<Option<Tbl>> {
+    let Some(df) = &o.spread else {
+        return Ok(None);
+    };
+    let t = slice(df, team)?;
+    Ok((t.height() > 0).then_some(t))
+}
+
+fn fairness(o: &OncallTables, team: &str) -> Result<(String, bool)> {
+    let weeks = o.weeks_words();
+    let Some(s) = spread_row(o, team)? else {
+        return Ok((
+            format!("Fairness: no on-call shift of the team in {weeks}."),
+            false,
+        ));
+    };
+    let limit = s.f("spread_limit", 0).map_or_else(|| NONE.into(), times);
+    let Some(ratio) = s.f("spread_ratio", 0) else {
+        return Ok((
+            format!(
+                "Fairness over {weeks}: no spread, with {} on call and a median of {} h outside \
+                 business hours (it needs 2 people and a median above 0).",
+                int(s.u("people", 0)),
+                hours(s.f("median_outside_business_hours", 0))
+            ),
+            false,
+        ));
+    };
+    let over = s.b("over_limit", 0);
+    let verdict = if over {
+        format!("over the team's limit of {limit}")
+    } else {
+        format!("within the team's limit of {limit}")
+    };
+    Ok((
+        format!(
+            "Fairness over {weeks} (one week of a weekly rotation says nothing): the busiest \
+             person, {}, was on call {} h outside business hours, {} times the median person's \
+             {} h; {verdict}.",
+            s.s("busiest", 0),
+            hours(s.f("max_outside_business_hours", 0)),
+            times(ratio),
+            hours(s.f("median_outside_business_hours", 0)),
+        ),
+        over,
+    ))
+}
+
+/// The section of `team`.
+pub fn section(o: &OncallTables, team: &str) -> Result<OncallView> {
+    let people = match &o.week {
+        Some(df) => people(&slice(df, team)?),
+        None => people(&Tbl::new(DataFrame::empty())),
+    };
+    let (fairness, over_limit) = fairness(o, team)?;
+    Ok(OncallView {
+        people,
+        fairness,
+        over_limit,
+    })
+}
+
+/// The organisation summary's lines: one per team of `teams` over its spread limit, or one
+/// sentence saying no team is.
+pub fn org_lines(o: &OncallTables, teams: &[&str]) -> Result<Vec<String>> {
+    let weeks = o.weeks_words();
+    let mut out = vec![];
+    for team in teams {
+        let Some(s) = spread_row(o, team)? else {
+            continue;
+        };
+        if let (true, Some(ratio)) = (s.b("over_limit", 0), s.f("spread_ratio", 0)) {
+            out.push(format!(
+                "{team}: {} was on call {} times the median person's hours outside business \
+                 hours in {weeks} ({} h against {} h; limit {}).",
+                s.s("busiest", 0),
+                times(ratio),
+                hours(s.f("max_outside_business_hours", 0)),
+                hours(s.f("median_outside_business_hours", 0)),
+                s.f("spread_limit", 0).map_or_else(|| NONE.into(), times),
+            ));
+        }
+    }
+    if out.is_empty() {
+        out.push(format!("No team over its on-call spread limit in {weeks}."));
+    }
+    Ok(out)
+}

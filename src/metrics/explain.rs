@@ -178,7 +178,9 @@ pub fn explain(cfg: &Config, scope: Option<&Scope>) -> String {
          intervals ending before they start are left out and counted. Services: those a team \
          lists and those incidents name, 100% when no incident touched them. Error budgets are \
          also given ISO week by week; a postmortem gives an incident's share of a whole week's \
-         budget (7 x 1440 min x (1 - target / 100)).\n\
+         budget (7 x 1440 min x (1 - target / 100)). open_impact_min: the part of a service's \
+         impact minutes during which an incident still open at the as-of instant had impact, so \
+         a ticket never closed is visible as such.\n\
          - SLO targets in force: {}.",
         super::impact::DEFINITION,
         if slos.is_empty() {

@@ -11,6 +11,7 @@ mod postmortems;
 pub mod services;
 mod severity;
 mod teams;
+mod thresholds;
 mod walker;
 mod weekly;
 

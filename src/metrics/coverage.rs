@@ -15,6 +15,7 @@ use polars::prelude::*;
 use super::frames::Frames;
 use super::overview::span;
 use super::scope::{Period, Scope};
+use super::stats::{CountChange, Verdict};
 use crate::error::{Error, Result};
 use crate::model::columns::{DETECTED_AT, FIRED_AT};
 
@@ -94,6 +95,25 @@ impl Scope {
         self.data.is_none_or(|d| {
             d.covers(&self.period, self.as_of) && d.covers(&self.period.previous(), self.as_of)
         })
+    }
+
+    /// A count comparison's verdict as this scope may state it.
+    pub fn judge_count(&self, change: CountChange) -> CountChange {
+        if self.judged() {
+            change
+        } else {
+            CountChange::NotJudged
+        }
+    }
+
+    /// A duration comparison's verdict as this scope may state it: too few incidents stays the
+    /// reason when it is one.
+    pub fn judge_durations(&self, verdict: Verdict) -> Verdict {
+        match verdict {
+            Verdict::InsufficientData => verdict,
+            _ if !self.judged() => Verdict::NotJudged,
+            v => v,
+        }
     }
 
     /// The sentence a report or the CLI shows when `judged` is false, else `None`.

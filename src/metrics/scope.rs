@@ -54,15 +54,26 @@ impl Period {
 
     /// The ISO week labels the period touches, in order (a partial week at either end included).
     pub fn weeks(&self) -> Vec<String> {
+        self.week_spans()
+            .into_iter()
+            .map(|(label, ..)| label)
+            .collect()
+    }
+
+    /// The ISO weeks the period touches, in order, each clipped to the period: its label, start
+    /// and end.
+    pub fn week_spans(&self) -> Vec<(String, DateTime<Utc>, DateTime<Utc>)> {
+        let day = self.from.date_naive();
+        let mut monday = day - Duration::days(i64::from(day.weekday().num_days_from_monday()));
         let mut out = vec![];
-        let last = (self.to - Duration::microseconds(1)).date_naive();
-        let mut day = self.from.date_naive();
-        while day <= last {
-            let label = week_label(day);
-            if out.last() != Some(&label) {
-                out.push(label);
-            }
-            day += Duration::days(1);
+        while midnight(monday) < self.to {
+            let next = monday + Duration::days(7);
+            out.push((
+                week_label(monday),
+                midnight(monday).max(self.from),
+                midnight(next).min(self.to),
+            ));
+            monday = next;
         }
         out
     }

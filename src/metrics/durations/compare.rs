@@ -72,12 +72,7 @@ pub fn metric_compare(
         open_left_out.push((oa + ob) as u64);
         med.push(stats::median(&a).map(|m| m / 60.0));
         med_prev.push(stats::median(&b).map(|m| m / 60.0));
-        // Too few incidents stays the reason when it is one; else outside the data is.
-        let v = match stats::verdict(&a, &b) {
-            Verdict::InsufficientData => Verdict::InsufficientData,
-            _ if !scope.judged() => Verdict::NotJudged,
-            v => v,
-        };
+        let v = scope.judge_durations(stats::verdict(&a, &b));
         let hl = (v != Verdict::InsufficientData)
             .then(|| stats::hodges_lehmann_ratio(&a, &b))
             .flatten();
@@ -159,10 +154,8 @@ pub fn counts_compare(
         let (pl, ph) = stats::poisson_exact(b);
         // Periods differ in length (a week against 4, Q3's 92 days against Q2's 91): compare
         // rates, not counts.
-        let (p, mut change) = stats::count_change(a, days, b, prev_days);
-        if !scope.judged() {
-            change = stats::CountChange::NotJudged;
-        }
+        let (p, change) = stats::count_change(a, days, b, prev_days);
+        let change = scope.judge_count(change);
         cols_n.push(a);
         cols_np.push(b);
         lo.push(l);

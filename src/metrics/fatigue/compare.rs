@@ -81,15 +81,13 @@ pub(super) fn compare_frame(
         let (a, b) = (get(&now, team), get(&before, team));
         let (lo, hi) = stats::poisson_exact(a.pages);
         // Rates, not counts: a week's baseline is the 4 weeks before it (`metrics::baseline`).
-        let (p, mut change) = stats::count_change(
+        let (p, change) = stats::count_change(
             a.pages,
             scope.period.days(),
             b.pages,
             scope.period.previous().days(),
         );
-        if !scope.judged() {
-            change = stats::CountChange::NotJudged;
-        }
+        let change = scope.judge_count(change);
         pages.push(a.pages);
         pages_prev.push(b.pages);
         low.push(lo);

@@ -7,7 +7,6 @@
 
 use std::collections::BTreeMap;
 
-use chrono::{Datelike, Duration};
 use polars::prelude::*;
 
 use super::intervals::{Impact, union_minutes};
@@ -15,7 +14,7 @@ use super::universe::{self, Key, ServiceRow};
 use super::*;
 use crate::config::Config;
 use crate::error::Result;
-use crate::metrics::scope::{Dim, midnight, week_label};
+use crate::metrics::scope::{Dim, Period};
 use crate::metrics::table::{Family, INCIDENT, MetricTable, pe};
 use crate::model::columns::*;
 
@@ -283,23 +282,20 @@ pub(super) fn availability_table(
     })
 }
 
-/// The ISO weeks touching `[from, to)`, each clipped to it: (label, start, end).
+/// The ISO weeks touching `[from, to)` (µs), each clipped to it: (label, start, end).
 pub(super) fn weeks(from: i64, to: i64) -> Vec<(String, i64, i64)> {
-    let Some(start) = chrono::DateTime::from_timestamp_micros(from) else {
+    let at = chrono::DateTime::from_timestamp_micros;
+    let Some(period) = at(from)
+        .zip(at(to))
+        .and_then(|(from, to)| Period::new(from, to).ok())
+    else {
         return vec![];
     };
-    let day = start.date_naive();
-    let mut monday = day - Duration::days(i64::from(day.weekday().num_days_from_monday()));
-    let mut out = vec![];
-    loop {
-        let lo = midnight(monday).timestamp_micros();
-        if lo.max(from) >= to {
-            return out;
-        }
-        let hi = midnight(monday + Duration::days(7)).timestamp_micros();
-        out.push((week_label(monday), lo.max(from), hi.min(to)));
-        monday += Duration::days(7);
-    }
+    period
+        .week_spans()
+        .into_iter()
+        .map(|(label, lo, hi)| (label, lo.timestamp_micros(), hi.timestamp_micros()))
+        .collect()
 }
 
 pub(super) fn budget_table(

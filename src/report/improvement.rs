@@ -204,6 +204,9 @@ fn build(inp: &Inputs, period: Period, label: &str) -> Result<ImprovementView> {
     );
     meta.data_range = inp.data_range.clone();
     meta.last_ingest = inp.last_ingest.clone();
+    if inp.index {
+        meta.index = super::INDEX_FROM_REPORT.into();
+    }
     meta.period = period.label();
     meta.period_by = d.scope.period_by.column().to_string();
 

@@ -29,6 +29,8 @@ pub use view::{ChartView, Column, Meta, TableView};
 #[cfg(test)]
 pub mod testkit;
 
+use std::collections::BTreeSet;
+
 use chrono::{DateTime, Utc};
 
 use crate::config::Config;
@@ -48,4 +50,13 @@ pub struct Inputs<'a> {
     pub data_range: String,
     /// The end of the newest ingest run, RFC 3339, or "unknown".
     pub last_ingest: String,
+    /// Incidents whose postmortem draft is in the output folder (written earlier, or in this
+    /// run): the weekly report links them.
+    pub drafts: BTreeSet<String>,
+    /// Whether the output folder has an index page (`index.html`) the reports link back to.
+    pub index: bool,
 }
+
+/// Where a report links back to the folder's index, from `weekly/<week>/`, `postmortem/<stem>/`
+/// or `improvement/<label>/`.
+pub const INDEX_FROM_REPORT: &str = "../../index.html";

@@ -158,6 +158,9 @@ fn build(inp: &Inputs, inc: lookup::Incident, history: &History) -> Result<Docum
     );
     meta.data_range = inp.data_range.clone();
     meta.last_ingest = inp.last_ingest.clone();
+    if inp.index {
+        meta.index = super::INDEX_FROM_REPORT.into();
+    }
     meta.period = format!(
         "incident detected {}; compared with the {HISTORY_DAYS} days before ({})",
         utc(inc.detected),

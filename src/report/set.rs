@@ -7,6 +7,7 @@
 //!
 //! The CLI only parses flags, opens the store, and prints what a [`Written`] says.
 
+use std::collections::BTreeSet;
 use std::path::{Path, PathBuf};
 
 use chrono::{DateTime, Utc};
@@ -95,7 +96,25 @@ impl Session {
             png: self.png,
             data_range: self.data_range.clone(),
             last_ingest: self.last_ingest.clone(),
+            drafts: BTreeSet::new(),
+            // Every command writing HTML rewrites the index (`publish`).
+            index: self.formats.contains(&OutputFormat::Html),
         }
+    }
+
+    /// The incidents of `week` that qualify for a draft and have one in `out` already.
+    fn drafts_in(&self, cfg: &Config, week: Period, out: &Path) -> Result<BTreeSet<String>> {
+        Ok(postmortem::recent_major(&self.inputs(cfg), week)?
+            .into_iter()
+            .map(|m| m.incident_id)
+            .filter(|id| {
+                let stem = postmortem::stem(id);
+                let dir = out.join("postmortem").join(&stem);
+                self.formats
+                    .iter()
+                    .any(|f| dir.join(format!("{stem}.{}", f.extension())).is_file())
+            })
+            .collect())
     }
 
     /// The weekly reports of `week` (default: the last complete week with data): the
@@ -110,7 +129,8 @@ impl Session {
         let mut w = Written::default();
         let week = self.week(week, &mut w)?;
         let teams: Vec<String> = team.map(str::to_string).into_iter().collect();
-        let entries = self.write_weekly(cfg, week, &teams, out, &mut w)?;
+        let drafts = self.drafts_in(cfg, week, out)?;
+        let entries = self.write_weekly(cfg, week, &teams, drafts, out, &mut w)?;
         self.publish(cfg, week, out, &entries, w)
     }
 
@@ -151,13 +171,16 @@ impl Session {
     pub fn all(&self, cfg: &Config, out: &Path) -> Result<Rendered> {
         let mut w = Written::default();
         let week = self.week(None, &mut w)?;
-        let mut entries = self.write_weekly(cfg, week, &[], out, &mut w)?;
-        let (quarter, qlabel) = self.quarter(Span::Default, &mut w)?;
-        entries.extend(self.write_improvement(cfg, quarter, &qlabel, out, &mut w)?);
         let inp = self.inputs(cfg);
         let eligible = postmortem::recent_major(&inp, week)?;
         let major =
             postmortem::first_to_review(eligible.clone(), cfg.postmortems.max_per_run as usize);
+        // The weekly reports link the drafts this run is about to write, and those already there.
+        let mut drafts = self.drafts_in(cfg, week, out)?;
+        drafts.extend(major.iter().map(|m| m.incident_id.clone()));
+        let mut entries = self.write_weekly(cfg, week, &[], drafts, out, &mut w)?;
+        let (quarter, qlabel) = self.quarter(Span::Default, &mut w)?;
+        entries.extend(self.write_improvement(cfg, quarter, &qlabel, out, &mut w)?);
         let mut ids = major.iter().map(|m| m.incident_id.clone());
         let bar = progress(major.len());
         postmortem::postmortems(&inp, &major, &mut |d| {
@@ -233,12 +256,15 @@ impl Session {
         cfg: &Config,
         week: Period,
         teams: &[String],
+        drafts: BTreeSet<String>,
         out: &Path,
         w: &mut Written,
     ) -> Result<Vec<IndexEntry>> {
         let wdir = format!("weekly/{}", week.label());
         let mut entries = vec![];
-        for d in weekly::weekly(&self.inputs(cfg), week, teams, teams.is_empty())? {
+        let mut inp = self.inputs(cfg);
+        inp.drafts = drafts;
+        for d in weekly::weekly(&inp, week, teams, teams.is_empty())? {
             w.paths.extend(d.write(&out.join(&wdir))?);
             let title = match d.stem.strip_prefix("team-") {
                 Some(team) => format!("{team}, {}", week.label()),

@@ -147,7 +147,10 @@ fn build(inp: &Inputs, inc: lookup::Incident, history: &History) -> Result<Docum
     }
     banners.extend(times.problems.iter().cloned());
 
-    let header = summary::header(&inc, zone);
+    let page = inp
+        .cfg
+        .incident_url(&inc.source, &inc.source_id, inc.number.as_deref(), &inc.id);
+    let header = summary::header(&inc, zone, page);
     let impact = summary::impact(inp, &inc)?;
     let facts = summary::facts(&inc, &header, &times, &alerts, &related, &impact, zone);
     let mut meta = Meta::new(

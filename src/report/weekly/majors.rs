@@ -46,6 +46,9 @@ pub fn table(inp: &Inputs, team: &str, week: Period) -> Result<TableView> {
         )
         .select([
             col(INCIDENT_ID),
+            col(SOURCE),
+            col(SOURCE_ID),
+            col(NUMBER),
             col(TITLE),
             col(SEVERITY),
             col(STATUS),
@@ -57,6 +60,7 @@ pub fn table(inp: &Inputs, team: &str, week: Period) -> Result<TableView> {
         .collect()
         .map_err(q)?;
     let text = |c: &str| texts(&df, c);
+    let (sources, source_ids, numbers) = (text(SOURCE)?, text(SOURCE_ID)?, text(NUMBER)?);
     let (ids, titles, sevs, statuses, links) = (
         text(INCIDENT_ID)?,
         text(TITLE)?,
@@ -105,8 +109,15 @@ pub fn table(inp: &Inputs, team: &str, week: Period) -> Result<TableView> {
             }
             None => ("none yet".to_string(), None),
         };
+        // The id links to the incident's page in its tool when `[sources.<source>]` says where.
+        let page = inp.cfg.incident_url(
+            &get(&sources),
+            &get(&source_ids),
+            numbers[i].as_deref(),
+            &id,
+        );
         t.push_href(vec![
-            (id.clone(), None),
+            (id.clone(), page.as_deref().map(Href::Web)),
             (get(&titles), None),
             (get(&sevs), None),
             (day, None),

@@ -70,7 +70,9 @@ fn team_doc(team: &str) -> Document {
 #[test]
 fn the_weeks_only_sev1_is_listed_by_id_with_its_postmortem_in_team_and_organisation_reports() {
     // W46's one SEV1 is mobile's incidentio:01J12F6YHQ0BT (incidents.csv), resolved after 1.7 h.
-    let row = "| incidentio:01J12F6YHQ0BT | Deploy 17 of push raised error rates | SEV1 | \
+    // The id links to the incident's page in incident.io (`[sources.incidentio]`).
+    let row = "| [incidentio:01J12F6YHQ0BT](https://app.incident.example.com/incidents/01J12F6YHQ0BT) \
+               | Deploy 17 of push raised error rates | SEV1 | \
                2026-11-11 18:35 UTC | resolved | 1.7 h | \
                [postmortem](https://wiki.example.com/postmortems/01J12F6YHQ0BT) |";
     let mobile_doc = team_doc("mobile");

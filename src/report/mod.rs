@@ -35,6 +35,7 @@ use chrono::{DateTime, Utc};
 
 use crate::config::Config;
 use crate::metrics::Frames;
+use crate::metrics::coverage::DataSpan;
 
 /// What every report builder reads: the store's frames, the config, the as-of instant, the
 /// templates, the formats to write, and the facts about the store (`set::Session` holds them).
@@ -50,6 +51,8 @@ pub struct Inputs<'a> {
     pub data_range: String,
     /// The end of the newest ingest run, RFC 3339, or "unknown".
     pub last_ingest: String,
+    /// The data's span: the first and last incident or alert (`metrics::coverage`).
+    pub span: Option<DataSpan>,
     /// Incidents whose postmortem draft is in the output folder (written earlier, or in this
     /// run): the weekly report links them.
     pub drafts: BTreeSet<String>,

@@ -17,6 +17,7 @@ use super::manifest::{self, IMPROVEMENT, POSTMORTEMS, WEEKLY};
 use super::{Inputs, Meta, OutputFormat, Renderer, coverage, improvement, postmortem, weekly};
 use crate::config::Config;
 use crate::error::{Error, Result};
+use crate::metrics::coverage::DataSpan;
 use crate::metrics::scope::{parse_week, resolve_period};
 use crate::metrics::{Frames, Period, Scope};
 
@@ -31,6 +32,8 @@ pub struct Session {
     pub data_range: String,
     /// The end of the newest ingest that changed the data, RFC 3339, or "unknown".
     pub last_ingest: String,
+    /// The data's span (`metrics::coverage`), read once for every report of the session.
+    pub span: Option<DataSpan>,
 }
 
 /// What a command wrote, and what it has to tell the reader.
@@ -75,7 +78,9 @@ impl Session {
         extra.extend(index::TEMPLATES);
         let templates = templates.or(cfg.templates.as_deref());
         let data_range = coverage::data_range(&frames)?;
+        let span = DataSpan::of(&frames)?;
         Ok(Session {
+            span,
             renderer: Renderer::new(&extra, templates)?,
             frames,
             formats,
@@ -96,6 +101,7 @@ impl Session {
             png: self.png,
             data_range: self.data_range.clone(),
             last_ingest: self.last_ingest.clone(),
+            span: self.span,
             drafts: BTreeSet::new(),
             // Every command writing HTML rewrites the index (`publish`).
             index: self.formats.contains(&OutputFormat::Html),
@@ -151,7 +157,7 @@ impl Session {
             format!("{dir}/{}.html", doc.stem),
             &self.formats,
         );
-        let (week, _) = coverage::report_week(&self.frames, self.as_of)?;
+        let (week, _) = coverage::report_week(self.span, self.as_of)?;
         w = self.publish(cfg, week, out, &entry.into_iter().collect::<Vec<_>>(), w)?;
         Ok(w)
     }
@@ -161,7 +167,7 @@ impl Session {
         let mut w = Written::default();
         let (period, label) = self.quarter(span, &mut w)?;
         let entries = self.write_improvement(cfg, period, &label, out, &mut w)?;
-        let (week, _) = coverage::report_week(&self.frames, self.as_of)?;
+        let (week, _) = coverage::report_week(self.span, self.as_of)?;
         self.publish(cfg, week, out, &entries, w)
     }
 
@@ -219,17 +225,17 @@ impl Session {
         let week = match asked {
             Some(text) => {
                 let week = parse_week(text)?;
-                coverage::refuse_future(&self.frames, week, self.as_of)?;
+                coverage::refuse_future(self.span, week, self.as_of)?;
                 week
             }
             None => {
-                let (week, why) = coverage::report_week(&self.frames, self.as_of)?;
+                let (week, why) = coverage::report_week(self.span, self.as_of)?;
                 w.notes.extend(why);
                 week
             }
         };
         w.warnings
-            .extend(coverage::not_judged(&self.frames, week, self.as_of)?);
+            .extend(coverage::not_judged(self.span, week, self.as_of));
         Ok(week)
     }
 
@@ -238,7 +244,7 @@ impl Session {
         let (period, label) = match span {
             Span::Quarter(q) => (improvement::parse_quarter(&q)?, q),
             Span::Default => {
-                let (quarter, label, why) = coverage::report_quarter(&self.frames, self.as_of)?;
+                let (quarter, label, why) = coverage::report_quarter(self.span, self.as_of)?;
                 w.notes.extend(why);
                 (quarter, label)
             }
@@ -247,7 +253,7 @@ impl Session {
                 (p, p.label())
             }
         };
-        coverage::refuse_future(&self.frames, period, self.as_of)?;
+        coverage::refuse_future(self.span, period, self.as_of)?;
         Ok((period, label))
     }
 

@@ -136,6 +136,50 @@ impl TableId {
         }
     }
 
+    /// The figure columns of the table, in frame order after its grouping dimensions: the
+    /// family's named constants, so the frame and its readers cannot drift apart (the schema
+    /// test below holds every frame to this list).
+    pub fn figures(self) -> &'static [&'static str] {
+        use super::{actions, durations, fatigue, impact, oncall, quality, recurrence, rules};
+        match self {
+            TableId::Duration(_) => durations::cols::METRIC_TABLE,
+            TableId::DurationCompare(_) => durations::cols::COMPARE_TABLE,
+            TableId::Incidents => durations::cols::INCIDENTS_TABLE,
+            TableId::IncidentsCompare => durations::cols::INCIDENTS_COMPARE_TABLE,
+            TableId::NegativeDurations => durations::cols::NEGATIVE_TABLE,
+            TableId::Fatigue => fatigue::cols::FATIGUE_TABLE,
+            TableId::FatigueShift => fatigue::cols::SHIFT_TABLE,
+            TableId::FatigueCompare => fatigue::cols::COMPARE_TABLE,
+            TableId::RulesByTeam | TableId::RulesOverall => rules::cols::TABLE,
+            TableId::Recurrence | TableId::RecurrenceOverall => recurrence::cols::RATE_TABLE,
+            TableId::RecurrenceClusters => recurrence::cols::CLUSTERS_TABLE,
+            TableId::RecurrencePairs => recurrence::cols::PAIRS_TABLE,
+            TableId::Actions => actions::cols::ACTIONS_TABLE,
+            TableId::ActionsOverdueAll => actions::cols::OVERDUE_TABLE,
+            TableId::PostmortemsMissing => actions::cols::POSTMORTEMS_MISSING_TABLE,
+            TableId::ImpactIncidents => impact::cols::INCIDENTS_TABLE,
+            TableId::Impact => impact::cols::IMPACT_TABLE,
+            TableId::Availability | TableId::ErrorBudget => impact::cols::AVAILABILITY_TABLE,
+            TableId::Quality => quality::cols::QUALITY_TABLE,
+            TableId::Freshness => quality::cols::FRESHNESS_TABLE,
+            TableId::Oncall | TableId::OncallWeek => oncall::cols::LOAD_TABLE,
+            TableId::OncallFairness => oncall::cols::FAIRNESS_TABLE,
+            TableId::OncallSpread => oncall::cols::SPREAD_TABLE,
+            TableId::OncallPayroll => oncall::cols::PAYROLL_TABLE,
+        }
+    }
+
+    /// The XmR columns the table gains after [`TableId::figures`] when grouped by week.
+    pub fn weekly_figures(self) -> &'static [&'static str] {
+        use super::{durations, fatigue};
+        match self {
+            TableId::Duration(_) => durations::cols::WEEKLY_MEDIAN_XMR,
+            TableId::Incidents => durations::cols::WEEKLY_COUNT_XMR,
+            TableId::Fatigue => fatigue::cols::WEEKLY_XMR,
+            _ => &[],
+        }
+    }
+
     /// The table called `name` (`--table`), if the catalogue has one.
     pub fn parse(name: &str) -> Option<TableId> {
         TableId::ALL.into_iter().find(|t| t.name() == name)
@@ -174,5 +218,65 @@ mod tests {
         names.dedup();
         assert_eq!(names.len(), TableId::ALL.len());
         assert_eq!(TableId::parse("no_such_table"), None);
+    }
+
+    /// Every table the families return, on the sample store with comparisons and pairs and
+    /// grouped by default and by week, has exactly its dimensions then its catalogue figures
+    /// (plus the weekly XmR columns when grouped by week): a constant the reports read and the
+    /// frame a family builds cannot drift apart.
+    #[test]
+    fn every_frame_has_exactly_its_catalogue_columns() {
+        use crate::metrics::scope::Dim;
+        use crate::metrics::{Family, Period, Request, Scope, run};
+        use crate::report::testkit::{as_of, sample};
+        use chrono::{TimeZone, Utc};
+
+        let (frames, cfg) = sample();
+        let p = Period::new(
+            Utc.with_ymd_and_hms(2026, 7, 1, 0, 0, 0).unwrap(),
+            Utc.with_ymd_and_hms(2026, 10, 1, 0, 0, 0).unwrap(),
+        )
+        .unwrap();
+        let scope = Scope::new(p, as_of());
+        let mut seen = std::collections::BTreeSet::new();
+        let requests = [
+            Request {
+                families: Family::ALL.to_vec(),
+                by: None,
+                compare: true,
+                pairs: true,
+            },
+            Request {
+                families: vec![Family::Durations, Family::Fatigue],
+                by: Some(vec![Dim::Team, Dim::Week]),
+                compare: false,
+                pairs: false,
+            },
+        ];
+        for req in requests {
+            for t in run(&frames, cfg, &scope, &req).unwrap() {
+                let mut want: Vec<&str> = t.dims.iter().map(String::as_str).collect();
+                want.extend(t.id.figures());
+                if t.dims.iter().any(|d| d == Dim::Week.name()) {
+                    want.extend(t.id.weekly_figures());
+                }
+                let got: Vec<&str> = t
+                    .frame
+                    .get_column_names()
+                    .into_iter()
+                    .map(|c| c.as_str())
+                    .collect();
+                assert_eq!(got, want, "table {}", t.name());
+                seen.insert(t.id);
+            }
+        }
+        assert_eq!(seen.len(), TableId::ALL.len(), "every table was checked");
+        // The names themselves are the tidy table's and docs/metrics.md's: spot-check a few.
+        assert_eq!(
+            crate::metrics::fatigue::cols::FLAPPING_ALERTS,
+            "flapping_alerts"
+        );
+        assert_eq!(crate::metrics::durations::cols::MEDIAN_MIN, "median_min");
+        assert_eq!(crate::metrics::oncall::cols::SPREAD_RATIO, "spread_ratio");
     }
 }

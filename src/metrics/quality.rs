@@ -21,7 +21,7 @@ use crate::error::Result;
 use crate::metrics::catalogue::TableId;
 use crate::model::columns::*;
 
-const CHECK: &str = "check";
+use super::table::CHECK;
 const MERGED: &str = "merged into another incident";
 
 /// The exclusion reason of `frames::exclusion_reason` with every "merged into <id>" folded into

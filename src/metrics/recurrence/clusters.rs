@@ -22,7 +22,7 @@ use crate::metrics::frames::Frames;
 use crate::metrics::table::{Family, MetricTable, pe};
 use crate::model::columns::*;
 
-const CLUSTER: &str = "cluster";
+use crate::metrics::table::CLUSTER;
 
 fn instants(name: &str, us: Vec<i64>) -> Result<Column> {
     Column::new(name.into(), us)

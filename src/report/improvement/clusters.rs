@@ -86,12 +86,12 @@ fn last_done(inp: &Inputs, members: &Members) -> Result<BTreeMap<String, i64>> {
         )
         .group_by([col(CLUSTER)])
         .agg([col(COMPLETED_AT).max()])
-        .sort(["cluster"], SortMultipleOptions::default())
+        .sort([CLUSTER], SortMultipleOptions::default())
         .collect()
         .map_err(pe)?;
     let at = fmt::instants(&done, COMPLETED_AT)?;
     Ok((0..done.height())
-        .filter_map(|i| at[i].map(|t| (cell_str(&done, "cluster", i), t)))
+        .filter_map(|i| at[i].map(|t| (cell_str(&done, CLUSTER, i), t)))
         .collect())
 }
 
@@ -164,7 +164,7 @@ pub fn section(inp: &Inputs, d: &Data) -> Result<Section> {
         "No cluster of recurring incidents touches the period.",
     );
     for &i in order.iter().take(TOP) {
-        let name = cell_str(df, "cluster", i);
+        let name = cell_str(df, CLUSTER, i);
         let done_at = done.get(&name).copied();
         let n = |c: &str| fmt::whole(cell_f64(df, c, i));
         t.push(vec![

@@ -8,6 +8,7 @@
 //! backlog at `as_of`, which is what a team must act on. The same backlog and the missing
 //! postmortems, item by item with their owners, are `owed` ("who owes what").
 
+pub mod cols;
 pub mod owed;
 mod postmortems;
 
@@ -68,13 +69,13 @@ pub fn actions(
         .filter(overdue_at(as_of))
         .group_by([col(PRIORITY), col(TEAM)])
         .agg([
-            len().cast(DataType::UInt32).alias("overdue"),
-            col(DUE_AT).min().alias("oldest_due"),
+            len().cast(DataType::UInt32).alias(cols::OVERDUE),
+            col(DUE_AT).min().alias(cols::OLDEST_DUE),
         ])
         .with_column(
-            ((lit(as_of) - col("oldest_due").cast(DataType::Int64)).cast(DataType::Float64)
+            ((lit(as_of) - col(cols::OLDEST_DUE).cast(DataType::Int64)).cast(DataType::Float64)
                 / lit(DAY_US_F))
-            .alias("oldest_overdue_days"),
+            .alias(cols::OLDEST_OVERDUE_DAYS),
         )
         .sort([PRIORITY, TEAM], SortMultipleOptions::default())
         .collect()
@@ -168,20 +169,20 @@ fn flow(items: LazyFrame, cfg: &Config, scope: &Scope, dims: &[Dim]) -> Result<M
     let has_target = col(DAYS).is_not_null().and(col(TARGET).is_not_null());
     let by_priority = dims.contains(&Dim::Priority);
     let aggs = vec![
-        len().cast(DataType::UInt32).alias("items"),
-        sum_of(status("done")).alias("done"),
-        sum_of(status("wont_do")).alias("wont_do"),
-        sum_of(status("open")).alias("open"),
+        len().cast(DataType::UInt32).alias(cols::ITEMS),
+        sum_of(status("done")).alias(cols::DONE),
+        sum_of(status("wont_do")).alias(cols::WONT_DO),
+        sum_of(status("open")).alias(cols::OPEN),
         sum_of(status("open").and(col(DUE_AT).lt(ts(scope.as_of.timestamp_micros()))))
-            .alias("overdue"),
-        col(DAYS).median().alias("median_days_to_complete"),
+            .alias(cols::OVERDUE),
+        col(DAYS).median().alias(cols::MEDIAN_DAYS_TO_COMPLETE),
         // The target is a property of the priority: one value per group only when grouped by it.
         if by_priority {
             col(TARGET).first()
         } else {
             lit(NULL).cast(DataType::UInt32)
         }
-        .alias("target_days"),
+        .alias(cols::TARGET_DAYS),
         sum_of(
             has_target
                 .clone()
@@ -213,7 +214,11 @@ fn flow(items: LazyFrame, cfg: &Config, scope: &Scope, dims: &[Dim]) -> Result<M
             .map(Option::unwrap_or_default)
             .collect())
     };
-    let (items_n, done, wont) = (u(&df, "items")?, u(&df, "done")?, u(&df, "wont_do")?);
+    let (items_n, done, wont) = (
+        u(&df, cols::ITEMS)?,
+        u(&df, cols::DONE)?,
+        u(&df, cols::WONT_DO)?,
+    );
     let (in_t, with_t) = (u(&df, "in_target")?, u(&df, "with_target")?);
     let (mut pct, mut low, mut high, mut within) = (vec![], vec![], vec![], vec![]);
     for k in 0..df.height() {
@@ -226,30 +231,15 @@ fn flow(items: LazyFrame, cfg: &Config, scope: &Scope, dims: &[Dim]) -> Result<M
         within.push((with_t[k] > 0).then(|| 100.0 * f64::from(in_t[k]) / f64::from(with_t[k])));
     }
     for (name, v) in [
-        ("completion_pct", pct),
-        ("completion_low_pct", low),
-        ("completion_high_pct", high),
-        ("within_target_pct", within),
+        (cols::COMPLETION_PCT, pct),
+        (cols::COMPLETION_LOW_PCT, low),
+        (cols::COMPLETION_HIGH_PCT, high),
+        (cols::WITHIN_TARGET_PCT, within),
     ] {
         df.with_column(Column::new(name.into(), v)).map_err(pe)?;
     }
     let mut order: Vec<String> = names.clone();
-    order.extend(
-        [
-            "items",
-            "done",
-            "wont_do",
-            "open",
-            "completion_pct",
-            "completion_low_pct",
-            "completion_high_pct",
-            "overdue",
-            "median_days_to_complete",
-            "target_days",
-            "within_target_pct",
-        ]
-        .map(String::from),
-    );
+    order.extend(cols::ACTIONS_TABLE.iter().map(|c| c.to_string()));
     let targets: Vec<String> = cfg
         .thresholds
         .action_target_days

@@ -12,6 +12,7 @@
 //! quarter resolved since has a known time to resolve, and `--as-of` pins what "known" means, so a
 //! report stays reproducible.
 
+pub mod cols;
 mod compare;
 mod group;
 #[cfg(test)]

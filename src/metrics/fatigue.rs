@@ -11,6 +11,7 @@
 
 mod build;
 pub(crate) mod classify;
+pub mod cols;
 mod compare;
 mod groups;
 pub(crate) mod ids;
@@ -90,7 +91,7 @@ pub fn fatigue(
             groups.negative_tta
         ));
     }
-    if frame.column("interruptions_signal").is_ok() {
+    if frame.column(cols::INTERRUPTIONS_SIGNAL).is_ok() {
         notes.push(
             "interruptions_signal marks weeks outside the XmR limits (mean +- 2.66 x mean moving \
              range) of the group's weekly interruptions; weeks without alerts count as 0"

@@ -15,6 +15,7 @@
 //! Unlike counts and durations, an incident belongs to the period by its interval, not by one
 //! instant: an outage that began last week and lasted into this one costs this week its minutes.
 
+pub mod cols;
 pub mod intervals;
 mod tables;
 #[cfg(test)]
@@ -37,21 +38,7 @@ use tables::{availability_table, budget_table, incidents_table, severity_table};
 use universe::{Key, ServiceRow};
 
 /// Column names of the impact tables (the reports read them through these).
-pub const IMPACT_FROM: &str = "impact_from";
-pub const IMPACT_TO: &str = "impact_to";
-pub const INSTANTS_USED: &str = "instants_used";
-pub const OPEN: &str = "open";
-pub const IMPACT_MIN: &str = "impact_min";
-pub const OPEN_IMPACT_MIN: &str = "open_impact_min";
-pub const IN_PERIOD_MIN: &str = "in_period_min";
-pub const INCIDENTS: &str = "incidents";
-pub const SUM_MIN: &str = "sum_min";
-pub const OVERLAP_MIN: &str = "overlap_min";
-pub const PERIOD_MIN: &str = "period_min";
-pub const AVAILABILITY_PCT: &str = "availability_pct";
-pub const SLO_PCT: &str = "slo_pct";
-pub const BUDGET_MIN: &str = "budget_min";
-pub const BUDGET_BURNED_PCT: &str = "budget_burned_pct";
+pub use cols::*;
 
 const WEEK_MIN: f64 = 7.0 * 1440.0;
 

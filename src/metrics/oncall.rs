@@ -12,6 +12,7 @@
 //! and `build` (the tables). This file holds the per-person figures and writes the notes.
 
 mod build;
+pub mod cols;
 mod incidents;
 mod pages;
 #[cfg(test)]

@@ -21,7 +21,7 @@ use crate::error::Result;
 use crate::metrics::catalogue::TableId;
 use crate::model::columns::*;
 
-const CHECK: &str = "check";
+use super::table::CHECK;
 const MERGED: &str = "merged into another incident";
 
 /// The exclusion reason of `frames::exclusion_reason` with every "merged into <id>" folded into
@@ -310,10 +310,10 @@ impl QualityColumns {
     fn frame(self) -> Result<DataFrame> {
         df!(
             CHECK => self.check,
-            "table" => self.table,
-            "rows" => self.rows,
-            "share_pct" => self.share,
-            "examples" => self.examples,
+            cols::TABLE => self.table,
+            cols::ROWS => self.rows,
+            cols::SHARE_PCT => self.share,
+            cols::EXAMPLES => self.examples,
         )
         .map_err(pe)
     }
@@ -328,8 +328,8 @@ fn freshness(f: &Frames, scope: &Scope) -> Result<MetricTable> {
         .clone()
         .filter(keep.clone())
         .select([
-            col(DETECTED_AT).min().alias("first_detected"),
-            col(DETECTED_AT).max().alias("last_detected"),
+            col(DETECTED_AT).min().alias(cols::FIRST_DETECTED),
+            col(DETECTED_AT).max().alias(cols::LAST_DETECTED),
         ])
         .collect()
         .map_err(pe)?;
@@ -337,7 +337,7 @@ fn freshness(f: &Frames, scope: &Scope) -> Result<MetricTable> {
         .alerts
         .clone()
         .filter(keep)
-        .select([col(FIRED_AT).max().alias("last_alert")])
+        .select([col(FIRED_AT).max().alias(cols::LAST_ALERT)])
         .collect()
         .map_err(pe)?;
     let frame = inc.hstack(al.columns()).map_err(pe)?;
@@ -355,6 +355,7 @@ fn freshness(f: &Frames, scope: &Scope) -> Result<MetricTable> {
     })
 }
 
+pub mod cols;
 mod rejected;
 
 #[cfg(test)]

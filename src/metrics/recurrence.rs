@@ -22,6 +22,7 @@
 //! and report of one as-of; only `in_period` depends on the period.
 
 mod clusters;
+pub mod cols;
 mod history;
 mod matching;
 mod similar;
@@ -98,12 +99,15 @@ fn tables_and_members(
     .map_err(pe)?
     .lazy();
     let counts = [
-        len().cast(DataType::UInt64).alias("incidents"),
-        col("rec").cast(DataType::UInt64).sum().alias("recurrences"),
+        len().cast(DataType::UInt64).alias(cols::INCIDENTS),
+        col("rec")
+            .cast(DataType::UInt64)
+            .sum()
+            .alias(cols::RECURRENCES),
         col("rec_long")
             .cast(DataType::UInt64)
             .sum()
-            .alias("recurrences_long"),
+            .alias(cols::RECURRENCES_LONG),
     ];
     let per_team = flags
         .clone()
@@ -225,21 +229,21 @@ fn with_rates(mut df: DataFrame) -> Result<DataFrame> {
             .map(Option::unwrap_or_default)
             .collect())
     };
-    let n = get(&df, "incidents")?;
-    let k = get(&df, "recurrences")?;
-    let kl = get(&df, "recurrences_long")?;
+    let n = get(&df, cols::INCIDENTS)?;
+    let k = get(&df, cols::RECURRENCES)?;
+    let kl = get(&df, cols::RECURRENCES_LONG)?;
     let pct = |k: u64, n: u64| (n > 0).then(|| 100.0 * k as f64 / n as f64);
     let bounds: Vec<(f64, f64)> = k.iter().zip(&n).map(|(&k, &n)| wilson(k, n)).collect();
     let cols = [
         (
-            "repeat_rate_pct",
+            cols::REPEAT_RATE_PCT,
             k.iter()
                 .zip(&n)
                 .map(|(&k, &n)| pct(k, n))
                 .collect::<Vec<_>>(),
         ),
         (
-            "repeat_rate_low_pct",
+            cols::REPEAT_RATE_LOW_PCT,
             bounds
                 .iter()
                 .zip(&n)
@@ -247,7 +251,7 @@ fn with_rates(mut df: DataFrame) -> Result<DataFrame> {
                 .collect(),
         ),
         (
-            "repeat_rate_high_pct",
+            cols::REPEAT_RATE_HIGH_PCT,
             bounds
                 .iter()
                 .zip(&n)
@@ -255,7 +259,7 @@ fn with_rates(mut df: DataFrame) -> Result<DataFrame> {
                 .collect(),
         ),
         (
-            "repeat_rate_long_pct",
+            cols::REPEAT_RATE_LONG_PCT,
             kl.iter().zip(&n).map(|(&k, &n)| pct(k, n)).collect(),
         ),
     ];
@@ -263,21 +267,13 @@ fn with_rates(mut df: DataFrame) -> Result<DataFrame> {
         df.with_column(Column::new(name.into(), values))
             .map_err(pe)?;
     }
-    let order = [
-        "incidents",
-        "recurrences",
-        "repeat_rate_pct",
-        "repeat_rate_low_pct",
-        "repeat_rate_high_pct",
-        "recurrences_long",
-        "repeat_rate_long_pct",
-    ];
+    let order = cols::RATE_TABLE;
     let keep: Vec<String> = df
         .get_column_names()
         .into_iter()
         .map(|c| c.to_string())
         .filter(|c| !order.contains(&c.as_str()))
-        .chain(order.map(String::from))
+        .chain(order.iter().map(|c| c.to_string()))
         .collect();
     df.select(keep).map_err(pe)
 }

@@ -9,6 +9,7 @@
 //! `fatigue::classify` and `fatigue::shifts`, so the ranking and the fatigue tables agree. The
 //! ranking itself and the table layout are in `rank`.
 
+pub mod cols;
 mod rank;
 #[cfg(test)]
 mod tests;

@@ -86,11 +86,17 @@ pub fn pe(e: PolarsError) -> Error {
 
 /// The dimension of a table with one row per incident (`impact_incidents`): its id.
 pub const INCIDENT: &str = "incident";
+/// The dimensions that are not store columns (the store's are `model::columns`): the ISO week
+/// label (`2026-W46`), the recurrence cluster's id, the quality check's name, the on-call shift.
+pub const WEEK: &str = "week";
+pub const CLUSTER: &str = "cluster";
+pub const CHECK: &str = "check";
+pub const SHIFT: &str = "shift";
 
 /// The dimension columns the tidy table always has, in this order.
 pub const TIDY_DIMS: [&str; 12] = [
-    "team", "severity", "service", "week", "month", "person", "rule", "priority", "cluster",
-    "shift", "check", INCIDENT,
+    "team", "severity", "service", WEEK, "month", "person", "rule", "priority", CLUSTER, SHIFT,
+    CHECK, INCIDENT,
 ];
 
 /// The tidy long table of `tables`: `family, table, period_from, period_to` then every dimension

@@ -33,9 +33,12 @@ use serde::Serialize;
 use crate::error::{Error, Result};
 use crate::metrics::Period;
 use crate::metrics::TableId;
+use crate::metrics::durations::cols as durations_cols;
 use crate::metrics::explain::explain;
+use crate::metrics::quality::cols as quality_cols;
 use crate::metrics::quality::exclusion_note;
 use crate::metrics::scope::midnight;
+use crate::metrics::table::CHECK;
 use crate::report::view::{cell_f64, cell_str};
 use crate::report::{ChartFile, ChartView, Document, Inputs, Meta, TableView, coverage};
 
@@ -317,19 +320,19 @@ fn quality_section(inp: &Inputs, d: &data::Data) -> Result<Section> {
         "No check ran.",
     );
     for i in 0..df.height() {
-        let rows = cell_f64(df, "rows", i).unwrap_or(0.0);
+        let rows = cell_f64(df, quality_cols::ROWS, i).unwrap_or(0.0);
         t.flags.push(rows > 0.0);
         t.push(vec![
-            cell_str(df, "check", i),
-            cell_str(df, "table", i),
+            cell_str(df, CHECK, i),
+            cell_str(df, quality_cols::TABLE, i),
             fmt::whole(Some(rows)),
-            fmt::pct(cell_f64(df, "share_pct", i)),
-            cell_str(df, "examples", i),
+            fmt::pct(cell_f64(df, quality_cols::SHARE_PCT, i)),
+            cell_str(df, quality_cols::EXAMPLES, i),
         ]);
     }
     let counts = &fmt::table(&d.durations, TableId::Incidents)?.frame;
     let open: f64 = (0..counts.height())
-        .filter_map(|i| cell_f64(counts, "open", i))
+        .filter_map(|i| cell_f64(counts, durations_cols::OPEN, i))
         .sum();
     let negative = fmt::table(&d.durations, TableId::NegativeDurations)?
         .frame

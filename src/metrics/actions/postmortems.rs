@@ -56,7 +56,7 @@ pub fn business_days_between(from_us: i64, to_us: i64, team: &Team) -> u32 {
 }
 
 /// The elapsed business days of a row of [`rows`].
-const ELAPSED: &str = "business_days_elapsed";
+const ELAPSED: &str = super::cols::BUSINESS_DAYS_ELAPSED;
 
 /// The `postmortems_missing` table: one row per overdue incident.
 pub fn missing(f: &Frames, cfg: &Config, scope: &Scope) -> Result<MetricTable> {

@@ -7,6 +7,7 @@
 //! Only closed durations are compared: an open incident's time so far is a lower bound, and the
 //! rank tests have no place for it. The table says how many open incidents were left out.
 
+use super::cols;
 use std::collections::BTreeSet;
 
 use polars::prelude::*;
@@ -86,17 +87,17 @@ pub fn metric_compare(
     }
     let mut cols = key_columns(by, &keys);
     cols.extend([
-        Column::new("n".into(), n),
-        Column::new("n_previous".into(), n_prev),
-        Column::new("open_left_out".into(), open_left_out),
-        Column::new("median_min".into(), med),
-        Column::new("median_previous_min".into(), med_prev),
-        Column::new("ratio".into(), ratio),
-        Column::new("ratio_low".into(), low),
-        Column::new("ratio_high".into(), high),
-        Column::new("p_value".into(), p),
-        Column::new("verdict".into(), verdict),
-        Column::new("smallest_detectable_change".into(), sdc),
+        Column::new(cols::N.into(), n),
+        Column::new(cols::N_PREVIOUS.into(), n_prev),
+        Column::new(cols::OPEN_LEFT_OUT.into(), open_left_out),
+        Column::new(cols::MEDIAN_MIN.into(), med),
+        Column::new(cols::MEDIAN_PREVIOUS_MIN.into(), med_prev),
+        Column::new(cols::RATIO.into(), ratio),
+        Column::new(cols::RATIO_LOW.into(), low),
+        Column::new(cols::RATIO_HIGH.into(), high),
+        Column::new(cols::P_VALUE.into(), p),
+        Column::new(cols::VERDICT.into(), verdict),
+        Column::new(cols::SMALLEST_DETECTABLE_CHANGE.into(), sdc),
     ]);
     Ok(MetricTable {
         family: Family::Durations,
@@ -171,17 +172,17 @@ pub fn counts_compare(
     }
     let mut cols = key_columns(by, &keys);
     cols.extend([
-        Column::new("incidents".into(), cols_n),
-        Column::new("incidents_low".into(), lo),
-        Column::new("incidents_high".into(), hi),
-        Column::new("incidents_previous".into(), cols_np),
-        Column::new("incidents_previous_low".into(), plo),
-        Column::new("incidents_previous_high".into(), phi),
-        Column::new("incidents_previous_scaled".into(), rate),
-        Column::new("incidents_previous_scaled_low".into(), rate_lo),
-        Column::new("incidents_previous_scaled_high".into(), rate_hi),
-        Column::new("p_value".into(), pv),
-        Column::new("verdict".into(), verdict),
+        Column::new(cols::INCIDENTS.into(), cols_n),
+        Column::new(cols::INCIDENTS_LOW.into(), lo),
+        Column::new(cols::INCIDENTS_HIGH.into(), hi),
+        Column::new(cols::INCIDENTS_PREVIOUS.into(), cols_np),
+        Column::new(cols::INCIDENTS_PREVIOUS_LOW.into(), plo),
+        Column::new(cols::INCIDENTS_PREVIOUS_HIGH.into(), phi),
+        Column::new(cols::INCIDENTS_PREVIOUS_SCALED.into(), rate),
+        Column::new(cols::INCIDENTS_PREVIOUS_SCALED_LOW.into(), rate_lo),
+        Column::new(cols::INCIDENTS_PREVIOUS_SCALED_HIGH.into(), rate_hi),
+        Column::new(cols::P_VALUE.into(), pv),
+        Column::new(cols::VERDICT.into(), verdict),
     ]);
     Ok(MetricTable {
         family: Family::Durations,

@@ -8,6 +8,7 @@ use std::collections::BTreeMap;
 
 use polars::prelude::*;
 
+use super::cols;
 use super::{CENSORED, METRIC, Metric, NOT_MEASURED, SECONDS, START_USED};
 use crate::error::Result;
 use crate::metrics::catalogue::TableId;
@@ -219,15 +220,15 @@ pub fn counts_table(rows: &Rows, by: &[Dim], scope: &Scope) -> Result<MetricTabl
     let xmr = weekly_xmr(by, &keys, &counts);
     let mut cols = key_columns(by, &keys);
     cols.extend([
-        Column::new("incidents".into(), n),
-        Column::new("incidents_low".into(), low),
-        Column::new("incidents_high".into(), high),
-        Column::new("open".into(), open),
-        Column::new("excluded".into(), excl),
-        Column::new("excluded_reasons".into(), why),
+        Column::new(cols::INCIDENTS.into(), n),
+        Column::new(cols::INCIDENTS_LOW.into(), low),
+        Column::new(cols::INCIDENTS_HIGH.into(), high),
+        Column::new(cols::OPEN.into(), open),
+        Column::new(cols::EXCLUDED.into(), excl),
+        Column::new(cols::EXCLUDED_REASONS.into(), why),
     ]);
     if by.contains(&Dim::Week) {
-        cols.extend(xmr_columns(&xmr, ""));
+        cols.extend(xmr_columns(&xmr, 1.0, cols::WEEKLY_COUNT_XMR));
     }
     Ok(MetricTable {
         family: Family::Durations,
@@ -244,25 +245,26 @@ pub fn counts_table(rows: &Rows, by: &[Dim], scope: &Scope) -> Result<MetricTabl
     })
 }
 
-pub fn xmr_columns(xmr: &[(Option<f64>, Option<f64>, Option<&str>)], unit: &str) -> Vec<Column> {
-    let scale = if unit == "_min" { MIN } else { 1.0 };
+/// The XmR columns `names` (lower, upper, signal) of `xmr`, the limits divided by `scale`.
+pub fn xmr_columns(
+    xmr: &[(Option<f64>, Option<f64>, Option<&str>)],
+    scale: f64,
+    names: &[&str],
+) -> Vec<Column> {
     vec![
         Column::new(
-            format!("xmr_lower{unit}").into(),
+            names[0].into(),
             xmr.iter()
                 .map(|x| x.0.map(|v| v / scale))
                 .collect::<Vec<_>>(),
         ),
         Column::new(
-            format!("xmr_upper{unit}").into(),
+            names[1].into(),
             xmr.iter()
                 .map(|x| x.1.map(|v| v / scale))
                 .collect::<Vec<_>>(),
         ),
-        Column::new(
-            "xmr_signal".into(),
-            xmr.iter().map(|x| x.2).collect::<Vec<_>>(),
-        ),
+        Column::new(names[2].into(), xmr.iter().map(|x| x.2).collect::<Vec<_>>()),
     ]
 }
 

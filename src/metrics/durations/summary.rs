@@ -6,12 +6,14 @@
 use polars::prelude::*;
 
 use super::Metric;
+use super::cols;
 use super::group::{MIN, Rows, by_words, frame, key_columns, reasons, weekly_xmr, xmr_columns};
 use crate::error::Result;
 use crate::metrics::catalogue::TableId;
 use crate::metrics::scope::{Dim, Scope};
 use crate::metrics::stats::{self, TailKind};
 use crate::metrics::table::{Family, MetricTable, dim_names};
+use crate::model::columns::TEAM;
 
 /// One duration metric's summary per group, in minutes.
 pub fn metric_table(rows: &Rows, metric: Metric, by: &[Dim], scope: &Scope) -> Result<MetricTable> {
@@ -25,7 +27,7 @@ pub fn metric_table(rows: &Rows, metric: Metric, by: &[Dim], scope: &Scope) -> R
     let mut cols = key_columns(by, &keys);
     cols.extend(c.into_columns());
     if by.contains(&Dim::Week) {
-        cols.extend(xmr_columns(&xmr, "_min"));
+        cols.extend(xmr_columns(&xmr, MIN, cols::WEEKLY_MEDIAN_XMR));
     }
     Ok(MetricTable {
         family: Family::Durations,
@@ -121,27 +123,27 @@ impl Summary {
 
     fn into_columns(self) -> Vec<Column> {
         vec![
-            Column::new("n".into(), self.n),
-            Column::new("n_open".into(), self.n_open),
-            Column::new("n_excluded".into(), self.n_excluded),
-            Column::new("n_not_measured".into(), self.n_not_measured),
-            Column::new("not_measured".into(), self.not_measured),
-            Column::new("start_impact".into(), self.start_impact),
-            Column::new("start_detected".into(), self.start_detected),
+            Column::new(cols::N.into(), self.n),
+            Column::new(cols::N_OPEN.into(), self.n_open),
+            Column::new(cols::N_EXCLUDED.into(), self.n_excluded),
+            Column::new(cols::N_NOT_MEASURED.into(), self.n_not_measured),
+            Column::new(cols::NOT_MEASURED.into(), self.not_measured),
+            Column::new(cols::START_IMPACT.into(), self.start_impact),
+            Column::new(cols::START_DETECTED.into(), self.start_detected),
             Column::new(
-                "median_min".into(),
+                cols::MEDIAN_MIN.into(),
                 self.median_s
                     .iter()
                     .map(|m| m.map(|v| v / MIN))
                     .collect::<Vec<_>>(),
             ),
-            Column::new("median_method".into(), self.method),
-            Column::new("median_low_min".into(), self.low),
-            Column::new("median_high_min".into(), self.high),
-            Column::new("median_interval".into(), self.interval),
-            Column::new("p90_min".into(), self.tail),
-            Column::new("p90_kind".into(), self.tail_kind),
-            Column::new("mean_skew_sensitive_min".into(), self.mean),
+            Column::new(cols::MEDIAN_METHOD.into(), self.method),
+            Column::new(cols::MEDIAN_LOW_MIN.into(), self.low),
+            Column::new(cols::MEDIAN_HIGH_MIN.into(), self.high),
+            Column::new(cols::MEDIAN_INTERVAL.into(), self.interval),
+            Column::new(cols::P90_MIN.into(), self.tail),
+            Column::new(cols::P90_KIND.into(), self.tail_kind),
+            Column::new(cols::MEAN_SKEW_SENSITIVE_MIN.into(), self.mean),
         ]
     }
 }
@@ -156,21 +158,21 @@ pub fn negative_table(rows: &Rows) -> Result<MetricTable> {
     let pick = |v: &Vec<Option<String>>| idx.iter().map(|&i| v[i].clone()).collect::<Vec<_>>();
     let cols = vec![
         Column::new(
-            "incident_id".into(),
+            cols::INCIDENT_ID.into(),
             idx.iter()
                 .map(|&i| rows.incident_id[i].clone())
                 .collect::<Vec<_>>(),
         ),
-        Column::new("team".into(), pick(&rows.team)),
+        Column::new(TEAM.into(), pick(&rows.team)),
         Column::new(
-            "metric".into(),
+            cols::METRIC.into(),
             idx.iter()
                 .map(|&i| rows.metric[i].clone())
                 .collect::<Vec<_>>(),
         ),
-        Column::new("start_used".into(), pick(&rows.start_used)),
+        Column::new(cols::START_USED.into(), pick(&rows.start_used)),
         Column::new(
-            "seconds".into(),
+            cols::SECONDS.into(),
             idx.iter().map(|&i| rows.seconds[i]).collect::<Vec<_>>(),
         ),
     ];

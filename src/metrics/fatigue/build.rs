@@ -2,6 +2,7 @@
 //! median acknowledgement time of pages with its order-statistic interval, and, over 8+ weeks,
 //! the XmR limits of each group's weekly interruptions.
 
+use super::cols;
 use std::collections::HashMap;
 
 use chrono::{Datelike, Duration};
@@ -56,55 +57,55 @@ pub(super) fn fatigue_frame(groups: &Groups, dims: &[Dim], period: &Period) -> R
         .collect();
     let mut columns = groups.keys.columns().to_vec();
     columns.extend([
-        u("alerts", |s| s.alerts),
-        u("pages", |s| s.pages),
-        u("interruptions", |s| s.interruptions),
-        u("business_interruptions", |s| s.business),
-        u("off_interruptions", |s| s.off),
-        u("sleep_interruptions", |s| s.sleep),
-        u("nights_interrupted", |s| s.nights),
+        u(cols::ALERTS, |s| s.alerts),
+        u(cols::PAGES, |s| s.pages),
+        u(cols::INTERRUPTIONS, |s| s.interruptions),
+        u(cols::BUSINESS_INTERRUPTIONS, |s| s.business),
+        u(cols::OFF_INTERRUPTIONS, |s| s.off),
+        u(cols::SLEEP_INTERRUPTIONS, |s| s.sleep),
+        u(cols::NIGHTS_INTERRUPTED, |s| s.nights),
         fl(
-            "actionable_pct",
+            cols::ACTIONABLE_PCT,
             st.iter().map(|s| pct(s.actionable, s.pages)).collect(),
         ),
         fl(
-            "actionable_low_pct",
+            cols::ACTIONABLE_LOW_PCT,
             actionable.iter().map(|a| a.0).collect(),
         ),
         fl(
-            "actionable_high_pct",
+            cols::ACTIONABLE_HIGH_PCT,
             actionable.iter().map(|a| a.1).collect(),
         ),
         fl(
-            "transient_pct",
+            cols::TRANSIENT_PCT,
             st.iter().map(|s| pct(s.transient, s.alerts)).collect(),
         ),
-        u("flapping_alerts", |s| s.flapping),
+        u(cols::FLAPPING_ALERTS, |s| s.flapping),
         fl(
-            "flapping_pct",
+            cols::FLAPPING_PCT,
             st.iter().map(|s| pct(s.flapping, s.alerts)).collect(),
         ),
-        u("flapping_episodes", |s| s.episodes),
+        u(cols::FLAPPING_EPISODES, |s| s.episodes),
         fl(
-            "alerts_per_incident",
+            cols::ALERTS_PER_INCIDENT,
             st.iter()
                 .map(|s| (s.incidents > 0).then(|| s.incident_alerts as f64 / s.incidents as f64))
                 .collect(),
         ),
-        u("notification_repeats", |s| s.repeats),
-        u("pages_acked", |s| s.tta_min.len() as u64),
+        u(cols::NOTIFICATION_REPEATS, |s| s.repeats),
+        u(cols::PAGES_ACKED, |s| s.tta_min.len() as u64),
         fl(
-            "page_tta_median_min",
+            cols::PAGE_TTA_MEDIAN_MIN,
             tta.iter().map(|m| m.map(|m| m.median)).collect(),
         ),
         fl(
-            "page_tta_low_min",
+            cols::PAGE_TTA_LOW_MIN,
             tta.iter()
                 .map(|m| m.and_then(|m| m.ci).map(|c| c.low))
                 .collect(),
         ),
         fl(
-            "page_tta_high_min",
+            cols::PAGE_TTA_HIGH_MIN,
             tta.iter()
                 .map(|m| m.and_then(|m| m.ci).map(|c| c.high))
                 .collect(),
@@ -167,8 +168,8 @@ fn xmr_columns(groups: &Groups, dims: &[Dim], period: &Period) -> Result<Option<
         }
     }
     Ok(Some(vec![
-        Column::new("interruptions_xmr_upper".into(), upper),
-        Column::new("interruptions_xmr_lower".into(), lower),
-        Column::new("interruptions_signal".into(), signal),
+        Column::new(cols::INTERRUPTIONS_XMR_UPPER.into(), upper),
+        Column::new(cols::INTERRUPTIONS_XMR_LOWER.into(), lower),
+        Column::new(cols::INTERRUPTIONS_SIGNAL.into(), signal),
     ]))
 }

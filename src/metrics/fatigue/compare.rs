@@ -3,6 +3,7 @@
 //! pages and the conditional binomial test of the two page counts. The verdict says "more" or
 //! "fewer" only when that test gives p < 0.05, else "no detectable change".
 
+use super::cols;
 use std::collections::BTreeMap;
 
 use polars::prelude::*;
@@ -106,16 +107,16 @@ pub(super) fn compare_frame(
                 "team".into(),
                 teams.iter().map(|t| t.as_str()).collect::<Vec<_>>(),
             ),
-            Column::new("pages".into(), pages),
-            Column::new("pages_previous".into(), pages_prev),
-            Column::new("pages_low".into(), low),
-            Column::new("pages_high".into(), high),
-            Column::new("pages_change_p".into(), p_v),
-            Column::new("interruptions".into(), inter),
-            Column::new("interruptions_previous".into(), inter_prev),
-            Column::new("actionable_pct".into(), act),
-            Column::new("actionable_pct_previous".into(), act_prev),
-            Column::new("verdict".into(), verdict),
+            Column::new(cols::PAGES.into(), pages),
+            Column::new(cols::PAGES_PREVIOUS.into(), pages_prev),
+            Column::new(cols::PAGES_LOW.into(), low),
+            Column::new(cols::PAGES_HIGH.into(), high),
+            Column::new(cols::PAGES_CHANGE_P.into(), p_v),
+            Column::new(cols::INTERRUPTIONS.into(), inter),
+            Column::new(cols::INTERRUPTIONS_PREVIOUS.into(), inter_prev),
+            Column::new(cols::ACTIONABLE_PCT.into(), act),
+            Column::new(cols::ACTIONABLE_PCT_PREVIOUS.into(), act_prev),
+            Column::new(cols::VERDICT.into(), verdict),
         ],
     )
     .map_err(pe)

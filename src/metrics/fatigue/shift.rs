@@ -3,6 +3,7 @@
 //! incidents per 12-hour shift). Shifts running past either end of the period are counted for
 //! their hours inside it, so the rate compares like with like.
 
+use super::cols;
 use polars::prelude::*;
 
 use super::groups::Scoped;
@@ -85,12 +86,12 @@ pub(super) fn shift_frame(
             Column::new("shift".into(), shift),
             Column::new("starts_at".into(), starts),
             Column::new("ends_at".into(), ends),
-            Column::new("hours".into(), hours_v),
-            Column::new("pages".into(), pages_v),
-            Column::new("interruptions".into(), inter_v),
-            Column::new("sleep_interruptions".into(), sleep_v),
-            Column::new("pages_per_12h".into(), rate_v),
-            Column::new("over_limit".into(), over_v),
+            Column::new(cols::HOURS.into(), hours_v),
+            Column::new(cols::PAGES.into(), pages_v),
+            Column::new(cols::INTERRUPTIONS.into(), inter_v),
+            Column::new(cols::SLEEP_INTERRUPTIONS.into(), sleep_v),
+            Column::new(cols::PAGES_PER_12H.into(), rate_v),
+            Column::new(cols::OVER_LIMIT.into(), over_v),
         ],
     )
     .map_err(pe)?;

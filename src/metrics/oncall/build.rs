@@ -8,6 +8,7 @@ use std::collections::BTreeMap;
 
 use polars::prelude::*;
 
+use super::cols;
 use super::walk::{Person, Roster};
 use super::{Load, Span};
 use crate::config::Config;
@@ -37,31 +38,31 @@ fn load_columns(loads: &[&Load]) -> Vec<Column> {
         Column::new(name.into(), loads.iter().map(|l| g(l)).collect::<Vec<_>>())
     };
     vec![
-        f("oncall_hours", &|l| l.hours()),
-        f("business_hours", &|l| l.business_h),
-        f("off_hours", &|l| l.off_h),
-        f("sleep_hours", &|l| l.sleep_h),
-        f("outside_business_hours", &|l| l.outside_business_h()),
-        f("weekend_hours", &|l| l.weekend_h),
-        f("holiday_hours", &|l| l.holiday_h),
-        u("oncall_nights", &|l| l.nights),
-        u("pages", &|l| l.pages),
-        u("interruptions", &|l| l.interruptions),
-        u("business_interruptions", &|l| l.business_int),
-        u("off_interruptions", &|l| l.off_int),
-        u("sleep_interruptions", &|l| l.sleep_int),
-        u("nights_interrupted", &|l| l.nights_interrupted),
-        o("pages_per_oncall_hour", &|l| {
+        f(cols::ONCALL_HOURS, &|l| l.hours()),
+        f(cols::BUSINESS_HOURS, &|l| l.business_h),
+        f(cols::OFF_HOURS, &|l| l.off_h),
+        f(cols::SLEEP_HOURS, &|l| l.sleep_h),
+        f(cols::OUTSIDE_BUSINESS_HOURS, &|l| l.outside_business_h()),
+        f(cols::WEEKEND_HOURS, &|l| l.weekend_h),
+        f(cols::HOLIDAY_HOURS, &|l| l.holiday_h),
+        u(cols::ONCALL_NIGHTS, &|l| l.nights),
+        u(cols::PAGES, &|l| l.pages),
+        u(cols::INTERRUPTIONS, &|l| l.interruptions),
+        u(cols::BUSINESS_INTERRUPTIONS, &|l| l.business_int),
+        u(cols::OFF_INTERRUPTIONS, &|l| l.off_int),
+        u(cols::SLEEP_INTERRUPTIONS, &|l| l.sleep_int),
+        u(cols::NIGHTS_INTERRUPTED, &|l| l.nights_interrupted),
+        o(cols::PAGES_PER_ONCALL_HOUR, &|l| {
             ratio(l.pages as f64, l.hours())
         }),
-        o("interruptions_per_oncall_hour", &|l| {
+        o(cols::INTERRUPTIONS_PER_ONCALL_HOUR, &|l| {
             ratio(l.interruptions as f64, l.hours())
         }),
-        o("sleep_interruptions_per_night", &|l| {
+        o(cols::SLEEP_INTERRUPTIONS_PER_NIGHT, &|l| {
             ratio(l.sleep_int as f64, l.nights as f64)
         }),
-        u("incidents_worked", &|l| l.incidents),
-        f("incident_min", &|l| l.incident_min),
+        u(cols::INCIDENTS_WORKED, &|l| l.incidents),
+        f(cols::INCIDENT_MIN, &|l| l.incident_min),
     ]
 }
 
@@ -160,14 +161,14 @@ pub(super) fn payroll_frame(roster: &Roster, complete: impl Fn(i64) -> bool) -> 
                     .map(|r| month_index_label(r.0))
                     .collect::<Vec<_>>(),
             ),
-            col_f("oncall_hours", &|l| l.hours()),
-            col_f("outside_business_hours", &|l| l.outside_business_h()),
-            col_f("weekend_hours", &|l| l.weekend_h),
-            col_f("holiday_hours", &|l| l.holiday_h),
-            col_u("oncall_nights", &|l| l.nights),
-            col_u("nights_interrupted", &|l| l.nights_interrupted),
+            col_f(cols::ONCALL_HOURS, &|l| l.hours()),
+            col_f(cols::OUTSIDE_BUSINESS_HOURS, &|l| l.outside_business_h()),
+            col_f(cols::WEEKEND_HOURS, &|l| l.weekend_h),
+            col_f(cols::HOLIDAY_HOURS, &|l| l.holiday_h),
+            col_u(cols::ONCALL_NIGHTS, &|l| l.nights),
+            col_u(cols::NIGHTS_INTERRUPTED, &|l| l.nights_interrupted),
             Column::new(
-                "month_complete".into(),
+                cols::MONTH_COMPLETE.into(),
                 sorted.iter().map(|r| complete(r.0)).collect::<Vec<bool>>(),
             ),
         ],
@@ -244,22 +245,22 @@ pub(super) fn fairness_frames(roster: &Roster, cfg: &Config) -> Result<(DataFram
         &all,
         None,
         vec![
-            Column::new("oncall_hours_share_pct".into(), hs),
-            Column::new("outside_business_hours_share_pct".into(), os),
-            Column::new("sleep_interruptions_share_pct".into(), ss),
-            Column::new("load_vs_median".into(), vs),
+            Column::new(cols::ONCALL_HOURS_SHARE_PCT.into(), hs),
+            Column::new(cols::OUTSIDE_BUSINESS_HOURS_SHARE_PCT.into(), os),
+            Column::new(cols::SLEEP_INTERRUPTIONS_SHARE_PCT.into(), ss),
+            Column::new(cols::LOAD_VS_MEDIAN.into(), vs),
         ],
     )?
     .select([
         "team",
         "person",
-        "oncall_hours",
-        "outside_business_hours",
-        "sleep_interruptions",
-        "oncall_hours_share_pct",
-        "outside_business_hours_share_pct",
-        "sleep_interruptions_share_pct",
-        "load_vs_median",
+        cols::ONCALL_HOURS,
+        cols::OUTSIDE_BUSINESS_HOURS,
+        cols::SLEEP_INTERRUPTIONS,
+        cols::ONCALL_HOURS_SHARE_PCT,
+        cols::OUTSIDE_BUSINESS_HOURS_SHARE_PCT,
+        cols::SLEEP_INTERRUPTIONS_SHARE_PCT,
+        cols::LOAD_VS_MEDIAN,
     ])
     .map_err(pe)?;
     let n = spread.len();
@@ -271,31 +272,31 @@ pub(super) fn fairness_frames(roster: &Roster, cfg: &Config) -> Result<(DataFram
                 spread.iter().map(|r| r.0.as_str()).collect::<Vec<_>>(),
             ),
             Column::new(
-                "people".into(),
+                cols::PEOPLE.into(),
                 spread.iter().map(|r| r.1 as u64).collect::<Vec<_>>(),
             ),
             Column::new(
-                "median_outside_business_hours".into(),
+                cols::MEDIAN_OUTSIDE_BUSINESS_HOURS.into(),
                 spread.iter().map(|r| r.2).collect::<Vec<_>>(),
             ),
             Column::new(
-                "max_outside_business_hours".into(),
+                cols::MAX_OUTSIDE_BUSINESS_HOURS.into(),
                 spread.iter().map(|r| r.3).collect::<Vec<_>>(),
             ),
             Column::new(
-                "busiest".into(),
+                cols::BUSIEST.into(),
                 spread.iter().map(|r| r.4.clone()).collect::<Vec<_>>(),
             ),
             Column::new(
-                "spread_ratio".into(),
+                cols::SPREAD_RATIO.into(),
                 spread.iter().map(|r| r.5).collect::<Vec<_>>(),
             ),
             Column::new(
-                "spread_limit".into(),
+                cols::SPREAD_LIMIT.into(),
                 spread.iter().map(|r| r.6).collect::<Vec<_>>(),
             ),
             Column::new(
-                "over_limit".into(),
+                cols::OVER_LIMIT.into(),
                 spread.iter().map(|r| r.7).collect::<Vec<_>>(),
             ),
         ],

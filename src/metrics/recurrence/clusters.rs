@@ -13,6 +13,7 @@ use std::collections::{BTreeMap, BTreeSet, HashMap};
 use polars::prelude::*;
 
 use super::DAY_US;
+use super::cols;
 use super::matching::{Graph, Key, Loaded};
 use crate::config::Config;
 use crate::error::Result;
@@ -21,7 +22,7 @@ use crate::metrics::frames::Frames;
 use crate::metrics::table::{Family, MetricTable, pe};
 use crate::model::columns::*;
 
-const CLUSTER: &str = "cluster";
+use crate::metrics::table::CLUSTER;
 
 fn instants(name: &str, us: Vec<i64>) -> Result<Column> {
     Column::new(name.into(), us)
@@ -132,9 +133,9 @@ pub fn tables(
         )
         .group_by([col(CLUSTER)])
         .agg([
-            len().cast(DataType::UInt32).alias("actions_total"),
-            status("done").alias("actions_done"),
-            status("open").alias("actions_open"),
+            len().cast(DataType::UInt32).alias(cols::ACTIONS_TOTAL),
+            status("done").alias(cols::ACTIONS_DONE),
+            status("open").alias(cols::ACTIONS_OPEN),
         ]);
     let frame = clusters
         .lazy()
@@ -148,7 +149,8 @@ pub fn tables(
         .sort(["order"], SortMultipleOptions::default())
         .drop(cols(["order"]))
         .with_columns(
-            ["actions_total", "actions_done", "actions_open"].map(|c| col(c).fill_null(lit(0u32))),
+            [cols::ACTIONS_TOTAL, cols::ACTIONS_DONE, cols::ACTIONS_OPEN]
+                .map(|c| col(c).fill_null(lit(0u32))),
         )
         .collect()
         .map_err(pe)?;
@@ -209,15 +211,15 @@ impl ClusterColumns {
             self.name.len(),
             vec![
                 Column::new(CLUSTER.into(), self.name),
-                Column::new("incidents".into(), self.incidents),
-                Column::new("in_period".into(), self.in_period),
-                instants("first_seen", self.first)?,
-                instants("last_seen", self.last)?,
-                Column::new("mean_interval_days".into(), self.interval),
-                Column::new("teams".into(), self.teams),
-                Column::new("services".into(), self.services),
-                Column::new("template".into(), self.template),
-                Column::new("example_title".into(), self.example),
+                Column::new(cols::INCIDENTS.into(), self.incidents),
+                Column::new(cols::IN_PERIOD.into(), self.in_period),
+                instants(cols::FIRST_SEEN, self.first)?,
+                instants(cols::LAST_SEEN, self.last)?,
+                Column::new(cols::MEAN_INTERVAL_DAYS.into(), self.interval),
+                Column::new(cols::TEAMS.into(), self.teams),
+                Column::new(cols::SERVICES.into(), self.services),
+                Column::new(cols::TEMPLATE.into(), self.template),
+                Column::new(cols::EXAMPLE_TITLE.into(), self.example),
             ],
         )
         .map_err(pe)
@@ -251,12 +253,12 @@ fn pair_table(inc: &Loaded, g: &Graph, kept: &[Vec<usize>], long: u32) -> Result
     let frame = df!(
         CLUSTER => cluster,
         INCIDENT_ID => later,
-        "matched_incident_id" => earlier,
-        "key" => key,
-        "score" => score,
-        "days_between" => days,
+        cols::MATCHED_INCIDENT_ID => earlier,
+        cols::KEY => key,
+        cols::SCORE => score,
+        cols::DAYS_BETWEEN => days,
         TITLE => title,
-        "matched_title" => matched_title,
+        cols::MATCHED_TITLE => matched_title,
     )
     .map_err(pe)?;
     Ok(MetricTable {

@@ -3,6 +3,9 @@
 
 use polars::prelude::*;
 
+use super::cols;
+use crate::model::columns::{RULE, TEAM};
+
 use crate::config::Config;
 use crate::error::Result;
 use crate::metrics::fatigue::ids::median_in_place;
@@ -86,7 +89,7 @@ pub(super) fn ranked(
     let mut columns = vec![];
     if with_team {
         let teams: Vec<Option<&str>> = kept.iter().map(|(_, r)| r.team.as_deref()).collect();
-        columns.push(Column::new("team".into(), teams));
+        columns.push(Column::new(TEAM.into(), teams));
     }
     let col_u = |name: &str, f: fn(&Row) -> u64| {
         Column::new(
@@ -97,43 +100,46 @@ pub(super) fn ranked(
     let col_f = |name: &str, v: Vec<Option<f64>>| Column::new(name.into(), v);
     columns.extend([
         Column::new(
-            "rule".into(),
+            RULE.into(),
             kept.iter()
                 .map(|(_, r)| r.rule.as_str())
                 .collect::<Vec<_>>(),
         ),
         Column::new(
-            "rank".into(),
+            cols::RANK.into(),
             kept.iter().map(|(k, _)| *k).collect::<Vec<u32>>(),
         ),
-        col_u("alerts", |r| r.c.alerts),
-        col_u("pages", |r| r.c.pages),
-        col_u("sleep_pages", |r| r.c.sleep_pages),
+        col_u(cols::ALERTS, |r| r.c.alerts),
+        col_u(cols::PAGES, |r| r.c.pages),
+        col_u(cols::SLEEP_PAGES, |r| r.c.sleep_pages),
         Column::new(
-            "score".into(),
+            cols::SCORE.into(),
             kept.iter().map(|(_, r)| r.score).collect::<Vec<f64>>(),
         ),
         col_f(
-            "actionable_pct",
+            cols::ACTIONABLE_PCT,
             kept.iter()
                 .map(|(_, r)| pct(r.c.actionable, r.c.pages))
                 .collect(),
         ),
         col_f(
-            "transient_pct",
+            cols::TRANSIENT_PCT,
             kept.iter()
                 .map(|(_, r)| pct(r.c.transient, r.c.alerts))
                 .collect(),
         ),
         col_f(
-            "flapping_pct",
+            cols::FLAPPING_PCT,
             kept.iter()
                 .map(|(_, r)| pct(r.c.flapping, r.c.alerts))
                 .collect(),
         ),
-        col_f("median_ttr_min", kept.iter().map(|(_, r)| r.ttr).collect()),
+        col_f(
+            cols::MEDIAN_TTR_MIN,
+            kept.iter().map(|(_, r)| r.ttr).collect(),
+        ),
         Column::new(
-            "flagged".into(),
+            cols::FLAGGED.into(),
             kept.iter()
                 .map(|(_, r)| {
                     r.c.pages >= u64::from(th.noisy_rule_min_pages)

@@ -16,7 +16,9 @@ use super::fmt::{self, table};
 use super::{Block, Section};
 use crate::error::Result;
 use crate::metrics::TableId;
+use crate::metrics::actions::cols as actions_cols;
 use crate::metrics::table::pe;
+use crate::model::columns::TEAM;
 use crate::model::columns::*;
 use crate::model::time::DAY_US;
 use crate::model::vocab::UNASSIGNED_TEAM;
@@ -116,12 +118,15 @@ fn throughput_block(inp: &Inputs, d: &Data) -> Result<Block> {
         let n = |c: &str| fmt::whole(cell_f64(df, c, 0).or(Some(0.0)));
         t.push(vec![
             m.label.clone(),
-            n("items"),
-            n("done"),
-            n("wont_do"),
-            n("open"),
-            fmt::pct(cell_f64(df, "completion_pct", 0)),
-            fmt::dec(cell_f64(df, "median_days_to_complete", 0).map(|x| (x * 10.0).round() / 10.0)),
+            n(actions_cols::ITEMS),
+            n(actions_cols::DONE),
+            n(actions_cols::WONT_DO),
+            n(actions_cols::OPEN),
+            fmt::pct(cell_f64(df, actions_cols::COMPLETION_PCT, 0)),
+            fmt::dec(
+                cell_f64(df, actions_cols::MEDIAN_DAYS_TO_COMPLETE, 0)
+                    .map(|x| (x * 10.0).round() / 10.0),
+            ),
             done_in.to_string(),
         ]);
     }
@@ -154,23 +159,26 @@ fn team_block(d: &Data) -> Result<Block> {
     for i in 0..df.height() {
         let n = |c: &str| fmt::whole(cell_f64(df, c, i).or(Some(0.0)));
         t.push(vec![
-            cell_str(df, "team", i),
-            n("items"),
-            n("done"),
-            n("open"),
-            match cell_f64(df, "completion_pct", i) {
+            cell_str(df, TEAM, i),
+            n(actions_cols::ITEMS),
+            n(actions_cols::DONE),
+            n(actions_cols::OPEN),
+            match cell_f64(df, actions_cols::COMPLETION_PCT, i) {
                 None => fmt::NONE.into(),
                 Some(p) => format!(
                     "{} ({})",
                     fmt::pct(Some(p)),
                     fmt::pct_range(
-                        cell_f64(df, "completion_low_pct", i),
-                        cell_f64(df, "completion_high_pct", i)
+                        cell_f64(df, actions_cols::COMPLETION_LOW_PCT, i),
+                        cell_f64(df, actions_cols::COMPLETION_HIGH_PCT, i)
                     )
                 ),
             },
-            n("overdue"),
-            fmt::dec(cell_f64(df, "median_days_to_complete", i).map(|x| (x * 10.0).round() / 10.0)),
+            n(actions_cols::OVERDUE),
+            fmt::dec(
+                cell_f64(df, actions_cols::MEDIAN_DAYS_TO_COMPLETE, i)
+                    .map(|x| (x * 10.0).round() / 10.0),
+            ),
         ]);
     }
     Ok(Block::table(
@@ -185,8 +193,8 @@ fn ageing_block(inp: &Inputs, d: &Data) -> Result<Block> {
     let overdue_df = &table(&d.actions, TableId::ActionsOverdueAll)?.frame;
     let mut overdue: BTreeMap<String, f64> = BTreeMap::new();
     for i in 0..overdue_df.height() {
-        *overdue.entry(cell_str(overdue_df, "team", i)).or_default() +=
-            cell_f64(overdue_df, "overdue", i).unwrap_or(0.0);
+        *overdue.entry(cell_str(overdue_df, TEAM, i)).or_default() +=
+            cell_f64(overdue_df, actions_cols::OVERDUE, i).unwrap_or(0.0);
     }
     let mut teams: Vec<&String> = ages.keys().chain(overdue.keys()).collect();
     teams.sort();

@@ -16,6 +16,8 @@ use super::{Block, Section};
 use crate::error::Result;
 use crate::metrics::TableId;
 use crate::metrics::recurrence::Members;
+use crate::metrics::recurrence::cols as recurrence_cols;
+use crate::metrics::table::CLUSTER;
 use crate::metrics::table::pe;
 use crate::model::columns::*;
 use crate::model::time::DAY_US_F;
@@ -35,7 +37,7 @@ fn last_done(inp: &Inputs, members: &Members) -> Result<BTreeMap<String, i64>> {
             ids.push(id.clone());
         }
     }
-    let df = df!("cluster" => cl, INCIDENT_ID => ids)
+    let df = df!(CLUSTER => cl, INCIDENT_ID => ids)
         .map_err(pe)?
         .lazy()
         .join(
@@ -48,7 +50,7 @@ fn last_done(inp: &Inputs, members: &Members) -> Result<BTreeMap<String, i64>> {
             JoinArgs::new(JoinType::Inner),
         )
         .sort(
-            ["cluster", DETECTED_AT, INCIDENT_ID],
+            [CLUSTER, DETECTED_AT, INCIDENT_ID],
             SortMultipleOptions::default(),
         )
         .collect()
@@ -56,15 +58,15 @@ fn last_done(inp: &Inputs, members: &Members) -> Result<BTreeMap<String, i64>> {
     // Rows are in (cluster, detected_at, id) order: the last row of a cluster is its latest.
     let mut earlier: Vec<(String, String)> = vec![];
     for i in 0..df.height() {
-        let c = cell_str(&df, "cluster", i);
-        let next_same = i + 1 < df.height() && cell_str(&df, "cluster", i + 1) == c;
+        let c = cell_str(&df, CLUSTER, i);
+        let next_same = i + 1 < df.height() && cell_str(&df, CLUSTER, i + 1) == c;
         if next_same {
             earlier.push((c, cell_str(&df, INCIDENT_ID, i)));
         }
     }
     let (cl, ids): (Vec<String>, Vec<String>) = earlier.into_iter().unzip();
     let as_of = inp.as_of.timestamp_micros();
-    let done = df!("cluster" => cl, INCIDENT_ID => ids)
+    let done = df!(CLUSTER => cl, INCIDENT_ID => ids)
         .map_err(pe)?
         .lazy()
         .join(
@@ -82,14 +84,14 @@ fn last_done(inp: &Inputs, members: &Members) -> Result<BTreeMap<String, i64>> {
                 .eq(lit("done"))
                 .and(col(COMPLETED_AT).lt_eq(lit(as_of))),
         )
-        .group_by([col("cluster")])
+        .group_by([col(CLUSTER)])
         .agg([col(COMPLETED_AT).max()])
-        .sort(["cluster"], SortMultipleOptions::default())
+        .sort([CLUSTER], SortMultipleOptions::default())
         .collect()
         .map_err(pe)?;
     let at = fmt::instants(&done, COMPLETED_AT)?;
     Ok((0..done.height())
-        .filter_map(|i| at[i].map(|t| (cell_str(&done, "cluster", i), t)))
+        .filter_map(|i| at[i].map(|t| (cell_str(&done, CLUSTER, i), t)))
         .collect())
 }
 
@@ -102,8 +104,11 @@ fn stopped(
     i: usize,
 ) -> String {
     let n = |c: &str| cell_f64(df, c, i).unwrap_or(0.0);
-    let (total, open) = (n("actions_total"), n("actions_open"));
-    let mean_days = cell_f64(df, "mean_interval_days", i).unwrap_or(0.0);
+    let (total, open) = (
+        n(recurrence_cols::ACTIONS_TOTAL),
+        n(recurrence_cols::ACTIONS_OPEN),
+    );
+    let mean_days = cell_f64(df, recurrence_cols::MEAN_INTERVAL_DAYS, i).unwrap_or(0.0);
     let still_open = if open > 0.0 {
         format!("; {open:.0} still open")
     } else {
@@ -135,12 +140,12 @@ pub fn section(inp: &Inputs, d: &Data) -> Result<Section> {
     let ct = table(&d.recurrence, TableId::RecurrenceClusters)?;
     let df = &ct.frame;
     let done = last_done(inp, &d.members)?;
-    let first = fmt::instants(df, "first_seen")?;
-    let last = fmt::instants(df, "last_seen")?;
+    let first = fmt::instants(df, recurrence_cols::FIRST_SEEN)?;
+    let last = fmt::instants(df, recurrence_cols::LAST_SEEN)?;
     // Most incidents in the period first; the metric's order (largest, oldest) breaks ties.
     let mut order: Vec<usize> = (0..df.height()).collect();
     order.sort_by(|&a, &b| {
-        let n = |i| cell_f64(df, "in_period", i).unwrap_or(0.0);
+        let n = |i| cell_f64(df, recurrence_cols::IN_PERIOD, i).unwrap_or(0.0);
         n(b).total_cmp(&n(a)).then(a.cmp(&b))
     });
     let mut t = TableView::new(
@@ -159,18 +164,22 @@ pub fn section(inp: &Inputs, d: &Data) -> Result<Section> {
         "No cluster of recurring incidents touches the period.",
     );
     for &i in order.iter().take(TOP) {
-        let name = cell_str(df, "cluster", i);
+        let name = cell_str(df, CLUSTER, i);
         let done_at = done.get(&name).copied();
         let n = |c: &str| fmt::whole(cell_f64(df, c, i));
         t.push(vec![
             name.clone(),
-            cell_str(df, "template", i),
-            cell_str(df, "teams", i),
-            n("in_period"),
-            n("incidents"),
+            cell_str(df, recurrence_cols::TEMPLATE, i),
+            cell_str(df, recurrence_cols::TEAMS, i),
+            n(recurrence_cols::IN_PERIOD),
+            n(recurrence_cols::INCIDENTS),
             fmt::day(first[i]),
             fmt::day(last[i]),
-            format!("{} of {}", n("actions_done"), n("actions_total")),
+            format!(
+                "{} of {}",
+                n(recurrence_cols::ACTIONS_DONE),
+                n(recurrence_cols::ACTIONS_TOTAL)
+            ),
             fmt::day(done_at),
             stopped(inp, last[i], done_at, df, i),
         ]);

@@ -11,7 +11,10 @@ use super::{Block, Section};
 use crate::error::Result;
 use crate::metrics::coverage::NOT_JUDGED;
 use crate::metrics::durations::Metric;
+use crate::metrics::durations::cols as durations_cols;
+use crate::metrics::fatigue::cols as fatigue_cols;
 use crate::metrics::{MetricTable, TableId};
+use crate::model::columns::{SEVERITY, TEAM};
 use crate::report::TableView;
 use crate::report::view::{cell_str, too_few_to_compare};
 
@@ -71,14 +74,11 @@ fn count_cell(r: &Rows, team: &str, n: &str, low: &str, high: &str) -> String {
 fn counts_block(d: &Data) -> Result<Block> {
     let inc = Rows::new(
         &table(&d.by_team, TableId::IncidentsCompare)?.frame,
-        &["team"],
+        &[TEAM],
     );
-    let pages = Rows::new(
-        &table(&d.fatigue, TableId::FatigueCompare)?.frame,
-        &["team"],
-    );
-    let mut teams: Vec<String> = fmt::distinct(inc.df, "team");
-    teams.extend(fmt::distinct(pages.df, "team"));
+    let pages = Rows::new(&table(&d.fatigue, TableId::FatigueCompare)?.frame, &[TEAM]);
+    let mut teams: Vec<String> = fmt::distinct(inc.df, TEAM);
+    teams.extend(fmt::distinct(pages.df, TEAM));
     teams.sort();
     teams.dedup();
     let partial = d.previous_partial();
@@ -88,7 +88,7 @@ fn counts_block(d: &Data) -> Result<Block> {
         } else if partial {
             "not compared".into()
         } else {
-            r.text(&[team], "verdict")
+            r.text(&[team], durations_cols::VERDICT)
         }
     };
     let mut t = TableView::new(
@@ -111,20 +111,32 @@ fn counts_block(d: &Data) -> Result<Block> {
             .push([&vi, &vp].iter().any(|v| *v == "more" || *v == "fewer"));
         t.push(vec![
             team.clone(),
-            count_cell(&inc, team, "incidents", "incidents_low", "incidents_high"),
             count_cell(
                 &inc,
                 team,
-                "incidents_previous",
-                "incidents_previous_low",
-                "incidents_previous_high",
+                durations_cols::INCIDENTS,
+                durations_cols::INCIDENTS_LOW,
+                durations_cols::INCIDENTS_HIGH,
+            ),
+            count_cell(
+                &inc,
+                team,
+                durations_cols::INCIDENTS_PREVIOUS,
+                durations_cols::INCIDENTS_PREVIOUS_LOW,
+                durations_cols::INCIDENTS_PREVIOUS_HIGH,
             ),
             vi,
-            count_cell(&pages, team, "pages", "pages_low", "pages_high"),
-            fmt::whole(pages.num(&[team], "pages_previous")),
+            count_cell(
+                &pages,
+                team,
+                fatigue_cols::PAGES,
+                fatigue_cols::PAGES_LOW,
+                fatigue_cols::PAGES_HIGH,
+            ),
+            fmt::whole(pages.num(&[team], fatigue_cols::PAGES_PREVIOUS)),
             vp,
-            fmt::pct(pages.num(&[team], "actionable_pct")),
-            fmt::pct(pages.num(&[team], "actionable_pct_previous")),
+            fmt::pct(pages.num(&[team], fatigue_cols::ACTIONABLE_PCT)),
+            fmt::pct(pages.num(&[team], fatigue_cols::ACTIONABLE_PCT_PREVIOUS)),
         ]);
     }
     let mut text = vec![
@@ -159,31 +171,31 @@ fn duration_block(cmp: &MetricTable, what: &str) -> Block {
         ],
         "No closed incidents in either period.",
     );
-    let r = Rows::new(df, &["team", "severity"]);
+    let r = Rows::new(df, &[TEAM, SEVERITY]);
     let mut open_left_out = 0.0;
     let (mut groups, mut judged, mut shorter, mut longer) = (0, 0, 0, 0);
     // Groups whose comparison reaches outside the data (`metrics::coverage`).
     let mut unjudged = 0;
     let mut thin = vec![];
     for i in 0..df.height() {
-        let (team, sev) = (cell_str(df, "team", i), cell_str(df, "severity", i));
+        let (team, sev) = (cell_str(df, TEAM, i), cell_str(df, SEVERITY, i));
         let key = [team.as_str(), sev.as_str()];
-        let n = r.num(&key, "n").unwrap_or(0.0);
-        let np = r.num(&key, "n_previous").unwrap_or(0.0);
-        open_left_out += r.num(&key, "open_left_out").unwrap_or(0.0);
+        let n = r.num(&key, durations_cols::N).unwrap_or(0.0);
+        let np = r.num(&key, durations_cols::N_PREVIOUS).unwrap_or(0.0);
+        open_left_out += r.num(&key, durations_cols::OPEN_LEFT_OUT).unwrap_or(0.0);
         if n == 0.0 && np == 0.0 {
             continue;
         }
-        let ratio = match r.num(&key, "ratio") {
+        let ratio = match r.num(&key, durations_cols::RATIO) {
             None => NONE.to_string(),
             Some(x) => format!(
                 "{} ({} – {})",
                 fmt::ratio(Some(x)),
-                fmt::ratio(r.num(&key, "ratio_low")),
-                fmt::ratio(r.num(&key, "ratio_high"))
+                fmt::ratio(r.num(&key, durations_cols::RATIO_LOW)),
+                fmt::ratio(r.num(&key, durations_cols::RATIO_HIGH))
             ),
         };
-        let verdict = r.text(&key, "verdict");
+        let verdict = r.text(&key, durations_cols::VERDICT);
         let insufficient = verdict == "insufficient data";
         groups += 1;
         judged += usize::from(!insufficient);
@@ -201,11 +213,11 @@ fn duration_block(cmp: &MetricTable, what: &str) -> Block {
             sev.clone(),
             format!("{n:.0}"),
             format!("{np:.0}"),
-            fmt::dur(r.num(&key, "median_min")),
-            fmt::dur(r.num(&key, "median_previous_min")),
+            fmt::dur(r.num(&key, durations_cols::MEDIAN_MIN)),
+            fmt::dur(r.num(&key, durations_cols::MEDIAN_PREVIOUS_MIN)),
             ratio,
             verdict,
-            fmt::ratio(r.num(&key, "smallest_detectable_change")),
+            fmt::ratio(r.num(&key, durations_cols::SMALLEST_DETECTABLE_CHANGE)),
         ]);
     }
     if t.rows.is_empty() && !thin.is_empty() {

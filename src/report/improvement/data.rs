@@ -14,6 +14,7 @@ use chrono::{DateTime, Datelike, Months, NaiveDate, TimeZone, Utc};
 use super::fmt::{instants, table};
 use crate::error::Result;
 use crate::metrics::TableId;
+use crate::metrics::quality::cols as quality_cols;
 use crate::metrics::recurrence::Members;
 use crate::metrics::{self, Dim, Family, MetricTable, Period, Request, Scope};
 use crate::report::Inputs;
@@ -116,7 +117,7 @@ pub fn load(inp: &Inputs, period: Period) -> Result<Data> {
     let (recurrence, members) = metrics::recurrence::with_members(f, cfg, &scope)?;
     let first_detected = instants(
         &table(&quality, TableId::Freshness)?.frame,
-        "first_detected",
+        quality_cols::FIRST_DETECTED,
     )?
     .first()
     .copied()

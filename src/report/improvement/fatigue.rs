@@ -17,7 +17,10 @@ use super::fmt::{self, NONE, Rows, table};
 use super::{Block, Section};
 use crate::error::Result;
 use crate::metrics::TableId;
+use crate::metrics::durations::cols as durations_cols;
+use crate::metrics::fatigue::cols as fatigue_cols;
 use crate::metrics::table::pe;
+use crate::model::columns::{MONTH, TEAM};
 use crate::report::charts::{Chart, Panel, PanelScale, SmallMultiples};
 use crate::report::view::{cell_f64, cell_str};
 use crate::report::{ChartView, Inputs, TableView};
@@ -40,14 +43,18 @@ impl ShiftTotals {
 
 /// Per-team totals of a month's `fatigue_shift` frame.
 pub fn shift_totals(df: &DataFrame) -> Result<BTreeMap<String, ShiftTotals>> {
-    let over = df.column("over_limit").map_err(pe)?.bool().map_err(pe)?;
+    let over = df
+        .column(fatigue_cols::OVER_LIMIT)
+        .map_err(pe)?
+        .bool()
+        .map_err(pe)?;
     let mut out: BTreeMap<String, ShiftTotals> = BTreeMap::new();
     for i in 0..df.height() {
-        let t = out.entry(cell_str(df, "team", i)).or_default();
+        let t = out.entry(cell_str(df, TEAM, i)).or_default();
         t.shifts += 1;
         t.over += u64::from(over.get(i).unwrap_or(false));
-        t.pages += cell_f64(df, "pages", i).unwrap_or(0.0);
-        t.hours += cell_f64(df, "hours", i).unwrap_or(0.0);
+        t.pages += cell_f64(df, fatigue_cols::PAGES, i).unwrap_or(0.0);
+        t.hours += cell_f64(df, fatigue_cols::HOURS, i).unwrap_or(0.0);
     }
     Ok(out)
 }
@@ -67,10 +74,7 @@ pub fn shifts_by_month(d: &Data) -> Result<Vec<Option<BTreeMap<String, ShiftTota
 
 /// Section 1's fatigue block: a team-month table and two small multiples.
 pub fn block(inp: &Inputs, d: &Data, teams: &[String], months: &[String]) -> Result<Block> {
-    let fat = Rows::new(
-        &table(&d.fatigue, TableId::Fatigue)?.frame,
-        &["team", "month"],
-    );
+    let fat = Rows::new(&table(&d.fatigue, TableId::Fatigue)?.frame, &[TEAM, MONTH]);
     let shifts = shifts_by_month(d)?;
     let mut t = TableView::new(
         &[
@@ -94,22 +98,31 @@ pub fn block(inp: &Inputs, d: &Data, teams: &[String], months: &[String]) -> Res
             let st = shifts[k].as_ref().and_then(|s| s.get(team)).copied();
             let flag = st.is_some_and(|s| s.over > 0);
             ps.push(st.and_then(|s| s.per_12h()));
-            sl.push(Some(fat.num(&key, "sleep_interruptions").unwrap_or(0.0)));
+            sl.push(Some(
+                fat.num(&key, fatigue_cols::SLEEP_INTERRUPTIONS)
+                    .unwrap_or(0.0),
+            ));
             t.push(vec![
                 team.clone(),
                 m.clone(),
-                fmt::whole(fat.num(&key, "pages").or(Some(0.0))),
+                fmt::whole(fat.num(&key, fatigue_cols::PAGES).or(Some(0.0))),
                 fmt::dec(
                     st.and_then(|s| s.per_12h())
                         .map(|r| (r * 10.0).round() / 10.0),
                 ),
                 st.map_or(NONE.into(), |s| format!("{} of {}", s.over, s.shifts)),
-                fmt::whole(fat.num(&key, "sleep_interruptions").or(Some(0.0))),
-                fmt::whole(fat.num(&key, "nights_interrupted").or(Some(0.0))),
-                fmt::pct(fat.num(&key, "actionable_pct")),
+                fmt::whole(
+                    fat.num(&key, fatigue_cols::SLEEP_INTERRUPTIONS)
+                        .or(Some(0.0)),
+                ),
+                fmt::whole(
+                    fat.num(&key, fatigue_cols::NIGHTS_INTERRUPTED)
+                        .or(Some(0.0)),
+                ),
+                fmt::pct(fat.num(&key, fatigue_cols::ACTIONABLE_PCT)),
                 fmt::pct_range(
-                    fat.num(&key, "actionable_low_pct"),
-                    fat.num(&key, "actionable_high_pct"),
+                    fat.num(&key, fatigue_cols::ACTIONABLE_LOW_PCT),
+                    fat.num(&key, fatigue_cols::ACTIONABLE_HIGH_PCT),
                 ),
             ]);
             t.flags.push(flag);
@@ -187,12 +200,9 @@ pub fn teams_section(inp: &Inputs, d: &Data, teams: &[String]) -> Result<Section
     let months = d.month_labels();
     let incidents = Rows::new(
         &table(&d.durations, TableId::Incidents)?.frame,
-        &["team", "month"],
+        &[TEAM, MONTH],
     );
-    let pages = Rows::new(
-        &table(&d.fatigue, TableId::Fatigue)?.frame,
-        &["team", "month"],
-    );
+    let pages = Rows::new(&table(&d.fatigue, TableId::Fatigue)?.frame, &[TEAM, MONTH]);
     let chart = |title: &str, label: &str, p: Vec<Panel>| {
         Chart::from(SmallMultiples {
             title: title.into(),
@@ -209,7 +219,7 @@ pub fn teams_section(inp: &Inputs, d: &Data, teams: &[String]) -> Result<Section
             &chart(
                 "Incidents by team",
                 "incidents per month",
-                panels(&incidents, "incidents", teams, &months),
+                panels(&incidents, durations_cols::INCIDENTS, teams, &months),
             ),
             inp.png,
         )?,
@@ -219,7 +229,7 @@ pub fn teams_section(inp: &Inputs, d: &Data, teams: &[String]) -> Result<Section
             &chart(
                 "Pages by team",
                 "pages per month",
-                panels(&pages, "pages", teams, &months),
+                panels(&pages, fatigue_cols::PAGES, teams, &months),
             ),
             inp.png,
         )?,

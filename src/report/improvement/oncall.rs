@@ -17,7 +17,9 @@ use super::fmt::{NONE, dec};
 use super::{Block, Section};
 use crate::error::Result;
 use crate::metrics::TableId;
+use crate::metrics::oncall::cols as oncall_cols;
 use crate::metrics::{self, Family, Request};
+use crate::model::columns::{PERSON, TEAM};
 use crate::report::view::{cell_f64, cell_str};
 use crate::report::{Inputs, TableView};
 
@@ -63,17 +65,17 @@ fn spread_table(df: &DataFrame) -> TableView {
         "No on-call shift in the period.",
     );
     for r in 0..df.height() {
-        let over = bool_cell(df, "over_limit", r);
+        let over = bool_cell(df, oncall_cols::OVER_LIMIT, r);
         t.flags.push(over);
-        let ratio = cell_f64(df, "spread_ratio", r);
+        let ratio = cell_f64(df, oncall_cols::SPREAD_RATIO, r);
         t.push(vec![
-            cell_str(df, "team", r),
-            dec(cell_f64(df, "people", r)),
-            dec(cell_f64(df, "median_outside_business_hours", r)),
-            cell_str(df, "busiest", r),
-            dec(cell_f64(df, "max_outside_business_hours", r)),
+            cell_str(df, TEAM, r),
+            dec(cell_f64(df, oncall_cols::PEOPLE, r)),
+            dec(cell_f64(df, oncall_cols::MEDIAN_OUTSIDE_BUSINESS_HOURS, r)),
+            cell_str(df, oncall_cols::BUSIEST, r),
+            dec(cell_f64(df, oncall_cols::MAX_OUTSIDE_BUSINESS_HOURS, r)),
             ratio.map_or(NONE.into(), |x| format!("{x:.2}")),
-            dec(cell_f64(df, "spread_limit", r)),
+            dec(cell_f64(df, oncall_cols::SPREAD_LIMIT, r)),
             match (ratio, over) {
                 (None, _) => "no spread".into(),
                 (Some(_), true) => "over".into(),
@@ -100,14 +102,14 @@ fn people_table(df: &DataFrame) -> TableView {
     );
     for r in 0..df.height() {
         t.push(vec![
-            cell_str(df, "team", r),
-            cell_str(df, "person", r),
-            dec(cell_f64(df, "oncall_hours", r)),
-            dec(cell_f64(df, "outside_business_hours", r)),
-            dec(cell_f64(df, "weekend_hours", r)),
-            dec(cell_f64(df, "holiday_hours", r)),
-            dec(cell_f64(df, "oncall_nights", r)),
-            dec(cell_f64(df, "nights_interrupted", r)),
+            cell_str(df, TEAM, r),
+            cell_str(df, PERSON, r),
+            dec(cell_f64(df, oncall_cols::ONCALL_HOURS, r)),
+            dec(cell_f64(df, oncall_cols::OUTSIDE_BUSINESS_HOURS, r)),
+            dec(cell_f64(df, oncall_cols::WEEKEND_HOURS, r)),
+            dec(cell_f64(df, oncall_cols::HOLIDAY_HOURS, r)),
+            dec(cell_f64(df, oncall_cols::ONCALL_NIGHTS, r)),
+            dec(cell_f64(df, oncall_cols::NIGHTS_INTERRUPTED, r)),
         ]);
     }
     t

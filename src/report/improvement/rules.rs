@@ -17,9 +17,11 @@ use super::{Block, Section};
 use crate::error::Result;
 use crate::metrics::TableId;
 use crate::metrics::frames::{filter_expr, in_period};
+use crate::metrics::rules::cols as rules_cols;
 use crate::metrics::stats::binomial_test_rates;
 use crate::metrics::table::pe;
 use crate::metrics::{Frames, Scope};
+use crate::model::columns::RULE;
 use crate::model::columns::*;
 use crate::report::view::{cell_f64, cell_str};
 use crate::report::{Inputs, TableView};
@@ -38,13 +40,13 @@ pub fn pages_by_rule(f: &Frames, scope: &Scope) -> Result<BTreeMap<String, u64>>
                 .and(col(PAGED).fill_null(lit(false))),
         )
         .group_by([col(RULE)])
-        .agg([len().cast(DataType::UInt64).alias("pages")])
+        .agg([len().cast(DataType::UInt64).alias(rules_cols::PAGES)])
         .sort([RULE], SortMultipleOptions::default())
         .collect()
         .map_err(pe)?;
     Ok((0..df.height())
         .map(|i| {
-            let n = cell_f64(&df, "pages", i).unwrap_or(0.0) as u64;
+            let n = cell_f64(&df, rules_cols::PAGES, i).unwrap_or(0.0) as u64;
             (cell_str(&df, RULE, i), n)
         })
         .collect())
@@ -54,7 +56,7 @@ pub fn section(inp: &Inputs, d: &Data) -> Result<Section> {
     let now = &table(&d.rules, TableId::RulesOverall)?.frame;
     let before = Rows::new(
         &table(&d.rules_previous, TableId::RulesOverall)?.frame,
-        &["rule"],
+        &[RULE],
     );
     let prev_pages = pages_by_rule(inp.frames, &d.scope.previous())?;
     let partial = d.previous_partial();
@@ -76,8 +78,8 @@ pub fn section(inp: &Inputs, d: &Data) -> Result<Section> {
         "No alert rule paged in the period.",
     );
     for i in 0..now.height() {
-        let rule = cell_str(now, "rule", i);
-        let pages = cell_f64(now, "pages", i).unwrap_or(0.0) as u64;
+        let rule = cell_str(now, RULE, i);
+        let pages = cell_f64(now, rules_cols::PAGES, i).unwrap_or(0.0) as u64;
         let then = prev_pages.get(&rule).copied().unwrap_or(0);
         let change = if partial {
             "not compared".to_string()
@@ -88,23 +90,23 @@ pub fn section(inp: &Inputs, d: &Data) -> Result<Section> {
         } else {
             "fewer".into()
         };
-        let flagged = cell_str(now, "flagged", i) == "true";
+        let flagged = cell_str(now, rules_cols::FLAGGED, i) == "true";
         t.flags.push(flagged);
         t.push(vec![
-            fmt::whole(cell_f64(now, "rank", i)),
+            fmt::whole(cell_f64(now, rules_cols::RANK, i)),
             rule.clone(),
             pages.to_string(),
-            fmt::whole(cell_f64(now, "sleep_pages", i)),
-            fmt::pct(cell_f64(now, "actionable_pct", i)),
-            fmt::pct(cell_f64(now, "transient_pct", i)),
-            fmt::pct(cell_f64(now, "flapping_pct", i)),
+            fmt::whole(cell_f64(now, rules_cols::SLEEP_PAGES, i)),
+            fmt::pct(cell_f64(now, rules_cols::ACTIONABLE_PCT, i)),
+            fmt::pct(cell_f64(now, rules_cols::TRANSIENT_PCT, i)),
+            fmt::pct(cell_f64(now, rules_cols::FLAPPING_PCT, i)),
             if flagged {
                 "noisy".into()
             } else {
                 String::new()
             },
             then.to_string(),
-            fmt::whole(before.num(&[&rule], "rank")),
+            fmt::whole(before.num(&[&rule], rules_cols::RANK)),
             change,
         ]);
     }

@@ -11,7 +11,10 @@ use super::{Block, Section};
 use crate::error::Result;
 use crate::metrics::TableId;
 use crate::metrics::durations::Metric;
+use crate::metrics::durations::cols as durations_cols;
+use crate::metrics::recurrence::cols as recurrence_cols;
 use crate::metrics::stats::{self, MIN_XMR_POINTS};
+use crate::model::columns::{MONTH, TEAM};
 use crate::report::charts::{BandPoint, Chart, IntervalBands, XmrChart, XmrPoint};
 use crate::report::{ChartView, Inputs, TableView};
 
@@ -20,11 +23,11 @@ pub fn teams(d: &Data) -> Result<Vec<String>> {
     let mut set: BTreeSet<String> = BTreeSet::new();
     set.extend(fmt::distinct(
         &table(&d.durations, TableId::Incidents)?.frame,
-        "team",
+        TEAM,
     ));
     set.extend(fmt::distinct(
         &table(&d.fatigue, TableId::Fatigue)?.frame,
-        "team",
+        TEAM,
     ));
     Ok(set.into_iter().collect())
 }
@@ -34,11 +37,11 @@ pub fn section(inp: &Inputs, d: &Data, teams: &[String]) -> Result<Section> {
     let mut blocks = vec![counts_block(inp, d, teams, &months)?];
     let tta = Rows::new(
         &table(&d.durations, TableId::Duration(Metric::Tta))?.frame,
-        &["team", "month"],
+        &[TEAM, MONTH],
     );
     let ttr = Rows::new(
         &table(&d.durations, TableId::Duration(Metric::Ttr))?.frame,
-        &["team", "month"],
+        &[TEAM, MONTH],
     );
     for (i, team) in teams.iter().enumerate() {
         blocks.push(durations_block(inp, team, i, &months, &tta, &ttr)?);
@@ -61,11 +64,11 @@ pub fn section(inp: &Inputs, d: &Data, teams: &[String]) -> Result<Section> {
 fn counts_block(inp: &Inputs, d: &Data, teams: &[String], months: &[String]) -> Result<Block> {
     let counts = Rows::new(
         &table(&d.durations, TableId::Incidents)?.frame,
-        &["team", "month"],
+        &[TEAM, MONTH],
     );
     let quarter = Rows::new(
         &table(&d.by_team, TableId::IncidentsCompare)?.frame,
-        &["team"],
+        &[TEAM],
     );
     let mut head: Vec<(&str, bool)> = vec![("Team", false)];
     head.extend(months.iter().map(|m| (m.as_str(), true)));
@@ -76,8 +79,10 @@ fn counts_block(inp: &Inputs, d: &Data, teams: &[String], months: &[String]) -> 
         let mut row = vec![team.clone()];
         let mut series = vec![];
         for m in months {
-            let n = counts.num(&[team, m], "incidents").unwrap_or(0.0);
-            let open = counts.num(&[team, m], "open").unwrap_or(0.0);
+            let n = counts
+                .num(&[team, m], durations_cols::INCIDENTS)
+                .unwrap_or(0.0);
+            let open = counts.num(&[team, m], durations_cols::OPEN).unwrap_or(0.0);
             series.push(n);
             row.push(if open > 0.0 {
                 format!("{n:.0} ({open:.0} open)")
@@ -85,7 +90,11 @@ fn counts_block(inp: &Inputs, d: &Data, teams: &[String], months: &[String]) -> 
                 format!("{n:.0}")
             });
         }
-        row.push(fmt::whole(quarter.num(&[team], "incidents").or(Some(0.0))));
+        row.push(fmt::whole(
+            quarter
+                .num(&[team], durations_cols::INCIDENTS)
+                .or(Some(0.0)),
+        ));
         t.push(row);
         if let Some(x) = stats::xmr(&series) {
             let chart = XmrChart {
@@ -153,9 +162,9 @@ fn bands(team: &str, what: &str, code: &str, months: &[String], rows: &Rows) -> 
             .iter()
             .map(|m| BandPoint {
                 period: m.clone(),
-                median_min: rows.num(&[team, m], "median_min"),
-                low_min: rows.num(&[team, m], "median_low_min"),
-                high_min: rows.num(&[team, m], "median_high_min"),
+                median_min: rows.num(&[team, m], durations_cols::MEDIAN_MIN),
+                low_min: rows.num(&[team, m], durations_cols::MEDIAN_LOW_MIN),
+                high_min: rows.num(&[team, m], durations_cols::MEDIAN_HIGH_MIN),
             })
             .collect(),
         baseline_min: None,
@@ -185,8 +194,11 @@ fn durations_block(
     );
     let mut km = false;
     let cell_n = |r: &Rows, m: &str| {
-        let n = r.num(&[team, m], "n");
-        match r.num(&[team, m], "n_open").filter(|o| *o > 0.0) {
+        let n = r.num(&[team, m], durations_cols::N);
+        match r
+            .num(&[team, m], durations_cols::N_OPEN)
+            .filter(|o| *o > 0.0)
+        {
             Some(o) => format!("{} ({o:.0} open)", fmt::whole(n)),
             None => fmt::whole(n.or(Some(0.0))),
         }
@@ -194,16 +206,16 @@ fn durations_block(
     for m in months {
         let mut row = vec![m.clone()];
         for r in [tta, ttr] {
-            km |= r.text(&[team, m], "median_method") == "Kaplan-Meier";
+            km |= r.text(&[team, m], durations_cols::MEDIAN_METHOD) == "Kaplan-Meier";
             row.push(cell_n(r, m));
-            row.push(fmt::dur(r.num(&[team, m], "median_min")));
+            row.push(fmt::dur(r.num(&[team, m], durations_cols::MEDIAN_MIN)));
             row.push(if r.row(&[team, m]).is_none() {
                 NONE.into()
             } else {
                 fmt::dur_interval(
-                    r.num(&[team, m], "median_low_min"),
-                    r.num(&[team, m], "median_high_min"),
-                    &r.text(&[team, m], "median_interval"),
+                    r.num(&[team, m], durations_cols::MEDIAN_LOW_MIN),
+                    r.num(&[team, m], durations_cols::MEDIAN_HIGH_MIN),
+                    &r.text(&[team, m], durations_cols::MEDIAN_INTERVAL),
                 )
             });
         }
@@ -247,22 +259,25 @@ fn durations_block(
 }
 
 fn repeat_block(inp: &Inputs, d: &Data, teams: &[String]) -> Result<Block> {
-    let quarter = Rows::new(&table(&d.recurrence, TableId::Recurrence)?.frame, &["team"]);
+    let quarter = Rows::new(&table(&d.recurrence, TableId::Recurrence)?.frame, &[TEAM]);
     let monthly: Vec<Rows> = d
         .months
         .iter()
-        .map(|m| Rows::new(&m.recurrence.frame, &["team"]))
+        .map(|m| Rows::new(&m.recurrence.frame, &[TEAM]))
         .collect();
     let mut head: Vec<(&str, bool)> = vec![("Team", false)];
     head.extend(d.months.iter().map(|m| (m.label.as_str(), true)));
     head.extend([("Whole period", true), ("95% interval", false)]);
     let mut t = TableView::new(&head, "No incidents in the period.");
-    let cell = |r: &Rows, team: &str| match r.num(&[team], "incidents").filter(|n| *n > 0.0) {
+    let cell = |r: &Rows, team: &str| match r
+        .num(&[team], recurrence_cols::INCIDENTS)
+        .filter(|n| *n > 0.0)
+    {
         None => NONE.to_string(),
         Some(n) => format!(
             "{} ({} of {n:.0})",
-            fmt::pct(r.num(&[team], "repeat_rate_pct")),
-            fmt::whole(r.num(&[team], "recurrences"))
+            fmt::pct(r.num(&[team], recurrence_cols::REPEAT_RATE_PCT)),
+            fmt::whole(r.num(&[team], recurrence_cols::RECURRENCES))
         ),
     };
     for team in teams {
@@ -270,8 +285,8 @@ fn repeat_block(inp: &Inputs, d: &Data, teams: &[String]) -> Result<Block> {
         row.extend(monthly.iter().map(|r| cell(r, team)));
         row.push(cell(&quarter, team));
         row.push(fmt::pct_range(
-            quarter.num(&[team], "repeat_rate_low_pct"),
-            quarter.num(&[team], "repeat_rate_high_pct"),
+            quarter.num(&[team], recurrence_cols::REPEAT_RATE_LOW_PCT),
+            quarter.num(&[team], recurrence_cols::REPEAT_RATE_HIGH_PCT),
         ));
         t.push(row);
     }

@@ -16,7 +16,7 @@ use super::lookup::Incident;
 use super::{HISTORY_DAYS, local, utc};
 use crate::error::Result;
 use crate::metrics::durations::{
-    CENSORED, Metric, NOT_MEASURED, PERIOD_AT, SECONDS, START_USED, per_incident,
+    CENSORED, METRIC, Metric, NOT_MEASURED, PERIOD_AT, SECONDS, START_USED, per_incident,
 };
 use crate::metrics::table::pe;
 use crate::metrics::{Period, Scope};
@@ -56,7 +56,7 @@ fn rows(df: &DataFrame) -> Vec<Row> {
     (0..df.height())
         .map(|i| Row {
             id: cell_str(df, INCIDENT_ID, i),
-            metric: cell_str(df, "metric", i),
+            metric: cell_str(df, METRIC, i),
             start_used: cell_str(df, START_USED, i),
             seconds: cell_f64(df, SECONDS, i),
             censored: cell_str(df, CENSORED, i) == "true",

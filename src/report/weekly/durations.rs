@@ -14,7 +14,9 @@ use serde::Serialize;
 use super::compute::Computed;
 use super::fmt::{NONE, Tbl, dur, dur_range, ratio, slice};
 use crate::error::Result;
+use crate::metrics::durations::cols as durations_cols;
 use crate::metrics::stats::Verdict;
+use crate::model::columns::SEVERITY;
 use crate::report::charts::{StripChart, StripGroup, StripValue};
 use crate::report::view::too_few_to_compare;
 use crate::report::{ChartView, TableView};
@@ -46,30 +48,36 @@ pub struct DurationsView {
 }
 
 fn summary_row(t: &Tbl, r: usize, measure: &str) -> Vec<String> {
-    let mut median = dur(t.f("median_min", r));
-    if t.s("median_method", r) == "Kaplan-Meier" {
+    let mut median = dur(t.f(durations_cols::MEDIAN_MIN, r));
+    if t.s(durations_cols::MEDIAN_METHOD, r) == "Kaplan-Meier" {
         median.push_str(" (Kaplan-Meier)");
     }
-    let interval = match t.s("median_interval", r).as_str() {
-        "95%" => dur_range(t.f("median_low_min", r), t.f("median_high_min", r)),
+    let interval = match t.s(durations_cols::MEDIAN_INTERVAL, r).as_str() {
+        "95%" => dur_range(
+            t.f(durations_cols::MEDIAN_LOW_MIN, r),
+            t.f(durations_cols::MEDIAN_HIGH_MIN, r),
+        ),
         "" => NONE.into(),
         words => words.to_string(),
     };
-    let tail = match (t.s("p90_kind", r).as_str(), t.f("p90_min", r)) {
+    let tail = match (
+        t.s(durations_cols::P90_KIND, r).as_str(),
+        t.f(durations_cols::P90_MIN, r),
+    ) {
         ("p90", v) => format!("p90 {}", dur(v)),
         ("maximum", v) => format!("max {}", dur(v)),
         _ => NONE.into(),
     };
     // The reasons carry their counts ("1 resolved without acknowledgement").
-    let not_measured = match t.u("n_not_measured", r) {
+    let not_measured = match t.u(durations_cols::N_NOT_MEASURED, r) {
         0 => "0".to_string(),
         _ => t.s("not_measured", r),
     };
     vec![
-        t.s("severity", r),
+        t.s(SEVERITY, r),
         measure.to_string(),
-        t.u("n", r).to_string(),
-        t.u("n_open", r).to_string(),
+        t.u(durations_cols::N, r).to_string(),
+        t.u(durations_cols::N_OPEN, r).to_string(),
         median,
         interval,
         tail,
@@ -114,21 +122,21 @@ fn compare_table(c: &Computed, team: &str) -> Result<(TableView, String, Vec<Ver
         (slice(&c.tta_compare, team)?, "TTA"),
         (slice(&c.ttr_compare, team)?, "TTR"),
     ];
-    let mut sevs: Vec<String> = tables
-        .iter()
-        .flat_map(|t| t.0.distinct("severity"))
-        .collect();
+    let mut sevs: Vec<String> = tables.iter().flat_map(|t| t.0.distinct(SEVERITY)).collect();
     sevs.sort();
     sevs.dedup();
     let mut ttr = vec![];
     let mut thin = vec![];
     for sev in sevs {
         for (cmp, label) in &tables {
-            let Some(r) = cmp.find("severity", &sev) else {
+            let Some(r) = cmp.find(SEVERITY, &sev) else {
                 continue;
             };
-            let (n, n_prev) = (cmp.u("n", r), cmp.u("n_previous", r));
-            let verdict = cmp.s("verdict", r);
+            let (n, n_prev) = (
+                cmp.u(durations_cols::N, r),
+                cmp.u(durations_cols::N_PREVIOUS, r),
+            );
+            let verdict = cmp.s(durations_cols::VERDICT, r);
             let insufficient = verdict == Verdict::InsufficientData.to_string();
             if *label == "TTR" && !insufficient {
                 ttr.push((sev.clone(), verdict.clone()));
@@ -142,11 +150,11 @@ fn compare_table(c: &Computed, team: &str) -> Result<(TableView, String, Vec<Ver
                 label.to_string(),
                 n.to_string(),
                 n_prev.to_string(),
-                dur(cmp.f("median_min", r)),
-                dur(cmp.f("median_previous_min", r)),
+                dur(cmp.f(durations_cols::MEDIAN_MIN, r)),
+                dur(cmp.f(durations_cols::MEDIAN_PREVIOUS_MIN, r)),
                 verdict,
-                ratio(cmp.f("smallest_detectable_change", r)),
-                cmp.u("open_left_out", r).to_string(),
+                ratio(cmp.f(durations_cols::SMALLEST_DETECTABLE_CHANGE, r)),
+                cmp.u(durations_cols::OPEN_LEFT_OUT, r).to_string(),
             ]);
         }
     }
@@ -207,13 +215,13 @@ pub fn section(
         ],
         "No incident this week.",
     );
-    let mut sevs = tta.distinct("severity");
-    sevs.extend(ttr.distinct("severity"));
+    let mut sevs = tta.distinct(SEVERITY);
+    sevs.extend(ttr.distinct(SEVERITY));
     sevs.sort();
     sevs.dedup();
     for sev in &sevs {
         for (t, label) in [(&tta, "TTA"), (&ttr, "TTR")] {
-            if let Some(r) = t.find("severity", sev) {
+            if let Some(r) = t.find(SEVERITY, sev) {
                 summary.push(summary_row(t, r, label));
             }
         }
@@ -221,15 +229,17 @@ pub fn section(
     let (compare, compare_thin, verdicts) = compare_table(c, team)?;
     let mut facts = vec![];
     for sev in &sevs {
-        if let Some(r) = ttr.find("severity", sev) {
+        if let Some(r) = ttr.find(SEVERITY, sev) {
             let verdict = verdicts.iter().find(|v| &v.0 == sev).map(|v| v.1.clone());
-            let bounded = ttr.s("median_interval", r) == "95%";
+            let bounded = ttr.s(durations_cols::MEDIAN_INTERVAL, r) == "95%";
             facts.push(TtrFact {
                 severity: sev.clone(),
-                n: ttr.u("n", r),
-                median_min: ttr.f("median_min", r),
-                low_min: ttr.f("median_low_min", r).filter(|_| bounded),
-                high_min: ttr.f("median_high_min", r).filter(|_| bounded),
+                n: ttr.u(durations_cols::N, r),
+                median_min: ttr.f(durations_cols::MEDIAN_MIN, r),
+                low_min: ttr.f(durations_cols::MEDIAN_LOW_MIN, r).filter(|_| bounded),
+                high_min: ttr
+                    .f(durations_cols::MEDIAN_HIGH_MIN, r)
+                    .filter(|_| bounded),
                 verdict,
             });
         }

@@ -12,6 +12,9 @@ use super::compute::Computed;
 use super::fmt::{NONE, Tbl, dur, dur_range, int, minute_text, pct, pct_range, plural, slice};
 use crate::config::Config;
 use crate::error::Result;
+use crate::metrics::fatigue::cols as fatigue_cols;
+use crate::metrics::rules::cols as rules_cols;
+use crate::model::columns::{ENDS_AT, PERSON, RULE, STARTS_AT};
 use crate::report::charts::{BucketBars, BucketRow, PagingHeatmap};
 use crate::report::{ChartView, TableView};
 
@@ -48,48 +51,67 @@ fn figures(f: &Tbl, cfg: &Config) -> (TableView, FatigueFacts) {
     let th = &cfg.thresholds;
     let u = |c: &str| int(f.u(c, r));
     let rows: Vec<(String, String)> = vec![
-        ("Alerts".into(), u("alerts")),
-        ("Pages".into(), u("pages")),
+        ("Alerts".into(), u(fatigue_cols::ALERTS)),
+        ("Pages".into(), u(fatigue_cols::PAGES)),
         (
             format!(
                 "Interruptions (pages within {} s merged)",
                 th.interruption_merge_seconds
             ),
-            u("interruptions"),
+            u(fatigue_cols::INTERRUPTIONS),
         ),
-        ("… in business hours".into(), u("business_interruptions")),
-        ("… in off hours".into(), u("off_interruptions")),
-        ("… in sleep hours".into(), u("sleep_interruptions")),
+        (
+            "… in business hours".into(),
+            u(fatigue_cols::BUSINESS_INTERRUPTIONS),
+        ),
+        ("… in off hours".into(), u(fatigue_cols::OFF_INTERRUPTIONS)),
+        (
+            "… in sleep hours".into(),
+            u(fatigue_cols::SLEEP_INTERRUPTIONS),
+        ),
         (
             "Nights with a sleep interruption".into(),
-            u("nights_interrupted"),
+            u(fatigue_cols::NIGHTS_INTERRUPTED),
         ),
         (
             "Actionable pages (95% interval)".into(),
             format!(
                 "{} ({})",
-                pct(f.f("actionable_pct", r)),
-                pct_range(f.f("actionable_low_pct", r), f.f("actionable_high_pct", r))
+                pct(f.f(fatigue_cols::ACTIONABLE_PCT, r)),
+                pct_range(
+                    f.f(fatigue_cols::ACTIONABLE_LOW_PCT, r),
+                    f.f(fatigue_cols::ACTIONABLE_HIGH_PCT, r)
+                )
             ),
         ),
-        ("Transient alerts".into(), pct(f.f("transient_pct", r))),
+        (
+            "Transient alerts".into(),
+            pct(f.f(fatigue_cols::TRANSIENT_PCT, r)),
+        ),
         (
             "Flapping alerts".into(),
             format!(
                 "{} ({}, {})",
-                pct(f.f("flapping_pct", r)),
-                plural(f.u("flapping_alerts", r), "alert", "alerts"),
-                plural(f.u("flapping_episodes", r), "episode", "episodes")
+                pct(f.f(fatigue_cols::FLAPPING_PCT, r)),
+                plural(f.u(fatigue_cols::FLAPPING_ALERTS, r), "alert", "alerts"),
+                plural(
+                    f.u(fatigue_cols::FLAPPING_EPISODES, r),
+                    "episode",
+                    "episodes"
+                )
             ),
         ),
         (
             "Median time to acknowledge a page (95% interval)".into(),
             format!(
                 "{} ({})",
-                dur(f.f("page_tta_median_min", r)),
-                match (f.f("page_tta_low_min", r), f.f("page_tta_high_min", r)) {
+                dur(f.f(fatigue_cols::PAGE_TTA_MEDIAN_MIN, r)),
+                match (
+                    f.f(fatigue_cols::PAGE_TTA_LOW_MIN, r),
+                    f.f(fatigue_cols::PAGE_TTA_HIGH_MIN, r)
+                ) {
                     (Some(a), Some(b)) => dur_range(Some(a), Some(b)),
-                    _ if f.u("pages_acked", r) > 0 => "too few to bound".into(),
+                    _ if f.u(fatigue_cols::PAGES_ACKED, r) > 0 => "too few to bound".into(),
                     _ => NONE.into(),
                 }
             ),
@@ -99,10 +121,10 @@ fn figures(f: &Tbl, cfg: &Config) -> (TableView, FatigueFacts) {
         t.push(vec![k, v]);
     }
     let facts = FatigueFacts {
-        pages: f.u("pages", r),
-        interruptions: f.u("interruptions", r),
-        sleep: f.u("sleep_interruptions", r),
-        nights: f.u("nights_interrupted", r),
+        pages: f.u(fatigue_cols::PAGES, r),
+        interruptions: f.u(fatigue_cols::INTERRUPTIONS, r),
+        sleep: f.u(fatigue_cols::SLEEP_INTERRUPTIONS, r),
+        nights: f.u(fatigue_cols::NIGHTS_INTERRUPTED, r),
         ..FatigueFacts::default()
     };
     (t, facts)
@@ -128,21 +150,21 @@ fn shifts(s: Option<&Tbl>, limit: f64, facts: &mut FatigueFacts) -> (TableView, 
     };
     let mut worst: Option<(f64, String)> = None;
     for r in 0..s.height() {
-        let over = s.b("over_limit", r);
-        let rate = s.f("pages_per_12h", r);
+        let over = s.b(fatigue_cols::OVER_LIMIT, r);
+        let rate = s.f(fatigue_cols::PAGES_PER_12H, r);
         if let Some(v) = rate.filter(|v| worst.as_ref().is_none_or(|w| *v > w.0)) {
-            worst = Some((v, s.s("person", r)));
+            worst = Some((v, s.s(PERSON, r)));
         }
         facts.shifts += 1;
         facts.shifts_over += usize::from(over);
         t.push(vec![
-            s.s("person", r),
-            minute_text(&s.s("starts_at", r)),
-            minute_text(&s.s("ends_at", r)),
-            format!("{:.1}", s.f("hours", r).unwrap_or(0.0)),
-            int(s.u("pages", r)),
-            int(s.u("interruptions", r)),
-            int(s.u("sleep_interruptions", r)),
+            s.s(PERSON, r),
+            minute_text(&s.s(STARTS_AT, r)),
+            minute_text(&s.s(ENDS_AT, r)),
+            format!("{:.1}", s.f(fatigue_cols::HOURS, r).unwrap_or(0.0)),
+            int(s.u(fatigue_cols::PAGES, r)),
+            int(s.u(fatigue_cols::INTERRUPTIONS, r)),
+            int(s.u(fatigue_cols::SLEEP_INTERRUPTIONS, r)),
             rate.map_or(NONE.into(), |v| format!("{v:.2}")),
             if over { "yes" } else { "no" }.into(),
         ]);
@@ -179,18 +201,19 @@ fn rules(r: &Tbl) -> TableView {
         "No rule paged the team this week.",
     );
     for i in 0..r.height() {
-        let flagged = r.b("flagged", i);
+        let flagged = r.b(rules_cols::FLAGGED, i);
         t.push(vec![
-            r.u("rank", i).to_string(),
-            r.s("rule", i),
-            int(r.u("alerts", i)),
-            int(r.u("pages", i)),
-            int(r.u("sleep_pages", i)),
-            pct(r.f("actionable_pct", i)),
-            pct(r.f("transient_pct", i)),
-            pct(r.f("flapping_pct", i)),
-            dur(r.f("median_ttr_min", i)),
-            r.f("score", i).map_or(NONE.into(), |v| format!("{v:.1}")),
+            r.u(rules_cols::RANK, i).to_string(),
+            r.s(RULE, i),
+            int(r.u(rules_cols::ALERTS, i)),
+            int(r.u(rules_cols::PAGES, i)),
+            int(r.u(rules_cols::SLEEP_PAGES, i)),
+            pct(r.f(rules_cols::ACTIONABLE_PCT, i)),
+            pct(r.f(rules_cols::TRANSIENT_PCT, i)),
+            pct(r.f(rules_cols::FLAPPING_PCT, i)),
+            dur(r.f(rules_cols::MEDIAN_TTR_MIN, i)),
+            r.f(rules_cols::SCORE, i)
+                .map_or(NONE.into(), |v| format!("{v:.1}")),
             if flagged { "flagged" } else { "" }.into(),
         ]);
         t.flags.push(flagged);
@@ -242,9 +265,9 @@ pub fn section(
             .then(|| BucketRow {
                 name: team.to_string(),
                 values: [
-                    "business_interruptions",
-                    "off_interruptions",
-                    "sleep_interruptions",
+                    fatigue_cols::BUSINESS_INTERRUPTIONS,
+                    fatigue_cols::OFF_INTERRUPTIONS,
+                    fatigue_cols::SLEEP_INTERRUPTIONS,
                 ]
                 .iter()
                 .map(|col| f.u(col, 0) as f64)

@@ -9,7 +9,12 @@ use serde::Serialize;
 use super::compute::Computed;
 use super::fmt::{NONE, Tbl, day, days, int, pct, pct_range, plural, slice};
 use crate::error::Result;
+use crate::metrics::actions::cols as actions_cols;
+use crate::metrics::quality::cols as quality_cols;
 use crate::metrics::quality::is_rejected_check;
+use crate::metrics::recurrence::cols as recurrence_cols;
+use crate::metrics::table::{CHECK, CLUSTER};
+use crate::model::columns::PRIORITY;
 use crate::report::TableView;
 
 /// Recurrence: the sentence on the repeat rate and the active clusters.
@@ -46,24 +51,32 @@ pub fn recurrence(
         cfg.thresholds.recurrence_long_days,
     );
     let repeat = match (rec.height() > 0).then_some(0) {
-        Some(r) if rec.u("incidents", r) > 0 => {
-            let rate = pct(rec.f("repeat_rate_pct", r));
+        Some(r) if rec.u(recurrence_cols::INCIDENTS, r) > 0 => {
+            let rate = pct(rec.f(recurrence_cols::REPEAT_RATE_PCT, r));
             let range = pct_range(
-                rec.f("repeat_rate_low_pct", r),
-                rec.f("repeat_rate_high_pct", r),
+                rec.f(recurrence_cols::REPEAT_RATE_LOW_PCT, r),
+                rec.f(recurrence_cols::REPEAT_RATE_HIGH_PCT, r),
             );
             facts.repeat = Some(format!(
                 "{rate} ({} of {} repeated an incident of the previous {d} days; 95% {range})",
-                int(rec.u("recurrences", r)),
-                plural(rec.u("incidents", r), "incident", "incidents"),
+                int(rec.u(recurrence_cols::RECURRENCES, r)),
+                plural(
+                    rec.u(recurrence_cols::INCIDENTS, r),
+                    "incident",
+                    "incidents"
+                ),
             ));
             format!(
                 "Repeat rate {rate} (95% interval {range}): {} of {} of the week repeated a \
                  matching incident detected in the previous {d} days. Over {dl} days: {} ({}).",
-                int(rec.u("recurrences", r)),
-                plural(rec.u("incidents", r), "incident", "incidents"),
-                int(rec.u("recurrences_long", r)),
-                pct(rec.f("repeat_rate_long_pct", r)),
+                int(rec.u(recurrence_cols::RECURRENCES, r)),
+                plural(
+                    rec.u(recurrence_cols::INCIDENTS, r),
+                    "incident",
+                    "incidents"
+                ),
+                int(rec.u(recurrence_cols::RECURRENCES_LONG, r)),
+                pct(rec.f(recurrence_cols::REPEAT_RATE_LONG_PCT, r)),
             )
         }
         _ => "No incident this week, so no repeat rate.".into(),
@@ -83,24 +96,24 @@ pub fn recurrence(
         "No recurring cluster of this team had an incident this week.",
     );
     for r in 0..all.height() {
-        let teams = all.s("teams", r);
+        let teams = all.s(recurrence_cols::TEAMS, r);
         if !teams.split(", ").any(|t| t == team) {
             continue;
         }
         clusters.push(vec![
-            all.s("cluster", r),
-            all.s("template", r),
-            all.u("incidents", r).to_string(),
-            all.u("in_period", r).to_string(),
-            day(all.micros("first_seen", r)),
-            day(all.micros("last_seen", r)),
-            all.f("mean_interval_days", r)
+            all.s(CLUSTER, r),
+            all.s(recurrence_cols::TEMPLATE, r),
+            all.u(recurrence_cols::INCIDENTS, r).to_string(),
+            all.u(recurrence_cols::IN_PERIOD, r).to_string(),
+            day(all.micros(recurrence_cols::FIRST_SEEN, r)),
+            day(all.micros(recurrence_cols::LAST_SEEN, r)),
+            all.f(recurrence_cols::MEAN_INTERVAL_DAYS, r)
                 .map_or(NONE.into(), |v| format!("{v:.1} d")),
             format!(
                 "{} / {} / {}",
-                all.u("actions_done", r),
-                all.u("actions_open", r),
-                all.u("actions_total", r)
+                all.u(recurrence_cols::ACTIONS_DONE, r),
+                all.u(recurrence_cols::ACTIONS_OPEN, r),
+                all.u(recurrence_cols::ACTIONS_TOTAL, r)
             ),
         ]);
     }
@@ -110,8 +123,8 @@ pub fn recurrence(
 pub fn actions(c: &Computed, team: &str, facts: &mut FollowupFacts) -> Result<ActionsView> {
     let a = slice(&c.actions, team)?;
     let o = slice(&c.overdue, team)?;
-    let mut prios = a.distinct("priority");
-    prios.extend(o.distinct("priority"));
+    let mut prios = a.distinct(PRIORITY);
+    prios.extend(o.distinct(PRIORITY));
     prios.sort();
     prios.dedup();
     let mut t = TableView::new(
@@ -127,21 +140,21 @@ pub fn actions(c: &Computed, team: &str, facts: &mut FollowupFacts) -> Result<Ac
         "No action item opened this week and none overdue.",
     );
     for p in prios {
-        let ar = a.find("priority", &p);
-        let or = o.find("priority", &p);
+        let ar = a.find(PRIORITY, &p);
+        let or = o.find(PRIORITY, &p);
         let get = |c: &str| ar.map_or(0, |r| a.u(c, r)).to_string();
-        let overdue = or.map_or(0, |r| o.u("overdue", r));
+        let overdue = or.map_or(0, |r| o.u(actions_cols::OVERDUE, r));
         if overdue > 0 {
             facts.overdue.push((p.clone(), overdue));
         }
         t.push(vec![
             p.clone(),
-            get("items"),
-            get("done"),
-            get("wont_do"),
-            get("open"),
+            get(actions_cols::ITEMS),
+            get(actions_cols::DONE),
+            get(actions_cols::WONT_DO),
+            get(actions_cols::OPEN),
             overdue.to_string(),
-            days(or.and_then(|r| o.f("oldest_overdue_days", r))),
+            days(or.and_then(|r| o.f(actions_cols::OLDEST_OVERDUE_DAYS, r))),
         ]);
     }
     // The same list "Who owes what" names, so the headline's count is its length.
@@ -164,15 +177,15 @@ pub fn quality(q: &Tbl) -> TableView {
     );
     let (mut rejected, mut kinds, mut tables) = (0, 0, Vec::<String>::new());
     for r in 0..q.height() {
-        let n = q.u("rows", r);
+        let n = q.u(quality_cols::ROWS, r);
         if n == 0 {
             continue;
         }
-        let check = q.s("check", r);
+        let check = q.s(CHECK, r);
         if is_rejected_check(&check) {
             rejected += n;
             kinds += 1;
-            let table = q.s("table", r);
+            let table = q.s(quality_cols::TABLE, r);
             if !tables.contains(&table) {
                 tables.push(table);
             }
@@ -180,10 +193,10 @@ pub fn quality(q: &Tbl) -> TableView {
         }
         t.push(vec![
             check,
-            q.s("table", r),
+            q.s(quality_cols::TABLE, r),
             n.to_string(),
-            pct(q.f("share_pct", r)),
-            q.s("examples", r),
+            pct(q.f(quality_cols::SHARE_PCT, r)),
+            q.s(quality_cols::EXAMPLES, r),
         ]);
     }
     if rejected > 0 {

@@ -13,7 +13,10 @@ use super::compute::{BASELINE_WEEKS, Computed};
 use super::fmt::{NONE, Tbl, avg, int, plural, slice};
 use super::signal::{Limits, change_cell, verdict_words};
 use crate::error::Result;
+use crate::metrics::durations::cols as durations_cols;
 use crate::metrics::stats;
+use crate::metrics::table::WEEK;
+use crate::model::columns::SEVERITY;
 use crate::report::charts::{XmrChart, XmrPoint};
 use crate::report::{ChartView, TableView};
 
@@ -83,29 +86,29 @@ pub fn counts(c: &Computed, team: &str) -> Result<Counts> {
     let cmp = slice(&c.counts_compare, team)?;
     let end = slice(&c.open_at_end, team)?;
     let week = c.week.label();
-    let mut sevs = now.distinct("severity");
-    sevs.extend(cmp.distinct("severity"));
-    sevs.extend(end.distinct("severity"));
+    let mut sevs = now.distinct(SEVERITY);
+    sevs.extend(cmp.distinct(SEVERITY));
+    sevs.extend(end.distinct(SEVERITY));
     sevs.sort();
     sevs.dedup();
     let mut rows = vec![];
     for sev in sevs {
-        let r = now.find("severity", &sev);
-        let n = r.map_or(0, |r| now.u("incidents", r));
+        let r = now.find(SEVERITY, &sev);
+        let n = r.map_or(0, |r| now.u(durations_cols::INCIDENTS, r));
         let (low, high) = match r {
             Some(r) => (
-                now.f("incidents_low", r).unwrap_or(0.0),
-                now.f("incidents_high", r).unwrap_or(0.0),
+                now.f(durations_cols::INCIDENTS_LOW, r).unwrap_or(0.0),
+                now.f(durations_cols::INCIDENTS_HIGH, r).unwrap_or(0.0),
             ),
             None => stats::poisson_exact(0),
         };
-        let k = cmp.find("severity", &sev);
-        let baseline = k.map_or(0, |k| cmp.u("incidents_previous", k));
+        let k = cmp.find(SEVERITY, &sev);
+        let baseline = k.map_or(0, |k| cmp.u(durations_cols::INCIDENTS_PREVIOUS, k));
         let (mut open_of_week, mut open_any) = (0, 0);
-        for r in end.rows_where("severity", &sev) {
-            let open = end.u("open", r);
+        for r in end.rows_where(SEVERITY, &sev) {
+            let open = end.u(durations_cols::OPEN, r);
             open_any += open;
-            if end.s("week", r) == week {
+            if end.s(WEEK, r) == week {
                 open_of_week += open;
             }
         }
@@ -116,12 +119,14 @@ pub fn counts(c: &Computed, team: &str) -> Result<Counts> {
         }
         let (base_low, base_high, change) = match k {
             Some(k) => (
-                cmp.f("incidents_previous_scaled_low", k).unwrap_or(0.0),
-                cmp.f("incidents_previous_scaled_high", k).unwrap_or(0.0),
-                Change::from_words(&cmp.s("verdict", k)).ok_or_else(|| {
+                cmp.f(durations_cols::INCIDENTS_PREVIOUS_SCALED_LOW, k)
+                    .unwrap_or(0.0),
+                cmp.f(durations_cols::INCIDENTS_PREVIOUS_SCALED_HIGH, k)
+                    .unwrap_or(0.0),
+                Change::from_words(&cmp.s(durations_cols::VERDICT, k)).ok_or_else(|| {
                     crate::error::Error::Internal(format!(
                         "incidents_compare verdict {:?}",
-                        cmp.s("verdict", k)
+                        cmp.s(durations_cols::VERDICT, k)
                     ))
                 })?,
             ),
@@ -139,7 +144,7 @@ pub fn counts(c: &Computed, team: &str) -> Result<Counts> {
             change,
             open_of_week,
             open_any,
-            excluded: r.map_or(0, |r| now.u("excluded", r)),
+            excluded: r.map_or(0, |r| now.u(durations_cols::EXCLUDED, r)),
         });
     }
     let total = with_test(
@@ -215,7 +220,9 @@ pub fn trend_of(c: &Computed, team: &str) -> Result<Trend> {
         .weeks()
         .into_iter()
         .map(|label| {
-            let n = w.find("week", &label).map_or(0, |r| w.u("incidents", r));
+            let n = w
+                .find(WEEK, &label)
+                .map_or(0, |r| w.u(durations_cols::INCIDENTS, r));
             (label, n as f64)
         })
         .collect();

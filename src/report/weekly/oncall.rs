@@ -15,7 +15,9 @@ use serde::Serialize;
 use super::fmt::{NONE, Tbl, dur, int, slice};
 use crate::error::Result;
 use crate::metrics::TableId;
+use crate::metrics::oncall::cols as oncall_cols;
 use crate::metrics::{self, Family, Period, Request, Scope};
+use crate::model::columns::PERSON;
 use crate::report::{Inputs, TableView};
 
 /// The on-call tables the report reads, for every team; none when no shift overlaps the scope.
@@ -98,19 +100,19 @@ fn people(t: &Tbl) -> TableView {
         "Nobody of the team was on call this week.",
     );
     for r in 0..t.height() {
-        let worked = t.u("incidents_worked", r) > 0;
+        let worked = t.u(oncall_cols::INCIDENTS_WORKED, r) > 0;
         v.push(vec![
-            t.s("person", r),
-            hours(t.f("oncall_hours", r)),
-            hours(t.f("business_hours", r)),
-            hours(t.f("off_hours", r)),
-            hours(t.f("sleep_hours", r)),
-            int(t.u("pages", r)),
-            int(t.u("interruptions", r)),
-            int(t.u("sleep_interruptions", r)),
-            int(t.u("nights_interrupted", r)),
+            t.s(PERSON, r),
+            hours(t.f(oncall_cols::ONCALL_HOURS, r)),
+            hours(t.f(oncall_cols::BUSINESS_HOURS, r)),
+            hours(t.f(oncall_cols::OFF_HOURS, r)),
+            hours(t.f(oncall_cols::SLEEP_HOURS, r)),
+            int(t.u(oncall_cols::PAGES, r)),
+            int(t.u(oncall_cols::INTERRUPTIONS, r)),
+            int(t.u(oncall_cols::SLEEP_INTERRUPTIONS, r)),
+            int(t.u(oncall_cols::NIGHTS_INTERRUPTED, r)),
             if worked {
-                dur(t.f("incident_min", r))
+                dur(t.f(oncall_cols::INCIDENT_MIN, r))
             } else {
                 NONE.into()
             },
@@ -136,19 +138,21 @@ fn fairness(o: &OncallTables, team: &str) -> Result<(String, bool)> {
             false,
         ));
     };
-    let limit = s.f("spread_limit", 0).map_or_else(|| NONE.into(), times);
-    let Some(ratio) = s.f("spread_ratio", 0) else {
+    let limit = s
+        .f(oncall_cols::SPREAD_LIMIT, 0)
+        .map_or_else(|| NONE.into(), times);
+    let Some(ratio) = s.f(oncall_cols::SPREAD_RATIO, 0) else {
         return Ok((
             format!(
                 "Fairness over {weeks}: no spread, with {} on call and a median of {} h outside \
                  business hours (it needs 2 people and a median above 0).",
-                int(s.u("people", 0)),
-                hours(s.f("median_outside_business_hours", 0))
+                int(s.u(oncall_cols::PEOPLE, 0)),
+                hours(s.f(oncall_cols::MEDIAN_OUTSIDE_BUSINESS_HOURS, 0))
             ),
             false,
         ));
     };
-    let over = s.b("over_limit", 0);
+    let over = s.b(oncall_cols::OVER_LIMIT, 0);
     let verdict = if over {
         format!("over the team's limit of {limit}")
     } else {
@@ -159,10 +163,10 @@ fn fairness(o: &OncallTables, team: &str) -> Result<(String, bool)> {
             "Fairness over {weeks} (one week of a weekly rotation says nothing): the busiest \
              person, {}, was on call {} h outside business hours, {} times the median person's \
              {} h; {verdict}.",
-            s.s("busiest", 0),
-            hours(s.f("max_outside_business_hours", 0)),
+            s.s(oncall_cols::BUSIEST, 0),
+            hours(s.f(oncall_cols::MAX_OUTSIDE_BUSINESS_HOURS, 0)),
             times(ratio),
-            hours(s.f("median_outside_business_hours", 0)),
+            hours(s.f(oncall_cols::MEDIAN_OUTSIDE_BUSINESS_HOURS, 0)),
         ),
         over,
     ))
@@ -191,15 +195,19 @@ pub fn org_lines(o: &OncallTables, teams: &[&str]) -> Result<Vec<String>> {
         let Some(s) = spread_row(o, team)? else {
             continue;
         };
-        if let (true, Some(ratio)) = (s.b("over_limit", 0), s.f("spread_ratio", 0)) {
+        if let (true, Some(ratio)) = (
+            s.b(oncall_cols::OVER_LIMIT, 0),
+            s.f(oncall_cols::SPREAD_RATIO, 0),
+        ) {
             out.push(format!(
                 "{team}: {} was on call {} times the median person's hours outside business \
                  hours in {weeks} ({} h against {} h; limit {}).",
-                s.s("busiest", 0),
+                s.s(oncall_cols::BUSIEST, 0),
                 times(ratio),
-                hours(s.f("max_outside_business_hours", 0)),
-                hours(s.f("median_outside_business_hours", 0)),
-                s.f("spread_limit", 0).map_or_else(|| NONE.into(), times),
+                hours(s.f(oncall_cols::MAX_OUTSIDE_BUSINESS_HOURS, 0)),
+                hours(s.f(oncall_cols::MEDIAN_OUTSIDE_BUSINESS_HOURS, 0)),
+                s.f(oncall_cols::SPREAD_LIMIT, 0)
+                    .map_or_else(|| NONE.into(), times),
             ));
         }
     }

@@ -17,6 +17,7 @@ use super::incidents::{self, Counts};
 use super::owes::{self, OwesView};
 use super::team::{TeamFacts, TeamView};
 use crate::error::Result;
+use crate::metrics::recurrence::cols as recurrence_cols;
 use crate::report::{Inputs, TableView};
 
 /// One team's row of the side-by-side table, with the links to its files.
@@ -94,22 +95,27 @@ pub fn build(
     follow.overdue = overdue.into_iter().collect();
     // The overall rate only when it covers every team (the table has no team filter).
     let all = Tbl::new(c.recurrence_overall.clone());
-    let overall = (every_team && all.height() > 0 && all.u("incidents", 0) > 0).then(|| {
-        (
-            pct(all.f("repeat_rate_pct", 0)),
-            format!(
-                "{} ({} of {} repeated an incident of the previous {} days; 95% {})",
-                pct(all.f("repeat_rate_pct", 0)),
-                int(all.u("recurrences", 0)),
-                plural(all.u("incidents", 0), "incident", "incidents"),
-                inp.cfg.thresholds.recurrence_days,
-                pct_range(
-                    all.f("repeat_rate_low_pct", 0),
-                    all.f("repeat_rate_high_pct", 0)
-                )
-            ),
-        )
-    });
+    let overall = (every_team && all.height() > 0 && all.u(recurrence_cols::INCIDENTS, 0) > 0)
+        .then(|| {
+            (
+                pct(all.f(recurrence_cols::REPEAT_RATE_PCT, 0)),
+                format!(
+                    "{} ({} of {} repeated an incident of the previous {} days; 95% {})",
+                    pct(all.f(recurrence_cols::REPEAT_RATE_PCT, 0)),
+                    int(all.u(recurrence_cols::RECURRENCES, 0)),
+                    plural(
+                        all.u(recurrence_cols::INCIDENTS, 0),
+                        "incident",
+                        "incidents"
+                    ),
+                    inp.cfg.thresholds.recurrence_days,
+                    pct_range(
+                        all.f(recurrence_cols::REPEAT_RATE_LOW_PCT, 0),
+                        all.f(recurrence_cols::REPEAT_RATE_HIGH_PCT, 0)
+                    )
+                ),
+            )
+        });
     let as_of = inp.as_of.format("%Y-%m-%d %H:%M UTC").to_string();
     let headline = headline::organisation(
         teams.len(),

@@ -16,6 +16,7 @@ use super::impact::{self, ImpactFacts, ImpactView};
 use super::incidents::{self, Counts};
 use super::owes::{self, OwesView};
 use crate::error::Result;
+use crate::metrics::recurrence::cols as recurrence_cols;
 use crate::report::{ChartView, Inputs, TableView};
 
 /// A team's part of the report.
@@ -95,7 +96,7 @@ pub fn build(inp: &Inputs, c: &Computed, team: &str, slug: &str) -> Result<(Team
     );
     let rec = super::fmt::slice(&c.recurrence, team)?;
     let repeat_pct = pct((rec.height() > 0)
-        .then(|| rec.f("repeat_rate_pct", 0))
+        .then(|| rec.f(recurrence_cols::REPEAT_RATE_PCT, 0))
         .flatten());
     let view = TeamView {
         name: team.to_string(),

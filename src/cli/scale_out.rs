@@ -171,6 +171,12 @@ fn emit(ctx: &Context, a: EmitArgs) -> Result<()> {
         Some(u) => u.clone(),
         None => absolute(&a.out.join("reduced"))?.display().to_string(),
     };
+    // DuckDB's COPY writes into an existing folder only: make a local one (an object store's
+    // prefixes need none).
+    if !reduced_url.contains("://") {
+        let dir = Path::new(&reduced_url);
+        std::fs::create_dir_all(dir).at(dir)?;
+    }
     let target = JobTarget {
         engine,
         store_url: &store_url,

@@ -13,10 +13,10 @@ use chrono::DateTime;
 /// The engine a job is written for.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Engine {
-    /// Spark SQL (3.1 or later: `unix_micros`, `timestamp_micros`), for `spark-sql -f` or a
-    /// `spark.sql` call per statement.
+    /// Spark SQL (3.1 or later for `unix_micros` and `timestamp_micros`; tested with 4.3.0),
+    /// for `spark-sql -f` or a `spark.sql` call per statement.
     Spark,
-    /// DuckDB (1.0 or later), for the `duckdb` CLI or any client.
+    /// DuckDB (tested with 2.0.1), for the `duckdb` CLI or any client.
     DuckDb,
 }
 

@@ -27,7 +27,7 @@ use crate::store::read_reduced;
 #[derive(Debug, clap::Subcommand)]
 pub enum ScaleOutCommand {
     /// Write the SQL job of the fatigue reduce step for Spark or DuckDB, and job.json
-    Emit(EmitArgs),
+    Emit(Box<EmitArgs>),
     /// Finish the fatigue metrics from the tables a job wrote, and print or write them
     Finish(FinishArgs),
 }
@@ -113,7 +113,7 @@ const SQL_FILE: &str = "fatigue.sql";
 
 pub fn run(ctx: &Context, cmd: ScaleOutCommand) -> Result<()> {
     match cmd {
-        ScaleOutCommand::Emit(a) => emit(ctx, a),
+        ScaleOutCommand::Emit(a) => emit(ctx, *a),
         ScaleOutCommand::Finish(a) => finish(ctx, a),
     }
 }

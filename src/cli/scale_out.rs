@@ -61,7 +61,7 @@ pub struct EmitArgs {
     /// Judge the data as of this instant (RFC 3339 or YYYY-MM-DD) [default: now]
     #[arg(long, value_name = "INSTANT")]
     pub as_of: Option<String>,
-    /// Group fatigue by these dimensions: team, week, month, service, severity [default: team,week]
+    /// Group fatigue by these dimensions: team, week, month, service, severity, person [default: team,week]
     #[arg(long, value_name = "DIMS")]
     pub by: Option<String>,
     /// Only these teams (comma-separated or repeated)

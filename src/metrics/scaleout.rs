@@ -6,7 +6,7 @@
 //! times agree with chrono-tz to the microsecond on both sides of every DST change.
 //!
 //! This first slice covers the `fatigue` table (`fatigue_sql`), grouped by any of team, week,
-//! month, service and severity; the finish step is `fatigue::finish`, the same code the local
+//! month, service, severity and person; the finish step is `fatigue::finish`, the same code the local
 //! engine runs after its own reduce step (`fatigue::reduce`). Nothing here reads or writes a file:
 //! the CLI writes the job and the store layer reads the reduced tables back.
 
@@ -111,18 +111,6 @@ pub(crate) fn key_exprs(e: Engine, dims: &[Dim], t: &str) -> Vec<(String, String
         .collect()
 }
 
-/// The dims a job may group by: person needs the alert-person units, not in this slice.
-fn check_dims(dims: &[Dim]) -> Result<()> {
-    if dims.contains(&Dim::Person) {
-        return Err(Error::Query(
-            "scale-out does not group fatigue by person yet; group by team, week, month, service \
-             or severity, and run `aftermath metrics fatigue --by person` locally"
-                .into(),
-        ));
-    }
-    Ok(())
-}
-
 /// The SQL job of the `fatigue` table's reduce step for `target`.
 pub fn fatigue_job(
     cfg: &Config,
@@ -131,7 +119,13 @@ pub fn fatigue_job(
     target: &JobTarget,
 ) -> Result<String> {
     let dims = fatigue::dims_of(by)?;
-    check_dims(&dims)?;
+    if dims.contains(&Dim::Person) && !target.has_shifts {
+        return Err(Error::Query(
+            "fatigue by person needs on-call shifts, and the store has no oncall_shifts; \
+             ingest an oncall_shifts file or group by team"
+                .into(),
+        ));
+    }
     for url in [target.store_url, target.out_url] {
         if url.contains(';') || url.contains('\n') {
             return Err(Error::Query(format!(
@@ -207,7 +201,6 @@ pub fn finish_fatigue(
     by: Option<&[Dim]>,
 ) -> Result<Vec<MetricTable>> {
     let dims = fatigue::dims_of(by)?;
-    check_dims(&dims)?;
     let red = read::reduced(reduced, &dims)?;
     let groups = finish::finish(red, cfg, &dims)?;
     Ok(vec![fatigue::fatigue_table(

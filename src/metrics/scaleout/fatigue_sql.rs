@@ -5,6 +5,10 @@
 
 use super::dialect::Engine;
 use super::{Params, key_exprs};
+use crate::metrics::Dim;
+
+/// The person of units no shift covers (`fatigue::groups::NO_SHIFT`).
+const NO_SHIFT: &str = "(no shift)";
 
 /// The statements after the source and dimension views: the classified alerts, the judged pages,
 /// and the four writes.
@@ -68,10 +72,16 @@ pub(super) fn statements(e: Engine, p: &Params) -> Vec<String> {
     let quiet = "CASE WHEN p.prev_r IS NULL THEN f.earlier_r WHEN f.earlier_r IS NULL THEN p.prev_r \
                  WHEN p.prev_r > f.earlier_r THEN p.prev_r ELSE f.earlier_r END";
     let keys = key_exprs(e, &p.dims, "f.t");
-    let key_cols: Vec<String> = keys.iter().map(|(n, x)| format!("{x} AS {n}")).collect();
+    let by_person = p.dims.contains(&Dim::Person);
+    // The person key comes with the units (`am_units`); the others with the alert.
+    let key_cols: Vec<String> = keys
+        .iter()
+        .filter(|(n, _)| n != "k_person")
+        .map(|(n, x)| format!("{x} AS {n}"))
+        .collect();
     let classified = format!(
         "CREATE OR REPLACE TEMPORARY VIEW am_classified AS\n\
-         SELECT f.*, {keys},\n  \
+         SELECT f.*, {keys}\n  \
            (f.a IS NOT NULL AND COALESCE(f.acknowledged_by <> 'auto', true)) OR f.incident_id IS NOT \
          NULL AS actionable,\n  \
            COALESCE(f.r IS NOT NULL AND f.a IS NULL AND COALESCE(f.resolved_by = 'auto', true)\n    \
@@ -79,12 +89,28 @@ pub(super) fn statements(e: Engine, p: &Params) -> Vec<String> {
            COALESCE(f.after_unresolved, 0) = 0 AND ({quiet}) IS NOT NULL\n    \
              AND f.t - ({quiet}) >= 0 AND f.t - ({quiet}) <= {flap} AS flapping\n\
          FROM am_flagged f LEFT JOIN am_previous p ON f.fingerprint = p.fingerprint",
-        keys = key_cols.join(", "),
+        keys = key_cols.iter().map(|k| format!("{k},")).collect::<String>(),
         tr = p.transient_us,
         flap = p.flap_us,
     );
     let names: Vec<&str> = keys.iter().map(|(n, _)| n.as_str()).collect();
     let key_list = names.join(", ");
+    // units::attribute: by person, one unit per covering shift of the alert's team, else one
+    // under "(no shift)" (merge key: the person, or the team's uncovered pages apart).
+    let units_view = format!(
+        "CREATE OR REPLACE TEMPORARY VIEW am_units AS\n\
+         SELECT c.*, sh.zone AS shift_zone, sh.s AS shift_start,\n  \
+           CASE WHEN sh.s IS NULL THEN '{NO_SHIFT}' ELSE COALESCE(sh.person, '') END AS k_person,\n  \
+           CASE WHEN sh.s IS NOT NULL THEN concat('p:', COALESCE(sh.person, ''))\n    \
+             WHEN c.team IS NULL THEN 'n:' ELSE concat('t:', c.team) END AS merge_key\n\
+         FROM am_classified c LEFT JOIN am_shifts sh ON sh.team = c.team AND sh.s <= c.t AND c.t < \
+         sh.e\nWHERE c.t >= {from}"
+    );
+    let units = if by_person {
+        "am_units".to_string()
+    } else {
+        format!("am_classified WHERE t >= {from}")
+    };
     let groups = format!(
         "SELECT {key_list},\n  COUNT(*) AS alerts,\n  \
          SUM(CASE WHEN paged THEN 1 ELSE 0 END) AS pages,\n  \
@@ -94,7 +120,7 @@ pub(super) fn statements(e: Engine, p: &Params) -> Vec<String> {
          SUM(CASE WHEN incident_id IS NOT NULL THEN 1 ELSE 0 END) AS incident_alerts,\n  \
          COUNT(DISTINCT incident_id) AS incidents,\n  \
          SUM(CASE WHEN notifications > 1 THEN notifications - 1 ELSE 0 END) AS repeats\n\
-         FROM am_classified WHERE t >= {from}\nGROUP BY {key_list}"
+         FROM {units}\nGROUP BY {key_list}"
     );
     // shifts::primary_team: the covering shift of the page's team that started first, then by
     // person; judges: its zone when it parses, else the team's; hours::bucket and night_of.
@@ -117,18 +143,25 @@ pub(super) fn statements(e: Engine, p: &Params) -> Vec<String> {
          sh.e\nWHERE c.t >= {from} AND c.paged"
     );
     let day = e.floor_div("j.local_us", DAY_US);
+    // The pages with the shift whose zone judges them: each unit's own by person, else the
+    // primary's, and their merge key.
+    let judged = if by_person {
+        "(SELECT * FROM am_units WHERE paged)".to_string()
+    } else {
+        "(SELECT *, team AS merge_key FROM am_primary WHERE shift_rank = 1)".to_string()
+    };
     let local = format!(
         "CREATE OR REPLACE TEMPORARY VIEW am_local AS\n\
          SELECT j.*, {day} AS day, j.local_us - {day} * {DAY_US} AS tod FROM (\n\
          SELECT pr.*, st.settings_id, st.business_start_us, st.business_end_us, st.sleep_start_us,\n  \
            st.sleep_end_us, st.business_days, pr.t + tz.offset_s * 1000000 AS local_us\n\
-         FROM am_primary pr\n\
+         FROM {judged} pr\n\
          LEFT JOIN am_teams tm ON tm.team = pr.team\n\
          JOIN am_settings st ON st.settings_id = COALESCE(tm.settings_id, 0)\n\
          LEFT JOIN (SELECT DISTINCT zone FROM am_tz) zn ON zn.zone = pr.shift_zone\n\
          JOIN am_tz tz ON tz.zone = COALESCE(zn.zone, st.zone) AND tz.from_us <= pr.t AND pr.t < \
          tz.to_us\n\
-         WHERE pr.shift_rank = 1) j"
+         ) j"
     );
     let within = |lo: &str, hi: &str| {
         format!(
@@ -139,7 +172,7 @@ pub(super) fn statements(e: Engine, p: &Params) -> Vec<String> {
     let business = within("l.business_start_us", "l.business_end_us");
     let weekday = e.rem("l.day + 3", 7);
     let pages = format!(
-        "SELECT l.team AS merge_key, l.t, {keys},\n  \
+        "SELECT l.merge_key, l.t, {keys},\n  \
            CASE WHEN {sleep} THEN 'sleep'\n    \
              WHEN substring(l.business_days, CAST({weekday} AS INT) + 1, 1) = '1' AND h.day IS NULL \
          AND {business}\n    THEN 'business' ELSE 'off' END AS bucket,\n  \
@@ -153,28 +186,45 @@ pub(super) fn statements(e: Engine, p: &Params) -> Vec<String> {
             .collect::<Vec<_>>()
             .join(", "),
     );
+    // Candidates before the period have no group; in it, one row per unit.
+    let no_keys: String = names.iter().map(|n| format!(", NULL AS {n}")).collect();
     let firings = format!(
-        "SELECT fingerprint, seq, t, t >= {from} AS in_period, {key_list}\n\
-         FROM am_classified WHERE window_firings >= {need}",
+        "SELECT fingerprint, seq, t, true AS in_period, {key_list}\n\
+         FROM {units} AND window_firings >= {need}\n\
+         UNION ALL\n\
+         SELECT fingerprint, seq, t, false AS in_period{no_keys}\n\
+         FROM am_classified WHERE t < {from} AND window_firings >= {need}",
+        units = if by_person {
+            "am_units WHERE true".to_string()
+        } else {
+            units.clone()
+        },
         need = p.episode_firings,
     );
+    // Per alert, not per unit; the alerts no shift covers, by person.
+    let no_shift = if by_person {
+        "(SELECT COUNT(*) FROM am_units WHERE shift_start IS NULL)"
+    } else {
+        "0"
+    };
     let totals = format!(
         "SELECT SUM(CASE WHEN paged AND a IS NOT NULL AND a < t THEN 1 ELSE 0 END) AS negative_tta,\n  \
-         COUNT(*) AS alerts FROM am_classified WHERE t >= {from}"
+         COUNT(*) AS alerts, {no_shift} AS no_shift_alerts FROM am_classified WHERE t >= {from}"
     );
-    vec![
-        alerts,
-        previous,
-        flagged,
-        classified,
+    let mut out = vec![alerts, previous, flagged, classified, shifts];
+    if by_person {
+        out.push(units_view);
+    } else {
+        out.push(primary);
+    }
+    out.extend([
         e.write(&p.out_url, "fatigue_groups", &groups),
-        shifts,
-        primary,
         local,
         e.write(&p.out_url, "fatigue_pages", &pages),
         e.write(&p.out_url, "fatigue_firings", &firings),
         e.write(&p.out_url, "fatigue_totals", &totals),
-    ]
+    ]);
+    out
 }
 
 const DAY_US: i64 = 86_400_000_000;

@@ -182,12 +182,17 @@ pub(super) fn reduced(f: &ReducedFrames, dims: &[Dim]) -> Result<Reduced> {
         .flatten()
         .sum::<i64>()
         .max(0) as u64;
+    let no_shift_alerts = ints(&f.totals, "fatigue_totals", "no_shift_alerts")?
+        .into_iter()
+        .flatten()
+        .sum::<i64>()
+        .max(0) as u64;
     Ok(Reduced {
         labels,
         counts,
         pages,
         firings,
         negative_tta,
-        no_shift_alerts: 0,
+        no_shift_alerts,
     })
 }

@@ -9,7 +9,7 @@
 //! `pyspark` in `local[2]` mode, bound to 127.0.0.1; each is SKIPPED, saying so, when missing
 //! (.ci/run installs both).
 
-use std::path::{Path, PathBuf};
+use std::path::PathBuf;
 use std::process::Command;
 
 use crate::common::*;
@@ -82,43 +82,62 @@ fn fatigue_rows(csv: &str) -> Vec<String> {
         .collect()
 }
 
-/// Emit the job for `engine`, run it with `run`, finish, and compare with the local engine.
-fn check(s: &Sandbox, engine: &str, extra: &[&str], run: impl Fn(&Path) -> bool) {
-    let job = format!("job-{engine}-{}", extra.len());
-    let mut emit = vec!["scale-out", "emit", "--engine", engine, "--out", &job];
-    emit.extend(PERIOD);
-    emit.extend(extra);
-    s.ok(&emit);
-    assert!(
-        run(&s.path(&job).join("fatigue.sql")),
-        "{engine} job failed"
-    );
-    let finished = s.ok(&["scale-out", "finish", "--job", &job, "--format", "csv"]);
-    let mut local = vec!["metrics", "fatigue", "--format", "csv"];
-    local.extend(PERIOD);
-    local.extend(extra);
-    let want = fatigue_rows(&s.ok(&local));
-    let got = fatigue_rows(&finished);
-    assert!(want.len() > 500, "too few rows to compare: {}", want.len());
-    assert_eq!(got.len(), want.len(), "{engine} {extra:?}: row count");
-    let differ: Vec<_> = want.iter().zip(&got).filter(|(w, g)| w != g).collect();
-    assert!(
-        differ.is_empty(),
-        "{engine} {extra:?}: {} rows differ, first {:?}",
-        differ.len(),
-        differ.first()
-    );
-    // The data reach what the comparison is for: sleep interruptions, nights, episodes.
-    for metric in [
-        "sleep_interruptions",
-        "nights_interrupted",
-        "flapping_episodes",
-    ] {
-        let nonzero = got.iter().any(|l| {
-            let f: Vec<&str> = l.split(',').collect();
-            f.get(16) == Some(&metric) && f.get(17).is_some_and(|v| *v != "0.0")
-        });
-        assert!(nonzero, "no group has {metric} above 0");
+/// Groupings checked on every engine: the default (team and week: pages judged in the primary
+/// on-call person's zone), by person (one unit per covering shift, judged in its own zone), and
+/// by severity, month and service with a team filter.
+const CASES: [&[&str]; 3] = [
+    &[],
+    &["--by", "person,week"],
+    &[
+        "--by",
+        "severity,month,service",
+        "--team",
+        "payments,search",
+    ],
+];
+
+/// Emit a job per case for `engine`, run them all with `run`, finish each, and compare with the
+/// local engine.
+fn check(s: &Sandbox, engine: &str, run: impl Fn(&[PathBuf]) -> bool) {
+    let mut jobs = vec![];
+    for (i, extra) in CASES.iter().enumerate() {
+        let job = format!("job-{engine}-{i}");
+        let mut emit = vec!["scale-out", "emit", "--engine", engine, "--out", &job];
+        emit.extend(PERIOD);
+        emit.extend(*extra);
+        s.ok(&emit);
+        jobs.push(job);
+    }
+    let sql: Vec<PathBuf> = jobs.iter().map(|j| s.path(j).join("fatigue.sql")).collect();
+    assert!(run(&sql), "{engine} job failed");
+    for (job, extra) in jobs.iter().zip(CASES) {
+        let finished = s.ok(&["scale-out", "finish", "--job", job, "--format", "csv"]);
+        let mut local = vec!["metrics", "fatigue", "--format", "csv"];
+        local.extend(PERIOD);
+        local.extend(extra);
+        let want = fatigue_rows(&s.ok(&local));
+        let got = fatigue_rows(&finished);
+        assert!(want.len() > 500, "too few rows to compare: {}", want.len());
+        assert_eq!(got.len(), want.len(), "{engine} {extra:?}: row count");
+        let differ: Vec<_> = want.iter().zip(&got).filter(|(w, g)| w != g).collect();
+        assert!(
+            differ.is_empty(),
+            "{engine} {extra:?}: {} rows differ, first {:?}",
+            differ.len(),
+            differ.first()
+        );
+        // The data reach what the comparison is for: sleep interruptions, nights, episodes.
+        for metric in [
+            "sleep_interruptions",
+            "nights_interrupted",
+            "flapping_episodes",
+        ] {
+            let nonzero = got.iter().any(|l| {
+                let f: Vec<&str> = l.split(',').collect();
+                f.get(16) == Some(&metric) && f.get(17).is_some_and(|v| *v != "0.0")
+            });
+            assert!(nonzero, "{extra:?}: no group has {metric} above 0");
+        }
     }
 }
 
@@ -138,30 +157,18 @@ fn duckdb_reduce_step_gives_the_local_fatigue_table() {
         return;
     }
     let s = sandbox();
-    let run = |sql: &Path| {
+    check(&s, "duckdb", |sql: &[PathBuf]| {
         let out = Command::new("python3")
             .args([
                 "-c",
-                "import sys, duckdb; duckdb.connect().execute(open(sys.argv[1]).read())",
+                "import sys, duckdb\nfor f in sys.argv[1:]: duckdb.connect().execute(open(f).read())",
             ])
-            .arg(sql)
+            .args(sql)
             .output()
             .unwrap();
         eprintln!("{}", text(&out.stderr));
         out.status.success()
-    };
-    check(&s, "duckdb", &[], run);
-    check(
-        &s,
-        "duckdb",
-        &[
-            "--by",
-            "severity,month,service",
-            "--team",
-            "payments,search",
-        ],
-        run,
-    );
+    });
 }
 
 /// `spark-sql` of the installed pyspark, when there is one and a Java runtime.
@@ -190,13 +197,17 @@ fn spark_reduce_step_gives_the_local_fatigue_table() {
         return;
     };
     let s = sandbox();
-    check(&s, "spark", &[], |sql: &Path| {
+    check(&s, "spark", |sql: &[PathBuf]| {
+        // One session for all the jobs: their views are replaced, their outputs apart.
+        let all = s.path("all-jobs.sql");
+        let text_of = |p: &PathBuf| std::fs::read_to_string(p).unwrap();
+        std::fs::write(&all, sql.iter().map(text_of).collect::<Vec<_>>().join("\n")).unwrap();
         let out = Command::new(&bin)
             .current_dir(s.dir.path())
             .env("SPARK_LOCAL_IP", "127.0.0.1")
             .args(["--master", "local[2]", "--conf", "spark.ui.enabled=false"])
             .args(["--conf", "spark.driver.host=127.0.0.1", "-f"])
-            .arg(sql)
+            .arg(&all)
             .output()
             .unwrap();
         if !out.status.success() {

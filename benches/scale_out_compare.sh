@@ -32,6 +32,7 @@ done
 bin=${AFTERMATH:-$here/target/release/aftermath}
 work=${WORK:-$(mktemp -d)}
 master=${SPARK_MASTER:-local[2]}
+mkdir -p "$work"
 am=("$bin" "${config[@]}" --store "$store")
 period=(--last "$last" --as-of "$as_of")
 

@@ -216,3 +216,67 @@ fn spark_reduce_step_gives_the_local_fatigue_table() {
         out.status.success()
     });
 }
+
+/// `finish` refuses another config's thresholds (they are baked into the job), and a folder
+/// without the job's tables; `emit` by person refuses a store without on-call shifts. No engine
+/// is needed for any of these.
+#[test]
+fn finish_refuses_another_config_and_missing_tables_and_person_needs_shifts() {
+    let s = Sandbox::new();
+    s.write("aftermath.toml", CONFIG);
+    s.ok(&[
+        "generate",
+        "--out",
+        "gen",
+        "--teams",
+        "2",
+        "--weeks",
+        "2",
+        "--no-dirty",
+    ]);
+    std::fs::remove_file(s.path("gen/oncall_shifts.csv")).unwrap();
+    s.ok(&["ingest", "gen"]);
+    let mut emit = vec!["scale-out", "emit", "--engine", "duckdb", "--out", "job"];
+    emit.extend(PERIOD);
+    s.ok(&emit);
+    let sql = std::fs::read_to_string(s.path("job/fatigue.sql")).unwrap();
+    // The empty shifts view stands in for the missing table; the period is baked in.
+    assert!(sql.contains("AS ends_at FROM (SELECT 1 AS one) AS z WHERE z.one = 0"));
+    assert!(sql.contains("TIMESTAMPTZ '2026-11-23 00:00:00.000000+00'"));
+
+    let out = s.run(&["scale-out", "finish", "--job", "job"]);
+    assert!(!out.status.success());
+    assert!(
+        text(&out.stderr).contains("no reduced table fatigue_groups here"),
+        "{}",
+        text(&out.stderr)
+    );
+
+    s.write(
+        "other.toml",
+        format!("{CONFIG}\n[thresholds]\ninterruption_merge_seconds = 120\n"),
+    );
+    let out = s.run(&[
+        "--config",
+        "other.toml",
+        "scale-out",
+        "finish",
+        "--job",
+        "job",
+    ]);
+    assert!(!out.status.success());
+    assert!(
+        text(&out.stderr).contains("the job was written with other thresholds"),
+        "{}",
+        text(&out.stderr)
+    );
+
+    emit.extend(["--by", "person"]);
+    let out = s.run(&emit);
+    assert!(!out.status.success());
+    assert!(
+        text(&out.stderr).contains("fatigue by person needs on-call shifts"),
+        "{}",
+        text(&out.stderr)
+    );
+}

@@ -132,3 +132,45 @@ impl Engine {
         }
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn string_literals_escape_each_dialects_way() {
+        let s = r"it's a\b";
+        assert_eq!(Engine::Spark.string(s), r"'it\'s a\\b'");
+        assert_eq!(Engine::DuckDb.string(s), r"'it''s a\b'");
+    }
+
+    #[test]
+    fn floor_division_and_remainder_of_negative_numbers() {
+        assert_eq!(Engine::Spark.rem("x", 7), "pmod(x, 7)");
+        assert_eq!(
+            Engine::Spark.floor_div("x", 7),
+            "(((x) - pmod(x, 7)) div 7)"
+        );
+        // DuckDB's % keeps the dividend's sign: -1 % 7 = -1, so (-1 % 7 + 7) % 7 = 6 and
+        // (-1 - 6) // 7 = -1, the floor.
+        assert_eq!(Engine::DuckDb.rem("x", 7), "(((x) % 7 + 7) % 7)");
+        assert_eq!(
+            Engine::DuckDb.floor_div("x", 7),
+            "(((x) - (((x) % 7 + 7) % 7)) // 7)"
+        );
+    }
+
+    #[test]
+    fn instant_literals_are_utc() {
+        // 2026-11-23T00:00:00Z
+        let us = 1_795_392_000_000_000;
+        assert_eq!(
+            Engine::Spark.instant(us),
+            "timestamp_micros(1795392000000000)"
+        );
+        assert_eq!(
+            Engine::DuckDb.instant(us),
+            "TIMESTAMPTZ '2026-11-23 00:00:00.000000+00'"
+        );
+    }
+}

@@ -159,7 +159,9 @@ pub fn run(ctx: &Context, args: Args) -> Result<()> {
     };
     let frames = frames(&ctx.store, scope.as_of)?;
     // As for reports: a period nothing can be known about yet is refused, not printed empty.
-    crate::report::coverage::refuse_future(&frames, scope.period, scope.as_of)?;
+    // The data's span, read once: the refusal below and the comparisons' coverage use it.
+    let span = metrics::coverage::DataSpan::of(&frames)?;
+    crate::report::coverage::refuse_future(span, scope.period, scope.as_of)?;
     if !scope.filters.teams.is_empty() {
         // The same lookup as `report weekly --team`: a typo is an error naming the teams, not
         // empty tables that read as a quiet team.
@@ -169,7 +171,7 @@ pub fn run(ctx: &Context, args: Args) -> Result<()> {
     let mut scope = scope;
     if request.compare {
         // Comparisons reaching outside the data are not judged: say so where it is seen.
-        scope.data = metrics::coverage::DataSpan::of(&frames)?;
+        scope.data = span;
         if let Some(w) = scope.not_judged_words() {
             eprintln!("warning: {w}");
         }
@@ -178,8 +180,13 @@ pub fn run(ctx: &Context, args: Args) -> Result<()> {
     let tables = match &args.table {
         None => tables,
         Some(name) => {
-            let names: Vec<String> = tables.iter().map(|t| t.name.clone()).collect();
-            let picked: Vec<MetricTable> = tables.into_iter().filter(|t| &t.name == name).collect();
+            let names: Vec<&str> = tables.iter().map(|t| t.name()).collect();
+            let id = metrics::TableId::parse(name);
+            let picked: Vec<MetricTable> = tables
+                .iter()
+                .filter(|t| Some(t.id) == id)
+                .cloned()
+                .collect();
             if picked.is_empty() {
                 return Err(Error::Query(format!(
                     "--table {name}: no such table here; these were computed: {}",
@@ -219,7 +226,7 @@ pub fn render_tables(tables: &[MetricTable], scope: &Scope) -> Result<String> {
         scope.as_of.format("%Y-%m-%dT%H:%M:%SZ")
     );
     for t in tables {
-        s.push_str(&format!("\n== {} [{}]\n", t.title, t.name));
+        s.push_str(&format!("\n== {} [{}]\n", t.title, t.name()));
         if t.frame.height() == 0 {
             s.push_str("(no rows)\n");
         } else {

@@ -10,6 +10,7 @@ mod parse;
 mod postmortems;
 pub mod services;
 mod severity;
+pub mod sources;
 mod teams;
 mod thresholds;
 mod walker;
@@ -18,6 +19,7 @@ mod weekly;
 pub use parse::ONCALL_SPREAD_LIMIT;
 pub use postmortems::Postmortems;
 pub use services::Service;
+pub use sources::Source;
 pub use weekly::Weekly;
 
 use std::collections::{BTreeMap, BTreeSet, HashMap};
@@ -140,6 +142,8 @@ pub struct Config {
     pub weekly: Weekly,
     /// `[services.<name>]` by lower-cased name: availability targets.
     pub services: BTreeMap<String, Service>,
+    /// `[sources.<name>]` by lower-cased name: where an incident's page is in its tool.
+    pub sources: BTreeMap<String, Source>,
     /// `teams` as a lookup table, built on the first `map_team` (the teams do not change after
     /// loading; the load rejects a name, alias or service claimed twice).
     team_index: std::sync::OnceLock<teams::TeamIndex>,

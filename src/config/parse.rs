@@ -33,6 +33,7 @@ const TOP_KEYS: &[&str] = &[
     "postmortems",
     "weekly",
     "services",
+    "sources",
 ];
 const TEAM_KEYS: &[&str] = &[
     "timezone",
@@ -204,6 +205,11 @@ pub(super) fn from_table(
         None => Default::default(),
     };
 
+    let sources = match w.table("", t, "sources") {
+        Some(sv) => super::sources::sources(&mut w, sv),
+        None => Default::default(),
+    };
+
     if !w.problems.is_empty() {
         return Err(w.problems);
     }
@@ -222,6 +228,7 @@ pub(super) fn from_table(
         postmortems,
         weekly,
         services,
+        sources,
         team_index: Default::default(),
     })
 }

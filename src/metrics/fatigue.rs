@@ -30,6 +30,7 @@ use super::table::dim_names;
 use super::{Dim, Family, Frames, MetricTable, Scope};
 use crate::config::Config;
 use crate::error::{Error, Result};
+use crate::metrics::catalogue::TableId;
 use shifts::Shifts;
 
 /// The dimensions fatigue can be grouped by.
@@ -96,7 +97,7 @@ pub fn fatigue(
         notes.extend(zone_note(&shifts));
         out.push(MetricTable {
             family: Family::Fatigue,
-            name: "fatigue_shift".into(),
+            id: TableId::FatigueShift,
             title: "Pages per on-call shift".into(),
             dims: vec!["team".into(), "person".into(), "shift".into()],
             frame,
@@ -107,7 +108,7 @@ pub fn fatigue(
         let frame = compare::compare_frame(f, cfg, scope, &dims, (&scoped, &groups), &shifts)?;
         out.push(MetricTable {
             family: Family::Fatigue,
-            name: "fatigue_compare".into(),
+            id: TableId::FatigueCompare,
             title: format!("Pages by team against {}", scope.period.previous_words()),
             dims: vec!["team".into()],
             frame,
@@ -161,7 +162,7 @@ pub(crate) fn fatigue_table(
     let names = dim_names(dims);
     Ok(MetricTable {
         family: Family::Fatigue,
-        name: "fatigue".into(),
+        id: TableId::Fatigue,
         title: format!("Alert fatigue by {}", join_words(&names)),
         dims: names,
         frame,

@@ -22,6 +22,7 @@ use super::fatigue::{self, finish, shifts::Shifts};
 use super::{Dim, MetricTable, Scope};
 use crate::config::Config;
 use crate::error::{Error, Result};
+use crate::model::time::{DAY_US, MINUTE_US, SECOND_US};
 
 /// What a job is written for: where the engine reads the store and writes its tables, and the
 /// figures baked into it.
@@ -89,7 +90,7 @@ pub(crate) fn key_exprs(e: Engine, dims: &[Dim], t: &str) -> Vec<(String, String
             let sql = match d {
                 Dim::Week => {
                     // ids::week_index, and the label of its Thursday's ISO year and week.
-                    let week = e.floor_div(&format!("{t} + 259200000000"), 604_800_000_000);
+                    let week = e.floor_div(&format!("{t} + {}", 3 * DAY_US), 7 * DAY_US);
                     let thu = e.day_date(&format!("{week} * 7"));
                     let n = e.floor_div(&format!("dayofyear({thu}) - 1"), 7);
                     format!(
@@ -98,7 +99,7 @@ pub(crate) fn key_exprs(e: Engine, dims: &[Dim], t: &str) -> Vec<(String, String
                     )
                 }
                 Dim::Month => {
-                    let day = e.day_date(&e.floor_div(t, 86_400_000_000));
+                    let day = e.day_date(&e.floor_div(t, DAY_US));
                     format!(
                         "concat(CAST(year({day}) AS STRING), '-', lpad(CAST(month({day}) AS \
                          STRING), 2, '0'))"
@@ -135,8 +136,8 @@ pub fn fatigue_job(
         }
     }
     let th = &cfg.thresholds;
-    let flap_us = i64::from(th.flap_window_minutes) * 60_000_000;
-    let episode_us = i64::from(th.flap_episode_window_minutes) * 60_000_000;
+    let flap_us = i64::from(th.flap_window_minutes) * MINUTE_US;
+    let episode_us = i64::from(th.flap_episode_window_minutes) * MINUTE_US;
     let from_us = scope.period.from_micros();
     let p = Params {
         dims,
@@ -147,7 +148,7 @@ pub fn fatigue_job(
         flap_us,
         episode_us,
         episode_firings: th.flap_episode_firings.max(1),
-        transient_us: i64::from(th.transient_seconds) * 1_000_000,
+        transient_us: i64::from(th.transient_seconds) * SECOND_US,
         out_url: target.out_url.trim_end_matches('/').to_string(),
         teams: scope.filters.teams.clone(),
         services: scope.filters.services.clone(),
@@ -167,8 +168,8 @@ pub fn fatigue_job(
     // Offsets for every instant the job converts (pages lie in the period), with a day spare.
     st.push(dims::tz_view(
         e,
-        p.window_from_us - 86_400_000_000,
-        p.to_us + 86_400_000_000,
+        p.window_from_us - DAY_US,
+        p.to_us + DAY_US,
     ));
     st.extend(dims::team_views(e, cfg));
     st.extend(fatigue_sql::statements(e, &p));

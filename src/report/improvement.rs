@@ -32,6 +32,7 @@ use serde::Serialize;
 
 use crate::error::{Error, Result};
 use crate::metrics::Period;
+use crate::metrics::TableId;
 use crate::metrics::explain::explain;
 use crate::metrics::quality::exclusion_note;
 use crate::metrics::scope::midnight;
@@ -155,7 +156,7 @@ pub fn last_complete_quarter(as_of: DateTime<Utc>) -> (Period, String) {
 /// The continuous-improvement report of `period`, labelled `label` (e.g. "2026-Q3").
 pub fn improvement(inp: &Inputs, period: Period, label: &str) -> Result<Document> {
     let asked = period;
-    let (period, narrowed) = coverage::narrow_to_data(inp.frames, period, &inp.data_range)?;
+    let (period, narrowed) = coverage::narrow_to_data(inp.span, period, &inp.data_range)?;
     let mut view = build(inp, period, label)?;
     if narrowed {
         view.intro.insert(
@@ -203,6 +204,9 @@ fn build(inp: &Inputs, period: Period, label: &str) -> Result<ImprovementView> {
     );
     meta.data_range = inp.data_range.clone();
     meta.last_ingest = inp.last_ingest.clone();
+    if inp.index {
+        meta.index = super::INDEX_FROM_REPORT.into();
+    }
     meta.period = period.label();
     meta.period_by = d.scope.period_by.column().to_string();
 
@@ -229,7 +233,7 @@ fn build(inp: &Inputs, period: Period, label: &str) -> Result<ImprovementView> {
             "The store's incidents start on {}, after the previous period began: its counts \
              cover less time than this period's, so counts are not compared (durations are, on \
              the incidents there are).",
-            fmt::date(d.first_detected)
+            fmt::day(d.first_detected)
         ));
     }
     if period.to > inp.as_of {
@@ -300,7 +304,7 @@ fn method_notes(inp: &Inputs) -> Vec<String> {
 /// resolved before detected" is information), the incidents left out and why, the incidents
 /// still open, and the negative durations left out of their metric.
 fn quality_section(inp: &Inputs, d: &data::Data) -> Result<Section> {
-    let q = fmt::table(&d.quality, "quality")?;
+    let q = fmt::table(&d.quality, TableId::Quality)?;
     let df = &q.frame;
     let mut t = TableView::new(
         &[
@@ -318,16 +322,16 @@ fn quality_section(inp: &Inputs, d: &data::Data) -> Result<Section> {
         t.push(vec![
             cell_str(df, "check", i),
             cell_str(df, "table", i),
-            fmt::int(Some(rows)),
+            fmt::whole(Some(rows)),
             fmt::pct(cell_f64(df, "share_pct", i)),
             cell_str(df, "examples", i),
         ]);
     }
-    let counts = &fmt::table(&d.durations, "incidents")?.frame;
+    let counts = &fmt::table(&d.durations, TableId::Incidents)?.frame;
     let open: f64 = (0..counts.height())
         .filter_map(|i| cell_f64(counts, "open", i))
         .sum();
-    let negative = fmt::table(&d.durations, "negative_durations")?
+    let negative = fmt::table(&d.durations, TableId::NegativeDurations)?
         .frame
         .height();
     let text = vec![

@@ -79,10 +79,16 @@ struct View {
 // Links are shared with the weekly report's "Who owes what": one rule for what may be a link.
 pub(crate) use super::view::{Link, safe_url};
 
+/// The incident id `given` refers to: itself, the id without its source prefix, or a bare
+/// number when only one incident has it; an error naming the closest ids otherwise.
+pub fn resolve_id(inp: &Inputs, given: &str) -> Result<String> {
+    lookup::resolve(inp.frames, given)
+}
+
 /// Render the postmortem of `incident_id` (the full id, or the source's own id or number when
 /// only one incident has it) in every format of `inp`.
 pub fn postmortem(inp: &Inputs, incident_id: &str) -> Result<Document> {
-    let id = lookup::resolve(inp.frames, incident_id)?;
+    let id = resolve_id(inp, incident_id)?;
     let inc = lookup::load(inp.frames, &id, inp.as_of)?;
     let history = History::load(inp.frames, inp.cfg, inp.as_of)?;
     build(inp, inc, &history)
@@ -141,7 +147,10 @@ fn build(inp: &Inputs, inc: lookup::Incident, history: &History) -> Result<Docum
     }
     banners.extend(times.problems.iter().cloned());
 
-    let header = summary::header(&inc, zone);
+    let page = inp
+        .cfg
+        .incident_url(&inc.source, &inc.source_id, inc.number.as_deref(), &inc.id);
+    let header = summary::header(&inc, zone, page);
     let impact = summary::impact(inp, &inc)?;
     let facts = summary::facts(&inc, &header, &times, &alerts, &related, &impact, zone);
     let mut meta = Meta::new(
@@ -152,6 +161,9 @@ fn build(inp: &Inputs, inc: lookup::Incident, history: &History) -> Result<Docum
     );
     meta.data_range = inp.data_range.clone();
     meta.last_ingest = inp.last_ingest.clone();
+    if inp.index {
+        meta.index = super::INDEX_FROM_REPORT.into();
+    }
     meta.period = format!(
         "incident detected {}; compared with the {HISTORY_DAYS} days before ({})",
         utc(inc.detected),

@@ -11,7 +11,6 @@
 
 use polars::prelude::*;
 
-use super::classify::{MICROS_PER_MIN, MICROS_PER_SEC};
 use super::groups::{Groups, Stats};
 use super::reduce::Reduced;
 use crate::config::Config;
@@ -19,6 +18,7 @@ use crate::error::Result;
 use crate::metrics::hours::{self, Bucket};
 use crate::metrics::scope::Dim;
 use crate::metrics::table::pe;
+use crate::model::time::{MINUTE_US, MINUTE_US_F};
 
 /// The groups of a reduced scope, in the order of their labels, with their figures.
 pub(crate) fn finish(red: Reduced, cfg: &Config, dims: &[Dim]) -> Result<Groups> {
@@ -117,7 +117,7 @@ fn interruptions(red: &Reduced, cfg: &Config, rank: &[u32], stats: &mut [Stats])
     for p in &red.pages {
         if let Some(d) = p.tta_us.filter(|d| *d >= 0) {
             let st = &mut stats[rank[p.group as usize] as usize];
-            st.tta_min.push(d as f64 / MICROS_PER_MIN);
+            st.tta_min.push(d as f64 / MINUTE_US_F);
         }
     }
 }
@@ -129,7 +129,7 @@ fn interruptions(red: &Reduced, cfg: &Config, rank: &[u32], stats: &mut [Stats])
 /// the window of the previous start (whose episode used it up). A start counts in the group of
 /// each of its rows that has one; a start before the period counts nowhere but uses up its window.
 fn episodes(red: &Reduced, cfg: &Config, rank: &[u32], stats: &mut [Stats]) {
-    let window = i64::from(cfg.thresholds.flap_episode_window_minutes) * 60 * MICROS_PER_SEC;
+    let window = i64::from(cfg.thresholds.flap_episode_window_minutes) * MINUTE_US;
     let mut rows: Vec<(u32, i64, u64, u32)> = red
         .firings
         .iter()

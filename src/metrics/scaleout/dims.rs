@@ -19,8 +19,8 @@ use chrono_tz::{TZ_VARIANTS, Tz};
 use super::dialect::Engine;
 use crate::config::{Config, Team, Window};
 use crate::metrics::fatigue::reduce::day_number;
+use crate::model::time::SECOND_US as SEC_US;
 
-const SEC_US: i64 = 1_000_000;
 const STEP: i64 = 3 * 3_600;
 
 /// The offset of a zone at a UTC second.

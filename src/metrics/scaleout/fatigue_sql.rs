@@ -6,6 +6,7 @@
 use super::dialect::Engine;
 use super::{Params, key_exprs};
 use crate::metrics::Dim;
+use crate::model::time::{DAY_US, SECOND_US};
 
 /// The person of units no shift covers (`fatigue::groups::NO_SHIFT`).
 const NO_SHIFT: &str = "(no shift)";
@@ -154,7 +155,7 @@ pub(super) fn statements(e: Engine, p: &Params) -> Vec<String> {
         "CREATE OR REPLACE TEMPORARY VIEW am_local AS\n\
          SELECT j.*, {day} AS day, j.local_us - {day} * {DAY_US} AS tod FROM (\n\
          SELECT pr.*, st.settings_id, st.business_start_us, st.business_end_us, st.sleep_start_us,\n  \
-           st.sleep_end_us, st.business_days, pr.t + tz.offset_s * 1000000 AS local_us\n\
+           st.sleep_end_us, st.business_days, pr.t + tz.offset_s * {SECOND_US} AS local_us\n\
          FROM {judged} pr\n\
          LEFT JOIN am_teams tm ON tm.team = pr.team\n\
          JOIN am_settings st ON st.settings_id = COALESCE(tm.settings_id, 0)\n\
@@ -226,5 +227,3 @@ pub(super) fn statements(e: Engine, p: &Params) -> Vec<String> {
     ]);
     out
 }
-
-const DAY_US: i64 = 86_400_000_000;

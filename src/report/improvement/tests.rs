@@ -8,6 +8,8 @@ use chrono::{DateTime, Utc};
 use polars::prelude::*;
 
 use super::*;
+use crate::metrics::TableId;
+use crate::metrics::durations::Metric;
 use crate::metrics::{self, Dim, Family, Frames, Request, Scope};
 use crate::model::columns::*;
 use crate::report::testkit::{as_of, sample};
@@ -34,6 +36,9 @@ fn inputs<'a>(frames: &'a Frames, cfg: &'a crate::config::Config) -> Inputs<'a> 
         png: false,
         data_range: "incidents detected 2026-05-18 .. 2026-11-15".into(),
         last_ingest: "2026-11-16T23:00:00Z".into(),
+        span: crate::metrics::coverage::DataSpan::of(frames).unwrap(),
+        drafts: Default::default(),
+        index: false,
     }
 }
 
@@ -104,7 +109,7 @@ fn rule_pages_are_counted_as_the_ranking_counts_them() {
         ..Request::default()
     };
     let tables = metrics::run(&frames, cfg, &scope, &req).unwrap();
-    let ranked = &fmt::table(&tables, "rules_overall").unwrap().frame;
+    let ranked = &fmt::table(&tables, TableId::RulesOverall).unwrap().frame;
     let counted = rules::pages_by_rule(&frames, &scope).unwrap();
     assert!(ranked.height() > 0);
     for i in 0..ranked.height() {
@@ -127,7 +132,9 @@ fn report_figures_equal_the_metrics_for_the_same_scope() {
     };
     let tables = metrics::run(&frames, cfg, &scope, &req).unwrap();
     let ttr = fmt::Rows::new(
-        &fmt::table(&tables, "ttr").unwrap().frame,
+        &fmt::table(&tables, TableId::Duration(Metric::Ttr))
+            .unwrap()
+            .frame,
         &["team", "month"],
     );
     let team = fmt::distinct(ttr.df, "team")[0].clone();
@@ -203,7 +210,7 @@ fn hostile_team_title_and_rule_are_escaped() {
     };
     let tables = metrics::run(&frames, cfg, &scope, &req).unwrap();
     let top = crate::report::view::cell_str(
-        &fmt::table(&tables, "rules_overall").unwrap().frame,
+        &fmt::table(&tables, TableId::RulesOverall).unwrap().frame,
         "rule",
         0,
     );

@@ -13,7 +13,8 @@ use super::{HISTORY_DAYS, Link, alerts, instants, local, related, safe_url, utc}
 use crate::error::Result;
 use crate::metrics::{explain, impact};
 use crate::report::Inputs;
-use crate::report::charts::duration_label;
+use crate::report::text::NONE;
+use crate::report::text::duration_label;
 use crate::report::view::TableView;
 
 /// The header block of the report.
@@ -28,7 +29,11 @@ pub struct Header {
     pub service: String,
     pub source: String,
     pub zone: String,
+    /// The incident's page in its source tool (`[sources.<source>]`), then its postmortem
+    /// document, each when known.
     pub links: Vec<Link>,
+    /// Whether `links` holds the postmortem document (else the templates say none is yet).
+    pub postmortem_linked: bool,
 }
 
 /// A section for the team to write.
@@ -71,8 +76,16 @@ pub fn todo() -> Vec<Todo> {
         .collect()
 }
 
-pub fn header(inc: &Incident, zone: Tz) -> Header {
+/// `page`: the incident's address in its source tool, when the config says where that is.
+pub fn header(inc: &Incident, zone: Tz, page: Option<String>) -> Header {
     let mut links = vec![];
+    if let Some(url) = page.as_deref().and_then(safe_url) {
+        links.push(Link {
+            label: format!("Incident in {}", inc.source),
+            url,
+        });
+    }
+    let postmortem_linked = inc.postmortem_url.as_deref().and_then(safe_url).is_some();
     if let Some(url) = inc.postmortem_url.as_deref().and_then(safe_url) {
         links.push(Link {
             label: "Postmortem document".into(),
@@ -81,7 +94,7 @@ pub fn header(inc: &Incident, zone: Tz) -> Header {
     }
     Header {
         id: inc.id.clone(),
-        number: inc.number.clone().unwrap_or_else(|| "–".into()),
+        number: inc.number.clone().unwrap_or_else(|| NONE.into()),
         title: inc.title.clone(),
         severity: match &inc.severity_raw {
             Some(raw) if raw != &inc.severity => format!("{} (source: {raw})", inc.severity),
@@ -89,10 +102,11 @@ pub fn header(inc: &Incident, zone: Tz) -> Header {
         },
         status: inc.status_label(),
         team: inc.team.clone(),
-        service: inc.service.clone().unwrap_or_else(|| "–".into()),
+        service: inc.service.clone().unwrap_or_else(|| NONE.into()),
         source: format!("{} (id {})", inc.source, inc.source_id),
         zone: zone.name().into(),
         links,
+        postmortem_linked,
     }
 }
 
@@ -150,7 +164,7 @@ pub fn facts(
 pub fn impact(inp: &Inputs, inc: &Incident) -> Result<String> {
     let Some(i) = impact::incident(inp.frames, inp.cfg, &inc.id, inp.as_of.timestamp_micros())?
     else {
-        return Ok("–".into());
+        return Ok(NONE.into());
     };
     if i.negative() {
         return Ok(format!(

@@ -1,7 +1,8 @@
 //! The week's major incidents of a team, listed by name: the SEV1/SEV2 incidents (the severities
 //! `[postmortems]` drafts for) detected in the report week and counted by the metrics (not
 //! excluded as maintenance, merged or test), with their status at as-of, how long
-//! they took to resolve (or have been open), and their postmortem link. A count says how much; this
+//! they took to resolve (or have been open), and their postmortem: the document the data links, else
+//! the draft aftermath wrote into the same folder. A count says how much; this
 //! list says which, so a manager can open the incident behind a number.
 
 use polars::prelude::*;
@@ -11,7 +12,8 @@ use crate::error::{Error, Result};
 use crate::metrics::frames::{EXCLUDED, exclusion_reason, in_period, texts};
 use crate::metrics::{Period, Scope};
 use crate::model::columns::*;
-use crate::report::view::safe_url;
+use crate::report::postmortem;
+use crate::report::view::{Href, safe_url};
 use crate::report::{Inputs, TableView};
 
 /// The table of `team`'s major incidents detected in `week`, earliest first.
@@ -44,6 +46,9 @@ pub fn table(inp: &Inputs, team: &str, week: Period) -> Result<TableView> {
         )
         .select([
             col(INCIDENT_ID),
+            col(SOURCE),
+            col(SOURCE_ID),
+            col(NUMBER),
             col(TITLE),
             col(SEVERITY),
             col(STATUS),
@@ -55,6 +60,7 @@ pub fn table(inp: &Inputs, team: &str, week: Period) -> Result<TableView> {
         .collect()
         .map_err(q)?;
     let text = |c: &str| texts(&df, c);
+    let (sources, source_ids, numbers) = (text(SOURCE)?, text(SOURCE_ID)?, text(NUMBER)?);
     let (ids, titles, sevs, statuses, links) = (
         text(INCIDENT_ID)?,
         text(TITLE)?,
@@ -88,14 +94,30 @@ pub fn table(inp: &Inputs, team: &str, week: Period) -> Result<TableView> {
         let day = minute(detected[i]);
         let get = |v: &Vec<Option<String>>| v[i].clone().unwrap_or_default();
         // The postmortem is a short link (a whole address squeezed the title column); an
-        // address that is not http(s) stays text, as it came.
+        // address that is not http(s) stays text, as it came. Without one, the draft aftermath
+        // wrote into the same folder, when there is one.
+        let id = get(&ids);
         let postmortem = match links[i].as_deref() {
-            Some(url) if safe_url(url).is_some() => ("postmortem".to_string(), Some(url)),
+            Some(url) if safe_url(url).is_some() => {
+                ("postmortem".to_string(), Some(Href::Web(url)))
+            }
             Some(other) => (other.to_string(), None),
+            None if inp.drafts.contains(&id) => {
+                let stem = postmortem::stem(&id);
+                let path = format!("../../postmortem/{stem}/{stem}");
+                ("draft".to_string(), Some(Href::Report(path)))
+            }
             None => ("none yet".to_string(), None),
         };
-        t.push_linked(vec![
-            (get(&ids), None),
+        // The id links to the incident's page in its tool when `[sources.<source>]` says where.
+        let page = inp.cfg.incident_url(
+            &get(&sources),
+            &get(&source_ids),
+            numbers[i].as_deref(),
+            &id,
+        );
+        t.push_href(vec![
+            (id.clone(), page.as_deref().map(Href::Web)),
             (get(&titles), None),
             (get(&sevs), None),
             (day, None),

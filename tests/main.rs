@@ -21,6 +21,7 @@ mod reports;
 mod reports_impact;
 mod run;
 mod run_as_of;
+mod scale_out;
 mod sources;
 mod store_append;
 mod store_budget;

@@ -9,6 +9,7 @@ mod metrics;
 mod query;
 mod report;
 mod run;
+mod scale_out;
 mod stdout;
 
 use std::path::PathBuf;
@@ -49,6 +50,9 @@ enum Command {
     Report(Box<report::Args>),
     /// Run SQL over the store's tables (incidents, incident_events, alerts, action_items, oncall_shifts)
     Query(query::Args),
+    /// Run the reduce step of the alert-scale metrics on Spark or DuckDB, and finish from its output
+    #[command(subcommand, name = "scale-out")]
+    ScaleOut(scale_out::ScaleOutCommand),
     /// Write a deterministic synthetic incident history as canonical input files
     Generate(generate::Args),
     /// Inspect the configuration
@@ -81,6 +85,7 @@ pub fn main() -> i32 {
             Command::Ingest(args) => ingest::run(&ctx, args),
             Command::Metrics(args) => metrics::run(&ctx, *args),
             Command::Query(args) => query::run(&ctx, args),
+            Command::ScaleOut(cmd) => scale_out::run(&ctx, cmd),
             Command::Report(args) => report::run(&ctx, *args),
             Command::Generate(_) | Command::Config(_) => unreachable!("handled above"),
         }),

@@ -13,10 +13,12 @@ mod build;
 pub(crate) mod classify;
 pub mod cols;
 mod compare;
-mod groups;
+pub(crate) mod finish;
+pub(crate) mod groups;
 pub(crate) mod ids;
 pub(crate) mod judges;
 mod lookback;
+pub(crate) mod reduce;
 mod shift;
 pub(crate) mod shifts;
 #[cfg(test)]
@@ -42,15 +44,8 @@ const ALLOWED: [Dim; 6] = [
     Dim::Severity,
 ];
 
-/// The fatigue tables: `fatigue` (by `by`, default team and week), `fatigue_shift` when on-call
-/// shifts overlap the period, and `fatigue_compare` when `compare`.
-pub fn fatigue(
-    f: &Frames,
-    cfg: &Config,
-    scope: &Scope,
-    by: Option<&[Dim]>,
-    compare: bool,
-) -> Result<Vec<MetricTable>> {
+/// The grouping of a request: `by`, or team and week; an error for a dim fatigue has not.
+pub(crate) fn dims_of(by: Option<&[Dim]>) -> Result<Vec<Dim>> {
     let dims: Vec<Dim> = match by {
         Some(b) if !b.is_empty() => b.to_vec(),
         _ => vec![Dim::Team, Dim::Week],
@@ -63,6 +58,19 @@ pub fn fatigue(
             names.join(", ")
         )));
     }
+    Ok(dims)
+}
+
+/// The fatigue tables: `fatigue` (by `by`, default team and week), `fatigue_shift` when on-call
+/// shifts overlap the period, and `fatigue_compare` when `compare`.
+pub fn fatigue(
+    f: &Frames,
+    cfg: &Config,
+    scope: &Scope,
+    by: Option<&[Dim]>,
+    compare: bool,
+) -> Result<Vec<MetricTable>> {
+    let dims = dims_of(by)?;
     let shifts = shifts::load(f, scope)?;
     let by_person = dims.contains(&Dim::Person);
     if by_person && !shifts.table_has_rows {
@@ -74,39 +82,7 @@ pub fn fatigue(
     }
     let scoped = groups::load(f, cfg, scope, &dims)?;
     let groups = groups::compute(&scoped, cfg, &dims, &shifts)?;
-    let frame = build::fatigue_frame(&groups, &dims, &scope.period)?;
-    let mut notes = fatigue_notes(cfg, &dims, &shifts);
-    if by_person && groups.no_shift_alerts > 0 {
-        notes.push(format!(
-            "{} alerts fired when no on-call shift of their team covered them; they are under \
-             person \"{}\"",
-            groups.no_shift_alerts,
-            groups::NO_SHIFT
-        ));
-    }
-    if groups.negative_tta > 0 {
-        notes.push(format!(
-            "{} acknowledged pages are left out of the acknowledgement time: acknowledged before \
-             they fired (a data error)",
-            groups.negative_tta
-        ));
-    }
-    if frame.column(cols::INTERRUPTIONS_SIGNAL).is_ok() {
-        notes.push(
-            "interruptions_signal marks weeks outside the XmR limits (mean +- 2.66 x mean moving \
-             range) of the group's weekly interruptions; weeks without alerts count as 0"
-                .into(),
-        );
-    }
-    let names = dim_names(&dims);
-    let mut out = vec![MetricTable {
-        family: Family::Fatigue,
-        id: TableId::Fatigue,
-        title: format!("Alert fatigue by {}", join_words(&names)),
-        dims: names,
-        frame,
-        notes,
-    }];
+    let mut out = vec![fatigue_table(cfg, &dims, &shifts, &groups, scope)?];
     if !shifts.list.is_empty() {
         let (frame, clipped) = shift::shift_frame(&scoped, cfg, scope, &shifts)?;
         let mut notes = vec![format!(
@@ -149,6 +125,50 @@ pub fn fatigue(
         });
     }
     Ok(out)
+}
+
+/// The `fatigue` table from its groups' figures (`groups::compute`, or the finish step over an
+/// engine's reduced tables, `metrics::scaleout`), with the notes in force.
+pub(crate) fn fatigue_table(
+    cfg: &Config,
+    dims: &[Dim],
+    shifts: &Shifts,
+    groups: &groups::Groups,
+    scope: &Scope,
+) -> Result<MetricTable> {
+    let frame = build::fatigue_frame(groups, dims, &scope.period)?;
+    let mut notes = fatigue_notes(cfg, dims, shifts);
+    if dims.contains(&Dim::Person) && groups.no_shift_alerts > 0 {
+        notes.push(format!(
+            "{} alerts fired when no on-call shift of their team covered them; they are under \
+             person \"{}\"",
+            groups.no_shift_alerts,
+            groups::NO_SHIFT
+        ));
+    }
+    if groups.negative_tta > 0 {
+        notes.push(format!(
+            "{} acknowledged pages are left out of the acknowledgement time: acknowledged before \
+             they fired (a data error)",
+            groups.negative_tta
+        ));
+    }
+    if frame.column(cols::INTERRUPTIONS_SIGNAL).is_ok() {
+        notes.push(
+            "interruptions_signal marks weeks outside the XmR limits (mean +- 2.66 x mean moving \
+             range) of the group's weekly interruptions; weeks without alerts count as 0"
+                .into(),
+        );
+    }
+    let names = dim_names(dims);
+    Ok(MetricTable {
+        family: Family::Fatigue,
+        id: TableId::Fatigue,
+        title: format!("Alert fatigue by {}", join_words(&names)),
+        dims: names,
+        frame,
+        notes,
+    })
 }
 
 /// "team", "team and week", "team, service and week".

@@ -27,6 +27,7 @@ pub mod overview;
 pub mod quality;
 pub mod recurrence;
 pub mod rules;
+pub mod scaleout;
 pub mod scope;
 pub mod stats;
 pub mod table;

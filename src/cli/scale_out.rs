@@ -1,0 +1,282 @@
+//! `aftermath scale-out emit|finish`: the reduce step of the alert-scale metrics on another engine
+//! (docs/scale-out.md). `emit` writes the SQL job for Spark or DuckDB, with this config and
+//! period baked in, and a `job.json` recording what it was written for; the user runs the job
+//! with the engine's own command; `finish` reads the tables the job wrote, computes the figures
+//! (the same finish step `aftermath metrics` runs) and writes them as `metrics` does.
+//!
+//! This file turns flags into a `Scope` and a `JobTarget`, writes the job's two files and reads
+//! the reduced tables through the store layer; the SQL and the finish live in
+//! `metrics::scaleout`.
+
+use std::io::Write;
+use std::path::{Path, PathBuf};
+
+use chrono::{DateTime, Utc};
+use serde::{Deserialize, Serialize};
+
+use super::Context;
+use super::metrics::{parse_as_of, render_tables};
+use super::stdout::Stdout;
+use crate::error::{Error, IoContext, Result};
+use crate::metrics::scaleout::{self, Engine, JobTarget, ReducedFrames};
+use crate::metrics::{self as m, Dim, Filters, Scope};
+use crate::model::Table;
+use crate::output::{Format, write_frame};
+use crate::store::read_reduced;
+
+#[derive(Debug, clap::Subcommand)]
+pub enum ScaleOutCommand {
+    /// Write the SQL job of the fatigue reduce step for Spark or DuckDB, and job.json
+    Emit(Box<EmitArgs>),
+    /// Finish the fatigue metrics from the tables a job wrote, and print or write them
+    Finish(FinishArgs),
+}
+
+#[derive(Debug, clap::Args)]
+pub struct EmitArgs {
+    /// The engine that runs the job
+    #[arg(long, value_parser = Engine::NAMES)]
+    pub engine: String,
+    /// Folder to write the job into (fatigue.sql and job.json)
+    #[arg(long, value_name = "DIR")]
+    pub out: PathBuf,
+    /// The store's snapshot as the engine reads it (s3a://, abfss://, gs://, hdfs:// or a path) [default: the local store's current snapshot]
+    #[arg(long, value_name = "URL")]
+    pub store_url: Option<String>,
+    /// Where the engine writes the reduced tables [default: <out>/reduced]
+    #[arg(long, value_name = "URL")]
+    pub reduced_url: Option<String>,
+    /// First day of the period (YYYY-MM-DD, UTC midnight)
+    #[arg(long, value_name = "DATE")]
+    pub from: Option<String>,
+    /// Day after the period (YYYY-MM-DD, exclusive)
+    #[arg(long, value_name = "DATE")]
+    pub to: Option<String>,
+    /// One ISO week, e.g. 2026-W46
+    #[arg(long, value_name = "WEEK")]
+    pub week: Option<String>,
+    /// The last complete weeks or days before --as-of, e.g. 12w or 30d [default: 12w]
+    #[arg(long, value_name = "SPAN")]
+    pub last: Option<String>,
+    /// Judge the data as of this instant (RFC 3339 or YYYY-MM-DD) [default: now]
+    #[arg(long, value_name = "INSTANT")]
+    pub as_of: Option<String>,
+    /// Group fatigue by these dimensions: team, week, month, service, severity, person [default: team,week]
+    #[arg(long, value_name = "DIMS")]
+    pub by: Option<String>,
+    /// Only these teams (comma-separated or repeated)
+    #[arg(long, value_delimiter = ',')]
+    pub team: Vec<String>,
+    /// Only these services (comma-separated or repeated)
+    #[arg(long, value_delimiter = ',')]
+    pub service: Vec<String>,
+    /// Only these severities, e.g. SEV1,SEV2
+    #[arg(long, value_delimiter = ',')]
+    pub severity: Vec<String>,
+}
+
+#[derive(Debug, clap::Args)]
+pub struct FinishArgs {
+    /// The folder `emit` wrote (with job.json)
+    #[arg(long, value_name = "DIR")]
+    pub job: PathBuf,
+    /// The folder the engine wrote the reduced tables into [default: the job's reduced URL]
+    #[arg(long, value_name = "DIR")]
+    pub reduced: Option<PathBuf>,
+    /// Output format; csv, json, ndjson and parquet write the tidy long table
+    #[arg(long, default_value = "table", value_parser = clap::builder::PossibleValuesParser::new(Format::NAMES))]
+    pub format: String,
+    /// Write to this file instead of standard output (required for parquet)
+    #[arg(long, short, value_name = "FILE")]
+    pub out: Option<PathBuf>,
+}
+
+/// What a job was written for, so `finish` computes the figures for the same period, grouping,
+/// filters and thresholds.
+#[derive(Debug, Serialize, Deserialize)]
+struct JobFile {
+    engine: String,
+    from: DateTime<Utc>,
+    to: DateTime<Utc>,
+    as_of: DateTime<Utc>,
+    by: Vec<String>,
+    teams: Vec<String>,
+    services: Vec<String>,
+    severities: Vec<String>,
+    reduced_url: String,
+    /// The thresholds in force, as text: `finish` refuses another config's.
+    thresholds: String,
+}
+
+const JOB_FILE: &str = "job.json";
+const SQL_FILE: &str = "fatigue.sql";
+
+pub fn run(ctx: &Context, cmd: ScaleOutCommand) -> Result<()> {
+    match cmd {
+        ScaleOutCommand::Emit(a) => emit(ctx, *a),
+        ScaleOutCommand::Finish(a) => finish(ctx, a),
+    }
+}
+
+fn absolute(p: &Path) -> Result<PathBuf> {
+    std::path::absolute(p).at(p)
+}
+
+fn emit(ctx: &Context, a: EmitArgs) -> Result<()> {
+    let engine = Engine::parse(&a.engine)
+        .ok_or_else(|| Error::Internal(format!("engine {} passed clap", a.engine)))?;
+    let as_of = parse_as_of(a.as_of.as_deref())?;
+    let period = m::scope::resolve_period(
+        a.from.as_deref(),
+        a.to.as_deref(),
+        a.week.as_deref(),
+        a.last.as_deref(),
+        as_of,
+    )?;
+    let mut scope = Scope::new(period, as_of);
+    scope.filters = Filters {
+        teams: a.team.clone(),
+        services: a.service.clone(),
+        severities: a.severity.iter().map(|s| s.to_uppercase()).collect(),
+    };
+    let by = a.by.as_deref().map(Dim::parse_list).transpose()?;
+    // The local store, when there is one, names the snapshot and says whether it has shifts.
+    let snapshot = ctx
+        .store
+        .exists()
+        .then(|| ctx.store.snapshot())
+        .transpose()?;
+    let has_shifts = match &snapshot {
+        Some(s) => !s.months(Table::OncallShifts)?.is_empty(),
+        None => true,
+    };
+    let store_url = match (&a.store_url, &snapshot) {
+        (Some(u), _) => u.clone(),
+        (None, Some(s)) => {
+            let alerts = absolute(&s.table_dir(Table::Alerts))?;
+            alerts
+                .parent()
+                .map(|p| p.display().to_string())
+                .unwrap_or_default()
+        }
+        (None, None) => {
+            return Err(Error::store(
+                ctx.store.root(),
+                "no store here to read; give --store-url with the store snapshot the engine reads",
+            ));
+        }
+    };
+    std::fs::create_dir_all(&a.out).at(&a.out)?;
+    let reduced_url = match &a.reduced_url {
+        Some(u) => u.clone(),
+        None => absolute(&a.out.join("reduced"))?.display().to_string(),
+    };
+    // DuckDB's COPY writes into an existing folder only: make a local one (an object store's
+    // prefixes need none).
+    if !reduced_url.contains("://") {
+        let dir = Path::new(&reduced_url);
+        std::fs::create_dir_all(dir).at(dir)?;
+    }
+    let target = JobTarget {
+        engine,
+        store_url: &store_url,
+        out_url: &reduced_url,
+        has_shifts,
+    };
+    let sql = scaleout::fatigue_job(&ctx.config, &scope, by.as_deref(), &target)?;
+    let job = JobFile {
+        engine: engine.name().into(),
+        from: scope.period.from,
+        to: scope.period.to,
+        as_of,
+        by: by
+            .unwrap_or_default()
+            .iter()
+            .map(|d| d.name().to_string())
+            .collect(),
+        teams: scope.filters.teams.clone(),
+        services: scope.filters.services.clone(),
+        severities: scope.filters.severities.clone(),
+        reduced_url,
+        thresholds: format!("{:?}", ctx.config.thresholds),
+    };
+    let sql_path = a.out.join(SQL_FILE);
+    std::fs::write(&sql_path, sql).at(&sql_path)?;
+    let job_path = a.out.join(JOB_FILE);
+    let text = serde_json::to_string_pretty(&job)
+        .map_err(|e| Error::Internal(format!("job.json: {e}")))?;
+    std::fs::write(&job_path, text + "\n").at(&job_path)?;
+    eprintln!(
+        "wrote {} and {}; run it with {}",
+        sql_path.display(),
+        job_path.display(),
+        match engine {
+            Engine::Spark => "spark-sql -f",
+            Engine::DuckDb => "duckdb <",
+        }
+    );
+    Ok(())
+}
+
+fn finish(ctx: &Context, a: FinishArgs) -> Result<()> {
+    let job_path = a.job.join(JOB_FILE);
+    let text = std::fs::read_to_string(&job_path).at(&job_path)?;
+    let job: JobFile = serde_json::from_str(&text).map_err(|e| {
+        Error::Query(format!(
+            "{}: not a scale-out job file ({e}); run `aftermath scale-out emit` again",
+            job_path.display()
+        ))
+    })?;
+    if job.thresholds != format!("{:?}", ctx.config.thresholds) {
+        return Err(Error::Query(format!(
+            "{}: the job was written with other thresholds than this config's; finish with the \
+             --config the job was emitted with",
+            job_path.display()
+        )));
+    }
+    let format = Format::parse(&a.format)
+        .ok_or_else(|| Error::Internal(format!("format {} passed clap", a.format)))?;
+    if format == Format::Parquet && a.out.is_none() {
+        return Err(Error::Query(
+            "--format parquet is binary: give --out FILE".into(),
+        ));
+    }
+    let dir = a.reduced.unwrap_or_else(|| PathBuf::from(&job.reduced_url));
+    let reduced = ReducedFrames {
+        groups: read_reduced(&dir, "fatigue_groups")?,
+        pages: read_reduced(&dir, "fatigue_pages")?,
+        firings: read_reduced(&dir, "fatigue_firings")?,
+        totals: read_reduced(&dir, "fatigue_totals")?,
+    };
+    let mut scope = Scope::new(
+        m::Period {
+            from: job.from,
+            to: job.to,
+        },
+        job.as_of,
+    );
+    scope.filters = Filters {
+        teams: job.teams,
+        services: job.services,
+        severities: job.severities,
+    };
+    let by = if job.by.is_empty() {
+        None
+    } else {
+        Some(Dim::parse_list(&job.by.join(","))?)
+    };
+    let tables = scaleout::finish_fatigue(&reduced, &ctx.config, &scope, by.as_deref())?;
+    let mut sink: Box<dyn Write + Send> = match &a.out {
+        Some(p) => Box::new(std::io::BufWriter::new(std::fs::File::create(p).at(p)?)),
+        None => Box::new(std::io::BufWriter::new(Stdout)),
+    };
+    let target = a.out.clone().unwrap_or_else(|| "<stdout>".into());
+    if format == Format::Table {
+        let text = render_tables(&tables, &scope)?;
+        sink.write_all(text.as_bytes()).at(&target)?;
+    } else {
+        let mut df = m::tidy(&tables, &scope)?;
+        write_frame(&mut df, format, &mut sink)?;
+    }
+    sink.flush().at(&target)
+}

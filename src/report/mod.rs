@@ -15,6 +15,7 @@ pub mod improvement;
 pub mod index;
 pub mod postmortem;
 pub mod render;
+pub mod summary;
 pub mod view;
 pub mod weekly;
 

@@ -33,6 +33,7 @@ const TOP_KEYS: &[&str] = &[
     "postmortems",
     "weekly",
     "services",
+    "deliver",
 ];
 const TEAM_KEYS: &[&str] = &[
     "timezone",
@@ -204,6 +205,11 @@ pub(super) fn from_table(
         None => Default::default(),
     };
 
+    let deliver = t
+        .get("deliver")
+        .map(|d| super::deliver::deliver(&mut w, d))
+        .unwrap_or_default();
+
     if !w.problems.is_empty() {
         return Err(w.problems);
     }
@@ -222,6 +228,7 @@ pub(super) fn from_table(
         postmortems,
         weekly,
         services,
+        deliver,
         team_index: Default::default(),
     })
 }

@@ -3,6 +3,7 @@
 //! knows clap; everything below it takes plain options.
 
 mod config_cmd;
+mod deliver;
 mod generate;
 mod ingest;
 mod metrics;
@@ -47,6 +48,8 @@ enum Command {
     Metrics(Box<metrics::Args>),
     /// Render a report: postmortem, weekly or improvement, as HTML and Markdown with charts
     Report(Box<report::Args>),
+    /// Send the reports already written to the config's [[deliver]] destinations, once each
+    Deliver(deliver::Args),
     /// Run SQL over the store's tables (incidents, incident_events, alerts, action_items, oncall_shifts)
     Query(query::Args),
     /// Write a deterministic synthetic incident history as canonical input files
@@ -82,6 +85,7 @@ pub fn main() -> i32 {
             Command::Metrics(args) => metrics::run(&ctx, *args),
             Command::Query(args) => query::run(&ctx, args),
             Command::Report(args) => report::run(&ctx, *args),
+            Command::Deliver(args) => deliver::run(&ctx, args),
             Command::Generate(_) | Command::Config(_) => unreachable!("handled above"),
         }),
     };

@@ -246,7 +246,9 @@ pub fn run(ctx: &Context, args: Args) -> Result<()> {
 /// that week, and `index.html` linking them all. Returns the index's path.
 pub fn render_all(ctx: &Context, as_of: DateTime<Utc>, out: &Path) -> Result<Rendered> {
     let cfg = &ctx.config;
-    let prepared = Prepared::new(&ctx.store, cfg, "html,md", None, false, as_of)?;
+    // Emails carry the charts inline as PNG: draw them when an email destination will want them.
+    let png = cfg.deliver.iter().any(|d| d.kind() == "email");
+    let prepared = Prepared::new(&ctx.store, cfg, "html,md", None, png, as_of)?;
     let inp = prepared.inputs(cfg);
     let mut entries = vec![];
     let mut notes = vec![];

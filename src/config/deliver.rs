@@ -14,15 +14,26 @@ use super::walker::Walker;
 use crate::model::vocab::Severity;
 
 /// The report names a destination may list in `reports` (`report::summary::ReportKind`).
-pub const REPORTS: &[&str] = &["weekly-organisation", "weekly-team", "postmortem", "improvement"];
+pub const REPORTS: &[&str] = &[
+    "weekly-organisation",
+    "weekly-team",
+    "postmortem",
+    "improvement",
+];
 
 /// How a destination is reached.
 #[derive(Debug, Clone, PartialEq)]
 pub enum Target {
     /// An HTTP POST of a JSON payload to the address in the environment variable `url_env`.
-    Slack { url_env: String },
-    Teams { url_env: String },
-    Webhook { url_env: String },
+    Slack {
+        url_env: String,
+    },
+    Teams {
+        url_env: String,
+    },
+    Webhook {
+        url_env: String,
+    },
     Email(Smtp),
 }
 
@@ -166,7 +177,11 @@ fn destination(w: &mut Walker, key: &str, t: &Table) -> Option<Destination> {
                 format!(
                     "secrets are not read from the config; put it in an environment variable \
                      and name that variable with `{}`",
-                    if secret == "password" { "password_env" } else { "url_env" }
+                    if secret == "password" {
+                        "password_env"
+                    } else {
+                        "url_env"
+                    }
                 ),
             );
         }
@@ -179,7 +194,10 @@ fn destination(w: &mut Walker, key: &str, t: &Table) -> Option<Destination> {
             return None;
         }
         None => {
-            w.problem(&format!("{key}.name"), "missing; name the destination, e.g. \"eng-slack\"");
+            w.problem(
+                &format!("{key}.name"),
+                "missing; name the destination, e.g. \"eng-slack\"",
+            );
             return None;
         }
     };
@@ -190,7 +208,9 @@ fn destination(w: &mut Walker, key: &str, t: &Table) -> Option<Destination> {
         _ => {
             w.problem(
                 &format!("{key}.kind"),
-                format!("{kind:?} is not a destination kind; expected slack, teams, webhook or email"),
+                format!(
+                    "{kind:?} is not a destination kind; expected slack, teams, webhook or email"
+                ),
             );
             return None;
         }
@@ -225,13 +245,23 @@ fn destination(w: &mut Walker, key: &str, t: &Table) -> Option<Destination> {
         if REPORTS.contains(&r.as_str()) {
             reports.push(r);
         } else {
-            w.problem(&k, format!("unknown report {r:?}; expected one of: {}", REPORTS.join(", ")));
+            w.problem(
+                &k,
+                format!(
+                    "unknown report {r:?}; expected one of: {}",
+                    REPORTS.join(", ")
+                ),
+            );
         }
     }
     if !t.contains_key("reports") {
         reports = vec!["weekly-organisation".into()];
     }
-    let teams = w.strings(key, t, "teams").into_iter().map(|x| x.1).collect();
+    let teams = w
+        .strings(key, t, "teams")
+        .into_iter()
+        .map(|x| x.1)
+        .collect();
     let mut severities = vec![Severity::Sev1, Severity::Sev2];
     if t.contains_key("severities") {
         severities = vec![];
@@ -266,7 +296,10 @@ fn destination(w: &mut Walker, key: &str, t: &Table) -> Option<Destination> {
 fn smtp(w: &mut Walker, key: &str, t: &Table) -> Option<Smtp> {
     let host = w.str(key, t, "smtp_host").map(str::to_string);
     if host.is_none() && !t.contains_key("smtp_host") {
-        w.problem(&format!("{key}.smtp_host"), "missing; the SMTP server's host name");
+        w.problem(
+            &format!("{key}.smtp_host"),
+            "missing; the SMTP server's host name",
+        );
     }
     let tls = match w.str(key, t, "tls").unwrap_or("starttls") {
         "starttls" => Tls::Starttls,
@@ -313,7 +346,10 @@ fn smtp(w: &mut Walker, key: &str, t: &Table) -> Option<Smtp> {
     }
     let to: Vec<String> = w.strings(key, t, "to").into_iter().map(|x| x.1).collect();
     if to.is_empty() {
-        w.problem(&format!("{key}.to"), "missing or empty; list the recipients' addresses");
+        w.problem(
+            &format!("{key}.to"),
+            "missing or empty; list the recipients' addresses",
+        );
     }
     Some(Smtp {
         host: host?,
@@ -346,11 +382,18 @@ mod tests {
         )
         .unwrap();
         assert_eq!(d.len(), 2);
-        assert_eq!(d[0].target, Target::Slack { url_env: "SLACK_URL".into() });
+        assert_eq!(
+            d[0].target,
+            Target::Slack {
+                url_env: "SLACK_URL".into()
+            }
+        );
         assert_eq!(d[0].reports, ["weekly-organisation"]);
         assert_eq!(d[0].severities, [Severity::Sev1, Severity::Sev2]);
         assert_eq!(d[0].timeout_seconds, 30);
-        let Target::Email(s) = &d[1].target else { panic!("email") };
+        let Target::Email(s) = &d[1].target else {
+            panic!("email")
+        };
         assert_eq!((s.port, s.tls), (25, Tls::None));
         assert_eq!(d[1].teams, ["payments"]);
         assert_eq!(d[1].severities, [Severity::Sev1]);
@@ -368,7 +411,9 @@ mod tests {
         .unwrap_err();
         let joined = e.join("\n");
         assert!(e.contains(&"deliver[0].url: secrets are not read from the config; put it in an environment variable and name that variable with `url_env`".to_string()), "{joined}");
-        assert!(joined.contains("deliver[0].url_env: expected the NAME of an environment variable"));
+        assert!(
+            joined.contains("deliver[0].url_env: expected the NAME of an environment variable")
+        );
         assert!(joined.contains("deliver[1].channel: unknown key"));
         assert!(joined.contains("deliver[1].tls: \"none\" sends the password"));
         assert!(joined.contains("deliver[1].to: missing or empty"));

@@ -84,13 +84,19 @@ pub fn html_body(c: &Content, charts: &[(String, String)]) -> String {
     if !s.headline.is_empty() {
         b.push_str("<ul style=\"padding-left:20px;margin:0\">\n");
         for h in &s.headline {
-            b.push_str(&format!("<li style=\"margin:0 0 6px\">{}</li>\n", escape(h)));
+            b.push_str(&format!(
+                "<li style=\"margin:0 0 6px\">{}</li>\n",
+                escape(h)
+            ));
         }
         b.push_str("</ul>\n");
     }
     let (majors, more) = c.majors();
     if !majors.is_empty() {
-        b.push_str(&format!("<h2 style=\"{H2}\">Major incidents ({})</h2>\n", s.majors.len()));
+        b.push_str(&format!(
+            "<h2 style=\"{H2}\">Major incidents ({})</h2>\n",
+            s.majors.len()
+        ));
         let rows = majors
             .iter()
             .map(|m| {
@@ -108,7 +114,15 @@ pub fn html_body(c: &Content, charts: &[(String, String)]) -> String {
             })
             .collect();
         b.push_str(&table(
-            &["Severity", "Incident", "Title", "Team", "Status", "Time to resolve", "Postmortem"],
+            &[
+                "Severity",
+                "Incident",
+                "Title",
+                "Team",
+                "Status",
+                "Time to resolve",
+                "Postmortem",
+            ],
             rows,
         ));
         if let Some(m) = more {
@@ -135,11 +149,16 @@ pub fn html_body(c: &Content, charts: &[(String, String)]) -> String {
             })
             .collect();
         b.push_str(&table(
-            &["Priority", "Item", "Owner", "Team", "Due", "Overdue", "Ticket"],
+            &[
+                "Priority", "Item", "Owner", "Team", "Due", "Overdue", "Ticket",
+            ],
             rows,
         ));
         if !s.overdue_more.is_empty() {
-            b.push_str(&format!("<p style=\"color:#57606a\">{}</p>\n", escape(&s.overdue_more)));
+            b.push_str(&format!(
+                "<p style=\"color:#57606a\">{}</p>\n",
+                escape(&s.overdue_more)
+            ));
         }
     }
     if !charts.is_empty() {
@@ -156,7 +175,11 @@ pub fn html_body(c: &Content, charts: &[(String, String)]) -> String {
         b.push_str("<p style=\"color:#57606a\">The charts are in the attached report.</p>\n");
     }
     let full = match &c.url {
-        Some(u) => format!("{} (also attached: {}).", a(u, "Open the full report"), escape(&s.html)),
+        Some(u) => format!(
+            "{} (also attached: {}).",
+            a(u, "Open the full report"),
+            escape(&s.html)
+        ),
         None => format!("The full report is attached: {}.", escape(&s.html)),
     };
     b.push_str(&format!("<p style=\"margin:20px 0 0\">{full}</p>\n"));
@@ -203,9 +226,8 @@ pub fn message(c: &Content, smtp: &Smtp, date: std::time::SystemTime) -> Result<
         }
     }
     let html = html_body(c, &charts);
-    let markdown = std::fs::read_to_string(c.dir.join(&s.markdown)).unwrap_or_else(|_| {
-        format!("{}\n\n{}\n", s.title, s.headline.join("\n"))
-    });
+    let markdown = std::fs::read_to_string(c.dir.join(&s.markdown))
+        .unwrap_or_else(|_| format!("{}\n\n{}\n", s.title, s.headline.join("\n")));
     let report_path = c.dir.join(&s.html);
     let report = std::fs::read(&report_path).at(&report_path)?;
     let mut related = MultiPart::related()

@@ -81,7 +81,10 @@ mod tests {
     fn the_address_and_its_path_are_redacted() {
         let url = "https://hooks.slack.com/services/T0/B0/secret123";
         assert_eq!(
-            redact(&format!("failed for {url}; path services/T0/B0/secret123"), url),
+            redact(
+                &format!("failed for {url}; path services/T0/B0/secret123"),
+                url
+            ),
             "failed for [redacted]; path [redacted]"
         );
     }

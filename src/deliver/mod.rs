@@ -54,12 +54,8 @@ impl Content<'_> {
     pub fn majors(&self) -> (&[MajorIncident], Option<String>) {
         let all = &self.summary.majors;
         let shown = &all[..all.len().min(MAX_MAJORS)];
-        let more = (all.len() > MAX_MAJORS).then(|| {
-            format!(
-                "… and {} more in the full report.",
-                all.len() - MAX_MAJORS
-            )
-        });
+        let more = (all.len() > MAX_MAJORS)
+            .then(|| format!("… and {} more in the full report.", all.len() - MAX_MAJORS));
         (shown, more)
     }
 }
@@ -106,7 +102,12 @@ impl Outcome {
 }
 
 /// Send `reports` to every destination of `cfg` (or the ones `opts.only` names).
-pub fn deliver(cfg: &Config, store: &Store, reports: &[Written], opts: &Options) -> Result<Outcome> {
+pub fn deliver(
+    cfg: &Config,
+    store: &Store,
+    reports: &[Written],
+    opts: &Options,
+) -> Result<Outcome> {
     let path = cfg.path.clone().unwrap_or_else(|| "aftermath.toml".into());
     if cfg.deliver.is_empty() {
         return Err(Error::Config {
@@ -152,7 +153,8 @@ pub fn deliver(cfg: &Config, store: &Store, reports: &[Written], opts: &Options)
                 .find(|l| l.destination == d.name && l.report == w.key)
             {
                 let at = prev.sent_at.format("%Y-%m-%d %H:%M UTC").to_string();
-                out.steps.push((d.name.clone(), w.key.clone(), Step::AlreadySent(at)));
+                out.steps
+                    .push((d.name.clone(), w.key.clone(), Step::AlreadySent(at)));
                 continue;
             }
             let content = Content {
@@ -164,13 +166,16 @@ pub fn deliver(cfg: &Config, store: &Store, reports: &[Written], opts: &Options)
             };
             if let Some(dir) = &opts.dry_run {
                 let file = write_dry(dir, d, &content)?;
-                out.steps.push((d.name.clone(), w.key.clone(), Step::Written(file)));
+                out.steps
+                    .push((d.name.clone(), w.key.clone(), Step::Written(file)));
                 continue;
             }
             let sent_at = Utc::now();
             match send(d, &content, sent_at) {
                 Ok(digest) => {
-                    let lock = lock.as_ref().ok_or_else(|| Error::Internal("no lock".into()))?;
+                    let lock = lock
+                        .as_ref()
+                        .ok_or_else(|| Error::Internal("no lock".into()))?;
                     store.record_delivery(
                         lock,
                         Delivery {
@@ -232,7 +237,9 @@ fn advice(d: &Destination) -> String {
 fn secret(var: &str) -> std::result::Result<String, String> {
     match std::env::var(var) {
         Ok(v) if !v.trim().is_empty() => Ok(v.trim().to_string()),
-        _ => Err(format!("the environment variable {var} is not set or empty")),
+        _ => Err(format!(
+            "the environment variable {var} is not set or empty"
+        )),
     }
 }
 
@@ -268,7 +275,13 @@ fn send(d: &Destination, c: &Content, now: DateTime<Utc>) -> std::result::Result
 fn file_stem(key: &str) -> String {
     key.trim_end_matches(".html")
         .chars()
-        .map(|c| if c.is_ascii_alphanumeric() || c == '-' { c } else { '_' })
+        .map(|c| {
+            if c.is_ascii_alphanumeric() || c == '-' {
+                c
+            } else {
+                '_'
+            }
+        })
         .collect()
 }
 
@@ -288,7 +301,8 @@ fn write_dry(dir: &Path, d: &Destination, c: &Content) -> Result<PathBuf> {
     }
     let payload = json_payload(d, c).unwrap_or_default();
     let p = folder.join(format!("{stem}.json"));
-    let text = serde_json::to_string_pretty(&payload).map_err(|e| Error::Internal(e.to_string()))?;
+    let text =
+        serde_json::to_string_pretty(&payload).map_err(|e| Error::Internal(e.to_string()))?;
     std::fs::write(&p, text + "\n").at(&p)?;
     if let Target::Slack { .. } = d.target {
         let t = folder.join(format!("{stem}.preview.txt"));

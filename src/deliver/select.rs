@@ -87,8 +87,7 @@ pub fn wants(d: &Destination, w: &Written) -> bool {
     }
     let team_ok = || {
         d.teams.is_empty()
-            || s
-                .team
+            || s.team
                 .as_ref()
                 .is_some_and(|t| d.teams.iter().any(|x| x.eq_ignore_ascii_case(t)))
     };

@@ -35,7 +35,11 @@ pub fn cut(s: &str, max: usize) -> String {
 
 fn link(url: &str, label: &str) -> String {
     // A link's address must not hold `|` or `>`: `safe_url` percent-encoded them already.
-    format!("<{}|{}>", url.replace('|', "%7C").replace('>', "%3E"), escape(label))
+    format!(
+        "<{}|{}>",
+        url.replace('|', "%7C").replace('>', "%3E"),
+        escape(label)
+    )
 }
 
 fn section(text: String) -> Value {
@@ -49,7 +53,11 @@ pub fn payload(c: &Content) -> Value {
         "type": "header",
         "text": {"type": "plain_text", "text": cut(&s.title, HEADER_MAX), "emoji": false}
     })];
-    let bullets: Vec<String> = s.headline.iter().map(|h| format!("• {}", escape(h))).collect();
+    let bullets: Vec<String> = s
+        .headline
+        .iter()
+        .map(|h| format!("• {}", escape(h)))
+        .collect();
     if !bullets.is_empty() {
         blocks.push(section(bullets.join("\n")));
     }
@@ -140,7 +148,10 @@ mod tests {
 
     #[test]
     fn mrkdwn_control_characters_are_escaped_and_long_text_cut() {
-        assert_eq!(escape("<!channel> & <@U1>"), "&lt;!channel&gt; &amp; &lt;@U1&gt;");
+        assert_eq!(
+            escape("<!channel> & <@U1>"),
+            "&lt;!channel&gt; &amp; &lt;@U1&gt;"
+        );
         assert_eq!(cut("abcdef", 4), "abc…");
         assert_eq!(cut("abc", 4), "abc");
         assert_eq!(

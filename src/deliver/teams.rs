@@ -41,7 +41,10 @@ pub fn payload(c: &Content) -> Value {
         json!({"size": "Large", "weight": "Bolder"}),
     )];
     for h in &s.headline {
-        body.push(text(format!("- {}", escape(h)), json!({"spacing": "Small"})));
+        body.push(text(
+            format!("- {}", escape(h)),
+            json!({"spacing": "Small"}),
+        ));
     }
     let (majors, more) = c.majors();
     if !majors.is_empty() {
@@ -107,7 +110,8 @@ pub fn payload(c: &Content) -> Value {
     });
     match &c.url {
         Some(u) => {
-            card["actions"] = json!([{"type": "Action.OpenUrl", "title": "Open the full report", "url": u}]);
+            card["actions"] =
+                json!([{"type": "Action.OpenUrl", "title": "Open the full report", "url": u}]);
         }
         None => {
             if let Some(b) = card["body"].as_array_mut() {

@@ -186,7 +186,7 @@ fn build(inp: &Inputs, inc: lookup::Incident, history: &History) -> Result<Docum
     let summary = crate::report::summary::postmortem(
         &meta,
         &stem(&id),
-        (&h.id, &h.title, &h.severity, &h.status, &h.team),
+        (&h.id, &h.title, &inc.severity, &h.status, &h.team),
         inc.detected,
         &view.banners,
         &view.facts,

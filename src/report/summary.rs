@@ -230,7 +230,12 @@ pub fn postmortem(
 }
 
 /// The improvement report's summary: its opening paragraphs as the headline, its charts.
-pub fn improvement(meta: &super::Meta, label: &str, intro: &[String], charts: Vec<String>) -> Summary {
+pub fn improvement(
+    meta: &super::Meta,
+    label: &str,
+    intro: &[String],
+    charts: Vec<String>,
+) -> Summary {
     let mut s = Summary::new(
         ReportKind::Improvement,
         "improvement",

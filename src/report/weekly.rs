@@ -247,7 +247,13 @@ pub fn weekly(
             notes: notes.clone(),
         };
         let summary = digest::team(&meta, v);
-        docs.push(render(inp, format!("team-{}", v.slug), &meta, view, summary)?);
+        docs.push(render(
+            inp,
+            format!("team-{}", v.slug),
+            &meta,
+            view,
+            summary,
+        )?);
     }
     Ok(docs)
 }

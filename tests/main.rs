@@ -5,6 +5,7 @@ mod common;
 
 mod cli;
 mod config;
+mod deliver;
 mod docs;
 mod generate;
 mod ingest_compressed;

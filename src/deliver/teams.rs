@@ -14,10 +14,8 @@ use super::Content;
 pub fn escape(s: &str) -> String {
     let mut out = String::with_capacity(s.len());
     for c in s.chars() {
-        if matches!(
-            c,
-            '\\' | '*' | '_' | '[' | ']' | '(' | ')' | '#' | '`' | '>' | '<' | '~' | '|'
-        ) {
+        // Emphasis, links and code: what a TextBlock's Markdown subset interprets.
+        if matches!(c, '\\' | '*' | '_' | '[' | ']' | '`') {
             out.push('\\');
         }
         out.push(c);
@@ -136,6 +134,6 @@ pub fn payload(c: &Content) -> Value {
 mod tests {
     #[test]
     fn markdown_characters_are_escaped() {
-        assert_eq!(super::escape("*DB* [x](y)"), "\\*DB\\* \\[x\\]\\(y\\)");
+        assert_eq!(super::escape("*DB* [x](y) a_b"), "\\*DB\\* \\[x\\](y) a\\_b");
     }
 }

@@ -122,10 +122,17 @@ pub fn payload(c: &Content) -> Value {
     json!({"text": cut(&s.title, SECTION_MAX), "blocks": blocks})
 }
 
-/// The blocks as plain text, roughly as Slack shows them: header, sections, a rule, context.
+/// The blocks as plain text, roughly as Slack shows them: header, sections, a rule, context
+/// (mrkdwn's escapes shown as the characters they stand for).
 pub fn preview(payload: &Value) -> String {
     let mut out = String::new();
-    let text = |v: &Value| v.as_str().unwrap_or_default().to_string();
+    let text = |v: &Value| {
+        v.as_str()
+            .unwrap_or_default()
+            .replace("&lt;", "<")
+            .replace("&gt;", ">")
+            .replace("&amp;", "&")
+    };
     for b in payload["blocks"].as_array().into_iter().flatten() {
         match b["type"].as_str() {
             Some("header") => out.push_str(&format!("{}\n\n", text(&b["text"]["text"]))),

@@ -293,6 +293,18 @@ fn destination(w: &mut Walker, key: &str, t: &Table) -> Option<Destination> {
     })
 }
 
+/// Whether `addr` is an email address (`a@example.com` or `Name <a@example.com>`); a problem
+/// under `key` when it is not.
+fn address(w: &mut Walker, key: &str, addr: &str) -> bool {
+    match addr.parse::<lettre::message::Mailbox>() {
+        Ok(_) => true,
+        Err(e) => {
+            w.problem(key, format!("{addr:?} is not an email address ({e})"));
+            false
+        }
+    }
+}
+
 fn smtp(w: &mut Walker, key: &str, t: &Table) -> Option<Smtp> {
     let host = w.str(key, t, "smtp_host").map(str::to_string);
     if host.is_none() && !t.contains_key("smtp_host") {
@@ -344,12 +356,21 @@ fn smtp(w: &mut Walker, key: &str, t: &Table) -> Option<Smtp> {
     if from.is_none() && !t.contains_key("from") {
         w.problem(&format!("{key}.from"), "missing; the sender address");
     }
-    let to: Vec<String> = w.strings(key, t, "to").into_iter().map(|x| x.1).collect();
-    if to.is_empty() {
+    if let Some(f) = &from {
+        address(w, &format!("{key}.from"), f);
+    }
+    let listed = w.strings(key, t, "to");
+    let mut to = vec![];
+    if listed.is_empty() {
         w.problem(
             &format!("{key}.to"),
             "missing or empty; list the recipients' addresses",
         );
+    }
+    for (k, addr) in listed {
+        if address(w, &k, &addr) {
+            to.push(addr);
+        }
     }
     Some(Smtp {
         host: host?,
@@ -405,7 +426,7 @@ mod tests {
             "[[deliver]]\nname = \"a\"\nkind = \"slack\"\nurl = \"https://hooks.slack.com/x\"\n\
              url_env = \"https://hooks.slack.com/services/T0/B0/xyz\"\n\
              [[deliver]]\nname = \"a\"\nkind = \"email\"\nsmtp_host = \"mail.example.com\"\n\
-             tls = \"none\"\nfrom = \"a@x\"\nto = []\nreports = [\"weekly\"]\nchannel = 1\n\
+             tls = \"none\"\nfrom = \"a@x\"\nto = [\"not an address\"]\nreports = [\"weekly\"]\nchannel = 1\n\
              [[deliver]]\nname = \"b\"\nkind = \"pager\"\n",
         )
         .unwrap_err();
@@ -416,7 +437,7 @@ mod tests {
         );
         assert!(joined.contains("deliver[1].channel: unknown key"));
         assert!(joined.contains("deliver[1].tls: \"none\" sends the password"));
-        assert!(joined.contains("deliver[1].to: missing or empty"));
+        assert!(joined.contains("deliver[1].to[0]: \"not an address\" is not an email address"));
         assert!(joined.contains("deliver[1].reports[0]: unknown report \"weekly\""));
         assert!(joined.contains("deliver[1].name: \"a\" names another destination too"));
         assert!(joined.contains("deliver[2].kind: \"pager\" is not a destination kind"));

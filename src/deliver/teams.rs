@@ -134,6 +134,9 @@ pub fn payload(c: &Content) -> Value {
 mod tests {
     #[test]
     fn markdown_characters_are_escaped() {
-        assert_eq!(super::escape("*DB* [x](y) a_b"), "\\*DB\\* \\[x\\](y) a\\_b");
+        assert_eq!(
+            super::escape("*DB* [x](y) a_b"),
+            "\\*DB\\* \\[x\\](y) a\\_b"
+        );
     }
 }

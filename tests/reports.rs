@@ -1,5 +1,6 @@
 //! Reports through the binary: `run` leaves an index whose every link resolves; the same store
-//! and `--as-of` give byte-identical files; HTML makes no external request; hostile titles, teams
+//! and `--as-of` give byte-identical files; reports written by `report` join the index beside
+//! `run`'s; HTML makes no external request; hostile titles, teams
 //! and rules are escaped in HTML and Markdown; an unknown incident names the closest ids. The
 //! real browser's checks are in `report_browser.rs`.
 
@@ -107,6 +108,53 @@ fn run_leaves_an_index_whose_links_resolve_and_nothing_is_fetched() {
 }
 
 #[test]
+fn reports_written_by_report_join_the_index_beside_runs() {
+    let sb = sample();
+    sb.ok(&["run", "--as-of", AS_OF]);
+    let hrefs = |sb: &Sandbox| {
+        links(
+            &std::fs::read_to_string(sb.path("out/index.html")).unwrap(),
+            "href",
+        )
+    };
+    let after_run = hrefs(&sb);
+    assert!(after_run.iter().any(|h| h.starts_with("postmortem/")));
+    let printed = sb.ok(&[
+        "report", "weekly", "--week", "2026-W45", "--as-of", AS_OF, "--out", "out",
+    ]);
+    assert!(printed.contains("index "), "{printed}");
+    let after_report = hrefs(&sb);
+    // Everything run listed is still there, and the new week was added after it.
+    for h in &after_run {
+        assert!(after_report.contains(h), "{h} left the index");
+    }
+    assert!(
+        after_report.contains(&"weekly/2026-W45/organisation.html".to_string()),
+        "{after_report:?}"
+    );
+    assert!(after_report.len() > after_run.len());
+    // A report deleted by hand leaves the index when it is next written.
+    std::fs::remove_file(sb.path("out/weekly/2026-W45/organisation.html")).unwrap();
+    sb.ok(&[
+        "report", "weekly", "--week", "2026-W44", "--team", "payments", "--as-of", AS_OF, "--out",
+        "out",
+    ]);
+    let last = hrefs(&sb);
+    assert!(
+        !last
+            .iter()
+            .any(|h| h == "weekly/2026-W45/organisation.html")
+    );
+    assert!(last.contains(&"weekly/2026-W44/team-payments.html".to_string()));
+    for h in &last {
+        assert!(
+            sb.path("out").join(h).is_file(),
+            "index links to missing {h}"
+        );
+    }
+}
+
+#[test]
 fn hostile_titles_teams_and_rules_are_escaped() {
     let sb = Sandbox::new();
     let evil = "<script>alert(1)</script> {{ x }} {% if %} | *_[x](y)";
@@ -147,7 +195,8 @@ fn hostile_titles_teams_and_rules_are_escaped() {
             "{name} carries the raw script tag"
         );
         assert!(!t.contains("<b>team</b>"), "{name} carries raw markup");
-        if name.ends_with(".html") {
+        // The index lists reports by id and team, never an incident's title.
+        if name.ends_with(".html") && !name.ends_with("index.html") {
             assert!(
                 t.contains("&lt;script&gt;alert(1)&lt;&#x2F;script&gt;"),
                 "{name}"

@@ -178,8 +178,13 @@ pub fn run(ctx: &Context, args: Args) -> Result<()> {
     let tables = match &args.table {
         None => tables,
         Some(name) => {
-            let names: Vec<String> = tables.iter().map(|t| t.name.clone()).collect();
-            let picked: Vec<MetricTable> = tables.into_iter().filter(|t| &t.name == name).collect();
+            let names: Vec<&str> = tables.iter().map(|t| t.name()).collect();
+            let id = metrics::TableId::parse(name);
+            let picked: Vec<MetricTable> = tables
+                .iter()
+                .filter(|t| Some(t.id) == id)
+                .cloned()
+                .collect();
             if picked.is_empty() {
                 return Err(Error::Query(format!(
                     "--table {name}: no such table here; these were computed: {}",
@@ -219,7 +224,7 @@ pub fn render_tables(tables: &[MetricTable], scope: &Scope) -> Result<String> {
         scope.as_of.format("%Y-%m-%dT%H:%M:%SZ")
     );
     for t in tables {
-        s.push_str(&format!("\n== {} [{}]\n", t.title, t.name));
+        s.push_str(&format!("\n== {} [{}]\n", t.title, t.name()));
         if t.frame.height() == 0 {
             s.push_str("(no rows)\n");
         } else {

@@ -94,8 +94,15 @@ pub fn run(ctx: &Context, args: Args) -> Result<()> {
     let as_of = super::metrics::parse_as_of(args.as_of.as_deref())?;
     let out = args.out.clone().unwrap_or_else(|| cfg.reports.clone());
     let written = write_metrics(ctx, as_of, &out)?;
-    let rendered = super::report::render_all(ctx, as_of, &out)?;
-    let index = &rendered.index;
+    // Emails carry the charts inline as PNG: draw them when an email destination will want them.
+    let png = cfg.deliver.iter().any(|d| d.kind() == "email");
+    let session = super::report::session(ctx, "html,md", None, png, as_of)?;
+    let rendered = session.all(cfg, &out)?;
+    let index = rendered
+        .written
+        .index
+        .as_ref()
+        .ok_or_else(|| Error::Internal("run wrote no index".into()))?;
     outln!();
     outln!("store:   {}", ctx.store.root().display());
     outln!(
@@ -109,8 +116,11 @@ pub fn run(ctx: &Context, args: Args) -> Result<()> {
         rendered.quarter,
         as_of.format("%Y-%m-%d %H:%M UTC")
     );
-    for note in &rendered.notes {
+    for note in &rendered.written.notes {
         outln!("note:    {note}");
+    }
+    for w in &rendered.written.warnings {
+        outln!("warning: {w}");
     }
     out!("{}", postmortem_line(cfg, &rendered));
     outln!(
@@ -123,7 +133,7 @@ pub fn run(ctx: &Context, args: Args) -> Result<()> {
 }
 
 /// How many postmortem drafts `run` wrote, and how to get the ones it left out.
-fn postmortem_line(cfg: &crate::config::Config, r: &super::report::Rendered) -> String {
+fn postmortem_line(cfg: &crate::config::Config, r: &crate::report::set::Rendered) -> String {
     let severities: Vec<&str> = cfg
         .postmortems
         .severities

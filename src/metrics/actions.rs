@@ -19,10 +19,11 @@ use super::table::{Family, MetricTable, dim_names, pe};
 use super::{Dim, Scope};
 use crate::config::Config;
 use crate::error::{Error, Result};
+use crate::metrics::catalogue::TableId;
 use crate::model::columns::*;
+use crate::model::time::DAY_US_F;
 use crate::model::vocab::UNASSIGNED_TEAM;
 
-const DAY_US: f64 = 86_400_000_000.0;
 const KNOWN: &str = "known_incident";
 const DAYS: &str = "days_to_complete";
 const TARGET: &str = "target";
@@ -72,7 +73,7 @@ pub fn actions(
         ])
         .with_column(
             ((lit(as_of) - col("oldest_due").cast(DataType::Int64)).cast(DataType::Float64)
-                / lit(DAY_US))
+                / lit(DAY_US_F))
             .alias("oldest_overdue_days"),
         )
         .sort([PRIORITY, TEAM], SortMultipleOptions::default())
@@ -80,7 +81,7 @@ pub fn actions(
         .map_err(pe)?;
     out.push(MetricTable {
         family: Family::Actions,
-        name: "actions_overdue_all".into(),
+        id: TableId::ActionsOverdueAll,
         title: "Overdue action items now".into(),
         dims: vec![PRIORITY.into(), TEAM.into()],
         frame: backlog,
@@ -121,7 +122,7 @@ fn joined_with(f: &Frames, cfg: &Config, scope: &Scope, extra: &[&str]) -> LazyF
     );
     let days = (col(COMPLETED_AT).cast(DataType::Int64) - col(CREATED_AT).cast(DataType::Int64))
         .cast(DataType::Float64)
-        / lit(DAY_US);
+        / lit(DAY_US_F);
     let mut columns = vec![
         col(ACTION_ITEM_ID),
         col(INCIDENT_ID),
@@ -257,7 +258,7 @@ fn flow(items: LazyFrame, cfg: &Config, scope: &Scope, dims: &[Dim]) -> Result<M
         .collect();
     Ok(MetricTable {
         family: Family::Actions,
-        name: "actions".into(),
+        id: TableId::Actions,
         title: format!(
             "Action items created in the period by {}",
             names.join(" and ")

@@ -28,6 +28,7 @@ use super::table::dim_names;
 use super::{Dim, Family, Frames, MetricTable, Scope};
 use crate::config::Config;
 use crate::error::{Error, Result};
+use crate::metrics::catalogue::TableId;
 use shifts::Shifts;
 
 /// The dimensions fatigue can be grouped by.
@@ -99,7 +100,7 @@ pub fn fatigue(
     let names = dim_names(&dims);
     let mut out = vec![MetricTable {
         family: Family::Fatigue,
-        name: "fatigue".into(),
+        id: TableId::Fatigue,
         title: format!("Alert fatigue by {}", join_words(&names)),
         dims: names,
         frame,
@@ -120,7 +121,7 @@ pub fn fatigue(
         notes.extend(zone_note(&shifts));
         out.push(MetricTable {
             family: Family::Fatigue,
-            name: "fatigue_shift".into(),
+            id: TableId::FatigueShift,
             title: "Pages per on-call shift".into(),
             dims: vec!["team".into(), "person".into(), "shift".into()],
             frame,
@@ -131,7 +132,7 @@ pub fn fatigue(
         let frame = compare::compare_frame(f, cfg, scope, &dims, (&scoped, &groups), &shifts)?;
         out.push(MetricTable {
             family: Family::Fatigue,
-            name: "fatigue_compare".into(),
+            id: TableId::FatigueCompare,
             title: format!("Pages by team against {}", scope.period.previous_words()),
             dims: vec!["team".into()],
             frame,

@@ -13,6 +13,7 @@
 use chrono::{DateTime, Datelike, NaiveDate, NaiveDateTime, Utc};
 
 use crate::config::Team;
+use crate::model::time::{DAY_US, SECOND_US};
 
 /// Pages to the same team (person) within this many seconds count as one interruption.
 pub const INTERRUPTION_MERGE_SECS: i64 = 60;
@@ -21,8 +22,6 @@ pub const FLAP_WINDOW_SECS: i64 = 10 * 60;
 /// This many firings of one fingerprint inside `FLAP_EPISODE_WINDOW_SECS` make an episode.
 pub const FLAP_EPISODE_FIRINGS: usize = 3;
 pub const FLAP_EPISODE_WINDOW_SECS: i64 = 60 * 60;
-
-const MICROS_PER_SEC: i64 = 1_000_000;
 
 /// The part of a team's day an instant falls in.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
@@ -40,7 +39,7 @@ pub enum Bucket {
 /// range (hundreds of millennia away, so only corrupt data) are clamped two days inside it, which
 /// keeps the local conversion and the day before from overflowing instead of panicking.
 pub fn local(instant_utc_micros: i64, team: &Team) -> NaiveDateTime {
-    const MARGIN: i64 = 2 * 86_400 * MICROS_PER_SEC;
+    const MARGIN: i64 = 2 * DAY_US;
     let lo = DateTime::<Utc>::MIN_UTC.timestamp_micros() + MARGIN;
     let hi = DateTime::<Utc>::MAX_UTC.timestamp_micros() - MARGIN;
     let utc = DateTime::from_timestamp_micros(instant_utc_micros.clamp(lo, hi))
@@ -119,7 +118,7 @@ pub fn merge_interruptions(sorted_instants_micros: &[i64], window_secs: i64) -> 
         sorted_instants_micros.is_sorted(),
         "page instants must be sorted"
     );
-    let window = window_secs.saturating_mul(MICROS_PER_SEC);
+    let window = window_secs.saturating_mul(SECOND_US);
     let mut starts = Vec::new();
     let mut anchor: Option<i64> = None;
     for (i, &t) in sorted_instants_micros.iter().enumerate() {
@@ -142,7 +141,7 @@ pub fn merge_interruptions(sorted_instants_micros: &[i64], window_secs: i64) -> 
 /// deduplication, not by damping the rule.
 pub fn is_flapping(prev_resolved_micros: i64, next_fired_micros: i64, window_secs: i64) -> bool {
     let gap = next_fired_micros.saturating_sub(prev_resolved_micros);
-    (0..=window_secs.saturating_mul(MICROS_PER_SEC)).contains(&gap)
+    (0..=window_secs.saturating_mul(SECOND_US)).contains(&gap)
 }
 
 /// The flapping episodes of one fingerprint with the spec's thresholds: 3+ firings inside 60
@@ -165,7 +164,7 @@ pub fn flapping_episodes(fired_sorted: &[i64]) -> usize {
 pub fn flapping_episodes_with(fired_sorted: &[i64], min_firings: usize, window_secs: i64) -> usize {
     debug_assert!(fired_sorted.is_sorted(), "firing instants must be sorted");
     let need = min_firings.max(1);
-    let window = window_secs.saturating_mul(MICROS_PER_SEC);
+    let window = window_secs.saturating_mul(SECOND_US);
     let mut episodes = 0;
     let mut i = 0;
     while i < fired_sorted.len() {

@@ -31,6 +31,7 @@ use super::table::MetricTable;
 use crate::config::Config;
 use crate::error::Result;
 use crate::model::columns::*;
+use crate::model::time::MINUTE_US;
 use intervals::Impact;
 use tables::{availability_table, budget_table, incidents_table, severity_table};
 use universe::{Key, ServiceRow};
@@ -52,13 +53,6 @@ pub const SLO_PCT: &str = "slo_pct";
 pub const BUDGET_MIN: &str = "budget_min";
 pub const BUDGET_BURNED_PCT: &str = "budget_burned_pct";
 
-/// Table names.
-pub const INCIDENTS_TABLE: &str = "impact_incidents";
-pub const IMPACT_TABLE: &str = "impact";
-pub const AVAILABILITY_TABLE: &str = "availability";
-pub const BUDGET_TABLE: &str = "error_budget";
-
-const MINUTE_US: i64 = 60_000_000;
 const WEEK_MIN: f64 = 7.0 * 1440.0;
 
 /// The catalogue's definition, as `--explain` and the reports print it.

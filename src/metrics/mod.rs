@@ -13,6 +13,7 @@
 
 pub mod actions;
 pub mod baseline;
+pub mod catalogue;
 pub mod coverage;
 pub mod durations;
 pub mod explain;
@@ -31,6 +32,7 @@ pub mod stats;
 pub mod table;
 pub mod template;
 
+pub use catalogue::TableId;
 pub use frames::Frames;
 pub use scope::{Dim, Filters, Period, PeriodBy, Scope};
 pub use table::{Family, MetricTable, tidy};

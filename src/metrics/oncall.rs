@@ -22,6 +22,7 @@ use super::fatigue::shifts;
 use super::{Family, Frames, MetricTable, Scope};
 use crate::config::Config;
 use crate::error::Result;
+use crate::metrics::catalogue::TableId;
 pub use incidents::MIN_INCIDENT_MINUTES;
 
 /// The part of the period a figure covers: all of it, one ISO week or one UTC month (indices of
@@ -134,9 +135,9 @@ pub fn oncall(f: &Frames, cfg: &Config, scope: &Scope) -> Result<Vec<MetricTable
         ));
     }
     notes.extend(zone_note(&shifts));
-    let table = |name: &str, title: &str, dims: &[&str], frame, notes: Vec<String>| MetricTable {
+    let table = |id: TableId, title: &str, dims: &[&str], frame, notes: Vec<String>| MetricTable {
         family: Family::Oncall,
-        name: name.into(),
+        id,
         title: title.into(),
         dims: dims.iter().map(|d| d.to_string()).collect(),
         frame,
@@ -144,21 +145,21 @@ pub fn oncall(f: &Frames, cfg: &Config, scope: &Scope) -> Result<Vec<MetricTable
     };
     Ok(vec![
         table(
-            "oncall",
+            TableId::Oncall,
             "On-call load by team and person",
             &["team", "person"],
             period,
             notes.clone(),
         ),
         table(
-            "oncall_week",
+            TableId::OncallWeek,
             "On-call load by team, person and week",
             &["team", "person", "week"],
             weeks,
             notes,
         ),
         table(
-            "oncall_fairness",
+            TableId::OncallFairness,
             "Each person's share of the team's on-call load",
             &["team", "person"],
             fair,
@@ -170,7 +171,7 @@ pub fn oncall(f: &Frames, cfg: &Config, scope: &Scope) -> Result<Vec<MetricTable
             ],
         ),
         table(
-            "oncall_spread",
+            TableId::OncallSpread,
             "On-call fairness: the busiest person against the team's median",
             &["team"],
             spread,
@@ -182,7 +183,7 @@ pub fn oncall(f: &Frames, cfg: &Config, scope: &Scope) -> Result<Vec<MetricTable
             ],
         ),
         table(
-            "oncall_payroll",
+            TableId::OncallPayroll,
             "On-call pay figures by team, person and month",
             &["team", "person", "month"],
             payroll,

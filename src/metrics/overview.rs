@@ -43,10 +43,14 @@ pub fn team_overview(incidents: LazyFrame, alerts: LazyFrame) -> LazyFrame {
 }
 
 /// First and last instant of a table's main instant column, as `min, max`.
+/// The columns of [`span`]: the earliest and the latest instant.
+pub const FIRST: &str = "first";
+pub const LAST: &str = "last";
+
 pub fn span(frame: LazyFrame, instant: &str) -> LazyFrame {
     frame.select([
-        col(instant).min().alias("first"),
-        col(instant).max().alias("last"),
+        col(instant).min().alias(FIRST),
+        col(instant).max().alias(LAST),
     ])
 }
 

@@ -18,6 +18,7 @@ use super::frames::{EXCLUDED, Frames, exclusion_reason, filter_expr, in_period};
 use super::table::{Family, MetricTable, pe};
 use crate::config::Config;
 use crate::error::Result;
+use crate::metrics::catalogue::TableId;
 use crate::model::columns::*;
 
 const CHECK: &str = "check";
@@ -271,7 +272,7 @@ pub fn quality(f: &Frames, cfg: &Config, scope: &Scope) -> Result<Vec<MetricTabl
     Ok(vec![
         MetricTable {
             family: Family::Quality,
-            name: "quality".into(),
+            id: TableId::Quality,
             title: "Data quality checks".into(),
             dims: vec![CHECK.into()],
             frame: t.frame()?,
@@ -342,7 +343,7 @@ fn freshness(f: &Frames, scope: &Scope) -> Result<MetricTable> {
     let frame = inc.hstack(al.columns()).map_err(pe)?;
     Ok(MetricTable {
         family: Family::Quality,
-        name: "freshness".into(),
+        id: TableId::Freshness,
         title: "Data range".into(),
         dims: vec![],
         frame,

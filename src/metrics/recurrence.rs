@@ -38,10 +38,10 @@ use super::table::{Family, MetricTable, pe};
 use super::{Scope, quality};
 use crate::config::Config;
 use crate::error::Result;
+use crate::metrics::catalogue::TableId;
 use crate::model::columns::*;
+use crate::model::time::DAY_US;
 use matching::{Graph, Loaded};
-
-const DAY_US: i64 = 86_400_000_000;
 
 /// The recurrence tables: `recurrence` (per team), `recurrence_overall`, `recurrence_clusters`,
 /// and with `pairs` also `recurrence_pairs`.
@@ -140,7 +140,7 @@ fn tables_and_members(
     let mut out = vec![
         MetricTable {
             family: Family::Recurrence,
-            name: "recurrence".into(),
+            id: TableId::Recurrence,
             title: format!("{title} by team"),
             dims: vec![TEAM.into()],
             frame: with_rates(per_team)?,
@@ -148,7 +148,7 @@ fn tables_and_members(
         },
         MetricTable {
             family: Family::Recurrence,
-            name: "recurrence_overall".into(),
+            id: TableId::RecurrenceOverall,
             title: format!("{title}, all teams"),
             dims: vec![],
             frame: with_rates(overall)?,

@@ -13,7 +13,7 @@ mod rank;
 #[cfg(test)]
 mod tests;
 
-use super::fatigue::classify::{self, Alerts, MICROS_PER_MIN, NONE};
+use super::fatigue::classify::{self, Alerts, NONE};
 use super::fatigue::ids::dense_groups;
 use super::fatigue::judges::Judges;
 use super::fatigue::shifts::{self, Shifts};
@@ -21,7 +21,9 @@ use super::hours::Bucket;
 use super::{Family, Frames, MetricTable, Scope};
 use crate::config::Config;
 use crate::error::Result;
+use crate::metrics::catalogue::TableId;
 use crate::model::columns::RULE;
+use crate::model::time::MINUTE_US_F;
 use rank::Counts;
 
 /// `rules_by_team` (top 10 per team) and `rules_overall` (top 10 across teams).
@@ -43,7 +45,7 @@ pub fn rules(f: &Frames, cfg: &Config, scope: &Scope) -> Result<Vec<MetricTable>
     for r in 0..al.len() {
         // Time to resolve of resolved alerts; a resolution before the firing is a data error.
         let ttr = (al.r[r] != NONE && al.r[r] >= al.t[r])
-            .then(|| (al.r[r] - al.t[r]) as f64 / MICROS_PER_MIN);
+            .then(|| (al.r[r] - al.t[r]) as f64 / MINUTE_US_F);
         for c in [
             &mut by_team[gid[r] as usize],
             &mut overall[rule.ids[r] as usize],
@@ -74,7 +76,7 @@ pub fn rules(f: &Frames, cfg: &Config, scope: &Scope) -> Result<Vec<MetricTable>
     Ok(vec![
         MetricTable {
             family: Family::Rules,
-            name: "rules_by_team".into(),
+            id: TableId::RulesByTeam,
             title: "Noisiest alert rules by team".into(),
             dims: vec!["team".into(), "rule".into()],
             frame: rank::ranked(team_rows, true, cfg)?,
@@ -82,7 +84,7 @@ pub fn rules(f: &Frames, cfg: &Config, scope: &Scope) -> Result<Vec<MetricTable>
         },
         MetricTable {
             family: Family::Rules,
-            name: "rules_overall".into(),
+            id: TableId::RulesOverall,
             title: "Noisiest alert rules overall".into(),
             dims: vec!["rule".into()],
             frame: rank::ranked(rule_rows, false, cfg)?,

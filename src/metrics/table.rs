@@ -9,6 +9,7 @@
 
 use polars::prelude::*;
 
+use super::catalogue::TableId;
 use super::scope::{Dim, Scope};
 use crate::error::{Error, Result};
 
@@ -59,8 +60,8 @@ impl Family {
 #[derive(Debug, Clone)]
 pub struct MetricTable {
     pub family: Family,
-    /// Stable machine name, e.g. `durations`, `fatigue_person_week`, `recurrence_pairs`.
-    pub name: String,
+    /// Which table of the catalogue this is; its stable machine name is `name()`.
+    pub id: TableId,
     /// Heading for people, e.g. "Time to resolve by team and severity".
     pub title: String,
     /// The leading columns of `frame` that identify a group.
@@ -68,6 +69,13 @@ pub struct MetricTable {
     pub frame: DataFrame,
     /// What was left out and why, and how to read the figures ("3 excluded: kind = maintenance").
     pub notes: Vec<String>,
+}
+
+impl MetricTable {
+    /// The table's stable machine name, e.g. `ttr`, `fatigue_compare`, `recurrence_pairs`.
+    pub fn name(&self) -> &'static str {
+        self.id.name()
+    }
 }
 
 /// polars errors inside the metric code: the frames come from our own store, so a failure here
@@ -96,7 +104,7 @@ pub fn tidy(tables: &[MetricTable], scope: &Scope) -> Result<DataFrame> {
             if !TIDY_DIMS.contains(&d.as_str()) {
                 return Err(Error::Internal(format!(
                     "metric table {} groups by {d}, which the tidy table has no column for",
-                    t.name
+                    t.name()
                 )));
             }
         }
@@ -136,7 +144,7 @@ pub fn tidy(tables: &[MetricTable], scope: &Scope) -> Result<DataFrame> {
             };
             let mut exprs = vec![
                 lit(t.family.name()).alias("family"),
-                lit(t.name.as_str()).alias("table"),
+                lit(t.name()).alias("table"),
                 lit(scope.period.from.timestamp_micros())
                     .cast(DataType::Datetime(
                         TimeUnit::Microseconds,
@@ -207,7 +215,7 @@ mod tests {
         .unwrap();
         let t = MetricTable {
             family: Family::Durations,
-            name: "durations".into(),
+            id: TableId::Duration(crate::metrics::durations::Metric::Ttd),
             title: "t".into(),
             dims: vec!["team".into()],
             frame,

@@ -7,6 +7,7 @@
 pub mod columns;
 pub mod lifecycle;
 pub mod tables;
+pub mod time;
 pub mod vocab;
 
 pub use tables::{Column, ColumnType, Table, TableSpec};

@@ -29,7 +29,7 @@ use plotters::style::text_anchor::{HPos, Pos, VPos};
 
 use crate::error::{Error, Result};
 
-pub use axis::duration_label;
+pub use crate::report::text::duration_label;
 pub use bands::{BandPoint, IntervalBands};
 pub use buckets::{BucketBars, BucketRow};
 pub use heatmap::PagingHeatmap;

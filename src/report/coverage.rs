@@ -19,6 +19,7 @@ use crate::error::{Error, Result};
 use crate::metrics::coverage::DataSpan;
 use crate::metrics::scope::{midnight, parse_last, parse_week, week_label};
 use crate::metrics::{Frames, Period, Scope};
+use crate::model::columns::DETECTED_AT;
 use crate::report::improvement::last_complete_quarter;
 
 /// A period that holds no data is rendered as asked up to this length (an empty quarter or year
@@ -124,6 +125,27 @@ pub fn report_quarter(
         last.format("%Y-%m-%d")
     );
     Ok((held, held_label, Some(why)))
+}
+
+/// `incidents detected 2026-05-18 .. 2026-11-15` (first and last detection in the store), or
+/// "no incidents": the data range every report prints in its header.
+pub fn data_range(frames: &Frames) -> Result<String> {
+    use crate::metrics::overview::{FIRST, LAST, span};
+    let span = span(frames.incidents.clone(), DETECTED_AT)
+        .collect()
+        .map_err(|e| Error::Query(e.to_string()))?;
+    let day = |c: &str| {
+        span.column(c)
+            .ok()
+            .and_then(|c| c.get(0).ok())
+            .and_then(|v| v.extract::<i64>())
+            .and_then(DateTime::from_timestamp_micros)
+            .map(|d| d.format("%Y-%m-%d").to_string())
+    };
+    Ok(match (day(FIRST), day(LAST)) {
+        (Some(a), Some(b)) => format!("incidents detected {a} .. {b}"),
+        _ => "no incidents".into(),
+    })
 }
 
 /// The first and last instant of any incident detected or alert fired, or `None` for no data.

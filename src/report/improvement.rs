@@ -32,6 +32,7 @@ use serde::Serialize;
 
 use crate::error::{Error, Result};
 use crate::metrics::Period;
+use crate::metrics::TableId;
 use crate::metrics::explain::explain;
 use crate::metrics::quality::exclusion_note;
 use crate::metrics::scope::midnight;
@@ -235,7 +236,7 @@ fn build(inp: &Inputs, period: Period, label: &str) -> Result<ImprovementView> {
             "The store's incidents start on {}, after the previous period began: its counts \
              cover less time than this period's, so counts are not compared (durations are, on \
              the incidents there are).",
-            fmt::date(d.first_detected)
+            fmt::day(d.first_detected)
         ));
     }
     if period.to > inp.as_of {
@@ -306,7 +307,7 @@ fn method_notes(inp: &Inputs) -> Vec<String> {
 /// resolved before detected" is information), the incidents left out and why, the incidents
 /// still open, and the negative durations left out of their metric.
 fn quality_section(inp: &Inputs, d: &data::Data) -> Result<Section> {
-    let q = fmt::table(&d.quality, "quality")?;
+    let q = fmt::table(&d.quality, TableId::Quality)?;
     let df = &q.frame;
     let mut t = TableView::new(
         &[
@@ -324,16 +325,16 @@ fn quality_section(inp: &Inputs, d: &data::Data) -> Result<Section> {
         t.push(vec![
             cell_str(df, "check", i),
             cell_str(df, "table", i),
-            fmt::int(Some(rows)),
+            fmt::whole(Some(rows)),
             fmt::pct(cell_f64(df, "share_pct", i)),
             cell_str(df, "examples", i),
         ]);
     }
-    let counts = &fmt::table(&d.durations, "incidents")?.frame;
+    let counts = &fmt::table(&d.durations, TableId::Incidents)?.frame;
     let open: f64 = (0..counts.height())
         .filter_map(|i| cell_f64(counts, "open", i))
         .sum();
-    let negative = fmt::table(&d.durations, "negative_durations")?
+    let negative = fmt::table(&d.durations, TableId::NegativeDurations)?
         .frame
         .height();
     let text = vec![

@@ -7,7 +7,7 @@
 //! Links must be relative paths inside the reports folder: the index is opened from disk or a
 //! file share, and a link with a scheme or an absolute path would point outside it.
 
-use serde::Serialize;
+use serde::{Deserialize, Serialize};
 
 use crate::error::{Error, Result};
 use crate::report::{Document, Meta, OutputFormat, Renderer};
@@ -17,7 +17,7 @@ pub const TEMPLATES: &[(&str, &str)] =
     &[("index.html", include_str!("../../templates/index.html"))];
 
 /// One report on the index.
-#[derive(Debug, Clone, Serialize, PartialEq, Eq)]
+#[derive(Debug, Clone, Serialize, Deserialize, PartialEq, Eq)]
 pub struct IndexEntry {
     /// The heading it is listed under, e.g. "Weekly reliability".
     pub section: String,

@@ -13,14 +13,18 @@ pub mod document;
 pub mod impact;
 pub mod improvement;
 pub mod index;
+pub mod manifest;
 pub mod postmortem;
 pub mod render;
+pub mod set;
 pub mod summary;
+pub mod text;
 pub mod view;
 pub mod weekly;
 
 pub use document::{ChartFile, Document};
 pub use render::{OutputFormat, Renderer};
+pub use set::{Session, Span, Written};
 pub use view::{ChartView, Column, Meta, TableView};
 
 #[cfg(test)]
@@ -32,7 +36,7 @@ use crate::config::Config;
 use crate::metrics::Frames;
 
 /// What every report builder reads: the store's frames, the config, the as-of instant, the
-/// templates, the formats to write, and the facts about the store the CLI gathered.
+/// templates, the formats to write, and the facts about the store (`set::Session` holds them).
 pub struct Inputs<'a> {
     pub frames: &'a Frames,
     pub cfg: &'a Config,

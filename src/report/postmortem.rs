@@ -79,10 +79,16 @@ struct View {
 // Links are shared with the weekly report's "Who owes what": one rule for what may be a link.
 pub(crate) use super::view::{Link, safe_url};
 
+/// The incident id `given` refers to: itself, the id without its source prefix, or a bare
+/// number when only one incident has it; an error naming the closest ids otherwise.
+pub fn resolve_id(inp: &Inputs, given: &str) -> Result<String> {
+    lookup::resolve(inp.frames, given)
+}
+
 /// Render the postmortem of `incident_id` (the full id, or the source's own id or number when
 /// only one incident has it) in every format of `inp`.
 pub fn postmortem(inp: &Inputs, incident_id: &str) -> Result<Document> {
-    let id = lookup::resolve(inp.frames, incident_id)?;
+    let id = resolve_id(inp, incident_id)?;
     let inc = lookup::load(inp.frames, &id, inp.as_of)?;
     let history = History::load(inp.frames, inp.cfg, inp.as_of)?;
     build(inp, inc, &history)

@@ -18,7 +18,7 @@ use serde::Serialize;
 use tera::{Tera, Value};
 
 use crate::error::{Error, IoContext, Result};
-use crate::report::charts::duration_label;
+use crate::report::text;
 
 /// The default templates, by file name.
 pub const DEFAULTS: &[(&str, &str)] = &[
@@ -197,18 +197,16 @@ fn num(v: &Value) -> Option<f64> {
 fn register_filters(t: &mut Tera) {
     // `{{ x | dur }}`: minutes as `45 min`, `2.5 h`, `3.1 d`; null as an en dash.
     t.register_filter("dur", |v: &Value, _: &HashMap<String, Value>| {
-        Ok(Value::String(num(v).map_or("–".into(), duration_label)))
+        Ok(Value::String(text::dur(num(v))))
     });
     // `{{ x | pct }}`: a percentage (0-100) to one decimal, `45.2%`.
     t.register_filter("pct", |v: &Value, _: &HashMap<String, Value>| {
-        Ok(Value::String(
-            num(v).map_or("–".into(), |x| format!("{x:.1}%")),
-        ))
+        Ok(Value::String(text::pct(num(v))))
     });
     // `{{ x | num }}`: integers as they are, other numbers to at most two decimals.
     t.register_filter("num", |v: &Value, _: &HashMap<String, Value>| {
         Ok(Value::String(match num(v) {
-            None => "–".into(),
+            None => text::NONE.into(),
             Some(x) if x.fract() == 0.0 && x.abs() < 1e15 => format!("{x:.0}"),
             Some(x) => {
                 let s = format!("{x:.2}");

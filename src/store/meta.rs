@@ -72,6 +72,17 @@ impl Default for StoreMeta {
 }
 
 impl StoreMeta {
+    /// When the newest run that changed the data finished (RFC 3339), not merely the newest run:
+    /// re-ingesting the same inputs (every `aftermath run`) must not change a report of the
+    /// same store.
+    pub fn last_change(&self) -> Option<&str> {
+        self.runs
+            .iter()
+            .rev()
+            .find(|r| r.tables.values().any(|t| t.inserted + t.updated > 0))
+            .map(|r| r.finished_at.as_str())
+    }
+
     pub fn read(root: &Path) -> Result<StoreMeta> {
         let path = root.join(META_FILE);
         let text = match std::fs::read_to_string(&path) {

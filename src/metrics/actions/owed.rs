@@ -13,13 +13,14 @@
 use chrono::{DateTime, Utc};
 use polars::prelude::*;
 
-use super::{DAY_US, joined_with, overdue_at, postmortems};
+use super::{joined_with, overdue_at, postmortems};
 use crate::config::Config;
 use crate::error::Result;
 use crate::metrics::Scope;
 use crate::metrics::frames::{Frames, texts, texts_or_empty};
 use crate::metrics::table::pe;
 use crate::model::columns::*;
+use crate::model::time::DAY_US_F;
 use crate::model::vocab::Priority;
 
 /// An action item open past its due date at as-of.
@@ -80,8 +81,9 @@ pub fn owed(f: &Frames, cfg: &Config, scope: &Scope) -> Result<Owed> {
 /// the earliest due date (the longest overdue), then the id, so ties keep one order.
 fn overdue_items(f: &Frames, cfg: &Config, scope: &Scope) -> Result<Vec<OverdueItem>> {
     let as_of = scope.as_of.timestamp_micros();
-    let days_since =
-        |c: &str| (lit(as_of) - col(c).cast(DataType::Int64)).cast(DataType::Float64) / lit(DAY_US);
+    let days_since = |c: &str| {
+        (lit(as_of) - col(c).cast(DataType::Int64)).cast(DataType::Float64) / lit(DAY_US_F)
+    };
     let df = joined_with(f, cfg, scope, &[TITLE, OWNER, URL])
         .filter(overdue_at(as_of))
         .select([

@@ -16,6 +16,7 @@ use super::owed::OutstandingPostmortem;
 use crate::config::{Config, Team};
 use crate::error::Result;
 use crate::metrics::Scope;
+use crate::metrics::catalogue::TableId;
 use crate::metrics::frames::{
     EXCLUDED, Frames, exclusion_reason, filter_expr, in_period, texts_or_empty,
 };
@@ -62,7 +63,7 @@ pub fn missing(f: &Frames, cfg: &Config, scope: &Scope) -> Result<MetricTable> {
     let due = cfg.thresholds.postmortem_due_business_days;
     Ok(MetricTable {
         family: Family::Actions,
-        name: "postmortems_missing".into(),
+        id: TableId::PostmortemsMissing,
         title: format!("SEV1/SEV2 incidents without a postmortem after {due} business days"),
         dims: vec![TEAM.into(), SEVERITY.into()],
         frame: rows(f, cfg, scope)?,

@@ -54,7 +54,7 @@ fn strs(df: &DataFrame, name: &str) -> Vec<String> {
 fn completion_overdue_median_and_targets_by_priority_and_team() {
     let out = run(None).unwrap();
     let t = &out[0];
-    assert_eq!(t.name, "actions");
+    assert_eq!(t.name(), "actions");
     assert_eq!(t.dims, ["priority", "team"]);
     let df = &t.frame;
     assert_eq!(strs(df, PRIORITY), ["P1", "P2", "P2", "P3"]);
@@ -99,7 +99,7 @@ fn overdue_backlog_counts_every_open_item_past_due_whatever_its_creation() {
     let out = run(None).unwrap();
     let t = out
         .iter()
-        .find(|t| t.name == "actions_overdue_all")
+        .find(|t| t.name() == "actions_overdue_all")
         .unwrap();
     let df = &t.frame;
     assert_eq!(strs(df, PRIORITY), ["P1", "P2", "P2"]);
@@ -194,7 +194,7 @@ fn postmortems_missing_after_five_business_days() {
     let at = |as_of| {
         let out = actions(&f, &cfg, &scope(period.0, period.1, as_of), None).unwrap();
         out.into_iter()
-            .find(|t| t.name == "postmortems_missing")
+            .find(|t| t.name() == "postmortems_missing")
             .unwrap()
     };
     // Monday 04-13 12:00 Berlin: berlin has 4 whole business days, other 6.

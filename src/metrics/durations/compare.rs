@@ -14,6 +14,7 @@ use polars::prelude::*;
 use super::Metric;
 use super::group::{Rows, by_words, frame, key_columns};
 use crate::error::Result;
+use crate::metrics::catalogue::TableId;
 use crate::metrics::scope::{Dim, Scope};
 use crate::metrics::stats::{self, Verdict};
 use crate::metrics::table::{Family, MetricTable, dim_names};
@@ -99,7 +100,7 @@ pub fn metric_compare(
     ]);
     Ok(MetricTable {
         family: Family::Durations,
-        name: format!("{}_compare", metric.code()),
+        id: TableId::DurationCompare(metric),
         title: format!(
             "{}: {} against {}, by {}",
             metric.title(),
@@ -184,7 +185,7 @@ pub fn counts_compare(
     ]);
     Ok(MetricTable {
         family: Family::Durations,
-        name: "incidents_compare".into(),
+        id: TableId::IncidentsCompare,
         title: format!(
             "Incidents: {} against {}, by {}",
             scope.period.label(),

@@ -10,6 +10,7 @@ use polars::prelude::*;
 
 use super::{CENSORED, METRIC, Metric, NOT_MEASURED, SECONDS, START_USED};
 use crate::error::Result;
+use crate::metrics::catalogue::TableId;
 use crate::metrics::frames::{EXCLUDED, texts, texts_or_empty};
 use crate::metrics::scope::{Dim, Scope};
 use crate::metrics::stats;
@@ -230,7 +231,7 @@ pub fn counts_table(rows: &Rows, by: &[Dim], scope: &Scope) -> Result<MetricTabl
     }
     Ok(MetricTable {
         family: Family::Durations,
-        name: "incidents".into(),
+        id: TableId::Incidents,
         title: format!("Incidents by {}", by_words(by)),
         dims: dim_names(by),
         frame: frame(cols)?,

@@ -97,7 +97,7 @@ proptest! {
         }
         let again = durations(&frames(&shuffled), &cfg(), &s, Some(&[Dim::Team, Dim::Severity]), false).unwrap();
         for (a, b) in by_team.iter().zip(&again) {
-            prop_assert!(a.frame.equals_missing(&b.frame), "{} differs after a permutation", a.name);
+            prop_assert!(a.frame.equals_missing(&b.frame), "{} differs after a permutation", a.name());
         }
     }
 }

@@ -8,6 +8,7 @@ use polars::prelude::*;
 use super::Metric;
 use super::group::{MIN, Rows, by_words, frame, key_columns, reasons, weekly_xmr, xmr_columns};
 use crate::error::Result;
+use crate::metrics::catalogue::TableId;
 use crate::metrics::scope::{Dim, Scope};
 use crate::metrics::stats::{self, TailKind};
 use crate::metrics::table::{Family, MetricTable, dim_names};
@@ -28,7 +29,7 @@ pub fn metric_table(rows: &Rows, metric: Metric, by: &[Dim], scope: &Scope) -> R
     }
     Ok(MetricTable {
         family: Family::Durations,
-        name: metric.code().into(),
+        id: TableId::Duration(metric),
         title: format!("{} by {}", metric.title(), by_words(by)),
         dims: dim_names(by),
         frame: frame(cols)?,
@@ -175,7 +176,7 @@ pub fn negative_table(rows: &Rows) -> Result<MetricTable> {
     ];
     Ok(MetricTable {
         family: Family::Durations,
-        name: "negative_durations".into(),
+        id: TableId::NegativeDurations,
         title: "Negative durations (data errors, excluded from their metric)".into(),
         dims: vec![],
         frame: frame(cols)?,

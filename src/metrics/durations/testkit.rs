@@ -114,7 +114,7 @@ pub(super) fn cfg() -> Config {
 pub(super) fn table<'a>(tables: &'a [MetricTable], name: &str) -> &'a DataFrame {
     &tables
         .iter()
-        .find(|t| t.name == name)
+        .find(|t| t.name() == name)
         .unwrap_or_else(|| panic!("no table {name}"))
         .frame
 }

@@ -23,6 +23,7 @@
 //!   fingerprint inside `flap_episode_window_minutes`, counted greedily as in
 //!   `hours::flapping_episodes_with`); the episode belongs to the group of that first firing.
 
+use crate::model::time::SECOND_US;
 use std::collections::HashMap;
 
 use polars::prelude::*;
@@ -45,9 +46,6 @@ const A: &str = "a";
 const ACTIONABLE: &str = "actionable";
 const TRANSIENT: &str = "transient";
 
-pub(crate) const MICROS_PER_SEC: i64 = 1_000_000;
-pub(crate) const MICROS_PER_MIN: f64 = 60_000_000.0;
-
 /// The system's acknowledger/resolver as the ingesters write it.
 const AUTO: &str = "auto";
 
@@ -67,7 +65,7 @@ pub(crate) fn actionable() -> Expr {
 /// Resolved by the system within `transient_seconds` of firing and never acknowledged. A
 /// resolution before the firing is a data error, not a transient.
 pub(crate) fn transient(cfg: &Config) -> Expr {
-    let limit = i64::from(cfg.thresholds.transient_seconds) * MICROS_PER_SEC;
+    let limit = i64::from(cfg.thresholds.transient_seconds) * SECOND_US;
     let dur = col(RESOLVED_AT).cast(DataType::Int64) - col(FIRED_AT).cast(DataType::Int64);
     col(RESOLVED_AT)
         .is_not_null()
@@ -170,7 +168,7 @@ pub(crate) fn prepare(
     let flap_secs = i64::from(th.flap_window_minutes) * 60;
     let episode_secs = i64::from(th.flap_episode_window_minutes) * 60;
     let from = scope.period.from_micros();
-    let lookback = (flap_secs + episode_secs) * MICROS_PER_SEC;
+    let lookback = (flap_secs + episode_secs) * SECOND_US;
     // Nulls are filled here, in the vectorised pass, so the columns convert without checks.
     let mut select = vec![
         col(FINGERPRINT),
@@ -206,7 +204,7 @@ pub(crate) fn prepare(
         .map_err(pe)?
         .unwrap_single();
     let previous =
-        lookback::previous_resolutions(history, scope, window_from, flap_secs * MICROS_PER_SEC)?;
+        lookback::previous_resolutions(history, scope, window_from, flap_secs * SECOND_US)?;
     let text = |name: &str| -> Result<Interned> {
         Ok(intern(df.column(name).map_err(pe)?.str().map_err(pe)?))
     };
@@ -296,7 +294,7 @@ pub(crate) fn episode_starts(
     window_secs: i64,
 ) -> Vec<usize> {
     let need = min_firings.max(1);
-    let window = window_secs.saturating_mul(MICROS_PER_SEC);
+    let window = window_secs.saturating_mul(SECOND_US);
     let mut starts = vec![];
     let (mut i, mut end) = (0, 0);
     while i < fired_sorted.len() {

@@ -11,7 +11,7 @@ use std::ops::Range;
 
 use polars::prelude::*;
 
-use super::classify::{self, Alerts, MICROS_PER_MIN, NONE};
+use super::classify::{self, Alerts, NONE};
 use super::ids::{Interned, Ordered, order_by_key};
 use super::judges::Judges;
 use super::shifts::Shifts;
@@ -23,6 +23,7 @@ use crate::metrics::hours::{self, Bucket};
 use crate::metrics::scope::{Dim, Scope};
 use crate::metrics::table::pe;
 use crate::model::columns::*;
+use crate::model::time::MINUTE_US_F;
 
 /// The person of alerts no shift covers.
 pub(super) const NO_SHIFT: &str = "(no shift)";
@@ -137,7 +138,7 @@ pub(super) fn compute(s: &Scoped, cfg: &Config, dims: &[Dim], shifts: &Shifts) -
             linked.push((gid[u], incident.ids[r]));
         }
         if al.paged[r] && al.a[r] != NONE && al.a[r] >= al.t[r] {
-            st.tta_min.push((al.a[r] - al.t[r]) as f64 / MICROS_PER_MIN);
+            st.tta_min.push((al.a[r] - al.t[r]) as f64 / MINUTE_US_F);
         }
     }
     // Counted per alert, not per unit: a page of two people is one data error.

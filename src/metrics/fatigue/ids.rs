@@ -12,8 +12,8 @@ use std::ops::Range;
 use chrono::{Duration, NaiveDate};
 use polars::prelude::*;
 
-use super::classify::MICROS_PER_SEC;
 use crate::metrics::scope::week_label;
+use crate::model::time::DAY_US;
 
 /// The Fx hash (rustc's): a rotate, xor and multiply per 8 bytes, so short keys (names,
 /// fingerprints, packed ids) hash several times faster than with SipHash. These maps hold our
@@ -176,8 +176,6 @@ pub(crate) fn order_by_key(
     Ordered { entries, ranges }
 }
 
-const DAY_US: i64 = 86_400 * MICROS_PER_SEC;
-
 /// The ISO week (Monday 00:00 UTC) of an instant, as a count of weeks; 1970-01-01 was a
 /// Thursday, so shifting by 3 days puts week starts on Mondays.
 pub(crate) fn week_index(t: i64) -> i64 {
@@ -276,6 +274,7 @@ pub(crate) fn median_in_place(v: &mut [f64]) -> Option<f64> {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::model::time::SECOND_US;
     use chrono::{DateTime, Datelike};
 
     #[test]
@@ -288,7 +287,7 @@ mod tests {
             .unwrap()
             .timestamp_micros()
         {
-            for at in [t, t - MICROS_PER_SEC] {
+            for at in [t, t - SECOND_US] {
                 let d = DateTime::from_timestamp_micros(at).unwrap();
                 let want = i64::from(d.year()) * 12 + i64::from(d.month0());
                 assert_eq!(month_index(at), want, "{d}");

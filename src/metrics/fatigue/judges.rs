@@ -14,13 +14,11 @@
 
 use chrono::{DateTime, NaiveDate, NaiveTime, Offset, TimeZone, Timelike};
 
-use super::classify::MICROS_PER_SEC;
 use super::ids::Interned;
 use super::shifts::Shifts;
 use crate::config::{Config, Team};
 use crate::metrics::hours::{self, Bucket};
-
-const HOUR_US: i64 = 3_600 * MICROS_PER_SEC;
+use crate::model::time::HOUR_US;
 
 #[derive(Debug, Clone, Copy)]
 struct Memo {
@@ -157,6 +155,8 @@ fn whole_hour_offset(team: &Team, a: i64, b: i64) -> bool {
 mod tests {
     use std::path::Path;
 
+    use crate::model::time::SECOND_US;
+
     use chrono_tz::Tz;
     use proptest::prelude::*;
 
@@ -200,9 +200,9 @@ mod tests {
             let mut j = judges(zone, business);
             let team = j.get(0, None).clone();
             // From 2026-01-01 plus `start_day` days, in steps of up to 90 minutes.
-            let mut t = 1_767_225_600 * MICROS_PER_SEC + start_day * 24 * HOUR_US;
+            let mut t = 1_767_225_600 * SECOND_US + start_day * 24 * HOUR_US;
             for step in steps {
-                t += step * MICROS_PER_SEC;
+                t += step * SECOND_US;
                 let want_bucket = hours::bucket(t, &team);
                 let want_night = hours::night_of(t, &team);
                 prop_assert_eq!(j.judge(0, None, t), (want_bucket, want_night), "{}", t);

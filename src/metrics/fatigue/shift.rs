@@ -5,7 +5,6 @@
 
 use polars::prelude::*;
 
-use super::classify::MICROS_PER_SEC;
 use super::groups::Scoped;
 use super::judges::Judges;
 use super::shifts::Shifts;
@@ -14,8 +13,7 @@ use crate::error::Result;
 use crate::metrics::hours::{self, Bucket};
 use crate::metrics::scope::Scope;
 use crate::metrics::table::pe;
-
-const MICROS_PER_HOUR: f64 = 3_600.0 * MICROS_PER_SEC as f64;
+use crate::model::time::HOUR_US_F;
 
 /// `2026-11-09T08:00:00Z` for UTC microseconds.
 fn rfc3339(us: i64) -> String {
@@ -65,7 +63,7 @@ pub(super) fn shift_frame(
             .iter()
             .filter(|&&i| judges.judge(0, Some(s as u32), slice[i]).0 == Bucket::Sleep)
             .count() as u64;
-        let h = (hi - lo).max(0) as f64 / MICROS_PER_HOUR;
+        let h = (hi - lo).max(0) as f64 / HOUR_US_F;
         let rate = (h > 0.0).then(|| slice.len() as f64 / (h / 12.0));
         team.push(sh.team.clone());
         person.push(sh.person.clone());

@@ -229,7 +229,7 @@ pub(crate) fn cfg(teams: &[(&str, Tz)]) -> Config {
 
 pub(crate) fn table<'a>(out: &'a [MetricTable], name: &str) -> &'a DataFrame {
     &out.iter()
-        .find(|t| t.name == name)
+        .find(|t| t.name() == name)
         .unwrap_or_else(|| panic!("no table {name}"))
         .frame
 }

@@ -27,7 +27,7 @@ fn utc(y: i32, m: u32, d: u32, h: u32, mi: u32, s: u32) -> i64 {
         .timestamp_micros()
 }
 
-const MIN: i64 = 60 * MICROS_PER_SEC;
+const MIN: i64 = 60 * SECOND_US;
 
 #[test]
 fn buckets_and_boundaries_on_a_utc_weekday() {
@@ -213,7 +213,7 @@ fn far_instants_do_not_panic() {
 
 #[test]
 fn merge_at_exactly_60_and_61_seconds() {
-    let s = MICROS_PER_SEC;
+    let s = SECOND_US;
     assert_eq!(merge_interruptions(&[0, 60 * s], 60), vec![0]);
     assert_eq!(merge_interruptions(&[0, 61 * s], 60), vec![0, 1]);
     assert_eq!(merge_interruptions(&[0, 60 * s + 1], 60), vec![0, 1]);
@@ -223,7 +223,7 @@ fn merge_at_exactly_60_and_61_seconds() {
 
 #[test]
 fn merge_is_measured_from_the_first_page_not_chained() {
-    let s = MICROS_PER_SEC;
+    let s = SECOND_US;
     // 0, 40, 80 s: 80 s is 40 s after the previous page but 80 s after the first one, so it
     // starts the second interruption; 100 s joins it (20 s after 80 s).
     let pages = [0, 40 * s, 80 * s, 100 * s, 141 * s];
@@ -240,7 +240,7 @@ fn flapping_at_exactly_ten_minutes() {
     assert!(is_flapping(resolved, resolved + 10 * MIN, FLAP_WINDOW_SECS));
     assert!(!is_flapping(
         resolved,
-        resolved + 10 * MIN + MICROS_PER_SEC,
+        resolved + 10 * MIN + SECOND_US,
         FLAP_WINDOW_SECS
     ));
     assert!(is_flapping(resolved, resolved, FLAP_WINDOW_SECS));
@@ -250,7 +250,7 @@ fn flapping_at_exactly_ten_minutes() {
     );
     assert!(!is_flapping(
         resolved,
-        resolved + 3600 * MICROS_PER_SEC,
+        resolved + 3600 * SECOND_US,
         FLAP_WINDOW_SECS
     ));
 }
@@ -262,10 +262,7 @@ fn flapping_episodes_inside_sixty_minutes() {
     // 0, 30, 60 min: exactly 60 minutes is inside.
     assert_eq!(flapping_episodes(&[0, 30 * MIN, 60 * MIN]), 1);
     // 0, 30, 60 min + 1 s: the three do not fit one window, and neither do any later three.
-    assert_eq!(
-        flapping_episodes(&[0, 30 * MIN, 60 * MIN + MICROS_PER_SEC]),
-        0
-    );
+    assert_eq!(flapping_episodes(&[0, 30 * MIN, 60 * MIN + SECOND_US]), 0);
     // The first firing starts nothing (only 0 and 50 in its hour); 50, 70, 100 is one episode.
     assert_eq!(flapping_episodes(&[0, 50 * MIN, 70 * MIN, 100 * MIN]), 1);
 }

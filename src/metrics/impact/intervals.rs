@@ -14,6 +14,7 @@ use crate::error::Result;
 use crate::metrics::frames::{EXCLUDED, exclusion_reason, texts, texts_or_empty};
 use crate::metrics::table::pe;
 use crate::model::columns::*;
+use crate::model::time::MINUTE_US_F;
 
 /// The end an open incident's interval uses: the as-of instant, its impact so far.
 pub const AS_OF_END: &str = "as-of (open)";
@@ -23,8 +24,6 @@ const START: &str = "impact_start_us";
 const END: &str = "impact_end_us";
 const START_USED: &str = "impact_start_used";
 const END_USED: &str = "impact_end_used";
-
-const MINUTE_US: f64 = 60e6;
 
 /// One incident's impact interval `[start, end)`, in UTC microseconds.
 #[derive(Debug, Clone, PartialEq)]
@@ -61,12 +60,12 @@ impl Impact {
 
     /// The whole interval, in minutes.
     pub fn minutes(&self) -> f64 {
-        (self.end - self.start) as f64 / MINUTE_US
+        (self.end - self.start) as f64 / MINUTE_US_F
     }
 
     /// The part of the interval inside `[lo, hi)`, in minutes (0 when they do not meet).
     pub fn minutes_within(&self, lo: i64, hi: i64) -> f64 {
-        (self.end.min(hi) - self.start.max(lo)).max(0) as f64 / MINUTE_US
+        (self.end.min(hi) - self.start.max(lo)).max(0) as f64 / MINUTE_US_F
     }
 }
 
@@ -183,7 +182,7 @@ pub fn union_minutes(spans: impl IntoIterator<Item = (i64, i64)>, lo: i64, hi: i
     if let Some((rs, re)) = run {
         total += re - rs;
     }
-    total as f64 / MINUTE_US
+    total as f64 / MINUTE_US_F
 }
 
 #[cfg(test)]

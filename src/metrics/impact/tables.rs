@@ -14,6 +14,7 @@ use super::universe::{self, Key, ServiceRow};
 use super::*;
 use crate::config::Config;
 use crate::error::Result;
+use crate::metrics::catalogue::TableId;
 use crate::metrics::scope::{Dim, Period};
 use crate::metrics::table::{Family, INCIDENT, MetricTable, pe};
 use crate::model::columns::*;
@@ -73,7 +74,7 @@ pub(super) fn incidents_table(
     ];
     Ok(MetricTable {
         family: Family::Impact,
-        name: INCIDENTS_TABLE.into(),
+        id: TableId::ImpactIncidents,
         title: "Customer impact per incident".into(),
         dims: vec![
             TEAM.into(),
@@ -136,7 +137,7 @@ pub(super) fn severity_table(
     ];
     Ok(MetricTable {
         family: Family::Impact,
-        name: IMPACT_TABLE.into(),
+        id: TableId::Impact,
         title: "Customer impact by team, service and severity".into(),
         dims: vec![TEAM.into(), SERVICE.into(), SEVERITY.into()],
         frame: frame(cols)?,
@@ -266,7 +267,7 @@ pub(super) fn availability_table(
     ));
     Ok(MetricTable {
         family: Family::Impact,
-        name: AVAILABILITY_TABLE.into(),
+        id: TableId::Availability,
         title: "Availability and error budget by service".into(),
         dims: vec![TEAM.into(), SERVICE.into()],
         frame: frame(cols)?,
@@ -324,7 +325,7 @@ pub(super) fn budget_table(
     cols.extend(figure_columns(&figs, slo));
     Ok(MetricTable {
         family: Family::Impact,
-        name: BUDGET_TABLE.into(),
+        id: TableId::ErrorBudget,
         title: "Error budget burned by service and week".into(),
         dims: vec![TEAM.into(), SERVICE.into(), Dim::Week.name().into()],
         frame: frame(cols)?,

@@ -13,12 +13,13 @@ use polars::prelude::*;
 
 use super::walk::{Person, Roster};
 use crate::error::Result;
-use crate::metrics::fatigue::classify::{MICROS_PER_MIN, i64s};
+use crate::metrics::fatigue::classify::i64s;
 use crate::metrics::fatigue::ids::{month_index, week_index};
 use crate::metrics::frames::{Frames, exclusion_reason, filter_expr, texts_or_empty};
 use crate::metrics::scope::Scope;
 use crate::metrics::table::pe;
 use crate::model::columns::*;
+use crate::model::time::MINUTE_US_F;
 use crate::model::vocab::EventKind;
 
 /// The least time an incident a person acted on counts for: one acknowledgement still means
@@ -109,7 +110,7 @@ pub(super) fn add_incidents(
             strangers += 1;
             continue;
         };
-        let min = ((last[i] - first[i]) as f64 / MICROS_PER_MIN).max(MIN_INCIDENT_MINUTES);
+        let min = ((last[i] - first[i]) as f64 / MINUTE_US_F).max(MIN_INCIDENT_MINUTES);
         let p = p.clone();
         roster.each(&p, week_index(first[i]), month_index(first[i]), |l| {
             l.incidents += 1;

@@ -19,9 +19,7 @@ use crate::metrics::fatigue::ids::{month_index, week_index};
 use crate::metrics::fatigue::judges::shift_judge;
 use crate::metrics::fatigue::shifts::Shifts;
 use crate::metrics::hours::{self, Bucket};
-
-const MINUTE_US: i64 = 60_000_000;
-const HOUR_US: i64 = 60 * MINUTE_US;
+use crate::model::time::{HOUR_US, HOUR_US_F, MINUTE_US};
 
 /// A person of a team's roster.
 pub(super) type Person = (String, String);
@@ -152,7 +150,7 @@ fn walk_one(roster: &mut Roster, who: &Person, team: &Team, lo: i64, hi: i64) {
         }
     }
     for (span, (us_by, nights)) in local {
-        let h = |i: usize| us_by[i] as f64 / HOUR_US as f64;
+        let h = |i: usize| us_by[i] as f64 / HOUR_US_F;
         let l = Load {
             business_h: h(0),
             off_h: h(1),

@@ -196,7 +196,7 @@ fn no_rejected_log_and_no_rows_still_list_every_check_with_zero() {
 fn freshness_is_the_data_range_whatever_the_period() {
     let out = run(&setup());
     let t = &out[1];
-    assert_eq!(t.name, "freshness");
+    assert_eq!(t.name(), "freshness");
     assert!(t.dims.is_empty());
     let first = texts(&t.frame, "first_detected")[0].clone().unwrap();
     let last = texts(&t.frame, "last_detected")[0].clone().unwrap();

@@ -16,6 +16,7 @@ use super::DAY_US;
 use super::matching::{Graph, Key, Loaded};
 use crate::config::Config;
 use crate::error::Result;
+use crate::metrics::catalogue::TableId;
 use crate::metrics::frames::Frames;
 use crate::metrics::table::{Family, MetricTable, pe};
 use crate::model::columns::*;
@@ -155,7 +156,7 @@ pub fn tables(
     let long = cfg.thresholds.recurrence_long_days;
     let mut out = vec![MetricTable {
         family: Family::Recurrence,
-        name: "recurrence_clusters".into(),
+        id: TableId::RecurrenceClusters,
         title: "Clusters of recurring incidents".into(),
         dims: vec![CLUSTER.into()],
         frame,
@@ -260,7 +261,7 @@ fn pair_table(inc: &Loaded, g: &Graph, kept: &[Vec<usize>], long: u32) -> Result
     .map_err(pe)?;
     Ok(MetricTable {
         family: Family::Recurrence,
-        name: "recurrence_pairs".into(),
+        id: TableId::RecurrencePairs,
         title: "Matched incident pairs".into(),
         dims: vec![CLUSTER.into()],
         frame,

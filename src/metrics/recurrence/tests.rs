@@ -40,7 +40,7 @@ pub(super) fn lcg(seed: u64) -> impl FnMut() -> usize {
 }
 
 pub(super) fn table<'a>(out: &'a [MetricTable], name: &str) -> &'a DataFrame {
-    &out.iter().find(|t| t.name == name).unwrap().frame
+    &out.iter().find(|t| t.name() == name).unwrap().frame
 }
 
 fn strs(df: &DataFrame, name: &str) -> Vec<String> {

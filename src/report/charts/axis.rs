@@ -9,6 +9,8 @@ use std::ops::Range;
 
 use plotters::coord::ranged1d::{DefaultFormatting, KeyPointHint, Ranged};
 
+use crate::report::text::duration_label;
+
 /// Seconds are the smallest unit drawn; a duration of 0 (acknowledged the same second) is drawn
 /// at 1 s, the bottom of any duration axis.
 const FLOOR_MIN: f64 = 1.0 / 60.0;
@@ -50,43 +52,6 @@ const DURATION_TICKS: [f64; 27] = [
 
 /// At most this many ticks on a duration axis.
 const MAX_TICKS: usize = 7;
-
-/// A duration in minutes as a short label: "45 s", "1.5 min", "2 h", "1 d". The unit is the
-/// largest one the value reaches, the number has at most one decimal.
-///
-/// ```
-/// use aftermath::report::charts::duration_label;
-/// assert_eq!(duration_label(1.5), "1.5 min");
-/// assert_eq!(duration_label(120.0), "2 h");
-/// ```
-pub fn duration_label(minutes: f64) -> String {
-    if !minutes.is_finite() {
-        return "-".to_string();
-    }
-    // A tick value goes through log10 and back, so 60 may arrive as 59.99999999: accept
-    // values a hair below a unit as reaching it.
-    let reaches = |unit: f64| minutes >= unit * (1.0 - 1e-9);
-    let (value, unit) = if reaches(DAY) {
-        (minutes / DAY, "d")
-    } else if reaches(HOUR) {
-        (minutes / HOUR, "h")
-    } else if reaches(MIN) {
-        (minutes, "min")
-    } else {
-        (minutes * 60.0, "s")
-    };
-    format!("{} {unit}", number_label(value))
-}
-
-/// A number with at most one decimal and no trailing ".0": 2, 1.5, 0.3.
-pub fn number_label(v: f64) -> String {
-    let r = (v * 10.0).round() / 10.0;
-    if r.fract() == 0.0 {
-        format!("{r:.0}")
-    } else {
-        format!("{r:.1}")
-    }
-}
 
 /// A log-scaled duration axis: the coordinate is log10(minutes).
 #[derive(Debug, Clone, PartialEq)]

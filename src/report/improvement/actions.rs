@@ -15,13 +15,14 @@ use super::data::Data;
 use super::fmt::{self, table};
 use super::{Block, Section};
 use crate::error::Result;
+use crate::metrics::TableId;
 use crate::metrics::table::pe;
 use crate::model::columns::*;
+use crate::model::time::DAY_US;
 use crate::model::vocab::UNASSIGNED_TEAM;
 use crate::report::view::{cell_f64, cell_str};
 use crate::report::{Inputs, TableView};
 
-const DAY_US: i64 = 86_400_000_000;
 /// Upper ends (inclusive, in whole days since creation) of the first two age buckets.
 const AGE_BUCKETS: [i64; 2] = [28, 56];
 
@@ -112,7 +113,7 @@ fn throughput_block(inp: &Inputs, d: &Data) -> Result<Block> {
     );
     for (m, done_in) in d.months.iter().zip(completed) {
         let df = &m.actions.frame;
-        let n = |c: &str| fmt::int(cell_f64(df, c, 0).or(Some(0.0)));
+        let n = |c: &str| fmt::whole(cell_f64(df, c, 0).or(Some(0.0)));
         t.push(vec![
             m.label.clone(),
             n("items"),
@@ -137,7 +138,7 @@ fn throughput_block(inp: &Inputs, d: &Data) -> Result<Block> {
 }
 
 fn team_block(d: &Data) -> Result<Block> {
-    let df = &table(&d.actions, "actions")?.frame;
+    let df = &table(&d.actions, TableId::Actions)?.frame;
     let mut t = TableView::new(
         &[
             ("Team", false),
@@ -151,7 +152,7 @@ fn team_block(d: &Data) -> Result<Block> {
         "No action item was created in the period.",
     );
     for i in 0..df.height() {
-        let n = |c: &str| fmt::int(cell_f64(df, c, i).or(Some(0.0)));
+        let n = |c: &str| fmt::whole(cell_f64(df, c, i).or(Some(0.0)));
         t.push(vec![
             cell_str(df, "team", i),
             n("items"),
@@ -162,7 +163,7 @@ fn team_block(d: &Data) -> Result<Block> {
                 Some(p) => format!(
                     "{} ({})",
                     fmt::pct(Some(p)),
-                    fmt::pct_interval(
+                    fmt::pct_range(
                         cell_f64(df, "completion_low_pct", i),
                         cell_f64(df, "completion_high_pct", i)
                     )
@@ -181,7 +182,7 @@ fn team_block(d: &Data) -> Result<Block> {
 
 fn ageing_block(inp: &Inputs, d: &Data) -> Result<Block> {
     let ages = ageing(inp)?;
-    let overdue_df = &table(&d.actions, "actions_overdue_all")?.frame;
+    let overdue_df = &table(&d.actions, TableId::ActionsOverdueAll)?.frame;
     let mut overdue: BTreeMap<String, f64> = BTreeMap::new();
     for i in 0..overdue_df.height() {
         *overdue.entry(cell_str(overdue_df, "team", i)).or_default() +=
@@ -209,7 +210,7 @@ fn ageing_block(inp: &Inputs, d: &Data) -> Result<Block> {
             a[0].to_string(),
             a[1].to_string(),
             a[2].to_string(),
-            fmt::int(Some(overdue.get(team).copied().unwrap_or(0.0))),
+            fmt::whole(Some(overdue.get(team).copied().unwrap_or(0.0))),
         ]);
     }
     Ok(Block::table(

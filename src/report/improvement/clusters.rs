@@ -14,15 +14,16 @@ use super::data::Data;
 use super::fmt::{self, table};
 use super::{Block, Section};
 use crate::error::Result;
+use crate::metrics::TableId;
 use crate::metrics::recurrence::Members;
 use crate::metrics::table::pe;
 use crate::model::columns::*;
+use crate::model::time::DAY_US_F;
 use crate::report::view::{cell_f64, cell_str};
 use crate::report::{Inputs, TableView};
 
 /// At most this many clusters are listed.
 const TOP: usize = 10;
-const DAY_US: f64 = 86_400_000_000.0;
 
 /// Per cluster: the last completion (UTC microseconds, at or before as-of) of the done action
 /// items of every member but the latest.
@@ -114,10 +115,10 @@ fn stopped(
         (None, _) => "no item done".into(),
         (Some(c), Some(l)) if l > c => format!(
             "no: recurred on {} after items were done{still_open}",
-            fmt::date(Some(l))
+            fmt::day(Some(l))
         ),
         (Some(c), _) => {
-            let quiet = (inp.as_of.timestamp_micros() - c) as f64 / DAY_US;
+            let quiet = (inp.as_of.timestamp_micros() - c) as f64 / DAY_US_F;
             if quiet < mean_days {
                 format!(
                     "too early to tell: {quiet:.0} days quiet, mean interval {mean_days:.0} \
@@ -131,7 +132,7 @@ fn stopped(
 }
 
 pub fn section(inp: &Inputs, d: &Data) -> Result<Section> {
-    let ct = table(&d.recurrence, "recurrence_clusters")?;
+    let ct = table(&d.recurrence, TableId::RecurrenceClusters)?;
     let df = &ct.frame;
     let done = last_done(inp, &d.members)?;
     let first = fmt::instants(df, "first_seen")?;
@@ -160,17 +161,17 @@ pub fn section(inp: &Inputs, d: &Data) -> Result<Section> {
     for &i in order.iter().take(TOP) {
         let name = cell_str(df, "cluster", i);
         let done_at = done.get(&name).copied();
-        let n = |c: &str| fmt::int(cell_f64(df, c, i));
+        let n = |c: &str| fmt::whole(cell_f64(df, c, i));
         t.push(vec![
             name.clone(),
             cell_str(df, "template", i),
             cell_str(df, "teams", i),
             n("in_period"),
             n("incidents"),
-            fmt::date(first[i]),
-            fmt::date(last[i]),
+            fmt::day(first[i]),
+            fmt::day(last[i]),
             format!("{} of {}", n("actions_done"), n("actions_total")),
-            fmt::date(done_at),
+            fmt::day(done_at),
             stopped(inp, last[i], done_at, df, i),
         ]);
     }

@@ -9,17 +9,21 @@ use super::data::Data;
 use super::fmt::{self, NONE, Rows, table};
 use super::{Block, Section};
 use crate::error::Result;
-use crate::metrics::MetricTable;
 use crate::metrics::coverage::NOT_JUDGED;
+use crate::metrics::durations::Metric;
+use crate::metrics::{MetricTable, TableId};
 use crate::report::TableView;
 use crate::report::view::{cell_str, too_few_to_compare};
 
 pub fn section(d: &Data) -> Result<Section> {
     let prev = d.scope.period.previous();
     let mut blocks = vec![counts_block(d)?];
-    for (code, what) in [("tta", "Time to acknowledge"), ("ttr", "Time to resolve")] {
+    for (metric, what) in [
+        (Metric::Tta, "Time to acknowledge"),
+        (Metric::Ttr, "Time to resolve"),
+    ] {
         blocks.push(duration_block(
-            table(&d.by_severity, &format!("{code}_compare"))?,
+            table(&d.by_severity, TableId::DurationCompare(metric))?,
             what,
         ));
     }
@@ -48,7 +52,7 @@ pub fn section(d: &Data) -> Result<Section> {
 fn bound(x: Option<f64>) -> String {
     match x {
         Some(v) if v < 10.0 => fmt::dec(Some((v * 10.0).round() / 10.0)),
-        v => fmt::int(v),
+        v => fmt::whole(v),
     }
 }
 
@@ -65,8 +69,14 @@ fn count_cell(r: &Rows, team: &str, n: &str, low: &str, high: &str) -> String {
 }
 
 fn counts_block(d: &Data) -> Result<Block> {
-    let inc = Rows::new(&table(&d.by_team, "incidents_compare")?.frame, &["team"]);
-    let pages = Rows::new(&table(&d.fatigue, "fatigue_compare")?.frame, &["team"]);
+    let inc = Rows::new(
+        &table(&d.by_team, TableId::IncidentsCompare)?.frame,
+        &["team"],
+    );
+    let pages = Rows::new(
+        &table(&d.fatigue, TableId::FatigueCompare)?.frame,
+        &["team"],
+    );
     let mut teams: Vec<String> = fmt::distinct(inc.df, "team");
     teams.extend(fmt::distinct(pages.df, "team"));
     teams.sort();
@@ -111,7 +121,7 @@ fn counts_block(d: &Data) -> Result<Block> {
             ),
             vi,
             count_cell(&pages, team, "pages", "pages_low", "pages_high"),
-            fmt::int(pages.num(&[team], "pages_previous")),
+            fmt::whole(pages.num(&[team], "pages_previous")),
             vp,
             fmt::pct(pages.num(&[team], "actionable_pct")),
             fmt::pct(pages.num(&[team], "actionable_pct_previous")),
@@ -127,7 +137,7 @@ fn counts_block(d: &Data) -> Result<Block> {
         text.push(format!(
             "Not compared: the store's incidents start on {}, after the previous period began, \
              so its counts cover less time than this period's.",
-            fmt::date(d.first_detected)
+            fmt::day(d.first_detected)
         ));
     }
     Ok(Block::table("Incidents and pages per team", text, t))

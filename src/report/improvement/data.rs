@@ -13,6 +13,7 @@ use chrono::{DateTime, Datelike, Months, NaiveDate, TimeZone, Utc};
 
 use super::fmt::{instants, table};
 use crate::error::Result;
+use crate::metrics::TableId;
 use crate::metrics::recurrence::Members;
 use crate::metrics::{self, Dim, Family, MetricTable, Period, Request, Scope};
 use crate::report::Inputs;
@@ -106,17 +107,20 @@ pub fn load(inp: &Inputs, period: Period) -> Result<Data> {
         month_data.push(Month {
             label,
             period: p,
-            shifts: fat.into_iter().find(|t| t.name == "fatigue_shift"),
-            recurrence: table(&rec, "recurrence")?.clone(),
-            actions: table(&act, "actions")?.clone(),
+            shifts: fat.into_iter().find(|t| t.id == TableId::FatigueShift),
+            recurrence: table(&rec, TableId::Recurrence)?.clone(),
+            actions: table(&act, TableId::Actions)?.clone(),
         });
     }
     let quality = run(&scope, req(&[Family::Quality], None, false, false))?;
     let (recurrence, members) = metrics::recurrence::with_members(f, cfg, &scope)?;
-    let first_detected = instants(&table(&quality, "freshness")?.frame, "first_detected")?
-        .first()
-        .copied()
-        .flatten();
+    let first_detected = instants(
+        &table(&quality, TableId::Freshness)?.frame,
+        "first_detected",
+    )?
+    .first()
+    .copied()
+    .flatten();
     Ok(Data {
         months: month_data,
         durations: run(

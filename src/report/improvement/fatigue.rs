@@ -16,6 +16,7 @@ use super::data::Data;
 use super::fmt::{self, NONE, Rows, table};
 use super::{Block, Section};
 use crate::error::Result;
+use crate::metrics::TableId;
 use crate::metrics::table::pe;
 use crate::report::charts::{Chart, Panel, PanelScale, SmallMultiples};
 use crate::report::view::{cell_f64, cell_str};
@@ -66,7 +67,10 @@ pub fn shifts_by_month(d: &Data) -> Result<Vec<Option<BTreeMap<String, ShiftTota
 
 /// Section 1's fatigue block: a team-month table and two small multiples.
 pub fn block(inp: &Inputs, d: &Data, teams: &[String], months: &[String]) -> Result<Block> {
-    let fat = Rows::new(&table(&d.fatigue, "fatigue")?.frame, &["team", "month"]);
+    let fat = Rows::new(
+        &table(&d.fatigue, TableId::Fatigue)?.frame,
+        &["team", "month"],
+    );
     let shifts = shifts_by_month(d)?;
     let mut t = TableView::new(
         &[
@@ -94,16 +98,16 @@ pub fn block(inp: &Inputs, d: &Data, teams: &[String], months: &[String]) -> Res
             t.push(vec![
                 team.clone(),
                 m.clone(),
-                fmt::int(fat.num(&key, "pages").or(Some(0.0))),
+                fmt::whole(fat.num(&key, "pages").or(Some(0.0))),
                 fmt::dec(
                     st.and_then(|s| s.per_12h())
                         .map(|r| (r * 10.0).round() / 10.0),
                 ),
                 st.map_or(NONE.into(), |s| format!("{} of {}", s.over, s.shifts)),
-                fmt::int(fat.num(&key, "sleep_interruptions").or(Some(0.0))),
-                fmt::int(fat.num(&key, "nights_interrupted").or(Some(0.0))),
+                fmt::whole(fat.num(&key, "sleep_interruptions").or(Some(0.0))),
+                fmt::whole(fat.num(&key, "nights_interrupted").or(Some(0.0))),
                 fmt::pct(fat.num(&key, "actionable_pct")),
-                fmt::pct_interval(
+                fmt::pct_range(
                     fat.num(&key, "actionable_low_pct"),
                     fat.num(&key, "actionable_high_pct"),
                 ),
@@ -181,8 +185,14 @@ fn panels(rows: &Rows, col: &str, teams: &[String], months: &[String]) -> Vec<Pa
 /// Section 6, the teams side by side.
 pub fn teams_section(inp: &Inputs, d: &Data, teams: &[String]) -> Result<Section> {
     let months = d.month_labels();
-    let incidents = Rows::new(&table(&d.durations, "incidents")?.frame, &["team", "month"]);
-    let pages = Rows::new(&table(&d.fatigue, "fatigue")?.frame, &["team", "month"]);
+    let incidents = Rows::new(
+        &table(&d.durations, TableId::Incidents)?.frame,
+        &["team", "month"],
+    );
+    let pages = Rows::new(
+        &table(&d.fatigue, TableId::Fatigue)?.frame,
+        &["team", "month"],
+    );
     let chart = |title: &str, label: &str, p: Vec<Panel>| {
         Chart::from(SmallMultiples {
             title: title.into(),

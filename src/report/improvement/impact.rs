@@ -11,9 +11,8 @@ use super::data::Data;
 use super::fmt::table;
 use super::{Block, Section};
 use crate::error::Result;
-use crate::metrics::impact::{
-    AVAILABILITY_TABLE, BUDGET_BURNED_PCT, BUDGET_TABLE, INCIDENTS_TABLE,
-};
+use crate::metrics::TableId;
+use crate::metrics::impact::BUDGET_BURNED_PCT;
 use crate::metrics::scope::Dim;
 use crate::model::columns::{SERVICE, TEAM};
 use crate::report::impact::{self as show};
@@ -21,8 +20,8 @@ use crate::report::view::{cell_f64, cell_str};
 use crate::report::{Inputs, TableView};
 
 pub fn section(inp: &Inputs, d: &Data) -> Result<Section> {
-    let availability = table(&d.impact, AVAILABILITY_TABLE)?;
-    let incidents = table(&d.impact, INCIDENTS_TABLE)?;
+    let availability = table(&d.impact, TableId::Availability)?;
+    let incidents = table(&d.impact, TableId::ImpactIncidents)?;
     let as_of = inp.as_of.format("%Y-%m-%d %H:%M UTC").to_string();
     let open = show::open_incidents(&incidents.frame, inp.cfg, None)?;
     let mut text = vec![
@@ -45,7 +44,7 @@ pub fn section(inp: &Inputs, d: &Data) -> Result<Section> {
              part. Highlighted: a week in which a service overspent."
                 .into(),
         ],
-        by_week(&table(&d.impact, BUDGET_TABLE)?.frame),
+        by_week(&table(&d.impact, TableId::ErrorBudget)?.frame),
     );
     Ok(Section {
         id: "impact".into(),

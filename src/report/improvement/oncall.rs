@@ -16,6 +16,7 @@ use super::data::Data;
 use super::fmt::{NONE, dec};
 use super::{Block, Section};
 use crate::error::Result;
+use crate::metrics::TableId;
 use crate::metrics::{self, Family, Request};
 use crate::report::view::{cell_f64, cell_str};
 use crate::report::{Inputs, TableView};
@@ -31,9 +32,9 @@ fn tables(inp: &Inputs, d: &Data) -> Result<Option<(DataFrame, DataFrame)>> {
     let mut spread = None;
     let mut people = None;
     for t in metrics::run(inp.frames, inp.cfg, &d.scope, &req)? {
-        match t.name.as_str() {
-            "oncall_spread" => spread = Some(t.frame),
-            "oncall" => people = Some(t.frame),
+        match t.id {
+            TableId::OncallSpread => spread = Some(t.frame),
+            TableId::Oncall => people = Some(t.frame),
             _ => {}
         }
     }

@@ -15,6 +15,7 @@ use super::data::Data;
 use super::fmt::{self, Rows, table};
 use super::{Block, Section};
 use crate::error::Result;
+use crate::metrics::TableId;
 use crate::metrics::frames::{filter_expr, in_period};
 use crate::metrics::stats::binomial_test_rates;
 use crate::metrics::table::pe;
@@ -50,8 +51,11 @@ pub fn pages_by_rule(f: &Frames, scope: &Scope) -> Result<BTreeMap<String, u64>>
 }
 
 pub fn section(inp: &Inputs, d: &Data) -> Result<Section> {
-    let now = &table(&d.rules, "rules_overall")?.frame;
-    let before = Rows::new(&table(&d.rules_previous, "rules_overall")?.frame, &["rule"]);
+    let now = &table(&d.rules, TableId::RulesOverall)?.frame;
+    let before = Rows::new(
+        &table(&d.rules_previous, TableId::RulesOverall)?.frame,
+        &["rule"],
+    );
     let prev_pages = pages_by_rule(inp.frames, &d.scope.previous())?;
     let partial = d.previous_partial();
     let prev_days = d.scope.period.previous().days();
@@ -87,10 +91,10 @@ pub fn section(inp: &Inputs, d: &Data) -> Result<Section> {
         let flagged = cell_str(now, "flagged", i) == "true";
         t.flags.push(flagged);
         t.push(vec![
-            fmt::int(cell_f64(now, "rank", i)),
+            fmt::whole(cell_f64(now, "rank", i)),
             rule.clone(),
             pages.to_string(),
-            fmt::int(cell_f64(now, "sleep_pages", i)),
+            fmt::whole(cell_f64(now, "sleep_pages", i)),
             fmt::pct(cell_f64(now, "actionable_pct", i)),
             fmt::pct(cell_f64(now, "transient_pct", i)),
             fmt::pct(cell_f64(now, "flapping_pct", i)),
@@ -100,7 +104,7 @@ pub fn section(inp: &Inputs, d: &Data) -> Result<Section> {
                 String::new()
             },
             then.to_string(),
-            fmt::int(before.num(&[&rule], "rank")),
+            fmt::whole(before.num(&[&rule], "rank")),
             change,
         ]);
     }

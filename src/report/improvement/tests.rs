@@ -8,6 +8,8 @@ use chrono::{DateTime, Utc};
 use polars::prelude::*;
 
 use super::*;
+use crate::metrics::TableId;
+use crate::metrics::durations::Metric;
 use crate::metrics::{self, Dim, Family, Frames, Request, Scope};
 use crate::model::columns::*;
 use crate::report::testkit::{as_of, sample};
@@ -104,7 +106,7 @@ fn rule_pages_are_counted_as_the_ranking_counts_them() {
         ..Request::default()
     };
     let tables = metrics::run(&frames, cfg, &scope, &req).unwrap();
-    let ranked = &fmt::table(&tables, "rules_overall").unwrap().frame;
+    let ranked = &fmt::table(&tables, TableId::RulesOverall).unwrap().frame;
     let counted = rules::pages_by_rule(&frames, &scope).unwrap();
     assert!(ranked.height() > 0);
     for i in 0..ranked.height() {
@@ -127,7 +129,9 @@ fn report_figures_equal_the_metrics_for_the_same_scope() {
     };
     let tables = metrics::run(&frames, cfg, &scope, &req).unwrap();
     let ttr = fmt::Rows::new(
-        &fmt::table(&tables, "ttr").unwrap().frame,
+        &fmt::table(&tables, TableId::Duration(Metric::Ttr))
+            .unwrap()
+            .frame,
         &["team", "month"],
     );
     let team = fmt::distinct(ttr.df, "team")[0].clone();
@@ -203,7 +207,7 @@ fn hostile_team_title_and_rule_are_escaped() {
     };
     let tables = metrics::run(&frames, cfg, &scope, &req).unwrap();
     let top = crate::report::view::cell_str(
-        &fmt::table(&tables, "rules_overall").unwrap().frame,
+        &fmt::table(&tables, TableId::RulesOverall).unwrap().frame,
         "rule",
         0,
     );

@@ -9,6 +9,8 @@ use super::fatigue;
 use super::fmt::{self, NONE, Rows, table};
 use super::{Block, Section};
 use crate::error::Result;
+use crate::metrics::TableId;
+use crate::metrics::durations::Metric;
 use crate::metrics::stats::{self, MIN_XMR_POINTS};
 use crate::report::charts::{BandPoint, Chart, IntervalBands, XmrChart, XmrPoint};
 use crate::report::{ChartView, Inputs, TableView};
@@ -17,18 +19,27 @@ use crate::report::{ChartView, Inputs, TableView};
 pub fn teams(d: &Data) -> Result<Vec<String>> {
     let mut set: BTreeSet<String> = BTreeSet::new();
     set.extend(fmt::distinct(
-        &table(&d.durations, "incidents")?.frame,
+        &table(&d.durations, TableId::Incidents)?.frame,
         "team",
     ));
-    set.extend(fmt::distinct(&table(&d.fatigue, "fatigue")?.frame, "team"));
+    set.extend(fmt::distinct(
+        &table(&d.fatigue, TableId::Fatigue)?.frame,
+        "team",
+    ));
     Ok(set.into_iter().collect())
 }
 
 pub fn section(inp: &Inputs, d: &Data, teams: &[String]) -> Result<Section> {
     let months = d.month_labels();
     let mut blocks = vec![counts_block(inp, d, teams, &months)?];
-    let tta = Rows::new(&table(&d.durations, "tta")?.frame, &["team", "month"]);
-    let ttr = Rows::new(&table(&d.durations, "ttr")?.frame, &["team", "month"]);
+    let tta = Rows::new(
+        &table(&d.durations, TableId::Duration(Metric::Tta))?.frame,
+        &["team", "month"],
+    );
+    let ttr = Rows::new(
+        &table(&d.durations, TableId::Duration(Metric::Ttr))?.frame,
+        &["team", "month"],
+    );
     for (i, team) in teams.iter().enumerate() {
         blocks.push(durations_block(inp, team, i, &months, &tta, &ttr)?);
     }
@@ -48,8 +59,14 @@ pub fn section(inp: &Inputs, d: &Data, teams: &[String]) -> Result<Section> {
 }
 
 fn counts_block(inp: &Inputs, d: &Data, teams: &[String], months: &[String]) -> Result<Block> {
-    let counts = Rows::new(&table(&d.durations, "incidents")?.frame, &["team", "month"]);
-    let quarter = Rows::new(&table(&d.by_team, "incidents_compare")?.frame, &["team"]);
+    let counts = Rows::new(
+        &table(&d.durations, TableId::Incidents)?.frame,
+        &["team", "month"],
+    );
+    let quarter = Rows::new(
+        &table(&d.by_team, TableId::IncidentsCompare)?.frame,
+        &["team"],
+    );
     let mut head: Vec<(&str, bool)> = vec![("Team", false)];
     head.extend(months.iter().map(|m| (m.as_str(), true)));
     head.push(("Whole period", true));
@@ -68,7 +85,7 @@ fn counts_block(inp: &Inputs, d: &Data, teams: &[String], months: &[String]) -> 
                 format!("{n:.0}")
             });
         }
-        row.push(fmt::int(quarter.num(&[team], "incidents").or(Some(0.0))));
+        row.push(fmt::whole(quarter.num(&[team], "incidents").or(Some(0.0))));
         t.push(row);
         if let Some(x) = stats::xmr(&series) {
             let chart = XmrChart {
@@ -170,8 +187,8 @@ fn durations_block(
     let cell_n = |r: &Rows, m: &str| {
         let n = r.num(&[team, m], "n");
         match r.num(&[team, m], "n_open").filter(|o| *o > 0.0) {
-            Some(o) => format!("{} ({o:.0} open)", fmt::int(n)),
-            None => fmt::int(n.or(Some(0.0))),
+            Some(o) => format!("{} ({o:.0} open)", fmt::whole(n)),
+            None => fmt::whole(n.or(Some(0.0))),
         }
     };
     for m in months {
@@ -230,7 +247,7 @@ fn durations_block(
 }
 
 fn repeat_block(inp: &Inputs, d: &Data, teams: &[String]) -> Result<Block> {
-    let quarter = Rows::new(&table(&d.recurrence, "recurrence")?.frame, &["team"]);
+    let quarter = Rows::new(&table(&d.recurrence, TableId::Recurrence)?.frame, &["team"]);
     let monthly: Vec<Rows> = d
         .months
         .iter()
@@ -245,14 +262,14 @@ fn repeat_block(inp: &Inputs, d: &Data, teams: &[String]) -> Result<Block> {
         Some(n) => format!(
             "{} ({} of {n:.0})",
             fmt::pct(r.num(&[team], "repeat_rate_pct")),
-            fmt::int(r.num(&[team], "recurrences"))
+            fmt::whole(r.num(&[team], "recurrences"))
         ),
     };
     for team in teams {
         let mut row = vec![team.clone()];
         row.extend(monthly.iter().map(|r| cell(r, team)));
         row.push(cell(&quarter, team));
-        row.push(fmt::pct_interval(
+        row.push(fmt::pct_range(
             quarter.num(&[team], "repeat_rate_low_pct"),
             quarter.num(&[team], "repeat_rate_high_pct"),
         ));

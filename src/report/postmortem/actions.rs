@@ -14,6 +14,7 @@ use crate::error::Result;
 use crate::metrics::table::pe;
 use crate::model::columns::*;
 use crate::report::Inputs;
+use crate::report::text::NONE;
 use crate::report::view::{TableView, cell_f64, cell_str, safe_url, ticket_label};
 
 /// An action item, display-ready.
@@ -35,7 +36,7 @@ pub fn day(us: Option<f64>) -> Option<DateTime<Utc>> {
 }
 
 pub fn date(t: Option<DateTime<Utc>>) -> String {
-    t.map_or("–".into(), |t| t.format("%Y-%m-%d").to_string())
+    t.map_or(NONE.into(), |t| t.format("%Y-%m-%d").to_string())
 }
 
 /// The action items of `ids`, ordered as `ids` then by priority and id.
@@ -87,7 +88,7 @@ pub fn items(inp: &Inputs, ids: &[String]) -> Result<Vec<Item>> {
                 title: s(TITLE),
                 owner: Some(s(OWNER))
                     .filter(|o| !o.is_empty())
-                    .unwrap_or("–".into()),
+                    .unwrap_or(NONE.into()),
                 status,
                 open: raw == "open",
                 due: date(due),

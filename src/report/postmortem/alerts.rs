@@ -25,7 +25,8 @@ use crate::metrics::table::pe;
 use crate::metrics::{Period, Scope};
 use crate::model::columns::*;
 use crate::report::Inputs;
-use crate::report::charts::{TimelineMark, duration_label};
+use crate::report::charts::TimelineMark;
+use crate::report::text::{self, duration_label};
 use crate::report::view::TableView;
 
 /// At most this many alerts are listed one by one (a storm can link hundreds).
@@ -268,7 +269,7 @@ pub fn build(inp: &Inputs, inc: &Incident, zone: Tz) -> Result<AlertsView> {
             local(a.fired, zone),
             a.rule.clone(),
             b.map_or("no page".into(), |b| format!("page, {}", bucket_words(b))),
-            a.acked.map_or("–".into(), |t| {
+            a.acked.map_or(text::NONE.into(), |t| {
                 format!("{}after {}", who(&a.acked_by), after(a.fired, t))
             }),
             a.resolved.map_or("not resolved".into(), |t| {

@@ -23,7 +23,8 @@ use crate::metrics::{Period, Scope};
 use crate::model::columns::*;
 use crate::model::vocab::IncidentStatus;
 use crate::report::Inputs;
-use crate::report::charts::duration_label;
+use crate::report::text::NONE;
+use crate::report::text::duration_label;
 use crate::report::view::{TableView, cell_f64, cell_str};
 
 /// Fewer closed incidents than this in the comparison set: too few to rank.
@@ -145,9 +146,9 @@ pub fn build(inp: &Inputs, inc: &Incident, zone: Tz) -> Result<Times> {
                         span(m, &r.start_used, inc)
                     ));
                 }
-                ("–".into(), "–".into(), not_measured_words(&why))
+                (NONE.into(), NONE.into(), not_measured_words(&why))
             }
-            None => ("–".into(), "–".into(), "not measured".into()),
+            None => (NONE.into(), NONE.into(), "not measured".into()),
         };
         if m == Metric::Ttr {
             ttr = if rank.starts_with(|c: char| c.is_ascii_digit()) {
@@ -158,7 +159,7 @@ pub fn build(inp: &Inputs, inc: &Incident, zone: Tz) -> Result<Times> {
         }
         let used = match mine {
             Some(r) if r.not_measured.is_none() => span(m, &r.start_used, inc),
-            _ => "–".into(),
+            _ => NONE.into(),
         };
         durations.push(vec![m.title().into(), value, used, rank, note]);
     }
@@ -279,7 +280,7 @@ fn instants_table(inc: &Incident, zone: Tz) -> TableView {
                 };
                 vec![name.into(), utc(at), local(at, zone), note]
             }
-            None => vec![name.into(), "–".into(), "–".into(), missing.into()],
+            None => vec![name.into(), NONE.into(), NONE.into(), missing.into()],
         };
         t.push(row);
     }

@@ -13,7 +13,8 @@ use super::{HISTORY_DAYS, Link, alerts, instants, local, related, safe_url, utc}
 use crate::error::Result;
 use crate::metrics::{explain, impact};
 use crate::report::Inputs;
-use crate::report::charts::duration_label;
+use crate::report::text::NONE;
+use crate::report::text::duration_label;
 use crate::report::view::TableView;
 
 /// The header block of the report.
@@ -81,7 +82,7 @@ pub fn header(inc: &Incident, zone: Tz) -> Header {
     }
     Header {
         id: inc.id.clone(),
-        number: inc.number.clone().unwrap_or_else(|| "–".into()),
+        number: inc.number.clone().unwrap_or_else(|| NONE.into()),
         title: inc.title.clone(),
         severity: match &inc.severity_raw {
             Some(raw) if raw != &inc.severity => format!("{} (source: {raw})", inc.severity),
@@ -89,7 +90,7 @@ pub fn header(inc: &Incident, zone: Tz) -> Header {
         },
         status: inc.status_label(),
         team: inc.team.clone(),
-        service: inc.service.clone().unwrap_or_else(|| "–".into()),
+        service: inc.service.clone().unwrap_or_else(|| NONE.into()),
         source: format!("{} (id {})", inc.source, inc.source_id),
         zone: zone.name().into(),
         links,
@@ -150,7 +151,7 @@ pub fn facts(
 pub fn impact(inp: &Inputs, inc: &Incident) -> Result<String> {
     let Some(i) = impact::incident(inp.frames, inp.cfg, &inc.id, inp.as_of.timestamp_micros())?
     else {
-        return Ok("–".into());
+        return Ok(NONE.into());
     };
     if i.negative() {
         return Ok(format!(

@@ -17,6 +17,7 @@ use crate::metrics::table::pe;
 use crate::model::columns::*;
 use crate::report::Inputs;
 use crate::report::charts::{Chart, KeyInstants, TimelineChart, TimelineMark};
+use crate::report::text::NONE;
 use crate::report::view::{ChartView, TableView, cell_str};
 
 /// The file stem and HTML id of the chart.
@@ -60,7 +61,7 @@ pub fn events(inp: &Inputs, inc: &Incident, zone: Tz) -> Result<(TableView, Vec<
         let Some(at) = us.and_then(DateTime::<Utc>::from_timestamp_micros) else {
             continue;
         };
-        let dash = |s: String| if s.is_empty() { "–".to_string() } else { s };
+        let dash = |s: String| if s.is_empty() { NONE.to_string() } else { s };
         let kind = cell_str(&df, KIND, i);
         t.push(vec![
             utc(at),

@@ -20,8 +20,11 @@ use std::collections::BTreeMap;
 use chrono::Duration;
 use polars::prelude::*;
 
-use crate::error::{Error, Result};
+use crate::error::Result;
+use crate::metrics::TableId;
 use crate::metrics::actions::owed::Owed;
+use crate::metrics::catalogue;
+use crate::metrics::durations::Metric;
 use crate::metrics::durations::{self, CENSORED, METRIC, NOT_MEASURED, SECONDS};
 use crate::metrics::frames::in_period;
 use crate::metrics::table::pe;
@@ -85,14 +88,12 @@ pub struct Computed {
     quality_frames: Frames,
 }
 
-fn take(tables: &mut Vec<MetricTable>, name: &str) -> Result<DataFrame> {
-    take_opt(tables, name)
-        .ok_or_else(|| Error::Internal(format!("the metrics returned no {name} table")))
+fn take(tables: &mut Vec<MetricTable>, id: TableId) -> Result<DataFrame> {
+    Ok(catalogue::take(tables, id)?.frame)
 }
 
-fn take_opt(tables: &mut Vec<MetricTable>, name: &str) -> Option<DataFrame> {
-    let i = tables.iter().position(|t| t.name == name)?;
-    Some(tables.swap_remove(i).frame)
+fn take_opt(tables: &mut Vec<MetricTable>, id: TableId) -> Option<DataFrame> {
+    catalogue::take(tables, id).ok().map(|t| t.frame)
 }
 
 fn run(
@@ -221,26 +222,26 @@ impl Computed {
             week,
             trend,
             store_teams,
-            counts: take(&mut d, "incidents")?,
-            tta: take(&mut d, "tta")?,
-            ttr: take(&mut d, "ttr")?,
-            counts_compare: take(&mut d, "incidents_compare")?,
-            tta_compare: take(&mut d, "tta_compare")?,
-            ttr_compare: take(&mut d, "ttr_compare")?,
-            weekly: take(&mut w, "incidents")?,
-            open_at_end: take(&mut e, "incidents")?,
+            counts: take(&mut d, TableId::Incidents)?,
+            tta: take(&mut d, TableId::Duration(Metric::Tta))?,
+            ttr: take(&mut d, TableId::Duration(Metric::Ttr))?,
+            counts_compare: take(&mut d, TableId::IncidentsCompare)?,
+            tta_compare: take(&mut d, TableId::DurationCompare(Metric::Tta))?,
+            ttr_compare: take(&mut d, TableId::DurationCompare(Metric::Ttr))?,
+            weekly: take(&mut w, TableId::Incidents)?,
+            open_at_end: take(&mut e, TableId::Incidents)?,
             durations: measured(inp, &week_scope)?,
-            fatigue: take(&mut f, "fatigue")?,
-            shifts: take_opt(&mut f, "fatigue_shift"),
-            rules: take(&mut r, "rules_by_team")?,
-            recurrence: take(&mut rc, "recurrence")?,
-            recurrence_overall: take(&mut rc, "recurrence_overall")?,
-            clusters: take(&mut rc, "recurrence_clusters")?,
-            actions: take(&mut a, "actions")?,
-            overdue: take(&mut a, "actions_overdue_all")?,
+            fatigue: take(&mut f, TableId::Fatigue)?,
+            shifts: take_opt(&mut f, TableId::FatigueShift),
+            rules: take(&mut r, TableId::RulesByTeam)?,
+            recurrence: take(&mut rc, TableId::Recurrence)?,
+            recurrence_overall: take(&mut rc, TableId::RecurrenceOverall)?,
+            clusters: take(&mut rc, TableId::RecurrenceClusters)?,
+            actions: take(&mut a, TableId::Actions)?,
+            overdue: take(&mut a, TableId::ActionsOverdueAll)?,
             owed,
-            availability: take(&mut imp, crate::metrics::impact::AVAILABILITY_TABLE)?,
-            impact_incidents: take(&mut imp, crate::metrics::impact::INCIDENTS_TABLE)?,
+            availability: take(&mut imp, TableId::Availability)?,
+            impact_incidents: take(&mut imp, TableId::ImpactIncidents)?,
             oncall: super::oncall::OncallTables::new(inp, &week_scope, &trend_scope)?,
             pages: pages(inp, &week_scope)?,
             quality_frames: quality_frames(inp.frames, &week_scope)?,
@@ -253,7 +254,7 @@ impl Computed {
         let mut scope = self.week_scope.clone();
         scope.filters.teams = team.map(|t| vec![t.to_string()]).unwrap_or_default();
         let mut q = metrics::quality::quality(&self.quality_frames, inp.cfg, &scope)?;
-        take(&mut q, "quality")
+        take(&mut q, TableId::Quality)
     }
 }
 

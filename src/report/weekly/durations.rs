@@ -12,7 +12,7 @@
 use serde::Serialize;
 
 use super::compute::Computed;
-use super::fmt::{NONE, Tbl, dur, dur_range, factor, slice};
+use super::fmt::{NONE, Tbl, dur, dur_range, ratio, slice};
 use crate::error::Result;
 use crate::metrics::stats::Verdict;
 use crate::report::charts::{StripChart, StripGroup, StripValue};
@@ -145,7 +145,7 @@ fn compare_table(c: &Computed, team: &str) -> Result<(TableView, String, Vec<Ver
                 dur(cmp.f("median_min", r)),
                 dur(cmp.f("median_previous_min", r)),
                 verdict,
-                factor(cmp.f("smallest_detectable_change", r)),
+                ratio(cmp.f("smallest_detectable_change", r)),
                 cmp.u("open_left_out", r).to_string(),
             ]);
         }

@@ -20,8 +20,8 @@ use crate::metrics::impact::{
 };
 use crate::model::columns::SERVICE;
 use crate::report::TableView;
-use crate::report::charts::duration_label;
 use crate::report::impact::{self as show, OpenIncident};
+use crate::report::text::duration_label;
 
 /// A team's "Customer impact" section.
 #[derive(Serialize)]

@@ -14,6 +14,7 @@ use serde::Serialize;
 
 use super::fmt::{NONE, Tbl, dur, int, slice};
 use crate::error::Result;
+use crate::metrics::TableId;
 use crate::metrics::{self, Family, Period, Request, Scope};
 use crate::report::{Inputs, TableView};
 
@@ -35,13 +36,13 @@ impl OncallTables {
             compare: false,
             pairs: false,
         };
-        let take = |scope: &Scope, name: &str| -> Result<Option<DataFrame>> {
+        let take = |scope: &Scope, id: TableId| -> Result<Option<DataFrame>> {
             let tables = metrics::run(inp.frames, inp.cfg, scope, &req)?;
-            Ok(tables.into_iter().find(|t| t.name == name).map(|t| t.frame))
+            Ok(tables.into_iter().find(|t| t.id == id).map(|t| t.frame))
         };
         Ok(OncallTables {
-            week: take(week, "oncall")?,
-            spread: take(trend, "oncall_spread")?,
+            week: take(week, TableId::Oncall)?,
+            spread: take(trend, TableId::OncallSpread)?,
             trend: trend.period,
         })
     }

@@ -14,12 +14,12 @@ use std::sync::OnceLock;
 use polars::prelude::*;
 
 use super::compute::Computed;
-use super::fmt::{slug, unique_slugs};
 use super::incidents::{Change, Counts, SevCount, change};
 use super::*;
 use crate::metrics::Frames;
 use crate::metrics::scope::parse_week;
 use crate::model::columns::{RULE, TEAM, TITLE};
+use crate::report::text::{slug, unique_slugs};
 use crate::report::{OutputFormat, Renderer, testkit};
 
 const WEEK: &str = "2026-W46";

@@ -190,7 +190,7 @@ fn the_list_has_the_items_the_backlog_counts() {
     let tables = actions(&f, &cfg(), &march(), Some(&[Dim::Priority, Dim::Team])).unwrap();
     let backlog = &tables
         .iter()
-        .find(|t| t.name == "actions_overdue_all")
+        .find(|t| t.name() == "actions_overdue_all")
         .unwrap()
         .frame;
     let (prio, team) = (texts(backlog, PRIORITY), texts(backlog, TEAM));
@@ -285,7 +285,7 @@ fn outstanding_postmortems_ranked_by_severity_then_business_days() {
     let tables = actions(&f, &cfg(), &march(), None).unwrap();
     let missing = tables
         .iter()
-        .find(|t| t.name == "postmortems_missing")
+        .find(|t| t.name() == "postmortems_missing")
         .unwrap();
     assert_eq!(missing.frame.height(), 4);
 }

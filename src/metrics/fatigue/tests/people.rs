@@ -163,7 +163,7 @@ fn pages_per_12_hours_against_the_limit() {
     assert_eq!(strs(t, "ends_at")[2], "2026-11-16T12:00:00Z");
     let notes = &out
         .iter()
-        .find(|t| t.name == "fatigue_shift")
+        .find(|t| t.name() == "fatigue_shift")
         .unwrap()
         .notes;
     assert!(notes.iter().any(|n| n.contains("hours inside it")));

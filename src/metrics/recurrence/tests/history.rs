@@ -187,7 +187,7 @@ fn members_are_the_incidents_the_pairs_of_each_cluster_name() {
     let t0 = utc(2025, 1, 1, 0, 0);
     let s = scope(t0 + 100 * DAY, t0 + 200 * DAY, t0 + 500 * DAY);
     let (tables, members) = with_members(&f, &cfg(), &s).unwrap();
-    assert!(tables.iter().all(|t| t.name != "recurrence_pairs"));
+    assert!(tables.iter().all(|t| t.name() != "recurrence_pairs"));
     let with_pairs = recurrence(&f, &cfg(), &s, true).unwrap();
     let pairs = table(&with_pairs, "recurrence_pairs");
     let col = |name: &str| -> Vec<String> {

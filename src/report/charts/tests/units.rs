@@ -4,11 +4,12 @@
 
 use chrono::{TimeZone, Utc};
 
-use super::super::axis::{LinearAxis, LogAxis, category_ticks, duration_label};
+use super::super::axis::{LinearAxis, LogAxis, category_ticks};
 use super::super::strip::{box_stats, jitter};
 use super::super::style::{LIGHT_GREY, sequential, text_on};
 use super::super::{ChartStyle, png, timeline, to_png};
 use super::{heatmap, timeline as timeline_fixture, xmr};
+use crate::report::text::duration_label;
 use plotters::style::RGBColor;
 
 #[test]

@@ -264,7 +264,8 @@ fn send(d: &Destination, c: &Content, now: DateTime<Utc>) -> std::result::Result
         }
         Target::Slack { url_env } | Target::Teams { url_env } | Target::Webhook { url_env } => {
             let url = secret(url_env)?;
-            let body = serde_json::to_vec(&json_payload(d, c)).map_err(|e| e.to_string())?;
+            let body = serde_json::to_string(&json_payload(d, c)).map_err(|e| e.to_string())?;
+            let body = crate::report::summary::html_safe_json(&body).into_bytes();
             http::post_json(&url, &body, d.timeout_seconds)?;
             Ok(blake3::hash(&body).to_hex().to_string())
         }
@@ -303,6 +304,7 @@ fn write_dry(dir: &Path, d: &Destination, c: &Content) -> Result<PathBuf> {
     let p = folder.join(format!("{stem}.json"));
     let text =
         serde_json::to_string_pretty(&payload).map_err(|e| Error::Internal(e.to_string()))?;
+    let text = crate::report::summary::html_safe_json(&text);
     std::fs::write(&p, text + "\n").at(&p)?;
     if let Target::Slack { .. } = d.target {
         let t = folder.join(format!("{stem}.preview.txt"));

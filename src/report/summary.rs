@@ -154,8 +154,19 @@ impl Summary {
 
     /// The JSON written beside the report.
     pub fn to_json(&self) -> Result<String> {
-        serde_json::to_string_pretty(self).map_err(|e| Error::Internal(e.to_string()))
+        let text =
+            serde_json::to_string_pretty(self).map_err(|e| Error::Internal(e.to_string()))?;
+        Ok(html_safe_json(&text))
     }
+}
+
+/// JSON text with `<`, `>` and `&` written as `\u003c`, `\u003e`, `\u0026`: the same JSON to
+/// any parser, and no markup from the data if the file is served or pasted into a page. Those
+/// characters only occur inside strings in JSON text, so the replacement cannot touch syntax.
+pub fn html_safe_json(text: &str) -> String {
+    text.replace('<', "\\u003c")
+        .replace('>', "\\u003e")
+        .replace('&', "\\u0026")
 }
 
 /// The rows of a `TableView` of major incidents (`weekly::majors::table`: Incident, Title,
@@ -270,6 +281,12 @@ mod tests {
         assert_eq!(back, s);
         assert_eq!(back.html, "team-payments.html");
         assert!(s.to_json().unwrap().contains("\"kind\": \"weekly-team\""));
+        // Markup from the data is escaped in the file and read back as it was.
+        s.title = "<script>alert(1)</script> & co".into();
+        std::fs::write(&p, s.to_json().unwrap()).unwrap();
+        let text = std::fs::read_to_string(&p).unwrap();
+        assert!(text.contains("\\u003cscript\\u003ealert(1)\\u003c/script\\u003e \\u0026 co"));
+        assert_eq!(Summary::read(&p).unwrap().title, s.title);
         std::fs::write(&p, s.to_json().unwrap().replace("/v1", "/v9")).unwrap();
         let e = Summary::read(&p).unwrap_err().to_string();
         assert!(e.contains("aftermath.summary/v9"), "{e}");

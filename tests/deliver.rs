@@ -344,4 +344,10 @@ fn a_dry_run_writes_the_payloads_and_sends_nothing() {
         "{preview}"
     );
     assert!(!s.store().join("_deliveries.parquet").exists());
+    // `config check` names the destination and the variable it reads.
+    let check = s.ok(&["config", "check"]);
+    assert!(
+        check.contains("  deliver: eng-slack (slack, $T_UNSET): weekly-organisation\n"),
+        "{check}"
+    );
 }

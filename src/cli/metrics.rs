@@ -159,7 +159,9 @@ pub fn run(ctx: &Context, args: Args) -> Result<()> {
     };
     let frames = frames(&ctx.store, scope.as_of)?;
     // As for reports: a period nothing can be known about yet is refused, not printed empty.
-    crate::report::coverage::refuse_future(&frames, scope.period, scope.as_of)?;
+    // The data's span, read once: the refusal below and the comparisons' coverage use it.
+    let span = metrics::coverage::DataSpan::of(&frames)?;
+    crate::report::coverage::refuse_future(span, scope.period, scope.as_of)?;
     if !scope.filters.teams.is_empty() {
         // The same lookup as `report weekly --team`: a typo is an error naming the teams, not
         // empty tables that read as a quiet team.
@@ -169,7 +171,7 @@ pub fn run(ctx: &Context, args: Args) -> Result<()> {
     let mut scope = scope;
     if request.compare {
         // Comparisons reaching outside the data are not judged: say so where it is seen.
-        scope.data = metrics::coverage::DataSpan::of(&frames)?;
+        scope.data = span;
         if let Some(w) = scope.not_judged_words() {
             eprintln!("warning: {w}");
         }

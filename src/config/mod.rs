@@ -12,6 +12,7 @@ mod parse;
 mod postmortems;
 pub mod services;
 mod severity;
+pub mod sources;
 mod teams;
 mod thresholds;
 mod walker;
@@ -20,6 +21,7 @@ mod weekly;
 pub use parse::ONCALL_SPREAD_LIMIT;
 pub use postmortems::Postmortems;
 pub use services::Service;
+pub use sources::Source;
 pub use weekly::Weekly;
 
 use std::collections::{BTreeMap, BTreeSet, HashMap};
@@ -144,6 +146,8 @@ pub struct Config {
     pub services: BTreeMap<String, Service>,
     /// `[[deliver]]`: where `run --deliver` and `deliver` send the reports.
     pub deliver: Vec<deliver::Destination>,
+    /// `[sources.<name>]` by lower-cased name: where an incident's page is in its tool.
+    pub sources: BTreeMap<String, Source>,
     /// `teams` as a lookup table, built on the first `map_team` (the teams do not change after
     /// loading; the load rejects a name, alias or service claimed twice).
     team_index: std::sync::OnceLock<teams::TeamIndex>,

@@ -34,6 +34,7 @@ const TOP_KEYS: &[&str] = &[
     "weekly",
     "services",
     "deliver",
+    "sources",
 ];
 const TEAM_KEYS: &[&str] = &[
     "timezone",
@@ -209,6 +210,10 @@ pub(super) fn from_table(
         .get("deliver")
         .map(|d| super::deliver::deliver(&mut w, d))
         .unwrap_or_default();
+    let sources = match w.table("", t, "sources") {
+        Some(sv) => super::sources::sources(&mut w, sv),
+        None => Default::default(),
+    };
 
     if !w.problems.is_empty() {
         return Err(w.problems);
@@ -229,6 +234,7 @@ pub(super) fn from_table(
         weekly,
         services,
         deliver,
+        sources,
         team_index: Default::default(),
     })
 }

@@ -102,7 +102,9 @@ pub fn html_body(c: &Content, charts: &[(String, String)]) -> String {
             .map(|m| {
                 vec![
                     escape(&m.severity),
-                    escape(&m.incident),
+                    m.incident_url
+                        .as_deref()
+                        .map_or_else(|| escape(&m.incident), |u| a(u, &m.incident)),
                     escape(&m.title),
                     escape(&m.team),
                     escape(&m.status),

@@ -70,10 +70,13 @@ pub fn payload(c: &Content) -> Value {
                 .as_deref()
                 .map(|u| format!(" · {}", link(u, "postmortem")))
                 .unwrap_or_default();
+            let id = match m.incident_url.as_deref() {
+                Some(u) => link(u, &m.incident),
+                None => format!("`{}`", escape(&m.incident)),
+            };
             lines.push(format!(
-                "• *{}* `{}` {} ({}; {}, {}){pm}",
+                "• *{}* {id} {} ({}; {}, {}){pm}",
                 escape(&m.severity),
-                escape(&m.incident),
                 escape(&m.title),
                 escape(&m.team),
                 escape(&m.status),

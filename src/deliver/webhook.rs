@@ -37,6 +37,7 @@ pub fn payload(c: &Content) -> Value {
             "status": m.status,
             "time_to_resolve": m.time_to_resolve,
             "postmortem_url": m.postmortem_url,
+            "incident_url": m.incident_url,
         })).collect::<Vec<_>>(),
         "overdue_action_items": s.overdue.iter().map(|o| json!({
             "priority": o.priority,

@@ -13,7 +13,7 @@ use chrono::{DateTime, Duration, NaiveTime, Utc};
 use polars::prelude::*;
 
 use super::frames::Frames;
-use super::overview::span;
+use super::overview::{FIRST, LAST, span};
 use super::scope::{Period, Scope};
 use super::stats::{CountChange, Verdict};
 use crate::error::{Error, Result};
@@ -40,8 +40,8 @@ impl DataSpan {
         ] {
             let df = span(lf, instant)
                 .select([
-                    col("first").cast(DataType::Int64),
-                    col("last").cast(DataType::Int64),
+                    col(FIRST).cast(DataType::Int64),
+                    col(LAST).cast(DataType::Int64),
                 ])
                 .collect()
                 .map_err(|e| Error::Query(e.to_string()))?;
@@ -51,8 +51,8 @@ impl DataSpan {
                     .and_then(|c| c.get(0).ok())
                     .and_then(|v| v.extract::<i64>())
             };
-            first = first.into_iter().chain(get("first")).min();
-            last = last.into_iter().chain(get("last")).max();
+            first = first.into_iter().chain(get(FIRST)).min();
+            last = last.into_iter().chain(get(LAST)).max();
         }
         Ok(first.zip(last).and_then(|(a, b)| {
             Some(DataSpan {

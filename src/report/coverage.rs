@@ -28,8 +28,12 @@ const EMPTY_PERIOD_LIMIT_DAYS: i64 = 366;
 
 /// `period` narrowed to the quarters that hold incidents or alerts, and whether it changed; an
 /// error for a period longer than a year with no data at all.
-pub fn narrow_to_data(frames: &Frames, period: Period, data_range: &str) -> Result<(Period, bool)> {
-    let Some((first, last)) = coverage(frames)? else {
+pub fn narrow_to_data(
+    data: Option<DataSpan>,
+    period: Period,
+    data_range: &str,
+) -> Result<(Period, bool)> {
+    let Some(DataSpan { first, last }) = data else {
         return Ok((period, false));
     };
     let from = period.from.max(quarter_start(first.date_naive()));
@@ -53,11 +57,11 @@ pub fn narrow_to_data(frames: &Frames, period: Period, data_range: &str) -> Resu
 /// mistyped year fails where someone looks, instead of publishing an empty week. A past period
 /// without data stays a fair question (a quiet week, a gap in the exports), as does the current,
 /// unfinished one.
-pub fn refuse_future(frames: &Frames, period: Period, as_of: DateTime<Utc>) -> Result<()> {
+pub fn refuse_future(data: Option<DataSpan>, period: Period, as_of: DateTime<Utc>) -> Result<()> {
     if period.from < as_of {
         return Ok(());
     }
-    let last = coverage(frames)?.map(|(_, last)| last);
+    let last = data.map(|d| d.last);
     if last.is_some_and(|last| last >= period.from) {
         return Ok(());
     }
@@ -75,18 +79,21 @@ pub fn refuse_future(frames: &Frames, period: Period, as_of: DateTime<Utc>) -> R
 
 /// The warning for a report of `period` whose comparisons are not judged because the period or
 /// its baseline reaches outside the data (`metrics::coverage`), for the CLI to print.
-pub fn not_judged(frames: &Frames, period: Period, as_of: DateTime<Utc>) -> Result<Option<String>> {
+pub fn not_judged(data: Option<DataSpan>, period: Period, as_of: DateTime<Utc>) -> Option<String> {
     let mut scope = Scope::new(period, as_of);
-    scope.data = DataSpan::of(frames)?;
-    Ok(scope.not_judged_words())
+    scope.data = data;
+    scope.not_judged_words()
 }
 
 /// The week a default weekly report covers: the last complete ISO week before `as_of`, or, when
 /// the data end before it, the week of the last incident or alert, so a report never presents a
 /// week without data as a quiet one. The second value says why when it is not the former.
-pub fn report_week(frames: &Frames, as_of: DateTime<Utc>) -> Result<(Period, Option<String>)> {
+pub fn report_week(
+    data: Option<DataSpan>,
+    as_of: DateTime<Utc>,
+) -> Result<(Period, Option<String>)> {
     let last_complete = parse_last("1w", as_of)?;
-    let Some((_, last)) = coverage(frames)? else {
+    let Some(DataSpan { last, .. }) = data else {
         return Ok((last_complete, None));
     };
     if last >= last_complete.from {
@@ -108,11 +115,11 @@ pub fn report_week(frames: &Frames, as_of: DateTime<Utc>) -> Result<(Period, Opt
 /// The quarter a default improvement report covers, by the rule of [`report_week`]: the last
 /// complete quarter before `as_of`, or the quarter of the last data when they end before it.
 pub fn report_quarter(
-    frames: &Frames,
+    data: Option<DataSpan>,
     as_of: DateTime<Utc>,
 ) -> Result<(Period, String, Option<String>)> {
     let (quarter, label) = last_complete_quarter(as_of);
-    let Some((_, last)) = coverage(frames)? else {
+    let Some(DataSpan { last, .. }) = data else {
         return Ok((quarter, label, None));
     };
     if last >= quarter.from {
@@ -148,11 +155,6 @@ pub fn data_range(frames: &Frames) -> Result<String> {
     })
 }
 
-/// The first and last instant of any incident detected or alert fired, or `None` for no data.
-fn coverage(frames: &Frames) -> Result<Option<(DateTime<Utc>, DateTime<Utc>)>> {
-    Ok(DataSpan::of(frames)?.map(|d| (d.first, d.last)))
-}
-
 /// Midnight UTC of the first day of the quarter holding `d`.
 fn quarter_start(d: NaiveDate) -> DateTime<Utc> {
     let month = (d.month() - 1) / 3 * 3 + 1;
@@ -177,17 +179,22 @@ mod tests {
         midnight(NaiveDate::from_ymd_opt(y, m, d).unwrap())
     }
 
-    fn data() -> Frames {
+    fn data_frames() -> Frames {
         let mut f = frames();
         f.incidents = incidents(&[inc("i", "Disk full", utc(2026, 5, 19, 16, 0))]);
         f.alerts = alerts(&[("a", utc(2026, 11, 15, 10, 0), None)]);
         f
     }
 
+    /// The span of [`data_frames`]: an incident on 2026-05-19, an alert on 2026-11-15.
+    fn data() -> Option<DataSpan> {
+        DataSpan::of(&data_frames()).unwrap()
+    }
+
     #[test]
     fn a_period_wider_than_the_data_is_narrowed_to_the_quarters_that_hold_it() {
         let wide = Period::new(at(1, 1, 1), at(9999, 12, 31)).unwrap();
-        let (p, changed) = narrow_to_data(&data(), wide, "").unwrap();
+        let (p, changed) = narrow_to_data(data(), wide, "").unwrap();
         assert!(changed);
         assert_eq!((p.from, p.to), (at(2026, 4, 1), at(2027, 1, 1)));
     }
@@ -196,30 +203,30 @@ mod tests {
     fn a_quarter_that_overlaps_the_data_keeps_its_bounds() {
         // The data start on 2026-05-19, inside Q2: Q2 stays April to June.
         let q2 = Period::new(at(2026, 4, 1), at(2026, 7, 1)).unwrap();
-        assert_eq!(narrow_to_data(&data(), q2, "").unwrap(), (q2, false));
+        assert_eq!(narrow_to_data(data(), q2, "").unwrap(), (q2, false));
     }
 
     #[test]
     fn the_default_week_and_quarter_are_the_last_complete_ones_with_data() {
         // The data end on Sunday 2026-11-15 (W46). As of Saturday 2026-12-05, the last complete
         // week is W48: W46 is reported, and said so. Q4 has not ended: Q3 is complete.
-        let (week, why) = report_week(&data(), at(2026, 12, 5)).unwrap();
+        let (week, why) = report_week(data(), at(2026, 12, 5)).unwrap();
         assert_eq!(week.label(), "2026-W46");
         let why = why.unwrap();
         assert!(
             why.starts_with("2026-W48 holds no data yet (the data end 2026-11-15)"),
             "{why}"
         );
-        let (q, label, why) = report_quarter(&data(), at(2026, 12, 5)).unwrap();
+        let (q, label, why) = report_quarter(data(), at(2026, 12, 5)).unwrap();
         assert_eq!(
             (q.from, label.as_str(), why),
             (at(2026, 7, 1), "2026-Q3", None)
         );
         // As of 2026-11-18, W46 is the last complete week: nothing to say.
-        let (week, why) = report_week(&data(), at(2026, 11, 18)).unwrap();
+        let (week, why) = report_week(data(), at(2026, 11, 18)).unwrap();
         assert_eq!((week.label().as_str(), why), ("2026-W46", None));
         // As of mid-2027 the last complete quarter (Q1 2027) has no data: Q4 2026 is reported.
-        let (q, label, why) = report_quarter(&data(), at(2027, 5, 17)).unwrap();
+        let (q, label, why) = report_quarter(data(), at(2027, 5, 17)).unwrap();
         assert_eq!((q.from, label.as_str()), (at(2026, 10, 1), "2026-Q4"));
         assert!(why.unwrap().starts_with("2027-Q1 holds no data yet"));
     }
@@ -229,7 +236,7 @@ mod tests {
         let as_of = at(2026, 12, 6);
         let w = |label: &str| parse_week(label).unwrap();
         // 2099-W01 has not begun and the data end 2026-11-15.
-        let e = refuse_future(&data(), w("2099-W01"), as_of)
+        let e = refuse_future(data(), w("2099-W01"), as_of)
             .unwrap_err()
             .to_string();
         assert!(
@@ -239,18 +246,18 @@ mod tests {
             "{e}"
         );
         // The current week (begun before as-of) and a past week without data are fair questions.
-        refuse_future(&data(), w("2026-W49"), as_of).unwrap();
-        refuse_future(&data(), w("2026-W48"), as_of).unwrap();
+        refuse_future(data(), w("2026-W49"), as_of).unwrap();
+        refuse_future(data(), w("2026-W48"), as_of).unwrap();
         // The same week as of a later instant is a past week.
-        refuse_future(&data(), w("2099-W01"), at(2099, 1, 10)).unwrap();
+        refuse_future(data(), w("2099-W01"), at(2099, 1, 10)).unwrap();
     }
 
     #[test]
     fn an_empty_period_is_kept_up_to_a_year_and_refused_beyond() {
         let q1 = Period::new(at(2027, 1, 1), at(2027, 4, 1)).unwrap();
-        assert_eq!(narrow_to_data(&data(), q1, "").unwrap(), (q1, false));
+        assert_eq!(narrow_to_data(data(), q1, "").unwrap(), (q1, false));
         let far = Period::new(at(3000, 1, 1), at(9999, 1, 1)).unwrap();
-        let e = narrow_to_data(&data(), far, "incidents detected 2026-05-19 .. 2026-05-19")
+        let e = narrow_to_data(data(), far, "incidents detected 2026-05-19 .. 2026-05-19")
             .unwrap_err()
             .to_string();
         assert!(

@@ -156,7 +156,7 @@ pub fn last_complete_quarter(as_of: DateTime<Utc>) -> (Period, String) {
 /// The continuous-improvement report of `period`, labelled `label` (e.g. "2026-Q3").
 pub fn improvement(inp: &Inputs, period: Period, label: &str) -> Result<Document> {
     let asked = period;
-    let (period, narrowed) = coverage::narrow_to_data(inp.frames, period, &inp.data_range)?;
+    let (period, narrowed) = coverage::narrow_to_data(inp.span, period, &inp.data_range)?;
     let mut view = build(inp, period, label)?;
     if narrowed {
         view.intro.insert(
@@ -210,6 +210,9 @@ fn build(inp: &Inputs, period: Period, label: &str) -> Result<ImprovementView> {
     );
     meta.data_range = inp.data_range.clone();
     meta.last_ingest = inp.last_ingest.clone();
+    if inp.index {
+        meta.index = super::INDEX_FROM_REPORT.into();
+    }
     meta.period = period.label();
     meta.period_by = d.scope.period_by.column().to_string();
 

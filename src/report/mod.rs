@@ -30,10 +30,13 @@ pub use view::{ChartView, Column, Meta, TableView};
 #[cfg(test)]
 pub mod testkit;
 
+use std::collections::BTreeSet;
+
 use chrono::{DateTime, Utc};
 
 use crate::config::Config;
 use crate::metrics::Frames;
+use crate::metrics::coverage::DataSpan;
 
 /// What every report builder reads: the store's frames, the config, the as-of instant, the
 /// templates, the formats to write, and the facts about the store (`set::Session` holds them).
@@ -49,4 +52,15 @@ pub struct Inputs<'a> {
     pub data_range: String,
     /// The end of the newest ingest run, RFC 3339, or "unknown".
     pub last_ingest: String,
+    /// The data's span: the first and last incident or alert (`metrics::coverage`).
+    pub span: Option<DataSpan>,
+    /// Incidents whose postmortem draft is in the output folder (written earlier, or in this
+    /// run): the weekly report links them.
+    pub drafts: BTreeSet<String>,
+    /// Whether the output folder has an index page (`index.html`) the reports link back to.
+    pub index: bool,
 }
+
+/// Where a report links back to the folder's index, from `weekly/<week>/`, `postmortem/<stem>/`
+/// or `improvement/<label>/`.
+pub const INDEX_FROM_REPORT: &str = "../../index.html";

@@ -147,7 +147,10 @@ fn build(inp: &Inputs, inc: lookup::Incident, history: &History) -> Result<Docum
     }
     banners.extend(times.problems.iter().cloned());
 
-    let header = summary::header(&inc, zone);
+    let page = inp
+        .cfg
+        .incident_url(&inc.source, &inc.source_id, inc.number.as_deref(), &inc.id);
+    let header = summary::header(&inc, zone, page);
     let impact = summary::impact(inp, &inc)?;
     let facts = summary::facts(&inc, &header, &times, &alerts, &related, &impact, zone);
     let mut meta = Meta::new(
@@ -158,6 +161,9 @@ fn build(inp: &Inputs, inc: lookup::Incident, history: &History) -> Result<Docum
     );
     meta.data_range = inp.data_range.clone();
     meta.last_ingest = inp.last_ingest.clone();
+    if inp.index {
+        meta.index = super::INDEX_FROM_REPORT.into();
+    }
     meta.period = format!(
         "incident detected {}; compared with the {HISTORY_DAYS} days before ({})",
         utc(inc.detected),

@@ -7,6 +7,7 @@
 //!
 //! The CLI only parses flags, opens the store, and prints what a [`Written`] says.
 
+use std::collections::BTreeSet;
 use std::path::{Path, PathBuf};
 
 use chrono::{DateTime, Utc};
@@ -16,6 +17,7 @@ use super::manifest::{self, IMPROVEMENT, POSTMORTEMS, WEEKLY};
 use super::{Inputs, Meta, OutputFormat, Renderer, coverage, improvement, postmortem, weekly};
 use crate::config::Config;
 use crate::error::{Error, Result};
+use crate::metrics::coverage::DataSpan;
 use crate::metrics::scope::{parse_week, resolve_period};
 use crate::metrics::{Frames, Period, Scope};
 
@@ -30,6 +32,8 @@ pub struct Session {
     pub data_range: String,
     /// The end of the newest ingest that changed the data, RFC 3339, or "unknown".
     pub last_ingest: String,
+    /// The data's span (`metrics::coverage`), read once for every report of the session.
+    pub span: Option<DataSpan>,
 }
 
 /// What a command wrote, and what it has to tell the reader.
@@ -74,7 +78,9 @@ impl Session {
         extra.extend(index::TEMPLATES);
         let templates = templates.or(cfg.templates.as_deref());
         let data_range = coverage::data_range(&frames)?;
+        let span = DataSpan::of(&frames)?;
         Ok(Session {
+            span,
             renderer: Renderer::new(&extra, templates)?,
             frames,
             formats,
@@ -95,7 +101,26 @@ impl Session {
             png: self.png,
             data_range: self.data_range.clone(),
             last_ingest: self.last_ingest.clone(),
+            span: self.span,
+            drafts: BTreeSet::new(),
+            // Every command writing HTML rewrites the index (`publish`).
+            index: self.formats.contains(&OutputFormat::Html),
         }
+    }
+
+    /// The incidents of `week` that qualify for a draft and have one in `out` already.
+    fn drafts_in(&self, cfg: &Config, week: Period, out: &Path) -> Result<BTreeSet<String>> {
+        Ok(postmortem::recent_major(&self.inputs(cfg), week)?
+            .into_iter()
+            .map(|m| m.incident_id)
+            .filter(|id| {
+                let stem = postmortem::stem(id);
+                let dir = out.join("postmortem").join(&stem);
+                self.formats
+                    .iter()
+                    .any(|f| dir.join(format!("{stem}.{}", f.extension())).is_file())
+            })
+            .collect())
     }
 
     /// The weekly reports of `week` (default: the last complete week with data): the
@@ -110,7 +135,8 @@ impl Session {
         let mut w = Written::default();
         let week = self.week(week, &mut w)?;
         let teams: Vec<String> = team.map(str::to_string).into_iter().collect();
-        let entries = self.write_weekly(cfg, week, &teams, out, &mut w)?;
+        let drafts = self.drafts_in(cfg, week, out)?;
+        let entries = self.write_weekly(cfg, week, &teams, drafts, out, &mut w)?;
         self.publish(cfg, week, out, &entries, w)
     }
 
@@ -131,7 +157,7 @@ impl Session {
             format!("{dir}/{}.html", doc.stem),
             &self.formats,
         );
-        let (week, _) = coverage::report_week(&self.frames, self.as_of)?;
+        let (week, _) = coverage::report_week(self.span, self.as_of)?;
         w = self.publish(cfg, week, out, &entry.into_iter().collect::<Vec<_>>(), w)?;
         Ok(w)
     }
@@ -141,7 +167,7 @@ impl Session {
         let mut w = Written::default();
         let (period, label) = self.quarter(span, &mut w)?;
         let entries = self.write_improvement(cfg, period, &label, out, &mut w)?;
-        let (week, _) = coverage::report_week(&self.frames, self.as_of)?;
+        let (week, _) = coverage::report_week(self.span, self.as_of)?;
         self.publish(cfg, week, out, &entries, w)
     }
 
@@ -151,13 +177,16 @@ impl Session {
     pub fn all(&self, cfg: &Config, out: &Path) -> Result<Rendered> {
         let mut w = Written::default();
         let week = self.week(None, &mut w)?;
-        let mut entries = self.write_weekly(cfg, week, &[], out, &mut w)?;
-        let (quarter, qlabel) = self.quarter(Span::Default, &mut w)?;
-        entries.extend(self.write_improvement(cfg, quarter, &qlabel, out, &mut w)?);
         let inp = self.inputs(cfg);
         let eligible = postmortem::recent_major(&inp, week)?;
         let major =
             postmortem::first_to_review(eligible.clone(), cfg.postmortems.max_per_run as usize);
+        // The weekly reports link the drafts this run is about to write, and those already there.
+        let mut drafts = self.drafts_in(cfg, week, out)?;
+        drafts.extend(major.iter().map(|m| m.incident_id.clone()));
+        let mut entries = self.write_weekly(cfg, week, &[], drafts, out, &mut w)?;
+        let (quarter, qlabel) = self.quarter(Span::Default, &mut w)?;
+        entries.extend(self.write_improvement(cfg, quarter, &qlabel, out, &mut w)?);
         let mut ids = major.iter().map(|m| m.incident_id.clone());
         let bar = progress(major.len());
         postmortem::postmortems(&inp, &major, &mut |d| {
@@ -196,17 +225,17 @@ impl Session {
         let week = match asked {
             Some(text) => {
                 let week = parse_week(text)?;
-                coverage::refuse_future(&self.frames, week, self.as_of)?;
+                coverage::refuse_future(self.span, week, self.as_of)?;
                 week
             }
             None => {
-                let (week, why) = coverage::report_week(&self.frames, self.as_of)?;
+                let (week, why) = coverage::report_week(self.span, self.as_of)?;
                 w.notes.extend(why);
                 week
             }
         };
         w.warnings
-            .extend(coverage::not_judged(&self.frames, week, self.as_of)?);
+            .extend(coverage::not_judged(self.span, week, self.as_of));
         Ok(week)
     }
 
@@ -215,7 +244,7 @@ impl Session {
         let (period, label) = match span {
             Span::Quarter(q) => (improvement::parse_quarter(&q)?, q),
             Span::Default => {
-                let (quarter, label, why) = coverage::report_quarter(&self.frames, self.as_of)?;
+                let (quarter, label, why) = coverage::report_quarter(self.span, self.as_of)?;
                 w.notes.extend(why);
                 (quarter, label)
             }
@@ -224,7 +253,7 @@ impl Session {
                 (p, p.label())
             }
         };
-        coverage::refuse_future(&self.frames, period, self.as_of)?;
+        coverage::refuse_future(self.span, period, self.as_of)?;
         Ok((period, label))
     }
 
@@ -233,12 +262,15 @@ impl Session {
         cfg: &Config,
         week: Period,
         teams: &[String],
+        drafts: BTreeSet<String>,
         out: &Path,
         w: &mut Written,
     ) -> Result<Vec<IndexEntry>> {
         let wdir = format!("weekly/{}", week.label());
         let mut entries = vec![];
-        for d in weekly::weekly(&self.inputs(cfg), week, teams, teams.is_empty())? {
+        let mut inp = self.inputs(cfg);
+        inp.drafts = drafts;
+        for d in weekly::weekly(&inp, week, teams, teams.is_empty())? {
             w.paths.extend(d.write(&out.join(&wdir))?);
             let title = match d.stem.strip_prefix("team-") {
                 Some(team) => format!("{team}, {}", week.label()),

@@ -58,6 +58,9 @@ pub struct MajorIncident {
     pub time_to_resolve: String,
     /// The postmortem's address (http(s) only, made safe by `view::safe_url`).
     pub postmortem_url: Option<String>,
+    /// The incident's page in its tool (`[sources.<name>] incident_url`), http(s) only.
+    #[serde(default)]
+    pub incident_url: Option<String>,
 }
 
 /// An overdue action item the report names.
@@ -169,6 +172,15 @@ pub fn html_safe_json(text: &str) -> String {
         .replace('&', "\\u0026")
 }
 
+/// The address of cell (`row`, `col`) when it is a web link: a link to another report in the
+/// folder (a relative path, such as a postmortem draft) means nothing in a message.
+fn web(t: &super::TableView, row: usize, col: usize) -> Option<String> {
+    t.links
+        .get(row)
+        .and_then(|l| l.get(col).cloned().flatten())
+        .filter(|u| u.starts_with("https://") || u.starts_with("http://"))
+}
+
 /// The rows of a `TableView` of major incidents (`weekly::majors::table`: Incident, Title,
 /// Severity, Detected, Status at as-of, Time to resolve, Postmortem), for `team`.
 pub fn majors_from_table(t: &super::TableView, team: &str) -> Vec<MajorIncident> {
@@ -184,7 +196,8 @@ pub fn majors_from_table(t: &super::TableView, team: &str) -> Vec<MajorIncident>
             detected: r[3].clone(),
             status: r[4].clone(),
             time_to_resolve: r[5].clone(),
-            postmortem_url: t.links.get(i).and_then(|l| l.get(6).cloned().flatten()),
+            postmortem_url: web(t, i, 6),
+            incident_url: web(t, i, 0),
         })
         .collect()
 }
@@ -236,6 +249,7 @@ pub fn postmortem(
         status: status.to_string(),
         time_to_resolve: fact("Time to resolve"),
         postmortem_url: postmortem_url.and_then(super::view::safe_url),
+        incident_url: None,
     }];
     s
 }

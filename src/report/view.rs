@@ -28,6 +28,9 @@ pub struct Meta {
     pub methods_html: String,
     /// Warnings shown under the subtitle, such as a period reaching outside the data.
     pub banners: Vec<String>,
+    /// The folder's index page relative to this report (`../../index.html`), or empty when the
+    /// report was written without one.
+    pub index: String,
 }
 
 impl Meta {
@@ -54,6 +57,7 @@ impl Meta {
             methods_md,
             methods_html,
             banners: vec![],
+            index: String::new(),
         }
     }
 }
@@ -73,9 +77,22 @@ pub struct TableView {
     /// Rows to highlight (a flagged rule, an over-limit shift); empty or one entry per row.
     pub flags: Vec<bool>,
     /// Cells that are links: empty, or one entry per row of one per cell, each a `safe_url`
-    /// address or none. The cell's text is the link's label.
+    /// address, a relative path to another report of the folder, or none. The cell's text is the
+    /// link's label. These are the HTML page's links.
     pub links: Vec<Vec<Option<String>>>,
+    /// The same for the Markdown page: a link to another report points at its `.md` file.
+    pub links_md: Vec<Vec<Option<String>>>,
     pub empty: String,
+}
+
+/// Where a table cell links.
+pub enum Href<'a> {
+    /// An address from the data: linked only when it is an http(s) one (`safe_url`).
+    Web(&'a str),
+    /// Another report of the output folder, relative to this one and without its extension
+    /// (`../../postmortem/csv-e1/csv-e1`): `.html` from the HTML page, `.md` from the Markdown.
+    /// The parts are file stems we made (`postmortem::stem`), so they need no escaping.
+    Report(String),
 }
 
 impl TableView {
@@ -91,6 +108,7 @@ impl TableView {
             rows: vec![],
             flags: vec![],
             links: vec![],
+            links_md: vec![],
             empty: empty.to_string(),
         }
     }
@@ -102,10 +120,27 @@ impl TableView {
     /// Add a row whose cells may link somewhere: `(text, address)`, the address an http(s) one
     /// or it is not linked (see `safe_url`).
     pub fn push_linked(&mut self, row: Vec<(String, Option<&str>)>) {
+        self.push_href(
+            row.into_iter()
+                .map(|(text, url)| (text, url.map(Href::Web)))
+                .collect(),
+        );
+    }
+
+    /// Add a row whose cells may link to an address from the data or to another report.
+    pub fn push_href(&mut self, row: Vec<(String, Option<Href>)>) {
         // Earlier rows had no links: give them empty entries so rows and links stay aligned.
         self.links.resize(self.rows.len(), vec![]);
+        self.links_md.resize(self.rows.len(), vec![]);
+        let target = |h: &Option<Href>, ext: &str| match h {
+            Some(Href::Web(url)) => safe_url(url),
+            Some(Href::Report(path)) => Some(format!("{path}.{ext}")),
+            None => None,
+        };
         self.links
-            .push(row.iter().map(|(_, url)| url.and_then(safe_url)).collect());
+            .push(row.iter().map(|(_, h)| target(h, "html")).collect());
+        self.links_md
+            .push(row.iter().map(|(_, h)| target(h, "md")).collect());
         self.rows
             .push(row.into_iter().map(|(text, _)| text).collect());
     }

@@ -154,6 +154,9 @@ fn meta(inp: &Inputs, c: &Computed, title: String) -> Meta {
     m.banners.extend(c.week_scope.not_judged_words());
     m.data_range = inp.data_range.clone();
     m.last_ingest = inp.last_ingest.clone();
+    if inp.index {
+        m.index = super::INDEX_FROM_REPORT.into();
+    }
     m.period = c.week.label();
     m.period_by = c.week_scope.period_by.column().to_string();
     m

@@ -36,6 +36,9 @@ fn inputs<'a>(frames: &'a Frames, cfg: &'a crate::config::Config) -> Inputs<'a> 
         png: false,
         data_range: "incidents detected 2026-05-18 .. 2026-11-15".into(),
         last_ingest: "2026-11-16T23:00:00Z".into(),
+        span: crate::metrics::coverage::DataSpan::of(frames).unwrap(),
+        drafts: Default::default(),
+        index: false,
     }
 }
 

@@ -29,7 +29,11 @@ pub struct Header {
     pub service: String,
     pub source: String,
     pub zone: String,
+    /// The incident's page in its source tool (`[sources.<source>]`), then its postmortem
+    /// document, each when known.
     pub links: Vec<Link>,
+    /// Whether `links` holds the postmortem document (else the templates say none is yet).
+    pub postmortem_linked: bool,
 }
 
 /// A section for the team to write.
@@ -72,8 +76,16 @@ pub fn todo() -> Vec<Todo> {
         .collect()
 }
 
-pub fn header(inc: &Incident, zone: Tz) -> Header {
+/// `page`: the incident's address in its source tool, when the config says where that is.
+pub fn header(inc: &Incident, zone: Tz, page: Option<String>) -> Header {
     let mut links = vec![];
+    if let Some(url) = page.as_deref().and_then(safe_url) {
+        links.push(Link {
+            label: format!("Incident in {}", inc.source),
+            url,
+        });
+    }
+    let postmortem_linked = inc.postmortem_url.as_deref().and_then(safe_url).is_some();
     if let Some(url) = inc.postmortem_url.as_deref().and_then(safe_url) {
         links.push(Link {
             label: "Postmortem document".into(),
@@ -94,6 +106,7 @@ pub fn header(inc: &Incident, zone: Tz) -> Header {
         source: format!("{} (id {})", inc.source, inc.source_id),
         zone: zone.name().into(),
         links,
+        postmortem_linked,
     }
 }
 

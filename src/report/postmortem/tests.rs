@@ -34,6 +34,9 @@ fn inputs<'a>(frames: &'a Frames, cfg: &'a Config, r: &'a Renderer) -> Inputs<'a
         png: false,
         data_range: "2026-05-18 .. 2026-11-15".into(),
         last_ingest: "2026-11-17T00:00:00Z".into(),
+        span: crate::metrics::coverage::DataSpan::of(frames).unwrap(),
+        drafts: Default::default(),
+        index: false,
     }
 }
 

@@ -192,7 +192,7 @@ impl Computed {
         let mut week_scope = Scope::new(week, as_of);
         // Once for every comparison of the report: whether the week and its baseline lie inside
         // the data (`metrics::coverage`).
-        week_scope.data = metrics::coverage::DataSpan::of(inp.frames)?;
+        week_scope.data = inp.span;
         let trend_scope = Scope::new(trend, as_of);
         // Judged at the week's end (or earlier, if the data is judged before it ended).
         let backlog = Period::new(week.to - Duration::weeks(BACKLOG_WEEKS), week.to)?;

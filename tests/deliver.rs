@@ -118,11 +118,12 @@ severities = ["SEV1"]
         "pagerduty:Q41BGKN",
         "pagerduty:QRJSWJ1",
     ] {
-        assert!(majors.contains(&format!("`{id}`")), "{id}: {majors}");
+        assert!(majors.contains(&format!("|{id}>")), "{id}: {majors}");
     }
     assert!(majors.contains(
-        "• *SEV2* `pagerduty:Q41BGKN` p99 latency 22ms on payments-api (payments; resolved, \
-         25.3 min) · <https://wiki.example.com/postmortems/Q41BGKN|postmortem>"
+        "• *SEV2* <https://pagerduty.example.com/incidents/Q41BGKN|pagerduty:Q41BGKN> p99 \
+         latency 22ms on payments-api (payments; resolved, 31.6 min) · \
+         <https://wiki.example.com/postmortems/Q41BGKN|postmortem>"
     ));
     let overdue = b[3]["text"]["text"].as_str().unwrap();
     assert!(overdue.starts_with("*Overdue action items*\n• *P0* mateo: Add a canary stage"));

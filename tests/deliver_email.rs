@@ -143,7 +143,9 @@ teams = ["payments"]
     assert!(html.contains(
         "<li style=\"margin:0 0 6px\">1 incident this week (1 SEV2), against 2.5 a week"
     ));
-    assert!(html.contains(">pagerduty:Q41BGKN</td>"));
+    assert!(html.contains(
+        "<a href=\"https://pagerduty.example.com/incidents/Q41BGKN\" style=\"color:#0969da\">pagerduty:Q41BGKN</a></td>"
+    ));
     // Every chart of the team (5) is an inline PNG whose Content-ID the HTML references.
     let images: Vec<&Value> = related["parts"].as_array().unwrap()[1..].iter().collect();
     assert_eq!(images.len(), 5);

@@ -56,6 +56,11 @@ pub enum Error {
         source: std::io::Error,
     },
 
+    /// A report could not be delivered: one line per failed destination, naming it (never its
+    /// address) and what to check. What was sent elsewhere is recorded and not sent again.
+    #[error("delivery failed:\n{}", .0.iter().map(|p| format!("  - {p}")).collect::<Vec<_>>().join("\n"))]
+    Delivery(Vec<String>),
+
     /// A bug: please report it.
     #[error("internal error (this is a bug in aftermath, please report it): {0}")]
     Internal(String),
@@ -88,11 +93,13 @@ impl Error {
         }
     }
 
-    /// Process exit code: 2 for the user's input or config, 3 for the store, 1 otherwise.
+    /// Process exit code: 2 for the user's input or config, 3 for the store, 4 for a delivery
+    /// that failed at one or more destinations, 1 otherwise.
     pub fn exit_code(&self) -> i32 {
         match self {
             Error::Input { .. } | Error::Rejected(_) | Error::Config { .. } | Error::Query(_) => 2,
             Error::Locked { .. } | Error::Store { .. } => 3,
+            Error::Delivery(_) => 4,
             Error::Io { .. } | Error::Internal(_) => 1,
         }
     }

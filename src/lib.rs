@@ -17,10 +17,12 @@
 //! Modules: [`model`] the canonical tables and vocabularies; [`config`] `aftermath.toml`;
 //! [`ingest`] canonical inputs; [`store`] the Parquet store (the only module that knows paths and
 //! Parquet); [`metrics`] pure computations over frames; [`query`] SQL; [`output`] result formats;
-//! [`generate`] the deterministic synthetic data; [`cli`] argument parsing and the commands.
+//! [`generate`] the deterministic synthetic data; [`deliver`] sending written reports to Slack,
+//! Teams, webhooks and email, once each; [`cli`] argument parsing and the commands.
 
 pub mod cli;
 pub mod config;
+pub mod deliver;
 pub mod error;
 pub mod generate;
 pub mod ingest;

@@ -5,6 +5,8 @@ mod common;
 
 mod cli;
 mod config;
+mod deliver;
+mod deliver_email;
 mod docs;
 mod generate;
 mod ingest_compressed;
@@ -16,6 +18,7 @@ mod ingest_store;
 mod interop;
 mod metrics;
 mod query;
+mod recorder;
 mod report_browser;
 mod reports;
 mod reports_impact;

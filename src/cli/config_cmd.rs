@@ -3,6 +3,7 @@
 use std::path::{Path, PathBuf};
 
 use super::stdout::outln;
+use crate::config::deliver::Target;
 use crate::config::{Config, DEFAULT_FILE};
 use crate::error::Result;
 
@@ -36,6 +37,30 @@ pub fn run(cmd: ConfigCommand, path: Option<PathBuf>) -> Result<()> {
                     .collect::<Vec<_>>()
                     .join(", ")
             );
+            // Destinations by name and kind, with the variables they read (never their values).
+            for d in &c.deliver {
+                let var = match &d.target {
+                    Target::Slack { url_env }
+                    | Target::Teams { url_env }
+                    | Target::Webhook { url_env } => {
+                        format!("${url_env}")
+                    }
+                    Target::Email(s) => format!(
+                        "{}:{}{}",
+                        s.host,
+                        s.port,
+                        s.password_env
+                            .as_ref()
+                            .map_or(String::new(), |e| format!(", ${e}"))
+                    ),
+                };
+                outln!(
+                    "  deliver: {} ({}, {var}): {}",
+                    d.name,
+                    d.kind(),
+                    d.reports.join(", ")
+                );
+            }
             Ok(())
         }
     }

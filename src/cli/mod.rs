@@ -3,6 +3,7 @@
 //! knows clap; everything below it takes plain options.
 
 mod config_cmd;
+mod deliver;
 mod generate;
 mod ingest;
 mod metrics;
@@ -48,6 +49,8 @@ enum Command {
     Metrics(Box<metrics::Args>),
     /// Render a report: postmortem, weekly or improvement, as HTML and Markdown with charts
     Report(Box<report::Args>),
+    /// Send the reports already written to the config's [[deliver]] destinations, once each
+    Deliver(deliver::Args),
     /// Run SQL over the store's tables (incidents, incident_events, alerts, action_items, oncall_shifts)
     Query(query::Args),
     /// Run the reduce step of the alert-scale metrics on Spark or DuckDB, and finish from its output
@@ -87,6 +90,7 @@ pub fn main() -> i32 {
             Command::Query(args) => query::run(&ctx, args),
             Command::ScaleOut(cmd) => scale_out::run(&ctx, cmd),
             Command::Report(args) => report::run(&ctx, *args),
+            Command::Deliver(args) => deliver::run(&ctx, args),
             Command::Generate(_) | Command::Config(_) => unreachable!("handled above"),
         }),
     };

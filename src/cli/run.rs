@@ -1,5 +1,5 @@
 //! `aftermath run`: the batch job. Ingests the inputs the config lists and prints a per-team
-//! overview of the store.
+//! overview of the store; with `--deliver`, then sends the reports (`cli::deliver`).
 
 use polars::prelude::*;
 
@@ -30,6 +30,11 @@ pub struct Args {
     /// Write the metrics and reports here instead of the config's `reports` folder
     #[arg(long, short, value_name = "DIR")]
     pub out: Option<std::path::PathBuf>,
+    /// Then send the reports to the config's [[deliver]] destinations, each once
+    #[arg(long)]
+    pub deliver: bool,
+    #[command(flatten)]
+    pub delivery: super::deliver::Flags,
 }
 
 pub fn run(ctx: &Context, args: Args) -> Result<()> {
@@ -79,10 +84,19 @@ pub fn run(ctx: &Context, args: Args) -> Result<()> {
     out!("{}", render_table(&overview)?);
     outln!("incidents detected between:");
     out!("{}", render_table(&range)?);
+    if !args.deliver && (args.delivery.dry_run.is_some() || !args.delivery.to.is_empty()) {
+        return Err(Error::input(
+            "run",
+            None,
+            "--dry-run and --to belong to the delivery: add --deliver",
+        ));
+    }
     let as_of = super::metrics::parse_as_of(args.as_of.as_deref())?;
     let out = args.out.clone().unwrap_or_else(|| cfg.reports.clone());
     let written = write_metrics(ctx, as_of, &out)?;
-    let session = super::report::session(ctx, "html,md", None, false, as_of)?;
+    // Emails carry the charts inline as PNG: draw them when an email destination will want them.
+    let png = cfg.deliver.iter().any(|d| d.kind() == "email");
+    let session = super::report::session(ctx, "html,md", None, png, as_of)?;
     let rendered = session.all(cfg, &out)?;
     let index = rendered
         .written
@@ -112,6 +126,9 @@ pub fn run(ctx: &Context, args: Args) -> Result<()> {
     outln!(
         "next:    aftermath metrics all --last 12w\n         aftermath query \"SELECT severity, count(*) FROM incidents GROUP BY severity\""
     );
+    if args.deliver {
+        super::deliver::deliver(ctx, &out, Some(as_of), &args.delivery)?;
+    }
     Ok(())
 }
 

@@ -1,11 +1,13 @@
 //! `aftermath.toml`: where the store is, what `run` ingests, the teams with their zones, hours,
 //! holidays, services and aliases, the severity map, the exclusion rules, the metric thresholds,
 //! which postmortems `run` drafts (`postmortems.rs`), the weekly report's settings
-//! (`weekly.rs`) and the services' availability targets (`services.rs`).
+//! (`weekly.rs`), the services' availability targets (`services.rs`) and where reports are
+//! delivered (`deliver.rs`).
 //!
 //! This module owns the resolved `Config` and the mapping helpers the ingesters use (team and
 //! severity). Reading and validating the TOML, with a key path for every problem, is `parse.rs`.
 
+pub mod deliver;
 mod parse;
 mod postmortems;
 pub mod services;
@@ -142,6 +144,8 @@ pub struct Config {
     pub weekly: Weekly,
     /// `[services.<name>]` by lower-cased name: availability targets.
     pub services: BTreeMap<String, Service>,
+    /// `[[deliver]]`: where `run --deliver` and `deliver` send the reports.
+    pub deliver: Vec<deliver::Destination>,
     /// `[sources.<name>]` by lower-cased name: where an incident's page is in its tool.
     pub sources: BTreeMap<String, Source>,
     /// `teams` as a lookup table, built on the first `map_team` (the teams do not change after

@@ -33,6 +33,7 @@ const TOP_KEYS: &[&str] = &[
     "postmortems",
     "weekly",
     "services",
+    "deliver",
     "sources",
 ];
 const TEAM_KEYS: &[&str] = &[
@@ -205,6 +206,10 @@ pub(super) fn from_table(
         None => Default::default(),
     };
 
+    let deliver = t
+        .get("deliver")
+        .map(|d| super::deliver::deliver(&mut w, d))
+        .unwrap_or_default();
     let sources = match w.table("", t, "sources") {
         Some(sv) => super::sources::sources(&mut w, sv),
         None => Default::default(),
@@ -228,6 +233,7 @@ pub(super) fn from_table(
         postmortems,
         weekly,
         services,
+        deliver,
         sources,
         team_index: Default::default(),
     })

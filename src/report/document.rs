@@ -1,6 +1,7 @@
 //! Writing a rendered report: its HTML and Markdown files, and the charts the Markdown links to
 //! (`charts/<name>.svg`, plus `.png` with `--png`), into one folder. Each file is written under a
-//! temporary name and renamed, so an open browser or a sync tool never sees half a file.
+//! temporary name and renamed, so an open browser or a sync tool never sees half a file. A report
+//! with a summary (`summary.rs`) gets `<stem>.summary.json` beside its pages, for delivery.
 
 use std::path::{Path, PathBuf};
 
@@ -30,6 +31,8 @@ pub struct Document {
     pub stem: String,
     pub pages: Vec<(OutputFormat, String)>,
     pub charts: Vec<ChartFile>,
+    /// What delivery reads (`<stem>.summary.json`); none for the index.
+    pub summary: Option<super::summary::Summary>,
 }
 
 fn write_atomic(path: &Path, bytes: &[u8]) -> Result<()> {
@@ -59,6 +62,10 @@ impl Document {
                     write_atomic(&cd.join(format!("{}.png", c.name)), png)?;
                 }
             }
+        }
+        if let Some(s) = &self.summary {
+            let p = dir.join(format!("{}{}", self.stem, super::summary::SUFFIX));
+            write_atomic(&p, s.to_json()?.as_bytes())?;
         }
         let mut pages = self.pages.clone();
         pages.sort_by_key(|(f, _)| *f);

@@ -182,6 +182,12 @@ pub fn improvement(inp: &Inputs, period: Period, label: &str) -> Result<Document
         stem: "improvement".into(),
         pages,
         charts: view.charts().map(ChartFile::from).collect(),
+        summary: Some(crate::report::summary::improvement(
+            &view.meta,
+            label,
+            &view.intro,
+            view.charts().map(|c| c.name.clone()).collect(),
+        )),
     })
 }
 

@@ -91,6 +91,7 @@ pub fn index(renderer: &Renderer, meta: Meta, entries: &[IndexEntry]) -> Result<
         stem: "index".into(),
         pages: vec![(OutputFormat::Html, page)],
         charts: vec![],
+        summary: None,
     })
 }
 

@@ -17,6 +17,7 @@ pub mod manifest;
 pub mod postmortem;
 pub mod render;
 pub mod set;
+pub mod summary;
 pub mod text;
 pub mod view;
 pub mod weekly;

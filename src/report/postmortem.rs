@@ -194,10 +194,21 @@ fn build(inp: &Inputs, inc: lookup::Incident, history: &History) -> Result<Docum
         let text = inp.renderer.render("postmortem", format, &ctx)?;
         pages.push((format, tidy(format, text)));
     }
+    let h = &view.header;
+    let summary = crate::report::summary::postmortem(
+        &meta,
+        &stem(&id),
+        (&h.id, &h.title, &inc.severity, &h.status, &h.team),
+        inc.detected,
+        &view.banners,
+        &view.facts,
+        inc.postmortem_url.as_deref(),
+    );
     Ok(Document {
         stem: stem(&id),
         pages,
         charts: vec![ChartFile::from(&view.timeline_chart)],
+        summary: Some(summary),
     })
 }
 

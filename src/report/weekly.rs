@@ -11,6 +11,7 @@
 //! `templates/weekly.html` and `templates/weekly.md`.
 
 mod compute;
+mod digest;
 mod durations;
 mod fatigue;
 // The display strings are shared with `report::impact` (the improvement report prints them too).
@@ -161,7 +162,13 @@ fn meta(inp: &Inputs, c: &Computed, title: String) -> Meta {
     m
 }
 
-fn render(inp: &Inputs, stem: String, meta: &Meta, view: WeeklyView) -> Result<Document> {
+fn render(
+    inp: &Inputs,
+    stem: String,
+    meta: &Meta,
+    view: WeeklyView,
+    summary: crate::report::summary::Summary,
+) -> Result<Document> {
     let charts = view
         .teams
         .iter()
@@ -177,6 +184,7 @@ fn render(inp: &Inputs, stem: String, meta: &Meta, view: WeeklyView) -> Result<D
         stem,
         pages,
         charts,
+        summary: Some(summary),
     })
 }
 
@@ -228,7 +236,8 @@ pub fn weekly(
             teams: built.iter().map(|b| &b.0).collect(),
             notes: notes.clone(),
         };
-        docs.push(render(inp, "organisation".into(), &meta, view)?);
+        let summary = digest::organisation(&meta, &org, &view.teams, teams.is_empty());
+        docs.push(render(inp, "organisation".into(), &meta, view, summary)?);
     }
     for (v, _) in &built {
         let title = format!("Weekly reliability report: {}, {week_label}", v.name);
@@ -240,7 +249,14 @@ pub fn weekly(
             teams: vec![v],
             notes: notes.clone(),
         };
-        docs.push(render(inp, format!("team-{}", v.slug), &meta, view)?);
+        let summary = digest::team(&meta, v);
+        docs.push(render(
+            inp,
+            format!("team-{}", v.slug),
+            &meta,
+            view,
+            summary,
+        )?);
     }
     Ok(docs)
 }

@@ -2,8 +2,9 @@
 //!
 //! Layout (docs/schema.md): `<store>/current`, a symlink to `snapshots/<id>`, the published
 //! snapshot; each snapshot holds `_store.json` (schema version and runs), `_rejected/<run>.ndjson`
-//! and `<table>/month=YYYY-MM/part-<run>.parquet`. Beside them: `_lock` (the writer lock) and,
-//! while a commit runs, `_staging/<id>`. Writes go through arrow-rs (`files.rs`, `upsert.rs`,
+//! and `<table>/month=YYYY-MM/part-<run>.parquet`. Beside them: `_lock` (the writer lock),
+//! `_deliveries.parquet` (the delivery log, `deliveries.rs`) and, while a commit runs,
+//! `_staging/<id>`. Writes go through arrow-rs (`files.rs`, `upsert.rs`,
 //! `commit.rs`) into a draft that `publish.rs` swaps in atomically; reads resolve and pin one
 //! snapshot (`retention.rs`) and go through polars `scan_parquet` with hive partitioning
 //! (`scan.rs`), so every table a command reads comes from the same commit.
@@ -11,6 +12,7 @@
 mod batch;
 mod commit;
 mod crossing;
+mod deliveries;
 mod export;
 mod failpoint;
 mod files;
@@ -33,6 +35,7 @@ use std::sync::{Arc, Mutex};
 
 pub use batch::RowBuilder;
 pub use commit::CommitOutcome;
+pub use deliveries::{DELIVERIES_FILE, Delivery};
 pub use export::write_parquet_frame;
 pub use failpoint::POINTS as FAILPOINTS;
 pub use lock::WriteLock;

@@ -7,8 +7,10 @@
 //!
 //! The per-alert flags (paged, actionable, transient, flapping) and the zone of a page come from
 //! `fatigue::classify` and `fatigue::shifts`, so the ranking and the fatigue tables agree. The
-//! ranking itself and the table layout are in `rank`.
+//! ranking itself and the table layout are in `rank`; how each rule's pages moved against the
+//! previous period (the improvement report's verdicts) is in `change`.
 
+pub mod change;
 pub mod cols;
 mod rank;
 #[cfg(test)]

@@ -16,6 +16,7 @@ use crate::error::Result;
 use crate::metrics::TableId;
 use crate::metrics::quality::cols as quality_cols;
 use crate::metrics::recurrence::Members;
+use crate::metrics::rules::change::{RuleChanges, rule_changes};
 use crate::metrics::{self, Dim, Family, MetricTable, Period, Request, Scope};
 use crate::report::Inputs;
 
@@ -49,6 +50,8 @@ pub struct Data {
     pub members: Members,
     pub rules: Vec<MetricTable>,
     pub rules_previous: Vec<MetricTable>,
+    /// Each rule's pages in the period and the previous one, and the change between them.
+    pub rule_changes: RuleChanges,
     /// Action items created in the period by team, and the overdue backlog at as-of.
     pub actions: Vec<MetricTable>,
     pub quality: Vec<MetricTable>,
@@ -122,6 +125,7 @@ pub fn load(inp: &Inputs, period: Period) -> Result<Data> {
     .first()
     .copied()
     .flatten();
+    let judged = !previous_partial(&scope, first_detected);
     Ok(Data {
         months: month_data,
         durations: run(
@@ -146,6 +150,7 @@ pub fn load(inp: &Inputs, period: Period) -> Result<Data> {
         members,
         rules: run(&scope, req(&[Family::Rules], None, false, false))?,
         rules_previous: run(&scope.previous(), req(&[Family::Rules], None, false, false))?,
+        rule_changes: rule_changes(f, &scope, judged)?,
         actions: run(
             &scope,
             req(&[Family::Actions], Some(vec![Dim::Team]), false, false),
@@ -166,8 +171,13 @@ impl Data {
     /// True when the store's data starts after the previous period begins, so the previous
     /// period is only partly covered and its counts cannot be compared with this period's.
     pub fn previous_partial(&self) -> bool {
-        let prev = self.scope.period.previous();
-        self.first_detected
-            .is_none_or(|first| first > prev.from_micros())
+        previous_partial(&self.scope, self.first_detected)
     }
+}
+
+/// Whether the store's first incident (`first_detected`) comes after the start of the period
+/// before `scope`'s, or there is none.
+fn previous_partial(scope: &Scope, first_detected: Option<i64>) -> bool {
+    let prev = scope.period.previous();
+    first_detected.is_none_or(|first| first > prev.from_micros())
 }

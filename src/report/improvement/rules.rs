@@ -1,56 +1,21 @@
 //! Section 4, the noisiest alert rules of the period (the overall ranking of `rules`) and how
 //! their noise moved: each rule's pages in the previous period beside this period's, with its
-//! rank then, and the conditional binomial test of the two page counts ("more"/"fewer" only when
-//! p < 0.05, as the catalogue compares counts).
+//! rank then, and the verdict of the conditional binomial test of the two page counts
+//! ("more"/"fewer" only when p < 0.05, as the catalogue compares counts).
 //!
-//! The ranking keeps only its top 10, so a rule's previous pages are counted here from the alerts
-//! the same way the ranking counts them (paged alerts fired in the period, filters applied); a
-//! test checks the two agree.
-
-use std::collections::BTreeMap;
-
-use polars::prelude::*;
+//! The previous pages and the verdict are a metrics fact (`metrics::rules::change`), read here
+//! and only put into words; this file computes no figure.
 
 use super::data::Data;
 use super::fmt::{self, Rows, table};
 use super::{Block, Section};
 use crate::error::Result;
 use crate::metrics::TableId;
-use crate::metrics::frames::{filter_expr, in_period};
 use crate::metrics::rules::cols as rules_cols;
-use crate::metrics::stats::binomial_test_rates;
-use crate::metrics::table::pe;
-use crate::metrics::{Frames, Scope};
+use crate::metrics::stats::{COUNT_ALPHA, CountChange};
 use crate::model::columns::RULE;
-use crate::model::columns::*;
 use crate::report::view::{cell_f64, cell_str};
 use crate::report::{Inputs, TableView};
-
-/// A count change is called only at this two-sided significance (as `incidents_compare`).
-const ALPHA: f64 = 0.05;
-
-/// Pages per rule in `scope`: paged alerts fired in the period, filters applied.
-pub fn pages_by_rule(f: &Frames, scope: &Scope) -> Result<BTreeMap<String, u64>> {
-    let df = f
-        .alerts
-        .clone()
-        .filter(
-            in_period(FIRED_AT, scope)
-                .and(filter_expr(&scope.filters, true, true))
-                .and(col(PAGED).fill_null(lit(false))),
-        )
-        .group_by([col(RULE)])
-        .agg([len().cast(DataType::UInt64).alias(rules_cols::PAGES)])
-        .sort([RULE], SortMultipleOptions::default())
-        .collect()
-        .map_err(pe)?;
-    Ok((0..df.height())
-        .map(|i| {
-            let n = cell_f64(&df, rules_cols::PAGES, i).unwrap_or(0.0) as u64;
-            (cell_str(&df, RULE, i), n)
-        })
-        .collect())
-}
 
 pub fn section(inp: &Inputs, d: &Data) -> Result<Section> {
     let now = &table(&d.rules, TableId::RulesOverall)?.frame;
@@ -58,9 +23,7 @@ pub fn section(inp: &Inputs, d: &Data) -> Result<Section> {
         &table(&d.rules_previous, TableId::RulesOverall)?.frame,
         &[RULE],
     );
-    let prev_pages = pages_by_rule(inp.frames, &d.scope.previous())?;
     let partial = d.previous_partial();
-    let prev_days = d.scope.period.previous().days();
     let mut t = TableView::new(
         &[
             ("Rank", true),
@@ -80,15 +43,12 @@ pub fn section(inp: &Inputs, d: &Data) -> Result<Section> {
     for i in 0..now.height() {
         let rule = cell_str(now, RULE, i);
         let pages = cell_f64(now, rules_cols::PAGES, i).unwrap_or(0.0) as u64;
-        let then = prev_pages.get(&rule).copied().unwrap_or(0);
-        let change = if partial {
-            "not compared".to_string()
-        } else if binomial_test_rates(pages, d.scope.period.days(), then, prev_days) >= ALPHA {
-            "no detectable change".into()
-        } else if pages > then {
-            "more".into()
-        } else {
-            "fewer".into()
+        let moved = d.rule_changes.get(&rule);
+        let then = moved.pages_previous;
+        let change = match moved.change {
+            // The previous period is only partly in the data (`Data::previous_partial`).
+            CountChange::NotJudged => "not compared",
+            c => c.words(),
         };
         let flagged = cell_str(now, rules_cols::FLAGGED, i) == "true";
         t.flags.push(flagged);
@@ -107,7 +67,7 @@ pub fn section(inp: &Inputs, d: &Data) -> Result<Section> {
             },
             then.to_string(),
             fmt::whole(before.num(&[&rule], rules_cols::RANK)),
-            change,
+            change.to_string(),
         ]);
     }
     let th = &inp.cfg.thresholds;
@@ -131,7 +91,7 @@ pub fn section(inp: &Inputs, d: &Data) -> Result<Section> {
                     "Pages previous: the rule's pages in {}; rank previous only when it was in \
                      that period's top 10. The change is called only when the conditional \
                      binomial test of the two counts, weighted by the periods' lengths, gives \
-                     p < {ALPHA}{}.",
+                     p < {COUNT_ALPHA}{}.",
                     d.scope.period.previous().label(),
                     if partial {
                         "; not compared here, as the store's data starts inside the previous \

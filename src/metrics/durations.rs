@@ -11,6 +11,9 @@
 //! Open incidents are censored at `scope.as_of`, not at the end of the period: an incident of last
 //! quarter resolved since has a known time to resolve, and `--as-of` pins what "known" means, so a
 //! report stays reproducible.
+//!
+//! `weekly` holds the weekly report's count facts built on these tables: the count test of sums of
+//! rows, each team's weekly series with its XmR limits, and the reported week's place in them.
 
 pub mod cols;
 mod compare;
@@ -22,6 +25,7 @@ mod summary;
 mod testkit;
 #[cfg(test)]
 mod tests;
+pub mod weekly;
 
 use polars::prelude::*;
 

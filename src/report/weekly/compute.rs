@@ -4,7 +4,8 @@
 //!
 //! The scopes: the week itself, with its comparisons against its baseline (the four weeks before
 //! it, `Period::previous`: the tables `aftermath metrics --week W --compare previous` prints,
-//! read here, not recomputed); the twelve weeks ending with it (the count trend); and everything detected before the week's end,
+//! read here, not recomputed); the twelve weeks ending with it (the count trend, each team's series
+//! and limits a `metrics::durations::weekly` fact); and everything detected before the week's end,
 //! judged at the week's end (what was still open then). Every table is a `metrics::run` table, so
 //! a report figure equals `aftermath metrics` for the same scope; who owes what is the typed list
 //! of `metrics::actions::owed`, computed once and read by every team. The only data read outside
@@ -25,6 +26,7 @@ use crate::metrics::TableId;
 use crate::metrics::actions::owed::Owed;
 use crate::metrics::catalogue;
 use crate::metrics::durations::Metric;
+use crate::metrics::durations::weekly::{Trends, weekly_trends};
 use crate::metrics::durations::{self, CENSORED, METRIC, NOT_MEASURED, SECONDS};
 use crate::metrics::frames::in_period;
 use crate::metrics::table::pe;
@@ -44,7 +46,6 @@ pub type Durations = BTreeMap<(String, String, String), Vec<(f64, bool)>>;
 /// The metric tables of the report, for every team.
 pub struct Computed {
     pub week: Period,
-    pub trend: Period,
     pub week_scope: Scope,
     /// Teams with incidents or alerts anywhere in the store, sorted.
     pub store_teams: Vec<String>,
@@ -55,8 +56,8 @@ pub struct Computed {
     pub counts_compare: DataFrame,
     pub tta_compare: DataFrame,
     pub ttr_compare: DataFrame,
-    /// `incidents` by team and week over the trend weeks.
-    pub weekly: DataFrame,
+    /// Every team's weekly incident counts over the trend weeks, with their XmR limits.
+    pub trends: Trends,
     /// `incidents` by team, severity and week, judged at the week's end: `open` is what was
     /// still unresolved then.
     pub open_at_end: DataFrame,
@@ -200,12 +201,6 @@ impl Computed {
 
         let team_sev = Some(vec![Dim::Team, Dim::Severity]);
         let mut d = run_compare(inp, &week_scope, Family::Durations, team_sev, true)?;
-        let mut w = run(
-            inp,
-            &trend_scope,
-            Family::Durations,
-            Some(vec![Dim::Team, Dim::Week]),
-        )?;
         let by_end = Some(vec![Dim::Team, Dim::Severity, Dim::Week]);
         let mut e = run(inp, &end_scope, Family::Durations, by_end)?;
         let mut f = run(inp, &week_scope, Family::Fatigue, Some(vec![Dim::Team]))?;
@@ -220,7 +215,6 @@ impl Computed {
 
         Ok(Computed {
             week,
-            trend,
             store_teams,
             counts: take(&mut d, TableId::Incidents)?,
             tta: take(&mut d, TableId::Duration(Metric::Tta))?,
@@ -228,7 +222,7 @@ impl Computed {
             counts_compare: take(&mut d, TableId::IncidentsCompare)?,
             tta_compare: take(&mut d, TableId::DurationCompare(Metric::Tta))?,
             ttr_compare: take(&mut d, TableId::DurationCompare(Metric::Ttr))?,
-            weekly: take(&mut w, TableId::Incidents)?,
+            trends: weekly_trends(inp.frames, inp.cfg, &trend_scope)?,
             open_at_end: take(&mut e, TableId::Incidents)?,
             durations: measured(inp, &week_scope)?,
             fatigue: take(&mut f, TableId::Fatigue)?,

@@ -8,12 +8,17 @@
 //! month is p = 0.2, not "more". "More" or "fewer" only when p < 0.05, else "no detectable
 //! change". The baseline's weekly rate is shown with its exact Poisson interval (the four-week
 //! count's, divided by four).
+//!
+//! Every figure here is a metrics fact: the rows of `incidents_compare`, the test of their sums
+//! (`metrics::durations::weekly::CountTest`) and the weekly series with its limits
+//! (`WeeklyTrend`). This file lays them out as a table, a chart and sentences.
 
 use super::compute::{BASELINE_WEEKS, Computed};
-use super::fmt::{NONE, Tbl, avg, int, plural, slice};
+use super::fmt::{NONE, avg, int, plural, slice};
 use super::signal::{Limits, change_cell, verdict_words};
 use crate::error::Result;
 use crate::metrics::durations::cols as durations_cols;
+use crate::metrics::durations::weekly::{CountTest, WeeklyTrend, baseline_change};
 use crate::metrics::stats;
 use crate::metrics::table::WEEK;
 use crate::model::columns::SEVERITY;
@@ -61,16 +66,21 @@ impl SevCount {
     pub fn weekly_average(&self) -> f64 {
         self.baseline as f64 / BASELINE_WEEKS as f64
     }
-}
 
-/// The baseline's weekly-rate interval, and the verdict on `n` this week against `baseline` over
-/// the previous four weeks: `incidents_compare`'s rule (`stats::count_change`), for sums of its
-/// rows (a team's severities, the organisation's teams) that no metric table holds.
-pub fn change(n: u64, baseline: u64) -> (f64, f64, Change) {
-    let (lo, hi) = stats::poisson_exact(baseline);
-    let weeks = BASELINE_WEEKS as f64;
-    let (_, c) = stats::count_change(n, 1.0, baseline, weeks);
-    (lo / weeks, hi / weeks, c)
+    /// A row of `severity` with the counts, intervals and verdict of `t`, nothing open or
+    /// excluded (the tests' rows).
+    #[cfg(test)]
+    pub fn of(severity: &str, t: CountTest) -> SevCount {
+        SevCount::zero(severity).with(t)
+    }
+
+    /// This row with the counts, intervals and verdict of `t`.
+    fn with(mut self, t: CountTest) -> SevCount {
+        (self.n, self.low, self.high) = (t.n, t.low, t.high);
+        (self.baseline, self.base_low, self.base_high) = (t.baseline, t.base_low, t.base_high);
+        self.change = t.change;
+        self
+    }
 }
 
 /// The section's figures, for the tables and the headline.
@@ -131,7 +141,7 @@ pub fn counts(c: &Computed, team: &str) -> Result<Counts> {
                 })?,
             ),
             // A severity only open from earlier weeks: nothing this week or in the baseline.
-            None => change(0, 0),
+            None => baseline_change(0, 0),
         };
         rows.push(SevCount {
             severity: sev,
@@ -197,51 +207,17 @@ pub fn table(counts: &Counts, limits: Option<&Limits>) -> TableView {
     t
 }
 
-/// The weekly counts of the trend weeks (0 for a week without incidents), in week order, the
-/// reported week last, and their XmR limits (none below `stats::MIN_XMR_POINTS` weeks).
-pub struct Trend {
-    pub(super) series: Vec<(String, f64)>,
-    pub(super) xmr: Option<stats::Xmr>,
-}
-
-impl Trend {
-    /// Where the reported week lies against the limits.
-    pub fn limits(&self) -> Option<Limits> {
-        let (x, last) = (self.xmr.as_ref()?, self.series.last()?);
-        Some(Limits::of(x, last.1))
-    }
-}
-
-/// The trend weeks' counts of `team` and their limits.
-pub fn trend_of(c: &Computed, team: &str) -> Result<Trend> {
-    let w: Tbl = slice(&c.weekly, team)?;
-    let series: Vec<(String, f64)> = c
-        .trend
-        .weeks()
-        .into_iter()
-        .map(|label| {
-            let n = w
-                .find(WEEK, &label)
-                .map_or(0, |r| w.u(durations_cols::INCIDENTS, r));
-            (label, n as f64)
-        })
-        .collect();
-    let values: Vec<f64> = series.iter().map(|s| s.1).collect();
-    let xmr = stats::xmr(&values);
-    Ok(Trend { series, xmr })
-}
-
 /// The XmR chart of weekly counts and the sentences that call out its signals. When the count
 /// test on `total` and the limits disagree about the reported week, its sentence says both
 /// (`signal::verdict_words`), in the headline's words.
 pub fn trend(
-    tr: &Trend,
+    tr: &WeeklyTrend,
     total: &SevCount,
     team: &str,
     slug: &str,
     png: bool,
 ) -> Result<(ChartView, Vec<String>)> {
-    let series = &tr.series;
+    let series = tr.series();
     let mut chart = XmrChart {
         title: format!("Incidents per week, {team}"),
         period_label: "ISO week (UTC)".into(),
@@ -270,7 +246,7 @@ pub fn trend(
             verdict_words(total, Some(l))
         )
     });
-    match &tr.xmr {
+    match tr.xmr() {
         Some(x) => {
             chart.centre = x.mean;
             chart.lower = x.lower;
@@ -350,15 +326,11 @@ pub fn by_severity_words(counts: &Counts) -> String {
     }
 }
 
-/// A row with its intervals and verdict computed from its counts (for sums of rows); not judged
-/// when the week or its baseline reaches outside the data, as the rows summed.
-fn with_test(mut r: SevCount, judged: bool) -> SevCount {
-    (r.low, r.high) = stats::poisson_exact(r.n);
-    (r.base_low, r.base_high, r.change) = change(r.n, r.baseline);
-    if !judged {
-        r.change = Change::NotJudged;
-    }
-    r
+/// A sum of rows with the metrics' test of its counts (`CountTest`); not judged when the week or
+/// its baseline reaches outside the data, as the rows summed.
+fn with_test(r: SevCount, judged: bool) -> SevCount {
+    let t = CountTest::of(r.n, r.baseline, judged);
+    r.with(t)
 }
 
 /// The organisation's counts: every team's rows summed by severity, with the Poisson interval

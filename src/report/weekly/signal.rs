@@ -1,76 +1,28 @@
 //! The two readings of a team's week count, said together: the count test (this week against
-//! the baseline weeks, `incidents::change`) and the XmR chart of the trend weeks (is the week
-//! outside its natural process limits?). They ask different questions over different baselines
-//! (4 weeks against 12), so they can disagree: data-platform's 2026-W46 on the sample, 6
-//! incidents against 2.75 a week, is no detectable change in rate, yet above the limits of 1.07
-//! to 5.43. A table saying "no
-//! detectable change" over a chart text saying "signal above the limits" left the reader to
-//! pick one; here the verdict words carry both whenever they disagree, and the headline, the
-//! counts table and the chart text all use these words, so the report says one thing.
+//! the baseline weeks, `metrics::durations::weekly::CountTest`) and the XmR chart of the trend
+//! weeks (is the week outside its natural process limits?). They ask different questions over
+//! different baselines (4 weeks against 12), so they can disagree: data-platform's 2026-W46 on
+//! the sample, 6 incidents against 2.75 a week, is no detectable change in rate, yet above the
+//! limits of 1.07 to 5.43. A table saying "no detectable change" over a chart text saying "signal
+//! above the limits" left the reader to pick one; here the verdict words carry both whenever they
+//! disagree, and the headline, the counts table and the chart text all use these words, so the
+//! report says one thing.
 //!
-//! This file owns the reading of the reported week against the limits and the verdict words;
-//! not the limits themselves (`stats::xmr`) nor the count test (`incidents::change`).
+//! This file owns the verdict words only: the limits, the reported week's side of them and
+//! whether the two readings disagree are metrics facts (`metrics::durations::weekly`), as is the
+//! count test.
 
 use super::compute::{BASELINE_WEEKS, TREND_WEEKS};
 use super::fmt::avg;
 use super::incidents::{Change, SevCount};
-use crate::metrics::stats::Xmr;
+pub use crate::metrics::durations::weekly::{Limits, Side};
 
-/// Where the reported week lies against the natural process limits of the trend weeks.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum Side {
-    Above,
-    Within,
-    Below,
-}
-
-impl Side {
-    fn words(self) -> &'static str {
-        match self {
-            Side::Above => "above",
-            Side::Within => "within",
-            Side::Below => "below",
-        }
-    }
-}
-
-/// The XmR limits of the trend weeks' counts and where the reported week (their last point)
-/// lies.
-#[derive(Debug, Clone, PartialEq)]
-pub struct Limits {
-    pub lower: f64,
-    pub upper: f64,
-    pub week: Side,
-}
-
-impl Limits {
-    /// The limits of `x`, over a series whose last point is the reported week, `value`.
-    pub fn of(x: &Xmr, value: f64) -> Limits {
-        // Strictly outside, as `stats::xmr` calls a signal: the chart text and this agree.
-        let week = if value > x.upper {
-            Side::Above
-        } else if value < x.lower {
-            Side::Below
-        } else {
-            Side::Within
-        };
-        Limits {
-            lower: x.lower,
-            upper: x.upper,
-            week,
-        }
-    }
-
-    /// Whether the count test and the limits tell different stories about the week.
-    pub fn disagrees(&self, change: Change) -> bool {
-        !matches!(
-            (change, self.week),
-            (Change::Steady, Side::Within)
-                | (Change::More, Side::Above)
-                | (Change::Fewer, Side::Below)
-                // A week outside the data is not read against the limits either.
-                | (Change::NotJudged, _)
-        )
+/// "above", "within" or "below" the limits.
+fn side_words(side: Side) -> &'static str {
+    match side {
+        Side::Above => "above",
+        Side::Within => "within",
+        Side::Below => "below",
     }
 }
 
@@ -119,7 +71,7 @@ pub fn verdict_words(r: &SevCount, limits: Option<&Limits>) -> String {
     format!(
         "{count} by the count test, though the week lies {} the natural process limits of the \
          last {TREND_WEEKS} weeks ({} to {}): {gloss}",
-        l.week.words(),
+        side_words(l.week),
         avg(l.lower.max(0.0)),
         avg(l.upper)
     )
@@ -128,7 +80,11 @@ pub fn verdict_words(r: &SevCount, limits: Option<&Limits>) -> String {
 /// The counts table's Change cell: the verdict, and the limits' reading when it differs.
 pub fn change_cell(r: &SevCount, limits: Option<&Limits>) -> String {
     match limits.filter(|l| l.disagrees(r.change)) {
-        Some(l) => format!("{}; {} the XmR limits", r.change.words(), l.week.words()),
+        Some(l) => format!(
+            "{}; {} the XmR limits",
+            r.change.words(),
+            side_words(l.week)
+        ),
         None => r.change.words().into(),
     }
 }
@@ -136,24 +92,11 @@ pub fn change_cell(r: &SevCount, limits: Option<&Limits>) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::metrics::durations::weekly::CountTest;
     use crate::metrics::stats;
 
     fn count(n: u64, baseline: u64) -> SevCount {
-        let (low, high) = stats::poisson_exact(n);
-        let (base_low, base_high, change) = super::super::incidents::change(n, baseline);
-        SevCount {
-            severity: "All severities".into(),
-            n,
-            low,
-            high,
-            baseline,
-            base_low,
-            base_high,
-            change,
-            open_of_week: 0,
-            open_any: 0,
-            excluded: 0,
-        }
+        SevCount::of("All severities", CountTest::of(n, baseline, true))
     }
 
     /// Twelve weekly counts ending with a week of 6.

@@ -73,7 +73,7 @@ pub struct TeamFacts {
 pub fn build(inp: &Inputs, c: &Computed, team: &str, slug: &str) -> Result<(TeamView, TeamFacts)> {
     let cfg = inp.cfg;
     let counts = incidents::counts(c, team)?;
-    let tr = incidents::trend_of(c, team)?;
+    let tr = c.trends.of(team);
     let limits = tr.limits();
     let (trend, trend_words) = incidents::trend(&tr, &counts.total, team, slug, inp.png)?;
     let (durations, ttr) = durations::section(c, team, slug, inp.png)?;

@@ -15,9 +15,10 @@ use std::sync::OnceLock;
 use polars::prelude::*;
 
 use super::compute::Computed;
-use super::incidents::{Change, Counts, SevCount, change};
+use super::incidents::{Change, Counts, SevCount};
 use super::*;
 use crate::metrics::Frames;
+use crate::metrics::durations::weekly::CountTest;
 use crate::metrics::scope::parse_week;
 use crate::model::columns::{RULE, TEAM, TITLE};
 use crate::report::text::{slug, unique_slugs};
@@ -284,21 +285,7 @@ fn slugs_keep_a_z_0_9_and_dashes_and_stay_unique() {
 }
 
 pub(super) fn sev(severity: &str, n: u64, baseline: u64) -> SevCount {
-    let (low, high) = crate::metrics::stats::poisson_exact(n);
-    let (base_low, base_high, change) = change(n, baseline);
-    SevCount {
-        severity: severity.into(),
-        n,
-        low,
-        high,
-        baseline,
-        base_low,
-        base_high,
-        change,
-        open_of_week: 0,
-        open_any: 0,
-        excluded: 0,
-    }
+    SevCount::of(severity, CountTest::of(n, baseline, true))
 }
 
 #[test]

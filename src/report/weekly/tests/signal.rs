@@ -8,23 +8,24 @@
 use super::super::fatigue::FatigueFacts;
 use super::super::followup::FollowupFacts;
 use super::super::headline;
-use super::super::incidents::{self, Counts, Trend};
+use super::super::incidents::{self, Counts};
 use super::sev;
-use crate::metrics::stats;
+use crate::metrics::durations::weekly::WeeklyTrend;
 use crate::report::testkit;
 
 /// Twelve weeks of a team, the reported week (W46) last with 6: mean 39 / 12 = 3.25, moving
 /// ranges 1,1,0,1,2,1,1,1,0,0,3 (mean 1), limits 3.25 -+ 2.66 = 0.59 .. 5.91.
-fn trend() -> Trend {
-    let values = [3.0, 4.0, 3.0, 3.0, 2.0, 4.0, 3.0, 2.0, 3.0, 3.0, 3.0, 6.0];
-    let series = (35..=46)
+fn trend() -> WeeklyTrend {
+    WeeklyTrend::new(series(6.0))
+}
+
+/// The twelve weeks, the reported week with `last`.
+fn series(last: f64) -> Vec<(String, f64)> {
+    let values = [3.0, 4.0, 3.0, 3.0, 2.0, 4.0, 3.0, 2.0, 3.0, 3.0, 3.0, last];
+    (35..=46)
         .zip(values)
         .map(|(w, v)| (format!("2026-W{w}"), v))
-        .collect();
-    Trend {
-        series,
-        xmr: stats::xmr(&values),
-    }
+        .collect()
 }
 
 /// 6 this week (2 SEV2, 4 SEV3) against 11 in the previous four weeks (2.75 a week):
@@ -82,10 +83,7 @@ fn a_week_above_its_limits_is_not_reported_as_no_detectable_change_alone() {
 #[test]
 fn readings_that_agree_keep_their_own_sentences() {
     // The same twelve weeks ending with 3: within the limits and no detectable change.
-    let mut tr = trend();
-    tr.series.last_mut().unwrap().1 = 3.0;
-    let values: Vec<f64> = tr.series.iter().map(|s| s.1).collect();
-    tr.xmr = stats::xmr(&values);
+    let tr = WeeklyTrend::new(series(3.0));
     let total = sev("All severities", 3, 11);
     let (_, words) = incidents::trend(&tr, &total, "t", "t", false).unwrap();
     // Mean 36 / 12 = 3, moving ranges sum 8 over 11: limits 3 -+ 1.93 = 1.07 .. 4.93.

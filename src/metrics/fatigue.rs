@@ -7,7 +7,8 @@
 //! ranking), `ids` (dense ids and orders for millions of rows), `shifts` (who was on call),
 //! `judges` (which zone and hours judge a page), `groups` and `units` (the counts of each group),
 //! `build` (the `fatigue` table with intervals and XmR limits), `shift` (`fatigue_shift`) and
-//! `compare` (`fatigue_compare`). This file checks the request and writes the notes.
+//! `compare` (`fatigue_compare`); `heatmap` is the typed 7 x 24 grid of each team's pages on its
+//! own clock that the weekly report draws. This file checks the request and writes the notes.
 
 mod build;
 pub(crate) mod classify;
@@ -15,6 +16,7 @@ pub mod cols;
 mod compare;
 pub(crate) mod finish;
 pub(crate) mod groups;
+pub mod heatmap;
 pub(crate) mod ids;
 pub(crate) mod judges;
 mod lookback;

@@ -8,9 +8,9 @@
 //! and limits a `metrics::durations::weekly` fact); and everything detected before the week's end,
 //! judged at the week's end (what was still open then). Every table is a `metrics::run` table, so
 //! a report figure equals `aftermath metrics` for the same scope; who owes what is the typed list
-//! of `metrics::actions::owed`, computed once and read by every team. The only data read outside
-//! the metric families are the pages of the week with their instants (for the heatmap, counted in
-//! each team's zone) and the team list.
+//! of `metrics::actions::owed`, computed once and read by every team, and the page heatmap is the
+//! typed grid of `metrics::fatigue::heatmap`. The only data read outside the metric families is
+//! the team list.
 //!
 //! Data quality has no team dimension, so it runs once per team with the team filter; to keep
 //! that cheap it runs over the week's incidents and alerts held in memory (the checks only read
@@ -28,6 +28,7 @@ use crate::metrics::catalogue;
 use crate::metrics::durations::Metric;
 use crate::metrics::durations::weekly::{Trends, weekly_trends};
 use crate::metrics::durations::{self, CENSORED, METRIC, NOT_MEASURED, SECONDS};
+use crate::metrics::fatigue::heatmap::{PageHeatmaps, page_heatmaps};
 use crate::metrics::frames::in_period;
 use crate::metrics::table::pe;
 use crate::metrics::{self, Dim, Family, Frames, MetricTable, Period, Request, Scope};
@@ -83,8 +84,8 @@ pub struct Computed {
     pub impact_incidents: DataFrame,
     /// `oncall` of the week and `oncall_spread` of the trend weeks, for every team.
     pub oncall: super::oncall::OncallTables,
-    /// Instants (µs) of the week's pages, by team.
-    pub pages: BTreeMap<String, Vec<i64>>,
+    /// Each team's pages of the week by weekday and hour on the team's clock.
+    pub heatmaps: PageHeatmaps,
     /// The week's incidents and alerts in memory, for the per-team quality runs.
     quality_frames: Frames,
 }
@@ -164,28 +165,6 @@ fn measured(inp: &Inputs, scope: &Scope) -> Result<Durations> {
     Ok(out)
 }
 
-/// The week's pages (fatigue's rule: `paged`, null as false), by team.
-fn pages(inp: &Inputs, scope: &Scope) -> Result<BTreeMap<String, Vec<i64>>> {
-    let df = inp
-        .frames
-        .alerts
-        .clone()
-        .filter(in_period(FIRED_AT, scope).and(col(PAGED).fill_null(lit(false))))
-        .select([col(TEAM), col(FIRED_AT).cast(DataType::Int64)])
-        .sort([TEAM, FIRED_AT], SortMultipleOptions::default())
-        .collect()
-        .map_err(pe)?;
-    let teams = df.column(TEAM).map_err(pe)?.str().map_err(pe)?;
-    let at = df.column(FIRED_AT).map_err(pe)?.i64().map_err(pe)?;
-    let mut out: BTreeMap<String, Vec<i64>> = BTreeMap::new();
-    for (t, a) in teams.iter().zip(at.iter()) {
-        if let (Some(t), Some(a)) = (t, a) {
-            out.entry(t.to_string()).or_default().push(a);
-        }
-    }
-    Ok(out)
-}
-
 impl Computed {
     pub fn new(inp: &Inputs, week: Period) -> Result<Computed> {
         let as_of = inp.as_of;
@@ -237,7 +216,7 @@ impl Computed {
             availability: take(&mut imp, TableId::Availability)?,
             impact_incidents: take(&mut imp, TableId::ImpactIncidents)?,
             oncall: super::oncall::OncallTables::new(inp, &week_scope, &trend_scope)?,
-            pages: pages(inp, &week_scope)?,
+            heatmaps: page_heatmaps(inp.frames, inp.cfg, &week_scope)?,
             quality_frames: quality_frames(inp.frames, &week_scope)?,
             week_scope,
         })

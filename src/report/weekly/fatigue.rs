@@ -2,10 +2,10 @@
 //! (alerts, pages, interruptions by business / off-hours / sleep bucket, nights interrupted,
 //! actionable ratio with its interval, transient and flapping shares, page acknowledgement time),
 //! the on-call shifts of `fatigue_shift` against the pages-per-12-hours limit, the bucket bars, the
-//! hour-of-day x weekday heatmap of the week's pages in the team's zone, and the team's top noisy
-//! rules from `rules_by_team`, flagged rows highlighted.
+//! hour-of-day x weekday heatmap of the week's pages in the team's zone (the grid of
+//! `metrics::fatigue::heatmap`, drawn here), and the team's top noisy rules from `rules_by_team`,
+//! flagged rows highlighted.
 
-use chrono::{DateTime, Datelike, Timelike};
 use serde::Serialize;
 
 use super::compute::Computed;
@@ -221,20 +221,12 @@ fn rules(r: &Tbl) -> TableView {
     t
 }
 
-/// Page counts by local weekday and hour in the team's zone.
+/// The chart of the team's page grid (`metrics::fatigue::heatmap`, counted on its clock).
 fn heatmap(c: &Computed, cfg: &Config, team: &str) -> PagingHeatmap {
-    let tz = cfg.team(team).timezone;
-    let mut counts = [[0u32; 24]; 7];
-    for &us in c.pages.get(team).map(Vec::as_slice).unwrap_or_default() {
-        if let Some(t) = DateTime::from_timestamp_micros(us) {
-            let local = t.with_timezone(&tz);
-            let d = local.weekday().num_days_from_monday() as usize;
-            counts[d][local.hour() as usize] += 1;
-        }
-    }
+    let grid = c.heatmaps.of(team, cfg);
     PagingHeatmap {
-        title: format!("Pages by hour and weekday, {team} ({tz})"),
-        counts,
+        title: format!("Pages by hour and weekday, {team} ({})", grid.zone),
+        counts: grid.counts,
         value_label: "pages".into(),
     }
 }

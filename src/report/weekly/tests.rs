@@ -200,7 +200,7 @@ fn the_heatmap_counts_the_pages_of_the_fatigue_table() {
     assert!(f.height() >= 6);
     for r in 0..f.height() {
         let team = f.s("team", r);
-        let n = c.pages.get(&team).map_or(0, Vec::len) as u64;
+        let n = c.heatmaps.of(&team, cfg).total();
         assert_eq!(n, f.u("pages", r), "{team}");
     }
 }

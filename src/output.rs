@@ -20,16 +20,14 @@ pub enum Format {
 }
 
 impl Format {
-    pub const NAMES: [&'static str; 5] = ["table", "csv", "json", "ndjson", "parquet"];
-
-    pub fn parse(s: &str) -> Option<Format> {
-        match s {
-            "table" => Some(Format::Table),
-            "csv" => Some(Format::Csv),
-            "json" => Some(Format::Json),
-            "ndjson" => Some(Format::Ndjson),
-            "parquet" => Some(Format::Parquet),
-            _ => None,
+    /// The name `--format` takes.
+    pub fn name(self) -> &'static str {
+        match self {
+            Format::Table => "table",
+            Format::Csv => "csv",
+            Format::Json => "json",
+            Format::Ndjson => "ndjson",
+            Format::Parquet => "parquet",
         }
     }
 }

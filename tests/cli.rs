@@ -198,3 +198,86 @@ fn an_id_several_sources_hold_lists_them_and_an_unknown_one_names_the_closest() 
         text(&out.stderr)
     );
 }
+
+/// Issue 13: the choices and instants are typed when the command line is read, so a wrong value
+/// is a usage error (exit 2) that names the flag and lists what it takes, before any work; the
+/// scope flags `metrics` and `scale-out emit` share are one set, read the same way.
+#[test]
+fn a_wrong_choice_or_instant_is_a_usage_error_naming_the_flag_and_its_values() {
+    let sb = sample();
+    let cases: &[(&[&str], &[&str])] = &[
+        (
+            &["metrics", "durations", "--format", "xlsx"],
+            &["'--format <FORMAT>'", "table, csv, json, ndjson, parquet"],
+        ),
+        (
+            &["metrics", "latency"],
+            &["'latency'", "durations", "oncall", "all"],
+        ),
+        (
+            &["metrics", "durations", "--period-by", "closed"],
+            &["'--period-by <PERIOD_BY>'", "detected, resolved"],
+        ),
+        (
+            &["metrics", "durations", "--as-of", "last tuesday"],
+            &["'--as-of <INSTANT>'", "2026-11-17T00:00:00Z or 2026-11-17"],
+        ),
+        (
+            &["report", "weekly", "--format", "pdf"],
+            &["'--format <FORMAT>'", "html, md"],
+        ),
+        (
+            &["scale-out", "emit", "--engine", "trino", "--out", "job"],
+            &["'--engine <ENGINE>'", "spark, duckdb"],
+        ),
+        (
+            &[
+                "scale-out",
+                "emit",
+                "--engine",
+                "duckdb",
+                "--out",
+                "job",
+                "--as-of",
+                "soon",
+            ],
+            &["'--as-of <INSTANT>'"],
+        ),
+        (
+            &["query", "SELECT 1", "--format", "yaml"],
+            &["'--format <FORMAT>'"],
+        ),
+    ];
+    for (args, wanted) in cases {
+        let out = sb.run(args);
+        let err = text(&out.stderr);
+        assert_eq!(out.status.code(), Some(2), "{args:?}: {err}");
+        for w in *wanted {
+            assert!(err.contains(w), "{args:?}: {w:?} not in {err}");
+        }
+        assert!(!sb.path("job").exists(), "{args:?} wrote a job");
+    }
+    // The aliases the old parsers took still work.
+    sb.ok(&[
+        "metrics",
+        "durations",
+        "--period-by",
+        "resolved_at",
+        "--week",
+        "2026-W46",
+        "--as-of",
+        "2026-11-17",
+    ]);
+    sb.ok(&[
+        "report",
+        "weekly",
+        "--team",
+        "payments",
+        "--week",
+        "2026-W46",
+        "--format",
+        "markdown,md",
+        "--as-of",
+        AS_OF,
+    ]);
+}

@@ -30,20 +30,15 @@ pub struct Args {
     pub out: Option<PathBuf>,
     /// Send the reports rendered as of this instant (RFC 3339 or YYYY-MM-DD) [default: the
     /// newest found in the folder]
-    #[arg(long, value_name = "INSTANT")]
-    pub as_of: Option<String>,
+    #[arg(long, value_name = "INSTANT", value_parser = super::args::instant)]
+    pub as_of: Option<DateTime<Utc>>,
     #[command(flatten)]
     pub flags: Flags,
 }
 
 pub fn run(ctx: &Context, args: Args) -> Result<()> {
     let out = args.out.unwrap_or_else(|| ctx.config.reports.clone());
-    let as_of = args
-        .as_of
-        .as_deref()
-        .map(|a| super::metrics::parse_as_of(Some(a)))
-        .transpose()?;
-    deliver(ctx, &out, as_of, &args.flags)
+    deliver(ctx, &out, args.as_of, &args.flags)
 }
 
 /// Deliver the reports under `out` rendered as of `as_of` (the newest when none), printing a

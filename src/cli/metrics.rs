@@ -9,61 +9,39 @@
 use std::io::Write;
 use std::path::PathBuf;
 
-use chrono::{DateTime, NaiveDate, Utc};
+use chrono::{DateTime, Utc};
 
 use super::Context;
+use super::args::{Compare, FamilyArg, ScopeArgs};
 use super::stdout::{Stdout, out};
 use crate::error::{Error, IoContext, Result};
-use crate::metrics::{self, Dim, Family, Filters, Frames, MetricTable, PeriodBy, Request, Scope};
+use crate::metrics::{self, Dim, Frames, MetricTable, PeriodBy, Request, Scope};
 use crate::model::Table;
 use crate::output::{Format, render_table, write_frame};
 use crate::store::Store;
 
 #[derive(Debug, clap::Args)]
 pub struct Args {
-    /// durations, fatigue, rules, recurrence, actions, impact, quality, oncall, or all
-    #[arg(default_value = "all", value_parser = clap::builder::PossibleValuesParser::new(
-        ["durations", "fatigue", "rules", "recurrence", "actions", "impact", "quality", "oncall", "all"]))]
-    pub family: String,
-    /// First day of the period (YYYY-MM-DD, UTC midnight)
-    #[arg(long, value_name = "DATE")]
-    pub from: Option<String>,
-    /// Day after the period (YYYY-MM-DD, exclusive)
-    #[arg(long, value_name = "DATE")]
-    pub to: Option<String>,
-    /// One ISO week, e.g. 2026-W46
-    #[arg(long, value_name = "WEEK")]
-    pub week: Option<String>,
-    /// The last complete weeks or days before --as-of, e.g. 12w or 30d [default: 12w]
-    #[arg(long, value_name = "SPAN")]
-    pub last: Option<String>,
-    /// Judge the data as of this instant (RFC 3339 or YYYY-MM-DD); open incidents are censored here [default: now]
-    #[arg(long, value_name = "INSTANT")]
-    pub as_of: Option<String>,
+    /// The family to compute, or all of them
+    #[arg(default_value = "all")]
+    pub family: FamilyArg,
+    #[command(flatten)]
+    pub scope: ScopeArgs,
     /// Group by these dimensions, comma-separated: team, severity, service, week, month, person, rule, priority [default: per family]
     #[arg(long, value_name = "DIMS")]
     pub by: Option<String>,
     /// Compare with the baseline before the period, with verdicts: a week against the 4 weeks before it (as the weekly report), whole months against as many months before, else the same length
-    #[arg(long, value_name = "WHAT", value_parser = ["previous"])]
-    pub compare: Option<String>,
+    #[arg(long, value_name = "WHAT")]
+    pub compare: Option<Compare>,
     /// Which instant puts an incident in the period
-    #[arg(long, default_value = "detected", value_parser = ["detected", "resolved"])]
-    pub period_by: String,
-    /// Only these teams (comma-separated or repeated)
-    #[arg(long, value_delimiter = ',')]
-    pub team: Vec<String>,
-    /// Only these services (comma-separated or repeated)
-    #[arg(long, value_delimiter = ',')]
-    pub service: Vec<String>,
-    /// Only these severities, e.g. SEV1,SEV2
-    #[arg(long, value_delimiter = ',')]
-    pub severity: Vec<String>,
+    #[arg(long, default_value = "detected")]
+    pub period_by: PeriodBy,
     /// recurrence: also list every matched pair with the key used and the score
     #[arg(long)]
     pub pairs: bool,
     /// Output format; csv, json, ndjson and parquet write the tidy long table unless --table is given
-    #[arg(long, default_value = "table", value_parser = clap::builder::PossibleValuesParser::new(Format::NAMES))]
-    pub format: String,
+    #[arg(long, default_value = "table")]
+    pub format: Format,
     /// Only this table (e.g. ttr, fatigue, rules_by_team), written wide
     #[arg(long, value_name = "NAME")]
     pub table: Option<String>,
@@ -73,23 +51,6 @@ pub struct Args {
     /// Print the definitions in force (with this config's thresholds) and exit
     #[arg(long)]
     pub explain: bool,
-}
-
-/// `--as-of`: an RFC 3339 instant, or a date meaning its UTC midnight.
-pub fn parse_as_of(text: Option<&str>) -> Result<DateTime<Utc>> {
-    let Some(t) = text else {
-        return Ok(Utc::now());
-    };
-    if let Ok(d) = DateTime::parse_from_rfc3339(t.trim()) {
-        return Ok(d.with_timezone(&Utc));
-    }
-    NaiveDate::parse_from_str(t.trim(), "%Y-%m-%d")
-        .map(|d| d.and_hms_opt(0, 0, 0).expect("midnight exists").and_utc())
-        .map_err(|_| {
-            Error::Query(format!(
-                "--as-of {t:?} is not an instant; write 2026-11-17T00:00:00Z or 2026-11-17"
-            ))
-        })
 }
 
 /// The store's tables and rejected counts as they were known at `as_of`, as every family, report
@@ -107,27 +68,9 @@ pub fn frames(store: &Store, as_of: DateTime<Utc>) -> Result<Frames> {
     Ok(now.known_at(as_of))
 }
 
-fn scope(args: &Args) -> Result<Scope> {
-    let as_of = parse_as_of(args.as_of.as_deref())?;
-    let period = metrics::scope::resolve_period(
-        args.from.as_deref(),
-        args.to.as_deref(),
-        args.week.as_deref(),
-        args.last.as_deref(),
-        as_of,
-    )?;
-    let mut scope = Scope::new(period, as_of);
-    scope.period_by = PeriodBy::parse(&args.period_by).unwrap_or_default();
-    scope.filters = Filters {
-        teams: args.team.clone(),
-        services: args.service.clone(),
-        severities: args.severity.iter().map(|s| s.to_uppercase()).collect(),
-    };
-    Ok(scope)
-}
-
 pub fn run(ctx: &Context, args: Args) -> Result<()> {
-    let scope = scope(&args)?;
+    let mut scope = args.scope.scope()?;
+    scope.period_by = args.period_by;
     if args.explain {
         out!("{}", metrics::explain::explain(&ctx.config, Some(&scope)));
         return Ok(());
@@ -138,21 +81,14 @@ pub fn run(ctx: &Context, args: Args) -> Result<()> {
             "no store here yet; run `aftermath ingest <files>` or `aftermath run` first",
         ));
     }
-    let format = Format::parse(&args.format)
-        .ok_or_else(|| Error::Internal(format!("format {} passed clap", args.format)))?;
+    let format = args.format;
     if format == Format::Parquet && args.out.is_none() {
         return Err(Error::Query(
             "--format parquet is binary: give --out FILE".into(),
         ));
     }
-    let families = match args.family.as_str() {
-        "all" => Family::ALL.to_vec(),
-        f => vec![
-            Family::parse(f).ok_or_else(|| Error::Internal(format!("family {f} passed clap")))?,
-        ],
-    };
     let request = Request {
-        families,
+        families: args.family.families(),
         by: args.by.as_deref().map(Dim::parse_list).transpose()?,
         compare: args.compare.is_some(),
         pairs: args.pairs,
@@ -168,7 +104,6 @@ pub fn run(ctx: &Context, args: Args) -> Result<()> {
         let known = metrics::frames::store_teams(&frames)?;
         metrics::frames::check_teams(&known, &ctx.config, &scope.filters.teams)?;
     }
-    let mut scope = scope;
     if request.compare {
         // Comparisons reaching outside the data are not judged: say so where it is seen.
         scope.data = span;

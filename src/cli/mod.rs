@@ -2,6 +2,7 @@
 //! raw flags to resolved settings, and the mapping of results to exit codes. The only module that
 //! knows clap; everything below it takes plain options.
 
+mod args;
 mod config_cmd;
 mod deliver;
 mod generate;

@@ -13,16 +13,15 @@ pub struct Args {
     /// The SQL, e.g. "SELECT team, count(*) AS n FROM incidents GROUP BY team ORDER BY n DESC"
     pub sql: String,
     /// Output format
-    #[arg(long, default_value = "table", value_parser = clap::builder::PossibleValuesParser::new(Format::NAMES))]
-    pub format: String,
+    #[arg(long, default_value = "table")]
+    pub format: Format,
     /// Write to this file instead of standard output (required for parquet)
     #[arg(long, short, value_name = "FILE")]
     pub out: Option<PathBuf>,
 }
 
 pub fn run(ctx: &Context, args: Args) -> Result<()> {
-    let format = Format::parse(&args.format)
-        .ok_or_else(|| Error::Internal(format!("format {} passed clap", args.format)))?;
+    let format = args.format;
     if !ctx.store.exists() {
         return Err(Error::store(
             ctx.store.root(),

@@ -10,7 +10,8 @@ use std::path::{Path, PathBuf};
 use chrono::{DateTime, Utc};
 
 use super::Context;
-use super::metrics::{frames, parse_as_of};
+use super::args::instant;
+use super::metrics::frames;
 use super::stdout::outln;
 use crate::error::{Error, Result};
 use crate::report::{OutputFormat, Session, Span, Written};
@@ -18,8 +19,8 @@ use crate::report::{OutputFormat, Session, Span, Written};
 #[derive(Debug, clap::Args)]
 pub struct Common {
     /// Output formats, comma-separated: html, md
-    #[arg(long, default_value = "html,md", global = true)]
-    pub format: String,
+    #[arg(long, default_value = "html,md", value_delimiter = ',', global = true)]
+    pub format: Vec<OutputFormat>,
     /// A folder of templates overriding the built-in ones [default: the config's `templates`]
     #[arg(long, value_name = "DIR", global = true)]
     pub templates: Option<PathBuf>,
@@ -28,8 +29,8 @@ pub struct Common {
     pub png: bool,
     /// Judge the data as of this instant (RFC 3339 or YYYY-MM-DD): the same store, config and
     /// --as-of give byte-identical files [default: now]
-    #[arg(long, value_name = "INSTANT", global = true)]
-    pub as_of: Option<String>,
+    #[arg(long, value_name = "INSTANT", value_parser = instant, global = true)]
+    pub as_of: Option<DateTime<Utc>>,
     /// Output folder [default: the config's `reports`]
     #[arg(long, short, value_name = "DIR", global = true)]
     pub out: Option<PathBuf>,
@@ -81,7 +82,7 @@ pub struct Args {
 /// report prints about it.
 pub fn session(
     ctx: &Context,
-    formats: &str,
+    formats: &[OutputFormat],
     templates: Option<&Path>,
     png: bool,
     as_of: DateTime<Utc>,
@@ -97,7 +98,13 @@ pub fn session(
     Session::new(
         frames(store, as_of)?,
         &ctx.config,
-        OutputFormat::parse_list(formats)?,
+        // `--format html,html` asks for one file each.
+        formats.iter().fold(vec![], |mut all, f| {
+            if !all.contains(f) {
+                all.push(*f);
+            }
+            all
+        }),
         templates,
         png,
         as_of,
@@ -119,7 +126,7 @@ pub fn print_written(w: &Written) {
 
 pub fn run(ctx: &Context, args: Args) -> Result<()> {
     let c = &args.common;
-    let as_of = parse_as_of(c.as_of.as_deref())?;
+    let as_of = c.as_of.unwrap_or_else(Utc::now);
     let session = session(ctx, &c.format, c.templates.as_deref(), c.png, as_of)?;
     let cfg = &ctx.config;
     let out = c.out.clone().unwrap_or_else(|| cfg.reports.clone());

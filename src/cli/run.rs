@@ -11,6 +11,7 @@ use crate::metrics::overview::{span, team_overview};
 use crate::model::Table;
 use crate::model::columns::DETECTED_AT;
 use crate::output::render_table;
+use crate::report::OutputFormat;
 
 #[derive(Debug, clap::Args)]
 pub struct Args {
@@ -25,8 +26,8 @@ pub struct Args {
     #[arg(long)]
     pub force: bool,
     /// Judge the data as of this instant (RFC 3339 or YYYY-MM-DD), for reproducible output [default: now]
-    #[arg(long, value_name = "INSTANT")]
-    pub as_of: Option<String>,
+    #[arg(long, value_name = "INSTANT", value_parser = super::args::instant)]
+    pub as_of: Option<chrono::DateTime<chrono::Utc>>,
     /// Write the metrics and reports here instead of the config's `reports` folder
     #[arg(long, short, value_name = "DIR")]
     pub out: Option<std::path::PathBuf>,
@@ -91,12 +92,12 @@ pub fn run(ctx: &Context, args: Args) -> Result<()> {
             "--dry-run and --to belong to the delivery: add --deliver",
         ));
     }
-    let as_of = super::metrics::parse_as_of(args.as_of.as_deref())?;
+    let as_of = args.as_of.unwrap_or_else(chrono::Utc::now);
     let out = args.out.clone().unwrap_or_else(|| cfg.reports.clone());
     let written = write_metrics(ctx, as_of, &out)?;
     // Emails carry the charts inline as PNG: draw them when an email destination will want them.
     let png = cfg.deliver.iter().any(|d| d.kind() == "email");
-    let session = super::report::session(ctx, "html,md", None, png, as_of)?;
+    let session = super::report::session(ctx, &OutputFormat::ALL, None, png, as_of)?;
     let rendered = session.all(cfg, &out)?;
     let index = rendered
         .written

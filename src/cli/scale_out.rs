@@ -15,7 +15,8 @@ use chrono::{DateTime, Utc};
 use serde::{Deserialize, Serialize};
 
 use super::Context;
-use super::metrics::{parse_as_of, render_tables};
+use super::args::ScopeArgs;
+use super::metrics::render_tables;
 use super::stdout::Stdout;
 use crate::error::{Error, IoContext, Result};
 use crate::metrics::scaleout::{self, Engine, JobTarget, ReducedFrames};
@@ -35,8 +36,8 @@ pub enum ScaleOutCommand {
 #[derive(Debug, clap::Args)]
 pub struct EmitArgs {
     /// The engine that runs the job
-    #[arg(long, value_parser = Engine::NAMES)]
-    pub engine: String,
+    #[arg(long)]
+    pub engine: Engine,
     /// Folder to write the job into (fatigue.sql and job.json)
     #[arg(long, value_name = "DIR")]
     pub out: PathBuf,
@@ -46,33 +47,11 @@ pub struct EmitArgs {
     /// Where the engine writes the reduced tables [default: <out>/reduced]
     #[arg(long, value_name = "URL")]
     pub reduced_url: Option<String>,
-    /// First day of the period (YYYY-MM-DD, UTC midnight)
-    #[arg(long, value_name = "DATE")]
-    pub from: Option<String>,
-    /// Day after the period (YYYY-MM-DD, exclusive)
-    #[arg(long, value_name = "DATE")]
-    pub to: Option<String>,
-    /// One ISO week, e.g. 2026-W46
-    #[arg(long, value_name = "WEEK")]
-    pub week: Option<String>,
-    /// The last complete weeks or days before --as-of, e.g. 12w or 30d [default: 12w]
-    #[arg(long, value_name = "SPAN")]
-    pub last: Option<String>,
-    /// Judge the data as of this instant (RFC 3339 or YYYY-MM-DD) [default: now]
-    #[arg(long, value_name = "INSTANT")]
-    pub as_of: Option<String>,
+    #[command(flatten)]
+    pub scope: ScopeArgs,
     /// Group fatigue by these dimensions: team, week, month, service, severity, person [default: team,week]
     #[arg(long, value_name = "DIMS")]
     pub by: Option<String>,
-    /// Only these teams (comma-separated or repeated)
-    #[arg(long, value_delimiter = ',')]
-    pub team: Vec<String>,
-    /// Only these services (comma-separated or repeated)
-    #[arg(long, value_delimiter = ',')]
-    pub service: Vec<String>,
-    /// Only these severities, e.g. SEV1,SEV2
-    #[arg(long, value_delimiter = ',')]
-    pub severity: Vec<String>,
 }
 
 #[derive(Debug, clap::Args)]
@@ -84,8 +63,8 @@ pub struct FinishArgs {
     #[arg(long, value_name = "DIR")]
     pub reduced: Option<PathBuf>,
     /// Output format; csv, json, ndjson and parquet write the tidy long table
-    #[arg(long, default_value = "table", value_parser = clap::builder::PossibleValuesParser::new(Format::NAMES))]
-    pub format: String,
+    #[arg(long, default_value = "table")]
+    pub format: Format,
     /// Write to this file instead of standard output (required for parquet)
     #[arg(long, short, value_name = "FILE")]
     pub out: Option<PathBuf>,
@@ -123,22 +102,8 @@ fn absolute(p: &Path) -> Result<PathBuf> {
 }
 
 fn emit(ctx: &Context, a: EmitArgs) -> Result<()> {
-    let engine = Engine::parse(&a.engine)
-        .ok_or_else(|| Error::Internal(format!("engine {} passed clap", a.engine)))?;
-    let as_of = parse_as_of(a.as_of.as_deref())?;
-    let period = m::scope::resolve_period(
-        a.from.as_deref(),
-        a.to.as_deref(),
-        a.week.as_deref(),
-        a.last.as_deref(),
-        as_of,
-    )?;
-    let mut scope = Scope::new(period, as_of);
-    scope.filters = Filters {
-        teams: a.team.clone(),
-        services: a.service.clone(),
-        severities: a.severity.iter().map(|s| s.to_uppercase()).collect(),
-    };
+    let engine = a.engine;
+    let scope = a.scope.scope()?;
     let by = a.by.as_deref().map(Dim::parse_list).transpose()?;
     // The local store, when there is one, names the snapshot and says whether it has shifts.
     let snapshot = ctx
@@ -188,7 +153,7 @@ fn emit(ctx: &Context, a: EmitArgs) -> Result<()> {
         engine: engine.name().into(),
         from: scope.period.from,
         to: scope.period.to,
-        as_of,
+        as_of: scope.as_of,
         by: by
             .unwrap_or_default()
             .iter()
@@ -234,8 +199,7 @@ fn finish(ctx: &Context, a: FinishArgs) -> Result<()> {
             job_path.display()
         )));
     }
-    let format = Format::parse(&a.format)
-        .ok_or_else(|| Error::Internal(format!("format {} passed clap", a.format)))?;
+    let format = a.format;
     if format == Format::Parquet && a.out.is_none() {
         return Err(Error::Query(
             "--format parquet is binary: give --out FILE".into(),

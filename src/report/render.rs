@@ -35,34 +35,13 @@ pub enum OutputFormat {
 }
 
 impl OutputFormat {
+    pub const ALL: [OutputFormat; 2] = [OutputFormat::Html, OutputFormat::Markdown];
+
     pub fn extension(self) -> &'static str {
         match self {
             OutputFormat::Html => "html",
             OutputFormat::Markdown => "md",
         }
-    }
-
-    /// `html,md` -> the formats; `markdown` is accepted for `md`.
-    pub fn parse_list(text: &str) -> Result<Vec<OutputFormat>> {
-        let mut out = vec![];
-        for w in text.split(',').map(str::trim).filter(|w| !w.is_empty()) {
-            let f = match w {
-                "html" => OutputFormat::Html,
-                "md" | "markdown" => OutputFormat::Markdown,
-                _ => {
-                    return Err(Error::Query(format!(
-                        "--format: unknown report format {w:?}; use html, md or html,md"
-                    )));
-                }
-            };
-            if !out.contains(&f) {
-                out.push(f);
-            }
-        }
-        if out.is_empty() {
-            return Err(Error::Query("--format: give html, md or html,md".into()));
-        }
-        Ok(out)
     }
 }
 

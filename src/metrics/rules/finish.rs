@@ -10,7 +10,7 @@
 use std::collections::BTreeMap;
 
 use super::rank::{self, Candidate};
-use super::reduce::{Counts, Reduced};
+use super::reduce::Reduced;
 use crate::config::Config;
 use crate::error::Result;
 use crate::metrics::catalogue::TableId;
@@ -24,12 +24,16 @@ pub(crate) fn finish(red: Reduced, cfg: &Config) -> Result<Vec<MetricTable>> {
             v.push((row.ttr_us, row.n));
         }
     }
-    let mut overall: BTreeMap<Option<String>, (Counts, Vec<(i64, u64)>)> = BTreeMap::new();
+    // Each rule across its teams, by rule.
+    let mut overall: BTreeMap<Option<String>, Candidate> = BTreeMap::new();
     let mut by_team: Vec<(Option<String>, Option<String>, Candidate)> = vec![];
     for (g, times) in red.groups.into_iter().zip(ttr) {
-        let o = overall.entry(g.rule.clone()).or_default();
-        o.0.add(&g.counts);
-        o.1.extend_from_slice(&times);
+        let o = overall.entry(g.rule.clone()).or_insert_with(|| Candidate {
+            rule: g.rule.clone().unwrap_or_default(),
+            ..Candidate::default()
+        });
+        o.c.add(&g.counts);
+        o.ttr.extend_from_slice(&times);
         let cand = Candidate {
             team: g.team.clone(),
             rule: g.rule.clone().unwrap_or_default(),
@@ -40,15 +44,7 @@ pub(crate) fn finish(red: Reduced, cfg: &Config) -> Result<Vec<MetricTable>> {
     }
     by_team.sort_by(|a, b| (&a.0, &a.1).cmp(&(&b.0, &b.1)));
     let team_rows = by_team.into_iter().map(|(_, _, c)| c).collect();
-    let rule_rows = overall
-        .into_iter()
-        .map(|(rule, (c, ttr))| Candidate {
-            team: None,
-            rule: rule.unwrap_or_default(),
-            c,
-            ttr,
-        })
-        .collect();
+    let rule_rows = overall.into_values().collect();
     let notes = notes(cfg);
     Ok(vec![
         MetricTable {

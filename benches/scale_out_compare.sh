@@ -1,15 +1,17 @@
 #!/usr/bin/env bash
-# Runs the fatigue reduce step (docs/scale-out.md) on a local Spark and on DuckDB over a store,
-# finishes the metrics from each engine's output, and compares every value of the tidy `fatigue`
-# table with the local engine's (`aftermath metrics fatigue`) for the same period, with the time
-# of each step and the size of the reduced output, for BENCHMARKS.md ("Scale-out").
+# Runs the fatigue and rules reduce steps (docs/scale-out.md) on a local Spark and on DuckDB over a
+# store, finishes the metrics from each engine's output, and compares every value of the tidy
+# `fatigue`, `rules_by_team` and `rules_overall` tables with the local engine's (`aftermath metrics
+# fatigue` and `aftermath metrics rules`) for the same period, with the time of each step and the
+# size of the reduced output, for BENCHMARKS.md ("Scale-out").
 #
 #   benches/scale_out_compare.sh STORE [--config FILE] [--as-of T] [--last SPAN]
 #
 # STORE is an aftermath store folder (with `current/`). The period is the last 12 weeks before
 # --as-of (default: now), as `aftermath metrics` takes it. Needs python3 with `duckdb` and
 # `pyspark` (pip install duckdb pyspark) and Java 17 for Spark; an engine that is missing is
-# reported as skipped. Ends with two lines, `spark: N/M values equal` and `duckdb: N/M values equal`.
+# reported as skipped. Ends with two lines, `spark: N/M values equal` and `duckdb: N/M values equal`
+# (M the values of the three tables; a line per family before them).
 #
 # Environment: AFTERMATH (the binary, default target/release/aftermath), WORK (scratch folder,
 # default a new temporary one), SPARK_MASTER (default local[2]).
@@ -46,20 +48,31 @@ timed() {
     python3 -c "print(f'{$end - $start:.1f}')"
 }
 
-echo "== local engine: aftermath metrics fatigue ${period[*]}"
-secs=$(timed "$work/local" "${am[@]}" metrics fatigue "${period[@]}" --format csv --out "$work/local.csv")
-echo "local: ${secs} s"
+for family in fatigue rules; do
+    echo "== local engine: aftermath metrics $family ${period[*]}"
+    secs=$(timed "$work/local-$family" "${am[@]}" metrics "$family" "${period[@]}" --format csv --out "$work/local-$family.csv")
+    echo "local $family: ${secs} s"
+done
 
-# The values of the `fatigue` table in a tidy CSV, compared with the local engine's.
+# The values of the `fatigue` and `rules_*` tables in a tidy CSV, compared with the local
+# engine's: a line per family on stderr, the total `N/M` on stdout.
 compare() {
-    python3 - "$work/local.csv" "$1" <<'EOF'
+    python3 - "$work/local-fatigue.csv" "$work/local-rules.csv" "$1" <<'EOF'
 import csv, sys
-def values(path):
-    with open(path, newline="") as f:
-        rows = [r for r in csv.DictReader(f) if r["table"] == "fatigue"]
-    return {tuple(v for k, v in r.items() if k not in ("value", "text")): (r["value"], r["text"]) for r in rows}
-want, got = values(sys.argv[1]), values(sys.argv[2])
-print(f"{sum(1 for k, v in want.items() if got.get(k) == v)}/{len(want)}")
+def values(paths, keep):
+    out = {}
+    for path in paths:
+        with open(path, newline="") as f:
+            rows = [r for r in csv.DictReader(f) if keep(r["table"])]
+        out.update({tuple(v for k, v in r.items() if k not in ("value", "text")): (r["value"], r["text"]) for r in rows})
+    return out
+equal = total = 0
+for family, keep in [("fatigue", lambda t: t == "fatigue"), ("rules", lambda t: t.startswith("rules_"))]:
+    want, got = values(sys.argv[1:3], keep), values(sys.argv[3:], keep)
+    n = sum(1 for k, v in want.items() if got.get(k) == v)
+    print(f"  {family}: {n}/{len(want)} values equal", file=sys.stderr)
+    equal, total = equal + n, total + len(want)
+print(f"{equal}/{total}")
 EOF
 }
 
@@ -68,13 +81,16 @@ run_engine() {
     shift
     rm -rf "$job"
     "${am[@]}" scale-out emit --engine "$engine" --out "$job" "${period[@]}" 2>/dev/null
-    echo "== $engine: the reduce job ($(du -h "$job/fatigue.sql" | cut -f1) of SQL)"
-    local secs
-    if ! secs=$(timed "$job/run" "$@" "$job/fatigue.sql"); then
-        echo "$engine: the job failed (see $job/run.err)"
-        return 1
-    fi
-    echo "$engine reduce: ${secs} s, reduced output $(du -sh "$job/reduced" | cut -f1)"
+    local secs family
+    for family in fatigue rules; do
+        echo "== $engine: the $family reduce job ($(du -h "$job/$family.sql" | cut -f1) of SQL)"
+        if ! secs=$(timed "$job/run-$family" "$@" "$job/$family.sql"); then
+            echo "$engine: the $family job failed (see $job/run-$family.err)"
+            return 1
+        fi
+        echo "$engine $family reduce: ${secs} s"
+    done
+    echo "$engine reduced output: $(du -sh "$job/reduced" | cut -f1) (fatigue_* and rules_*)"
     secs=$(timed "$job/finish" "${am[@]}" scale-out finish --job "$job" --format csv --out "$job/finished.csv")
     echo "$engine finish: ${secs} s"
 }

@@ -1,5 +1,6 @@
-//! `aftermath scale-out`: the fatigue reduce step emitted as SQL, run on a real engine over a
-//! generated store, finished, and compared with `aftermath metrics fatigue` value for value.
+//! `aftermath scale-out`: the fatigue and rules reduce steps emitted as SQL, run on a real engine
+//! over a generated store, finished, and compared with `aftermath metrics fatigue` and `aftermath
+//! metrics rules` value for value.
 //!
 //! The store spans the 2026 autumn DST changes of four zones (Lord Howe's half-hour one on
 //! 2026-10-04, Sydney the same day, Berlin on 10-25, New York and Los Angeles on 11-01), a
@@ -73,13 +74,48 @@ fn sandbox() -> Sandbox {
     s
 }
 
-/// The tidy rows of the `fatigue` table (the header first).
-fn fatigue_rows(csv: &str) -> Vec<String> {
+/// The tidy rows of the tables `keep` accepts (the header first).
+fn rows_of(csv: &str, keep: impl Fn(&str) -> bool) -> Vec<String> {
     csv.lines()
         .enumerate()
-        .filter(|(i, l)| *i == 0 || l.split(',').nth(1) == Some("fatigue"))
+        .filter(|(i, l)| *i == 0 || l.split(',').nth(1).is_some_and(&keep))
         .map(|(_, l)| l.to_string())
         .collect()
+}
+
+/// The tidy rows of the `fatigue` table (the header first).
+fn fatigue_rows(csv: &str) -> Vec<String> {
+    rows_of(csv, |t| t == "fatigue")
+}
+
+/// The tidy rows of `rules_by_team` and `rules_overall` (the header first).
+fn rules_rows(csv: &str) -> Vec<String> {
+    rows_of(csv, |t| t.starts_with("rules_"))
+}
+
+/// `want` and `got` equal row for row, with at least `min` rows and a value above 0 for each of
+/// `metrics` (so the data reach what the comparison is for).
+fn same_rows(what: &str, want: &[String], got: &[String], min: usize, metrics: &[&str]) {
+    assert!(
+        want.len() > min,
+        "{what}: too few rows to compare: {}",
+        want.len()
+    );
+    assert_eq!(got.len(), want.len(), "{what}: row count");
+    let differ: Vec<_> = want.iter().zip(got).filter(|(w, g)| w != g).collect();
+    assert!(
+        differ.is_empty(),
+        "{what}: {} rows differ, first {:?}",
+        differ.len(),
+        differ.first()
+    );
+    for metric in metrics {
+        let nonzero = got.iter().any(|l| {
+            let f: Vec<&str> = l.split(',').collect();
+            f.get(16) == Some(metric) && f.get(17).is_some_and(|v| !v.is_empty() && *v != "0.0")
+        });
+        assert!(nonzero, "{what}: no row has {metric} above 0");
+    }
 }
 
 /// Groupings checked on every engine: the default (team and week: pages judged in the primary
@@ -96,8 +132,8 @@ const CASES: [&[&str]; 3] = [
     ],
 ];
 
-/// Emit a job per case for `engine`, run them all with `run`, finish each, and compare with the
-/// local engine.
+/// Emit a job per case for `engine`, run them all (fatigue and rules) with `run`, finish each,
+/// and compare with the local engine.
 fn check(s: &Sandbox, engine: &str, run: impl Fn(&[PathBuf]) -> bool) {
     let mut jobs = vec![];
     for (i, extra) in CASES.iter().enumerate() {
@@ -108,36 +144,49 @@ fn check(s: &Sandbox, engine: &str, run: impl Fn(&[PathBuf]) -> bool) {
         s.ok(&emit);
         jobs.push(job);
     }
-    let sql: Vec<PathBuf> = jobs.iter().map(|j| s.path(j).join("fatigue.sql")).collect();
+    let sql: Vec<PathBuf> = jobs
+        .iter()
+        .flat_map(|j| ["fatigue.sql", "rules.sql"].map(|f| s.path(j).join(f)))
+        .collect();
     assert!(run(&sql), "{engine} job failed");
     for (job, extra) in jobs.iter().zip(CASES) {
         let finished = s.ok(&["scale-out", "finish", "--job", job, "--format", "csv"]);
         let mut local = vec!["metrics", "fatigue", "--format", "csv"];
         local.extend(PERIOD);
         local.extend(extra);
-        let want = fatigue_rows(&s.ok(&local));
-        let got = fatigue_rows(&finished);
-        assert!(want.len() > 500, "too few rows to compare: {}", want.len());
-        assert_eq!(got.len(), want.len(), "{engine} {extra:?}: row count");
-        let differ: Vec<_> = want.iter().zip(&got).filter(|(w, g)| w != g).collect();
-        assert!(
-            differ.is_empty(),
-            "{engine} {extra:?}: {} rows differ, first {:?}",
-            differ.len(),
-            differ.first()
+        let what = format!("{engine} fatigue {extra:?}");
+        same_rows(
+            &what,
+            &fatigue_rows(&s.ok(&local)),
+            &fatigue_rows(&finished),
+            500,
+            &[
+                "sleep_interruptions",
+                "nights_interrupted",
+                "flapping_episodes",
+            ],
         );
-        // The data reach what the comparison is for: sleep interruptions, nights, episodes.
-        for metric in [
-            "sleep_interruptions",
-            "nights_interrupted",
-            "flapping_episodes",
-        ] {
-            let nonzero = got.iter().any(|l| {
-                let f: Vec<&str> = l.split(',').collect();
-                f.get(16) == Some(&metric) && f.get(17).is_some_and(|v| *v != "0.0")
-            });
-            assert!(nonzero, "{extra:?}: no group has {metric} above 0");
-        }
+        // The rules ranking has no grouping: the same filters, without --by.
+        let mut local = vec!["metrics", "rules", "--format", "csv"];
+        local.extend(PERIOD);
+        let filters: &[&str] = match extra {
+            ["--by", _, rest @ ..] => rest,
+            all => all,
+        };
+        local.extend(filters);
+        let what = format!("{engine} rules {extra:?}");
+        same_rows(
+            &what,
+            &rules_rows(&s.ok(&local)),
+            &rules_rows(&finished),
+            100,
+            &[
+                "sleep_pages",
+                "flapping_pct",
+                "transient_pct",
+                "median_ttr_min",
+            ],
+        );
     }
 }
 
@@ -149,10 +198,10 @@ fn python_has(module: &str) -> bool {
 }
 
 #[test]
-fn duckdb_reduce_step_gives_the_local_fatigue_table() {
+fn duckdb_reduce_steps_give_the_local_fatigue_and_rules_tables() {
     if !python_has("duckdb") {
         eprintln!(
-            "SKIPPED duckdb_reduce_step_gives_the_local_fatigue_table: python3 with duckdb is not installed (pip install duckdb)"
+            "SKIPPED duckdb_reduce_steps_give_the_local_fatigue_and_rules_tables: python3 with duckdb is not installed (pip install duckdb)"
         );
         return;
     }
@@ -189,10 +238,10 @@ fn spark_sql() -> Option<PathBuf> {
 }
 
 #[test]
-fn spark_reduce_step_gives_the_local_fatigue_table() {
+fn spark_reduce_steps_give_the_local_fatigue_and_rules_tables() {
     let Some(bin) = spark_sql() else {
         eprintln!(
-            "SKIPPED spark_reduce_step_gives_the_local_fatigue_table: pyspark (pip install pyspark) or a Java runtime (apt-get install openjdk-17-jre-headless) is missing"
+            "SKIPPED spark_reduce_steps_give_the_local_fatigue_and_rules_tables: pyspark (pip install pyspark) or a Java runtime (apt-get install openjdk-17-jre-headless) is missing"
         );
         return;
     };
@@ -239,10 +288,17 @@ fn finish_refuses_another_config_and_missing_tables_and_person_needs_shifts() {
     let mut emit = vec!["scale-out", "emit", "--engine", "duckdb", "--out", "job"];
     emit.extend(PERIOD);
     s.ok(&emit);
-    let sql = std::fs::read_to_string(s.path("job/fatigue.sql")).unwrap();
-    // The empty shifts view stands in for the missing table; the period is baked in.
-    assert!(sql.contains("AS ends_at FROM (SELECT 1 AS one) AS z WHERE z.one = 0"));
-    assert!(sql.contains("TIMESTAMPTZ '2026-11-23 00:00:00.000000+00'"));
+    for job in ["job/fatigue.sql", "job/rules.sql"] {
+        let sql = std::fs::read_to_string(s.path(job)).unwrap();
+        // The empty shifts view stands in for the missing table; the period is baked in.
+        assert!(sql.contains("AS ends_at FROM (SELECT 1 AS one) AS z WHERE z.one = 0"));
+        assert!(sql.contains("TIMESTAMPTZ '2026-11-23 00:00:00.000000+00'"));
+    }
+    let job = std::fs::read_to_string(s.path("job/job.json")).unwrap();
+    assert!(
+        job.contains("\"families\": [\n    \"fatigue\",\n    \"rules\"\n  ]"),
+        "{job}"
+    );
 
     let out = s.run(&["scale-out", "finish", "--job", "job"]);
     assert!(!out.status.success());

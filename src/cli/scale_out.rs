@@ -1,12 +1,12 @@
 //! `aftermath scale-out emit|finish`: the reduce step of the alert-scale metrics on another engine
-//! (docs/scale-out.md). `emit` writes the SQL job for Spark or DuckDB, with this config and
-//! period baked in, and a `job.json` recording what it was written for; the user runs the job
-//! with the engine's own command; `finish` reads the tables the job wrote, computes the figures
-//! (the same finish step `aftermath metrics` runs) and writes them as `metrics` does.
+//! (docs/scale-out.md). `emit` writes the SQL jobs for Spark or DuckDB, one per family (`fatigue`,
+//! `rules`), with this config and period baked in, and a `job.json` recording what they were
+//! written for; the user runs the jobs with the engine's own command; `finish` reads the tables
+//! the jobs wrote, computes the figures (the same finish steps `aftermath metrics` runs) and
+//! writes them as `metrics` does.
 //!
-//! This file turns flags into a `Scope` and a `JobTarget`, writes the job's two files and reads
-//! the reduced tables through the store layer; the SQL and the finish live in
-//! `metrics::scaleout`.
+//! This file turns flags into a `Scope` and a `JobTarget`, writes the job's files and reads the
+//! reduced tables through the store layer; the SQL and the finish live in `metrics::scaleout`.
 
 use std::io::Write;
 use std::path::{Path, PathBuf};
@@ -19,7 +19,7 @@ use super::args::ScopeArgs;
 use super::metrics::render_tables;
 use super::stdout::Stdout;
 use crate::error::{Error, IoContext, Result};
-use crate::metrics::scaleout::{self, Engine, JobTarget, ReducedFrames};
+use crate::metrics::scaleout::{self, Engine, JobTarget, ReducedFrames, RulesFrames};
 use crate::metrics::{self as m, Dim, Filters, Scope};
 use crate::model::Table;
 use crate::output::{Format, write_frame};
@@ -27,9 +27,9 @@ use crate::store::read_reduced;
 
 #[derive(Debug, clap::Subcommand)]
 pub enum ScaleOutCommand {
-    /// Write the SQL job of the fatigue reduce step for Spark or DuckDB, and job.json
+    /// Write the SQL jobs of the fatigue and rules reduce steps for Spark or DuckDB, and job.json
     Emit(Box<EmitArgs>),
-    /// Finish the fatigue metrics from the tables a job wrote, and print or write them
+    /// Finish the fatigue and rules metrics from the tables the jobs wrote, and print or write them
     Finish(FinishArgs),
 }
 
@@ -38,7 +38,7 @@ pub struct EmitArgs {
     /// The engine that runs the job
     #[arg(long)]
     pub engine: Engine,
-    /// Folder to write the job into (fatigue.sql and job.json)
+    /// Folder to write the job into (fatigue.sql, rules.sql and job.json)
     #[arg(long, value_name = "DIR")]
     pub out: PathBuf,
     /// The store's snapshot as the engine reads it (s3a://, abfss://, gs://, hdfs:// or a path) [default: the local store's current snapshot]
@@ -85,10 +85,19 @@ struct JobFile {
     reduced_url: String,
     /// The thresholds in force, as text: `finish` refuses another config's.
     thresholds: String,
+    /// The families whose jobs were written (`<family>.sql`); a job folder from before the rules
+    /// job has only fatigue.
+    #[serde(default = "fatigue_only")]
+    families: Vec<String>,
+}
+
+fn fatigue_only() -> Vec<String> {
+    vec![FATIGUE.into()]
 }
 
 const JOB_FILE: &str = "job.json";
-const SQL_FILE: &str = "fatigue.sql";
+const FATIGUE: &str = "fatigue";
+const RULES: &str = "rules";
 
 pub fn run(ctx: &Context, cmd: ScaleOutCommand) -> Result<()> {
     match cmd {
@@ -148,7 +157,13 @@ fn emit(ctx: &Context, a: EmitArgs) -> Result<()> {
         out_url: &reduced_url,
         has_shifts,
     };
-    let sql = scaleout::fatigue_job(&ctx.config, &scope, by.as_deref(), &target)?;
+    let jobs = [
+        (
+            FATIGUE,
+            scaleout::fatigue_job(&ctx.config, &scope, by.as_deref(), &target)?,
+        ),
+        (RULES, scaleout::rules_job(&ctx.config, &scope, &target)?),
+    ];
     let job = JobFile {
         engine: engine.name().into(),
         from: scope.period.from,
@@ -164,16 +179,21 @@ fn emit(ctx: &Context, a: EmitArgs) -> Result<()> {
         severities: scope.filters.severities.clone(),
         reduced_url,
         thresholds: format!("{:?}", ctx.config.thresholds),
+        families: jobs.iter().map(|(f, _)| f.to_string()).collect(),
     };
-    let sql_path = a.out.join(SQL_FILE);
-    std::fs::write(&sql_path, sql).at(&sql_path)?;
+    let mut written = vec![];
+    for (family, sql) in &jobs {
+        let sql_path = a.out.join(format!("{family}.sql"));
+        std::fs::write(&sql_path, sql).at(&sql_path)?;
+        written.push(sql_path.display().to_string());
+    }
     let job_path = a.out.join(JOB_FILE);
     let text = serde_json::to_string_pretty(&job)
         .map_err(|e| Error::Internal(format!("job.json: {e}")))?;
     std::fs::write(&job_path, text + "\n").at(&job_path)?;
     eprintln!(
-        "wrote {} and {}; run it with {}",
-        sql_path.display(),
+        "wrote {} and {}; run each job with {}",
+        written.join(", "),
         job_path.display(),
         match engine {
             Engine::Spark => "spark-sql -f",
@@ -229,7 +249,14 @@ fn finish(ctx: &Context, a: FinishArgs) -> Result<()> {
     } else {
         Some(Dim::parse_list(&job.by.join(","))?)
     };
-    let tables = scaleout::finish_fatigue(&reduced, &ctx.config, &scope, by.as_deref())?;
+    let mut tables = scaleout::finish_fatigue(&reduced, &ctx.config, &scope, by.as_deref())?;
+    if job.families.iter().any(|f| f == RULES) {
+        let reduced = RulesFrames {
+            groups: read_reduced(&dir, "rules_groups")?,
+            ttr: read_reduced(&dir, "rules_ttr")?,
+        };
+        tables.extend(scaleout::finish_rules(&reduced, &ctx.config)?);
+    }
     let mut sink: Box<dyn Write + Send> = match &a.out {
         Some(p) => Box::new(std::io::BufWriter::new(std::fs::File::create(p).at(p)?)),
         None => Box::new(std::io::BufWriter::new(Stdout)),

@@ -5,20 +5,25 @@
 //! (`dims`), so the engine only joins on intervals and does integer arithmetic, and its local
 //! times agree with chrono-tz to the microsecond on both sides of every DST change.
 //!
-//! This first slice covers the `fatigue` table (`fatigue_sql`), grouped by any of team, week,
-//! month, service, severity and person; the finish step is `fatigue::finish`, the same code the local
-//! engine runs after its own reduce step (`fatigue::reduce`). Nothing here reads or writes a file:
-//! the CLI writes the job and the store layer reads the reduced tables back.
+//! It covers the `fatigue` table (`fatigue_sql`), grouped by any of team, week, month, service,
+//! severity and person, and the noisy-rule ranking (`rules_sql`: `rules_by_team`,
+//! `rules_overall`); each family's finish step (`fatigue::finish`, `rules::finish`) is the same
+//! code the local engine runs after its own reduce step (`fatigue::reduce`, `rules::reduce`).
+//! Each family's job is a whole job of its own, so either runs alone. Nothing here reads or
+//! writes a file: the CLI writes the jobs and the store layer reads the reduced tables back.
 
 mod dialect;
 mod dims;
 mod fatigue_sql;
 mod read;
+mod rules_sql;
 
 pub use dialect::Engine;
 pub use read::ReducedFrames;
+pub use read::RulesFrames;
 
 use super::fatigue::{self, finish, shifts::Shifts};
+use super::rules;
 use super::{Dim, MetricTable, Scope};
 use crate::config::Config;
 use crate::error::{Error, Result};
@@ -112,48 +117,42 @@ pub(crate) fn key_exprs(e: Engine, dims: &[Dim], t: &str) -> Vec<(String, String
         .collect()
 }
 
-/// The SQL job of the `fatigue` table's reduce step for `target`.
-pub fn fatigue_job(
-    cfg: &Config,
-    scope: &Scope,
-    by: Option<&[Dim]>,
-    target: &JobTarget,
-) -> Result<String> {
-    let dims = fatigue::dims_of(by)?;
-    if dims.contains(&Dim::Person) && !target.has_shifts {
-        return Err(Error::Query(
-            "fatigue by person needs on-call shifts, and the store has no oncall_shifts; \
-             ingest an oncall_shifts file or group by team"
-                .into(),
-        ));
-    }
-    for url in [target.store_url, target.out_url] {
-        if url.contains(';') || url.contains('\n') {
-            return Err(Error::Query(format!(
-                "{url:?}: a location with ';' or a line break cannot go into the job's SQL; \
-                 use another path"
-            )));
+impl Params {
+    /// The parameters of a job over `dims` for `scope`, with the config's thresholds.
+    fn new(cfg: &Config, scope: &Scope, dims: Vec<Dim>, target: &JobTarget) -> Result<Params> {
+        for url in [target.store_url, target.out_url] {
+            if url.contains(';') || url.contains('\n') {
+                return Err(Error::Query(format!(
+                    "{url:?}: a location with ';' or a line break cannot go into the job's SQL; \
+                     use another path"
+                )));
+            }
         }
+        let th = &cfg.thresholds;
+        let flap_us = i64::from(th.flap_window_minutes) * MINUTE_US;
+        let episode_us = i64::from(th.flap_episode_window_minutes) * MINUTE_US;
+        let from_us = scope.period.from_micros();
+        Ok(Params {
+            dims,
+            from_us,
+            to_us: scope.period.to_micros(),
+            as_of_us: scope.as_of.timestamp_micros(),
+            window_from_us: from_us.saturating_sub(flap_us + episode_us),
+            flap_us,
+            episode_us,
+            episode_firings: th.flap_episode_firings.max(1),
+            transient_us: i64::from(th.transient_seconds) * SECOND_US,
+            out_url: target.out_url.trim_end_matches('/').to_string(),
+            teams: scope.filters.teams.clone(),
+            services: scope.filters.services.clone(),
+            severities: scope.filters.severities.clone(),
+        })
     }
-    let th = &cfg.thresholds;
-    let flap_us = i64::from(th.flap_window_minutes) * MINUTE_US;
-    let episode_us = i64::from(th.flap_episode_window_minutes) * MINUTE_US;
-    let from_us = scope.period.from_micros();
-    let p = Params {
-        dims,
-        from_us,
-        to_us: scope.period.to_micros(),
-        as_of_us: scope.as_of.timestamp_micros(),
-        window_from_us: from_us.saturating_sub(flap_us + episode_us),
-        flap_us,
-        episode_us,
-        episode_firings: th.flap_episode_firings.max(1),
-        transient_us: i64::from(th.transient_seconds) * SECOND_US,
-        out_url: target.out_url.trim_end_matches('/').to_string(),
-        teams: scope.filters.teams.clone(),
-        services: scope.filters.services.clone(),
-        severities: scope.filters.severities.clone(),
-    };
+}
+
+/// The statements every job starts with: the store's tables as views, the zone table and the
+/// teams' settings.
+fn prelude(cfg: &Config, p: &Params, target: &JobTarget) -> Vec<String> {
     let e = target.engine;
     let store = target.store_url.trim_end_matches('/');
     let mut st = vec![e.source_view("am_alerts_src", &format!("{store}/alerts"))];
@@ -172,26 +171,85 @@ pub fn fatigue_job(
         p.to_us + DAY_US,
     ));
     st.extend(dims::team_views(e, cfg));
-    st.extend(fatigue_sql::statements(e, &p));
+    st
+}
+
+/// A job's text: its header comment, then its statements.
+fn job_text(
+    what: &str,
+    by: &str,
+    writes: &str,
+    scope: &Scope,
+    p: &Params,
+    target: &JobTarget,
+    st: &[String],
+) -> String {
+    let store = target.store_url.trim_end_matches('/');
     let header = format!(
-        "-- aftermath scale-out: the reduce step of alert fatigue for {engine}\n\
-         -- period {period}, as of {as_of}, grouped by {by}\n\
-         -- reads {store}/alerts and {store}/oncall_shifts, writes fatigue_groups, fatigue_pages,\n\
-         -- fatigue_firings and fatigue_totals under {out}\n\
+        "-- aftermath scale-out: the reduce step of {what} for {engine}\n\
+         -- period {period}, as of {as_of}{by}\n\
+         -- reads {store}/alerts and {store}/oncall_shifts, writes {writes}\n\
+         -- under {out}\n\
          -- then: aftermath scale-out finish (docs/scale-out.md)\n",
-        engine = e.name(),
+        engine = target.engine.name(),
         period = scope.period.label(),
         as_of = scope.as_of.format("%Y-%m-%dT%H:%M:%SZ"),
-        by = p
-            .dims
-            .iter()
-            .map(|d| d.name())
-            .collect::<Vec<_>>()
-            .join(","),
         store = store.replace('\n', " "),
         out = p.out_url,
     );
-    Ok(format!("{header}\n{};\n", st.join(";\n\n")))
+    format!("{header}\n{};\n", st.join(";\n\n"))
+}
+
+/// The SQL job of the `fatigue` table's reduce step for `target`.
+pub fn fatigue_job(
+    cfg: &Config,
+    scope: &Scope,
+    by: Option<&[Dim]>,
+    target: &JobTarget,
+) -> Result<String> {
+    let dims = fatigue::dims_of(by)?;
+    if dims.contains(&Dim::Person) && !target.has_shifts {
+        return Err(Error::Query(
+            "fatigue by person needs on-call shifts, and the store has no oncall_shifts; \
+             ingest an oncall_shifts file or group by team"
+                .into(),
+        ));
+    }
+    let p = Params::new(cfg, scope, dims, target)?;
+    let mut st = prelude(cfg, &p, target);
+    st.extend(fatigue_sql::statements(target.engine, &p));
+    let by = p
+        .dims
+        .iter()
+        .map(|d| d.name())
+        .collect::<Vec<_>>()
+        .join(",");
+    Ok(job_text(
+        "alert fatigue",
+        &format!(", grouped by {by}"),
+        "fatigue_groups, fatigue_pages,\n-- fatigue_firings and fatigue_totals",
+        scope,
+        &p,
+        target,
+        &st,
+    ))
+}
+
+/// The SQL job of the noisy-rule ranking's reduce step (`rules_by_team`, `rules_overall`) for
+/// `target`.
+pub fn rules_job(cfg: &Config, scope: &Scope, target: &JobTarget) -> Result<String> {
+    let p = Params::new(cfg, scope, vec![], target)?;
+    let mut st = prelude(cfg, &p, target);
+    st.extend(rules_sql::statements(target.engine, &p));
+    Ok(job_text(
+        "the noisy-rule ranking",
+        "",
+        "rules_groups and rules_ttr",
+        scope,
+        &p,
+        target,
+        &st,
+    ))
 }
 
 /// The `fatigue` table from the tables a job wrote: the finish step the local engine runs.
@@ -211,4 +269,10 @@ pub fn finish_fatigue(
         &groups,
         scope,
     )?])
+}
+
+/// `rules_by_team` and `rules_overall` from the tables a rules job wrote: the finish step the
+/// local engine runs.
+pub fn finish_rules(reduced: &RulesFrames, cfg: &Config) -> Result<Vec<MetricTable>> {
+    rules::finish::finish(read::rules_reduced(reduced)?, cfg)
 }

@@ -1,38 +1,65 @@
 //! The ranking of alert rules from their per-rule counts: the score, the flag, the top 10 (per
-//! team, or overall), and the table layout.
+//! team, or overall), the median time to resolve of the shown rules (from the value counts of
+//! `rules_ttr`), and the table layout.
 
 use polars::prelude::*;
 
 use super::cols;
 use crate::model::columns::{RULE, TEAM};
 
+use super::reduce::Counts;
 use crate::config::Config;
 use crate::error::Result;
-use crate::metrics::fatigue::ids::median_in_place;
 use crate::metrics::table::pe;
+use crate::model::time::MINUTE_US_F;
 
 /// Rows shown per ranking (per team, or overall).
 pub(super) const TOP: usize = 10;
 
-/// The counts of one rule (of one team, or overall).
+/// One rule to rank (of one team, or overall): its counts and its times to resolve as
+/// (microseconds, alerts) pairs.
 #[derive(Debug, Clone, Default)]
-pub(super) struct Counts {
-    pub alerts: u64,
-    pub pages: u64,
-    pub sleep_pages: u64,
-    pub actionable: u64,
-    pub transient: u64,
-    pub flapping: u64,
-    /// Minutes to resolve of the resolved alerts.
-    pub ttr_min: Vec<f64>,
+pub(super) struct Candidate {
+    pub team: Option<String>,
+    pub rule: String,
+    pub c: Counts,
+    pub ttr: Vec<(i64, u64)>,
 }
 
 struct Row {
     team: Option<String>,
     rule: String,
     c: Counts,
+    ttr_counts: Vec<(i64, u64)>,
     ttr: Option<f64>,
     score: f64,
+}
+
+/// The median of the minutes to resolve given as (microseconds, alerts) pairs: bit for bit what
+/// `fatigue::ids::median_in_place` gives over the list with every value repeated, as minutes
+/// grow with microseconds (the mean of the two middle values when the count is even).
+pub(super) fn median_minutes(ttr: &mut [(i64, u64)]) -> Option<f64> {
+    ttr.sort_unstable();
+    let n: u64 = ttr.iter().map(|p| p.1).sum();
+    if n == 0 {
+        return None;
+    }
+    // The value at place k (from 0) of the sorted list.
+    let at = |k: u64| {
+        let mut seen = 0;
+        for &(us, count) in ttr.iter() {
+            seen += count;
+            if k < seen {
+                return us as f64 / MINUTE_US_F;
+            }
+        }
+        unreachable!("k < n")
+    };
+    let mid = at(n / 2);
+    if n % 2 == 1 {
+        return Some(mid);
+    }
+    Some(0.5 * (at(n / 2 - 1) + mid))
 }
 
 /// `score = (pages + (w - 1) sleep_pages) (1 - actionable / pages)`; 0 without pages.
@@ -45,22 +72,19 @@ pub(super) fn score(pages: u64, sleep_pages: u64, actionable: u64, sleep_weight:
 }
 
 /// The top rules by score (descending, ties by rule name), per team when `with_team`.
-pub(super) fn ranked(
-    rules: Vec<(Option<String>, String, Counts)>,
-    with_team: bool,
-    cfg: &Config,
-) -> Result<DataFrame> {
+pub(super) fn ranked(rules: Vec<Candidate>, with_team: bool, cfg: &Config) -> Result<DataFrame> {
     let w = cfg.thresholds.sleep_weight;
     // Rules that never paged interrupted no one: not ranked.
     let mut rows: Vec<Row> = rules
         .into_iter()
-        .filter(|(_, _, c)| c.pages > 0)
-        .map(|(team, rule, c)| Row {
-            team,
-            rule,
+        .filter(|k| k.c.pages > 0)
+        .map(|k| Row {
+            score: score(k.c.pages, k.c.sleep_pages, k.c.actionable, w),
+            team: k.team,
+            rule: k.rule,
+            c: k.c,
+            ttr_counts: k.ttr,
             ttr: None,
-            score: score(c.pages, c.sleep_pages, c.actionable, w),
-            c,
         })
         .collect();
     rows.sort_by(|a, b| {
@@ -82,7 +106,7 @@ pub(super) fn ranked(
         rank += 1;
         if rank as usize <= TOP {
             // Only the shown rules need their median.
-            r.ttr = median_in_place(&mut r.c.ttr_min);
+            r.ttr = median_minutes(&mut r.ttr_counts);
             kept.push((rank, r));
         }
     }

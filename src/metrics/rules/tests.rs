@@ -172,3 +172,56 @@ fn transient_and_flapping_shares_per_rule() {
     assert_eq!(f64s(t, "flapping_pct"), [Some(25.0)]);
     assert_eq!(f64s(t, "median_ttr_min"), [Some(1.0)]);
 }
+
+#[test]
+fn median_from_value_counts_is_the_median_of_the_values() {
+    use crate::metrics::fatigue::ids::median_in_place;
+    use crate::model::time::MINUTE_US_F;
+    // 7 us x3, 1 us, 90 s x2, 40 s: sorted 1, 7, 7, 7, 40 s, 90 s, 90 s -> the 4th, 7 us.
+    let counts = vec![(7i64, 3u64), (90_000_000, 2), (1, 1), (40_000_000, 1)];
+    let expand = |c: &[(i64, u64)]| -> Vec<f64> {
+        c.iter()
+            .flat_map(|&(us, n)| std::iter::repeat_n(us as f64 / MINUTE_US_F, n as usize))
+            .collect()
+    };
+    let mut odd = counts.clone();
+    assert_eq!(rank::median_minutes(&mut odd), Some(7.0 / MINUTE_US_F));
+    assert_eq!(
+        rank::median_minutes(&mut counts.clone()),
+        median_in_place(&mut expand(&counts))
+    );
+    // Even: 1, 7, 7, 7, 40 s, 90 s, 90 s, 90 s -> (7 us + 40 s) / 2.
+    let even = vec![(7i64, 3u64), (90_000_000, 3), (1, 1), (40_000_000, 1)];
+    let want = 0.5 * (7.0 / MINUTE_US_F + 40_000_000.0 / MINUTE_US_F);
+    assert_eq!(rank::median_minutes(&mut even.clone()), Some(want));
+    assert_eq!(
+        rank::median_minutes(&mut even.clone()),
+        median_in_place(&mut expand(&even))
+    );
+    assert_eq!(rank::median_minutes(&mut []), None);
+}
+
+#[test]
+fn finish_does_not_depend_on_the_order_of_the_reduced_rows() {
+    let c = cfg(&[("a", Tz::UTC), ("b", Tz::UTC)]);
+    let f = frames(&rows(), &[]);
+    let scope = w46();
+    let sh = crate::metrics::fatigue::shifts::load(&f, &scope).unwrap();
+    let al = classify::prepare(&f.alerts, &f.alert_history, &c, &scope, &[RULE]).unwrap();
+    let red = reduce::reduce(&al, &c, &sh);
+    // a/cpu, a/disk, a/mem, a/quiet, b/cpu; cpu of team a resolved after 10..60 min.
+    assert_eq!(red.groups.len(), 5);
+    assert_eq!(red.ttr.len(), 6);
+    let mut rev = red.clone();
+    let n = rev.groups.len() as u32;
+    rev.groups.reverse();
+    rev.ttr.reverse();
+    for row in &mut rev.ttr {
+        row.group = n - 1 - row.group;
+    }
+    let want = finish::finish(red, &c).unwrap();
+    let got = finish::finish(rev, &c).unwrap();
+    for (w, g) in want.iter().zip(&got) {
+        assert!(w.frame.equals_missing(&g.frame), "{}", w.id.name());
+    }
+}

@@ -1,7 +1,9 @@
 //! The reduce step of alert fatigue as SQL: the same three tables `fatigue::reduce` builds
 //! locally, plus a one-row `fatigue_totals`, from the store's `alerts` and `oncall_shifts`, with
 //! the definitions of `fatigue::classify` written as window functions and joins
-//! (docs/scale-out.md, "Fatigue"). Each view below names the Rust it mirrors.
+//! (docs/scale-out.md, "Fatigue"). Each view below names the Rust it mirrors. The classified
+//! alerts, the primary on-call shift of a page and a page's local time are views the rules job
+//! (`rules_sql`) builds on too, so the two families classify alike on every engine.
 
 use super::dialect::Engine;
 use super::{Params, key_exprs};
@@ -11,9 +13,10 @@ use crate::model::time::{DAY_US, SECOND_US};
 /// The person of units no shift covers (`fatigue::groups::NO_SHIFT`).
 const NO_SHIFT: &str = "(no shift)";
 
-/// The statements after the source and dimension views: the classified alerts, the judged pages,
-/// and the four writes.
-pub(super) fn statements(e: Engine, p: &Params) -> Vec<String> {
+/// The views of the classified alerts after the source and dimension views: `am_alerts` (as known
+/// at as-of), `am_previous`, `am_flagged`, `am_classified` (with the key columns of `p.dims`,
+/// the person's aside) and `am_shifts`.
+pub(super) fn classified_views(e: Engine, p: &Params) -> Vec<String> {
     let us = |c: &str| e.micros(c);
     let (asof, from, to) = (p.as_of_us, p.from_us, p.to_us);
     let filters = p.filters(e);
@@ -23,7 +26,7 @@ pub(super) fn statements(e: Engine, p: &Params) -> Vec<String> {
     // (metrics::known, alerts_at).
     let alerts = format!(
         "CREATE OR REPLACE TEMPORARY VIEW am_alerts AS\n\
-         SELECT fingerprint, team, service, severity, incident_id,\n  \
+         SELECT fingerprint, team, service, severity, rule, incident_id,\n  \
            {t} AS t,\n  {r} AS r,\n  {a} AS a,\n  \
            {rby} AS resolved_by,\n  {aby} AS acknowledged_by,\n  \
            COALESCE(paged, false) AS paged,\n  \
@@ -73,7 +76,6 @@ pub(super) fn statements(e: Engine, p: &Params) -> Vec<String> {
     let quiet = "CASE WHEN p.prev_r IS NULL THEN f.earlier_r WHEN f.earlier_r IS NULL THEN p.prev_r \
                  WHEN p.prev_r > f.earlier_r THEN p.prev_r ELSE f.earlier_r END";
     let keys = key_exprs(e, &p.dims, "f.t");
-    let by_person = p.dims.contains(&Dim::Person);
     // The person key comes with the units (`am_units`); the others with the alert.
     let key_cols: Vec<String> = keys
         .iter()
@@ -94,6 +96,73 @@ pub(super) fn statements(e: Engine, p: &Params) -> Vec<String> {
         tr = p.transient_us,
         flap = p.flap_us,
     );
+    // shifts::primary_team's input: the shifts of the scope's teams overlapping the period.
+    let shifts = format!(
+        "CREATE OR REPLACE TEMPORARY VIEW am_shifts AS\n\
+         SELECT team, person, trim(timezone) AS zone, {s} AS s, {en} AS e FROM am_shifts_src\n\
+         WHERE starts_at < {to_i} AND ends_at > {from_i}{tf}",
+        s = us("starts_at"),
+        en = us("ends_at"),
+        to_i = e.instant(p.to_us),
+        from_i = e.instant(p.from_us),
+        tf = p.team_filter(e),
+    );
+    vec![alerts, previous, flagged, classified, shifts]
+}
+
+/// `am_primary`: the pages of the period with the covering shift of their team that started
+/// first, then by person (`shift_rank` 1; shifts::primary_team), none when no shift covers them.
+pub(super) fn primary_view(p: &Params) -> String {
+    format!(
+        "CREATE OR REPLACE TEMPORARY VIEW am_primary AS\n\
+         SELECT c.*, sh.zone AS shift_zone,\n  \
+           ROW_NUMBER() OVER (PARTITION BY c.fingerprint, c.seq ORDER BY sh.s, sh.person NULLS \
+         FIRST) AS shift_rank\n\
+         FROM am_classified c LEFT JOIN am_shifts sh ON sh.team = c.team AND sh.s <= c.t AND c.t < \
+         sh.e\nWHERE c.t >= {from} AND c.paged",
+        from = p.from_us
+    )
+}
+
+/// `am_local`: the pages of `judged` (with their `shift_zone`) with the judge's settings, local
+/// time (`local_us`), local day and time of day (judges: the shift's zone when the zone table
+/// knows it, else the team's).
+pub(super) fn local_view(e: Engine, judged: &str) -> String {
+    let day = e.floor_div("j.local_us", DAY_US);
+    format!(
+        "CREATE OR REPLACE TEMPORARY VIEW am_local AS\n\
+         SELECT j.*, {day} AS day, j.local_us - {day} * {DAY_US} AS tod FROM (\n\
+         SELECT pr.*, st.settings_id, st.business_start_us, st.business_end_us, st.sleep_start_us,\n  \
+           st.sleep_end_us, st.business_days, pr.t + tz.offset_s * {SECOND_US} AS local_us\n\
+         FROM {judged} pr\n\
+         LEFT JOIN am_teams tm ON tm.team = pr.team\n\
+         JOIN am_settings st ON st.settings_id = COALESCE(tm.settings_id, 0)\n\
+         LEFT JOIN (SELECT DISTINCT zone FROM am_tz) zn ON zn.zone = pr.shift_zone\n\
+         JOIN am_tz tz ON tz.zone = COALESCE(zn.zone, st.zone) AND tz.from_us <= pr.t AND pr.t < \
+         tz.to_us\n\
+         ) j"
+    )
+}
+
+/// Whether an `am_local` row `l`'s time of day lies in `[lo, hi)`, wrapping past midnight when
+/// `lo` is not before `hi` (hours::Window::contains).
+fn within(lo: &str, hi: &str) -> String {
+    format!(
+        "CASE WHEN {lo} < {hi} THEN l.tod >= {lo} AND l.tod < {hi} ELSE l.tod >= {lo} OR l.tod < {hi} END"
+    )
+}
+
+/// Whether an `am_local` row `l` lies in its judge's sleep hours (hours::bucket: sleep wins).
+pub(super) fn sleep_test() -> String {
+    within("l.sleep_start_us", "l.sleep_end_us")
+}
+
+/// The statements after the source and dimension views: the classified alerts, the judged pages,
+/// and the four writes.
+pub(super) fn statements(e: Engine, p: &Params) -> Vec<String> {
+    let from = p.from_us;
+    let keys = key_exprs(e, &p.dims, "f.t");
+    let by_person = p.dims.contains(&Dim::Person);
     let names: Vec<&str> = keys.iter().map(|(n, _)| n.as_str()).collect();
     let key_list = names.join(", ");
     // units::attribute: by person, one unit per covering shift of the alert's team, else one
@@ -123,27 +192,6 @@ pub(super) fn statements(e: Engine, p: &Params) -> Vec<String> {
          SUM(CASE WHEN notifications > 1 THEN notifications - 1 ELSE 0 END) AS repeats\n\
          FROM {units}\nGROUP BY {key_list}"
     );
-    // shifts::primary_team: the covering shift of the page's team that started first, then by
-    // person; judges: its zone when it parses, else the team's; hours::bucket and night_of.
-    let shifts = format!(
-        "CREATE OR REPLACE TEMPORARY VIEW am_shifts AS\n\
-         SELECT team, person, trim(timezone) AS zone, {s} AS s, {en} AS e FROM am_shifts_src\n\
-         WHERE starts_at < {to_i} AND ends_at > {from_i}{tf}",
-        s = us("starts_at"),
-        en = us("ends_at"),
-        to_i = e.instant(to),
-        from_i = e.instant(from),
-        tf = p.team_filter(e),
-    );
-    let primary = format!(
-        "CREATE OR REPLACE TEMPORARY VIEW am_primary AS\n\
-         SELECT c.*, sh.zone AS shift_zone,\n  \
-           ROW_NUMBER() OVER (PARTITION BY c.fingerprint, c.seq ORDER BY sh.s, sh.person NULLS \
-         FIRST) AS shift_rank\n\
-         FROM am_classified c LEFT JOIN am_shifts sh ON sh.team = c.team AND sh.s <= c.t AND c.t < \
-         sh.e\nWHERE c.t >= {from} AND c.paged"
-    );
-    let day = e.floor_div("j.local_us", DAY_US);
     // The pages with the shift whose zone judges them: each unit's own by person, else the
     // primary's, and their merge key.
     let judged = if by_person {
@@ -151,25 +199,8 @@ pub(super) fn statements(e: Engine, p: &Params) -> Vec<String> {
     } else {
         "(SELECT *, team AS merge_key FROM am_primary WHERE shift_rank = 1)".to_string()
     };
-    let local = format!(
-        "CREATE OR REPLACE TEMPORARY VIEW am_local AS\n\
-         SELECT j.*, {day} AS day, j.local_us - {day} * {DAY_US} AS tod FROM (\n\
-         SELECT pr.*, st.settings_id, st.business_start_us, st.business_end_us, st.sleep_start_us,\n  \
-           st.sleep_end_us, st.business_days, pr.t + tz.offset_s * {SECOND_US} AS local_us\n\
-         FROM {judged} pr\n\
-         LEFT JOIN am_teams tm ON tm.team = pr.team\n\
-         JOIN am_settings st ON st.settings_id = COALESCE(tm.settings_id, 0)\n\
-         LEFT JOIN (SELECT DISTINCT zone FROM am_tz) zn ON zn.zone = pr.shift_zone\n\
-         JOIN am_tz tz ON tz.zone = COALESCE(zn.zone, st.zone) AND tz.from_us <= pr.t AND pr.t < \
-         tz.to_us\n\
-         ) j"
-    );
-    let within = |lo: &str, hi: &str| {
-        format!(
-            "CASE WHEN {lo} < {hi} THEN l.tod >= {lo} AND l.tod < {hi} ELSE l.tod >= {lo} OR l.tod < {hi} END"
-        )
-    };
-    let sleep = within("l.sleep_start_us", "l.sleep_end_us");
+    let local = local_view(e, &judged);
+    let sleep = sleep_test();
     let business = within("l.business_start_us", "l.business_end_us");
     let weekday = e.rem("l.day + 3", 7);
     let pages = format!(
@@ -212,11 +243,11 @@ pub(super) fn statements(e: Engine, p: &Params) -> Vec<String> {
         "SELECT SUM(CASE WHEN paged AND a IS NOT NULL AND a < t THEN 1 ELSE 0 END) AS negative_tta,\n  \
          COUNT(*) AS alerts, {no_shift} AS no_shift_alerts FROM am_classified WHERE t >= {from}"
     );
-    let mut out = vec![alerts, previous, flagged, classified, shifts];
+    let mut out = classified_views(e, p);
     if by_person {
         out.push(units_view);
     } else {
-        out.push(primary);
+        out.push(primary_view(p));
     }
     out.extend([
         e.write(&p.out_url, "fatigue_groups", &groups),

@@ -1,9 +1,10 @@
-//! The tables a reduce job wrote, as the finish step's `fatigue::reduce::Reduced`: the key
-//! columns (`k_<dim>`) interned into group ids, the counts as integers whatever width the engine
-//! wrote them in, and every page and firing tied to its group. A table that does not fit (a
-//! missing column, a page of a group the groups table lacks) is refused with the table's name,
-//! because it means the job was written for another grouping or its output was mixed up.
-
+//! The tables a reduce job wrote, as the finish steps' inputs: the fatigue job's as
+//! `fatigue::reduce::Reduced` (the key columns `k_<dim>` interned into group ids, every page and
+//! firing tied to its group) and the rules job's as `rules::reduce::Reduced` (each time-to-resolve
+//! row tied to its team and rule), the counts as integers whatever width the engine wrote them in.
+//! A table that does not fit (a missing column, a repeated group, a row of a group the groups
+//! table lacks) is refused with the table's name, because it means the job was written for
+//! another grouping or its output was mixed up.
 use std::collections::HashMap;
 
 use polars::prelude::*;
@@ -11,6 +12,7 @@ use polars::prelude::*;
 use crate::error::{Error, Result};
 use crate::metrics::fatigue::reduce::{Counts, FiringRow, PageRow, Reduced};
 use crate::metrics::hours::Bucket;
+use crate::metrics::rules::reduce::{Counts as RuleCounts, Group, Reduced as RulesReduced, TtrRow};
 use crate::metrics::scope::Dim;
 
 /// The four tables of the fatigue job, as read from its output (`store::reduced`).
@@ -195,4 +197,82 @@ pub(super) fn reduced(f: &ReducedFrames, dims: &[Dim]) -> Result<Reduced> {
         negative_tta,
         no_shift_alerts,
     })
+}
+
+/// The two tables of the rules job, as read from its output (`store::reduced`).
+pub struct RulesFrames {
+    pub groups: DataFrame,
+    pub ttr: DataFrame,
+}
+
+type Key = (Option<String>, Option<String>);
+
+fn rule_keys(df: &DataFrame, table: &str) -> Result<Vec<Key>> {
+    let team = texts(df, table, "k_team")?;
+    let rule = texts(df, table, "k_rule")?;
+    Ok(team.into_iter().zip(rule).collect())
+}
+
+/// Non-negative counts of a column (null as 0).
+fn counts(df: &DataFrame, table: &str, name: &str) -> Result<Vec<u64>> {
+    Ok(ints(df, table, name)?
+        .into_iter()
+        .map(|v| v.unwrap_or(0).max(0) as u64)
+        .collect())
+}
+
+/// The reduced tables of a rules job.
+pub(super) fn rules_reduced(f: &RulesFrames) -> Result<RulesReduced> {
+    const GROUPS: &str = "rules_groups";
+    const TTR: &str = "rules_ttr";
+    let g = &f.groups;
+    let group_keys = rule_keys(g, GROUPS)?;
+    let mut gid: HashMap<Key, u32> = HashMap::new();
+    for (i, k) in group_keys.iter().enumerate() {
+        if gid.insert(k.clone(), i as u32).is_some() {
+            return Err(bad(GROUPS, format_args!("repeats the team and rule {k:?}")));
+        }
+    }
+    let alerts = counts(g, GROUPS, "alerts")?;
+    let pages = counts(g, GROUPS, "pages")?;
+    let sleep_pages = counts(g, GROUPS, "sleep_pages")?;
+    let actionable = counts(g, GROUPS, "actionable")?;
+    let transient = counts(g, GROUPS, "transient")?;
+    let flapping = counts(g, GROUPS, "flapping")?;
+    let groups = group_keys
+        .into_iter()
+        .enumerate()
+        .map(|(i, (team, rule))| Group {
+            team,
+            rule,
+            counts: RuleCounts {
+                alerts: alerts[i],
+                pages: pages[i],
+                sleep_pages: sleep_pages[i],
+                actionable: actionable[i],
+                transient: transient[i],
+                flapping: flapping[i],
+            },
+        })
+        .collect();
+
+    let t = &f.ttr;
+    let ttr_keys = rule_keys(t, TTR)?;
+    let ttr_us = ints(t, TTR, "ttr_us")?;
+    let n = counts(t, TTR, "n")?;
+    let mut ttr = Vec::with_capacity(t.height());
+    for (i, k) in ttr_keys.iter().enumerate() {
+        let group = gid.get(k).copied().ok_or_else(|| {
+            bad(
+                TTR,
+                format_args!("has a row of team and rule {k:?}, which {GROUPS} lacks"),
+            )
+        })?;
+        ttr.push(TtrRow {
+            group,
+            ttr_us: ttr_us[i].ok_or_else(|| bad(TTR, "has a row without ttr_us"))?,
+            n: n[i],
+        });
+    }
+    Ok(RulesReduced { groups, ttr })
 }

@@ -21,6 +21,11 @@ use super::batch::schema;
 use crate::error::{Error, IoContext, Result};
 use crate::model::{ColumnType, SCHEMA_VERSION, SCHEMA_VERSION_KEY, Table};
 
+/// zstd's fastest level: on 2 million generated alerts it took 9% less CPU for the whole ingest
+/// than level 3, for a store 12% larger (54 MB against 48 MB); readers decompress both at the
+/// same speed, and every month a commit touches is written again, so writing is the cost to cut.
+const ZSTD_LEVEL: i32 = 1;
+
 /// Rows per row group: inside the 128k-1M range that scans well in DuckDB, polars and Spark.
 const ROW_GROUP_ROWS: usize = 512 * 1024;
 
@@ -50,7 +55,7 @@ fn properties(table: Table) -> WriterProperties {
             b.set_column_dictionary_enabled(ColumnPath::from(c.name), false)
         })
         .set_compression(Compression::ZSTD(
-            ZstdLevel::try_new(3).expect("3 is a valid zstd level"),
+            ZstdLevel::try_new(ZSTD_LEVEL).expect("1 is a valid zstd level"),
         ))
         .set_statistics_enabled(EnabledStatistics::Page)
         .set_max_row_group_row_count(Some(ROW_GROUP_ROWS))

@@ -110,11 +110,10 @@ pub fn upsert(
     let one = |month: &String| -> Result<Upserted> {
         let mut done = Upserted::default();
         let winners = if months_in.contains(month) {
-            winners(
-                table,
-                staging.read_month(table, month, None)?,
-                &crossing.dropped,
-            )?
+            let incoming = staging.read_month(table, month, None)?;
+            // The month's last read of its spill (the key index read it earlier).
+            staging.release_month(table, month);
+            winners(table, incoming, &crossing.dropped)?
         } else {
             RecordBatch::new_empty(schema(table))
         };

@@ -196,14 +196,6 @@ pub enum PeriodBy {
 }
 
 impl PeriodBy {
-    pub fn parse(s: &str) -> Option<PeriodBy> {
-        match s {
-            "detected" | "detected_at" => Some(PeriodBy::Detected),
-            "resolved" | "resolved_at" => Some(PeriodBy::Resolved),
-            _ => None,
-        }
-    }
-
     pub fn column(self) -> &'static str {
         match self {
             PeriodBy::Detected => crate::model::columns::DETECTED_AT,

@@ -50,10 +50,6 @@ impl Family {
             Family::Oncall => "oncall",
         }
     }
-
-    pub fn parse(s: &str) -> Option<Family> {
-        Family::ALL.iter().copied().find(|f| f.name() == s)
-    }
 }
 
 /// One table of results.

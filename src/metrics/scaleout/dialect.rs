@@ -21,16 +21,6 @@ pub enum Engine {
 }
 
 impl Engine {
-    pub const NAMES: [&'static str; 2] = ["spark", "duckdb"];
-
-    pub fn parse(s: &str) -> Option<Engine> {
-        match s {
-            "spark" => Some(Engine::Spark),
-            "duckdb" => Some(Engine::DuckDb),
-            _ => None,
-        }
-    }
-
     pub fn name(self) -> &'static str {
         match self {
             Engine::Spark => "spark",

@@ -84,7 +84,7 @@ pub(super) fn cross_months(
     }
     let mut rows_in = 0;
     for month in months_in {
-        rows_in += staging.month_rows(table, month)?;
+        rows_in += staging.month_rows(table, month);
     }
     let passes = (rows_in * 8).div_ceil((budget / INDEX_SHARE).max(1)).max(1);
     let mut wanted: HashSet<u64> = HashSet::new();

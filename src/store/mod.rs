@@ -25,6 +25,7 @@ mod rejected;
 mod retention;
 pub mod scan;
 mod snapshot;
+mod spill;
 mod staging;
 mod summaries;
 mod upsert;

@@ -9,7 +9,6 @@
 //! is removed when the `Staging` is dropped, and by the next writer if this one was killed.
 
 use std::collections::BTreeMap;
-use std::fs::File;
 use std::path::{Path, PathBuf};
 use std::sync::Arc;
 
@@ -17,21 +16,15 @@ use arrow::array::{ArrayRef, BooleanArray, UInt32Array, UInt64Array};
 use arrow::compute::{concat_batches, filter_record_batch};
 use arrow::datatypes::{DataType, Field, Schema, SchemaRef};
 use arrow::record_batch::RecordBatch;
-use parquet::arrow::ArrowWriter;
-use parquet::basic::Compression;
-use parquet::file::properties::{EnabledStatistics, WriterProperties};
 
 use super::batch::{Months, key_col, key_hash, schema, ts_at, ts_col};
-use super::files::{read_files, row_count};
 use super::publish::STAGING_DIR;
+use super::spill;
 use crate::error::{Error, IoContext, Result};
 use crate::model::Table;
 
 /// The input-order column of spilled rows.
 pub const SEQ: &str = "_seq";
-
-/// What to do about a spilled file that cannot be read back: it is this run's own scratch.
-const SPILL_HINT: &str = " (a spilled file of this ingest; run the ingest again)";
 
 /// A run's incoming rows, on disk.
 #[derive(Debug)]
@@ -41,9 +34,17 @@ pub struct Staging {
     /// Rows given to `add_split` so far: the next one's `_seq`.
     split_rows: u64,
     files: usize,
-    by_month: BTreeMap<Table, BTreeMap<String, Vec<PathBuf>>>,
-    unsplit: BTreeMap<Table, Vec<PathBuf>>,
+    by_month: BTreeMap<Table, BTreeMap<String, Vec<Spilled>>>,
+    unsplit: BTreeMap<Table, Vec<Spilled>>,
     writer: Option<Writer>,
+}
+
+/// One spill file and how many rows it holds (kept here: an IPC file has no row count in its
+/// footer).
+#[derive(Debug, Clone)]
+struct Spilled {
+    path: PathBuf,
+    rows: u64,
 }
 
 fn arrow_err(path: &Path, e: impl std::fmt::Display) -> Error {
@@ -89,8 +90,8 @@ impl Staging {
         let batch =
             with_seq(table, batch, UInt64Array::from(seqs)).map_err(|e| arrow_err(&self.dir, e))?;
         if table == Table::Incidents {
-            let path = self.write(table, "unsplit", &batch)?;
-            self.unsplit.entry(table).or_default().push(path);
+            let file = self.write(table, "unsplit", &batch)?;
+            self.unsplit.entry(table).or_default().push(file);
             return Ok(());
         }
         self.by_month(table, &batch)
@@ -131,23 +132,23 @@ impl Staging {
                 arrow::compute::take_record_batch(batch, &UInt32Array::from(idx))
                     .map_err(|e| arrow_err(&self.dir, e))?
             };
-            let path = self.write(table, &format!("month={month}"), &part)?;
+            let file = self.write(table, &format!("month={month}"), &part)?;
             self.by_month
                 .entry(table)
                 .or_default()
                 .entry(month)
                 .or_default()
-                .push(path);
+                .push(file);
         }
         Ok(())
     }
 
     /// Queue a spill file for the writer thread (or write it here once that has finished).
-    fn write(&mut self, table: Table, sub: &str, batch: &RecordBatch) -> Result<PathBuf> {
+    fn write(&mut self, table: Table, sub: &str, batch: &RecordBatch) -> Result<Spilled> {
         let dir = self.dir.join(table.name()).join(sub);
         std::fs::create_dir_all(&dir).at(&dir)?;
         self.files += 1;
-        let path = dir.join(format!("{:06}.parquet", self.files));
+        let path = dir.join(format!("{:06}.arrow", self.files));
         match &self.writer {
             Some(w) => {
                 if w.jobs.send((path.clone(), batch.clone())).is_err() {
@@ -155,9 +156,12 @@ impl Staging {
                     self.finish()?;
                 }
             }
-            None => write_file(&path, batch)?,
+            None => spill::write(&path, batch)?,
         }
-        Ok(path)
+        Ok(Spilled {
+            path,
+            rows: batch.num_rows() as u64,
+        })
     }
 
     /// Wait for every queued spill file to be on disk. The commit calls it before reading.
@@ -187,11 +191,10 @@ impl Staging {
         month: &str,
         columns: Option<&[&str]>,
     ) -> Result<RecordBatch> {
-        read_files(
-            self.month_files(table, month),
+        spill::read(
+            &paths(self.month_files(table, month)),
             spill_schema(table),
             columns,
-            SPILL_HINT,
         )
     }
 
@@ -201,18 +204,17 @@ impl Staging {
     /// kernel to hold up the ingest's writes until it caught up). Best effort: the folder goes
     /// when the `Staging` is dropped anyway.
     pub fn release_month(&self, table: Table, month: &str) {
-        for path in self.month_files(table, month) {
-            let _ = std::fs::remove_file(path);
+        for file in self.month_files(table, month) {
+            let _ = std::fs::remove_file(&file.path);
         }
     }
 
-    /// How many incoming rows a month has (from the spill files' footers).
-    pub fn month_rows(&self, table: Table, month: &str) -> Result<u64> {
-        let files = self.month_files(table, month);
-        files.iter().map(|p| row_count(p)).sum()
+    /// How many incoming rows a month has.
+    pub fn month_rows(&self, table: Table, month: &str) -> u64 {
+        self.month_files(table, month).iter().map(|f| f.rows).sum()
     }
 
-    fn month_files(&self, table: Table, month: &str) -> &[PathBuf] {
+    fn month_files(&self, table: Table, month: &str) -> &[Spilled] {
         self.by_month
             .get(&table)
             .and_then(|m| m.get(month))
@@ -220,12 +222,12 @@ impl Staging {
             .unwrap_or_default()
     }
 
-    /// How many unsplit incoming rows `table` has (from the spill files' footers).
-    pub fn unsplit_rows(&self, table: Table) -> Result<u64> {
-        self.unsplit_files(table).iter().map(|p| row_count(p)).sum()
+    /// How many unsplit incoming rows `table` has.
+    pub fn unsplit_rows(&self, table: Table) -> u64 {
+        self.unsplit_files(table).iter().map(|f| f.rows).sum()
     }
 
-    fn unsplit_files(&self, table: Table) -> &[PathBuf] {
+    fn unsplit_files(&self, table: Table) -> &[Spilled] {
         self.unsplit
             .get(&table)
             .map(Vec::as_slice)
@@ -237,18 +239,13 @@ impl Staging {
     /// held at a time besides the rows kept.
     pub fn read_unsplit(&self, table: Table, parts: u64, part: u64) -> Result<RecordBatch> {
         let mut kept = vec![];
-        for path in self.unsplit_files(table) {
-            let rows = read_files(
-                std::slice::from_ref(path),
-                spill_schema(table),
-                None,
-                SPILL_HINT,
-            )?;
+        for file in self.unsplit_files(table) {
+            let rows = spill::read(std::slice::from_ref(&file.path), spill_schema(table), None)?;
             let ks = key_col(&rows, table);
             let mask: BooleanArray = (0..rows.num_rows())
                 .map(|i| Some(key_hash(ks.get(i)) % parts == part))
                 .collect();
-            kept.push(filter_record_batch(&rows, &mask).map_err(|e| arrow_err(path, e))?);
+            kept.push(filter_record_batch(&rows, &mask).map_err(|e| arrow_err(&file.path, e))?);
         }
         let rows =
             concat_batches(&spill_schema(table), &kept).map_err(|e| arrow_err(&self.dir, e))?;
@@ -269,7 +266,7 @@ impl Staging {
     }
 }
 
-/// The spill writer: encoding and compressing batches on the second core while the ingester
+/// The spill writer: writing batches on the second core while the ingester
 /// goes on parsing. Two batches in flight at most, so memory stays bounded.
 #[derive(Debug)]
 struct Writer {
@@ -282,7 +279,7 @@ impl Writer {
         let (jobs, rx) = std::sync::mpsc::sync_channel::<(PathBuf, RecordBatch)>(2);
         let thread = std::thread::spawn(move || {
             for (path, batch) in rx {
-                write_file(&path, &batch)?;
+                spill::write(&path, &batch)?;
             }
             Ok(())
         });
@@ -290,21 +287,8 @@ impl Writer {
     }
 }
 
-fn write_file(path: &Path, batch: &RecordBatch) -> Result<()> {
-    let file = File::create(path).at(path)?;
-    // Spills are read back once, soon: no compression (LZ4 cost 9% of a 2M-alert ingest's CPU
-    // for files that live seconds, mostly in the page cache), no statistics, and no dictionaries
-    // (building them hashed every value of every column: a sixth of that ingest's CPU).
-    let props = WriterProperties::builder()
-        .set_compression(Compression::UNCOMPRESSED)
-        .set_statistics_enabled(EnabledStatistics::None)
-        .set_dictionary_enabled(false)
-        .build();
-    let mut w =
-        ArrowWriter::try_new(file, batch.schema(), Some(props)).map_err(|e| arrow_err(path, e))?;
-    w.write(batch).map_err(|e| arrow_err(path, e))?;
-    w.close().map_err(|e| arrow_err(path, e))?;
-    Ok(())
+fn paths(files: &[Spilled]) -> Vec<PathBuf> {
+    files.iter().map(|f| f.path.clone()).collect()
 }
 
 fn with_seq(

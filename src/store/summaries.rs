@@ -36,7 +36,7 @@ pub fn spill_summarised(
     budget: u64,
 ) -> Result<()> {
     let table = Table::Incidents;
-    let held = staging.unsplit_rows(table)? + touched.len() as u64;
+    let held = staging.unsplit_rows(table) + touched.len() as u64;
     let parts = (held * SETTLE_BYTES_PER_INCIDENT)
         .div_ceil((budget / 2).max(1))
         .max(1);

@@ -98,7 +98,7 @@ pub fn upsert(
         for f in stored.get(*month).map(Vec::as_slice).unwrap_or_default() {
             stored_rows += row_count(f)?;
         }
-        largest = largest.max(stored_rows + staging.month_rows(table, month)?);
+        largest = largest.max(stored_rows + staging.month_rows(table, month));
     }
     let workers = if 2 * largest * MERGE_BYTES_PER_ROW <= budget {
         2

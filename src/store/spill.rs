@@ -1,0 +1,134 @@
+//! The format of an ingest's spill files: Arrow IPC files, one record batch each, written and
+//! read back by the same run (`staging.rs`) and never seen by anyone else.
+//!
+//! Not Parquet, as the store is: a spill is read back once, seconds later, mostly from the page
+//! cache, so what matters is the CPU of writing and reading it. IPC writes an array's buffers as
+//! they are and reads them back with one copy, where Parquet encoded and decoded every value (on
+//! the 2M-alert file, writing and reading the spills were 15% of the ingest's CPU samples). The
+//! price is a larger file (no dictionaries, no compression), which lives in the page cache and
+//! is removed once read (`Staging::release_month`).
+
+use std::fs::File;
+use std::path::{Path, PathBuf};
+
+use arrow::datatypes::SchemaRef;
+use arrow::ipc::reader::FileReader;
+use arrow::ipc::writer::FileWriter;
+use arrow::record_batch::RecordBatch;
+
+use crate::error::{Error, IoContext, Result};
+
+/// What to do about a spilled file that cannot be read back: it is this run's own scratch.
+const SPILL_HINT: &str = "a spilled file of this ingest; run the ingest again";
+
+fn spill_err(path: &Path, e: impl std::fmt::Display) -> Error {
+    Error::store(path, format!("spilled rows: {e} ({SPILL_HINT})"))
+}
+
+/// Write `batch` to `path` as an Arrow IPC file.
+pub(super) fn write(path: &Path, batch: &RecordBatch) -> Result<()> {
+    let file = File::create(path).at(path)?;
+    let mut w =
+        FileWriter::try_new_buffered(file, &batch.schema()).map_err(|e| spill_err(path, e))?;
+    w.write(batch).map_err(|e| spill_err(path, e))?;
+    w.finish().map_err(|e| spill_err(path, e))?;
+    Ok(())
+}
+
+/// Read spill files written with the schema `full`, all columns or only `columns` (in the
+/// schema's order), as one batch in file order.
+pub(super) fn read(
+    paths: &[PathBuf],
+    full: SchemaRef,
+    columns: Option<&[&str]>,
+) -> Result<RecordBatch> {
+    let (target, projection) = match columns {
+        Some(cols) => {
+            let mut idx = cols
+                .iter()
+                .map(|c| full.index_of(c))
+                .collect::<std::result::Result<Vec<usize>, _>>()
+                .map_err(|e| Error::Internal(format!("a spill column: {e}")))?;
+            idx.sort_unstable();
+            let target = full
+                .project(&idx)
+                .map_err(|e| Error::Internal(format!("a spill projection: {e}")))?;
+            (std::sync::Arc::new(target), Some(idx))
+        }
+        None => (full, None),
+    };
+    let mut batches = vec![];
+    for path in paths {
+        let file = File::open(path).at(path)?;
+        let reader = FileReader::try_new_buffered(file, projection.clone())
+            .map_err(|e| spill_err(path, e))?;
+        for b in reader {
+            let b = b.map_err(|e| spill_err(path, e))?;
+            // Re-attach the target schema (same fields and types) so every file's batch
+            // concatenates with the others'.
+            batches.push(
+                RecordBatch::try_new(target.clone(), b.columns().to_vec())
+                    .map_err(|e| spill_err(path, e))?,
+            );
+        }
+    }
+    arrow::compute::concat_batches(&target, &batches)
+        .map_err(|e| Error::Internal(format!("concatenating spilled rows: {e}")))
+}
+
+#[cfg(test)]
+mod tests {
+    use std::sync::Arc;
+
+    use arrow::array::{Array, StringArray, UInt64Array};
+    use arrow::datatypes::{DataType, Field, Schema};
+
+    use super::*;
+
+    fn batch(ids: &[&str], seqs: &[u64]) -> RecordBatch {
+        let schema = Arc::new(Schema::new(vec![
+            Field::new("id", DataType::Utf8, true),
+            Field::new("_seq", DataType::UInt64, false),
+        ]));
+        RecordBatch::try_new(
+            schema,
+            vec![
+                Arc::new(StringArray::from(ids.to_vec())),
+                Arc::new(UInt64Array::from(seqs.to_vec())),
+            ],
+        )
+        .unwrap()
+    }
+
+    #[test]
+    fn files_read_back_in_order_whole_or_projected() {
+        let dir = tempfile::tempdir().unwrap();
+        let (a, b) = (dir.path().join("1.arrow"), dir.path().join("2.arrow"));
+        write(&a, &batch(&["x", "y"], &[0, 1])).unwrap();
+        write(&b, &batch(&["z"], &[5])).unwrap();
+        let full = batch(&[], &[]).schema();
+        let both = read(&[a.clone(), b.clone()], full.clone(), None).unwrap();
+        assert_eq!(both, batch(&["x", "y", "z"], &[0, 1, 5]));
+        let seqs = read(&[a, b], full, Some(&["_seq"])).unwrap();
+        assert_eq!(seqs.num_columns(), 1);
+        let s = seqs
+            .column(0)
+            .as_any()
+            .downcast_ref::<UInt64Array>()
+            .unwrap();
+        assert_eq!(s.values().to_vec(), vec![0, 1, 5]);
+        assert_eq!(s.len(), 3);
+    }
+
+    #[test]
+    fn an_unreadable_spill_names_its_file_and_what_to_do() {
+        let dir = tempfile::tempdir().unwrap();
+        let bad = dir.path().join("bad.arrow");
+        std::fs::write(&bad, b"not arrow").unwrap();
+        let err = read(&[bad.clone()], batch(&[], &[]).schema(), None)
+            .unwrap_err()
+            .to_string();
+        assert!(err.contains("bad.arrow"), "{err}");
+        assert!(err.contains("run the ingest again"), "{err}");
+    }
+}

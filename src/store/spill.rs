@@ -125,7 +125,7 @@ mod tests {
         let dir = tempfile::tempdir().unwrap();
         let bad = dir.path().join("bad.arrow");
         std::fs::write(&bad, b"not arrow").unwrap();
-        let err = read(&[bad.clone()], batch(&[], &[]).schema(), None)
+        let err = read(std::slice::from_ref(&bad), batch(&[], &[]).schema(), None)
             .unwrap_err()
             .to_string();
         assert!(err.contains("bad.arrow"), "{err}");

@@ -244,10 +244,10 @@ enum KeyPart<'a> {
 /// A primary key's 64-bit hash, the same for the same key in every run of a build: the commit's
 /// key index and its passes over key ranges (`crossing.rs`, `summaries.rs`) use it.
 pub fn key_hash(key: &str) -> u64 {
-    use std::hash::{Hash, Hasher};
-    let mut h = std::hash::DefaultHasher::new();
-    key.hash(&mut h);
-    h.finish()
+    use std::hash::BuildHasher;
+    // Fixed, so every call of a run agrees; a collision only costs the commit some work (the
+    // key index settles on the real keys).
+    foldhash::fast::FixedState::with_seed(0x5eed).hash_one(key)
 }
 
 /// The `month=YYYY-MM` partition value of an instant, in UTC.

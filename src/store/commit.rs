@@ -5,7 +5,7 @@
 //! Tables are processed events-first so the incidents can be summarised from the events as they
 //! will be after this commit (`model::lifecycle`). Nothing becomes visible until the publish swap.
 
-use std::collections::HashSet;
+use foldhash::HashSet;
 use std::sync::Mutex;
 
 use super::batch::text_col;

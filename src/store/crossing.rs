@@ -7,7 +7,8 @@
 //! built over one range of hashes at a time, each pass reading the key columns again.
 
 use arrow::record_batch::RecordBatch;
-use std::collections::{BTreeMap, HashMap, HashSet};
+use foldhash::{HashMap, HashMapExt, HashSet, HashSetExt};
+use std::collections::BTreeMap;
 
 use super::batch::{KeyCol, key_col, key_hash, ts_at, ts_col};
 use super::snapshot::Snapshot;

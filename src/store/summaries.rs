@@ -3,7 +3,7 @@
 //! replaced by what the events say after this commit (`model::lifecycle`). Whenever an incident has
 //! events the two never disagree.
 
-use std::collections::{HashMap, HashSet};
+use foldhash::{HashMap, HashMapExt, HashSet, HashSetExt};
 use std::sync::Arc;
 
 use arrow::array::{Array, ArrayRef, TimestampMicrosecondArray, UInt32Array};

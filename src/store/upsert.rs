@@ -10,7 +10,7 @@
 //! partition and written into the draft (`publish.rs`) before its memory is freed. Keys that live in
 //! two months are settled first (`crossing.rs`). Unchanged partitions are hard-linked.
 
-use std::collections::{BTreeSet, HashMap, HashSet};
+use std::collections::BTreeSet;
 use std::path::PathBuf;
 use std::sync::Mutex;
 use std::sync::atomic::{AtomicUsize, Ordering};
@@ -20,6 +20,7 @@ use arrow::compute::{
     SortColumn, concat_batches, filter_record_batch, lexsort_to_indices, take_record_batch,
 };
 use arrow::record_batch::RecordBatch;
+use foldhash::{HashMap, HashSet, HashSetExt};
 
 use super::batch::{KeyCol, key_col, schema};
 use super::crossing::{Crossing, cross_months, versions};
@@ -200,10 +201,6 @@ fn merge_month(
 ) -> Result<Merged> {
     let spec = table.spec();
     let in_keys = key_col(&winners, table);
-    let in_pos: HashMap<&str, usize> = (0..winners.num_rows())
-        .map(|i| (in_keys.get(i), i))
-        .collect();
-    let in_vers = versions(&winners, table);
     let none = HashSet::new();
     let removed = crossing.removed.get(month).unwrap_or(&none);
 
@@ -211,6 +208,12 @@ fn merge_month(
     let mut take_in: Vec<bool> = vec![true; winners.num_rows()];
     let mut changed_stored = false;
     if let Some(st) = &stored {
+        // Only a month with stored rows looks incoming keys up (a fresh month is most of a
+        // first ingest, and hashing its keys for nothing was a few percent of it).
+        let in_pos: HashMap<&str, usize> = (0..winners.num_rows())
+            .map(|i| (in_keys.get(i), i))
+            .collect();
+        let in_vers = versions(&winners, table);
         let st_keys = key_col(st, table);
         let st_n = st.num_rows();
         let st_vers = versions(st, table);

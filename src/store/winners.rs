@@ -5,13 +5,13 @@
 //! Keys are borrowed from the Arrow columns (`KeyCol`): the upsert looks at millions of keys, and a
 //! string per key was most of its time and memory.
 
-use std::collections::{HashMap, HashSet};
 use std::path::PathBuf;
 
 use arrow::array::UInt32Array;
 use arrow::compute::{interleave_record_batch, take_record_batch};
 use arrow::record_batch::RecordBatch;
 use arrow::row::{RowConverter, SortField};
+use foldhash::{HashMap, HashMapExt, HashSet};
 
 use super::batch::{KeyCol, key_col, schema, ts_at, ts_col};
 use super::crossing::{seqs, versions};

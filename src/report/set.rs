@@ -113,13 +113,7 @@ impl Session {
         Ok(postmortem::recent_major(&self.inputs(cfg), week)?
             .into_iter()
             .map(|m| m.incident_id)
-            .filter(|id| {
-                let stem = postmortem::stem(id);
-                let dir = out.join("postmortem").join(&stem);
-                self.formats
-                    .iter()
-                    .any(|f| dir.join(format!("{stem}.{}", f.extension())).is_file())
-            })
+            .filter(|id| draft_written(out, id, &self.formats))
             .collect())
     }
 
@@ -355,6 +349,17 @@ fn entry(
     })
 }
 
+/// Whether `id`'s postmortem draft is in `out` in every one of `formats`: each weekly page links
+/// the draft in its own format, so a draft written only as HTML must not be linked from the
+/// Markdown weekly.
+fn draft_written(out: &Path, id: &str, formats: &[OutputFormat]) -> bool {
+    let stem = postmortem::stem(id);
+    let dir = out.join("postmortem").join(&stem);
+    formats
+        .iter()
+        .all(|f| dir.join(format!("{stem}.{}", f.extension())).is_file())
+}
+
 /// A progress bar for a batch of postmortem drafts, shown on a terminal only: at an
 /// organisation's size they take a while.
 fn progress(n: usize) -> indicatif::ProgressBar {
@@ -383,3 +388,6 @@ pub struct Rendered {
     /// Pages, index, notes and warnings.
     pub written: Written,
 }
+
+#[cfg(test)]
+mod tests;

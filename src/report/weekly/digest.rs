@@ -10,19 +10,7 @@ use crate::report::Meta;
 use crate::report::summary::{OverdueItem, ReportKind, Summary, majors_from_table};
 
 fn overdue(owes: &OwesView) -> Vec<OverdueItem> {
-    owes.items
-        .iter()
-        .map(|i| OverdueItem {
-            priority: i.priority.clone(),
-            title: i.title.clone(),
-            owner: i.owner.clone(),
-            team: i.team.clone(),
-            incident: i.incident.clone(),
-            due: i.due.clone(),
-            overdue: i.overdue.clone(),
-            ticket_url: i.ticket.as_ref().map(|l| l.url.clone()),
-        })
-        .collect()
+    owes.items.iter().map(|i| i.item.clone()).collect()
 }
 
 /// A team's file's summary.

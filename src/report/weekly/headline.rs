@@ -19,13 +19,13 @@ use crate::metrics::stats::MIN_PER_PERIOD;
 /// readings (`signal::verdict_words`).
 fn counts_sentence(c: &Counts, who: &str, limits: Option<&Limits>) -> String {
     let t = &c.total;
-    let verdict = verdict_words(t, limits);
-    let lead = if t.n == 0 {
+    let verdict = verdict_words(&t.test, limits);
+    let lead = if t.test.n == 0 {
         format!("{who}no incidents this week")
     } else {
         format!(
             "{who}{} this week ({})",
-            plural(t.n, "incident", "incidents"),
+            plural(t.test.n, "incident", "incidents"),
             by_severity_words(c)
         )
     };
@@ -36,8 +36,8 @@ fn counts_sentence(c: &Counts, who: &str, limits: Option<&Limits>) -> String {
     let detectable: Vec<String> = c
         .rows
         .iter()
-        .filter(|r| matches!(r.change, Change::More | Change::Fewer))
-        .map(|r| format!("{} {}", r.change.words(), r.severity))
+        .filter(|r| matches!(r.test.change, Change::More | Change::Fewer))
+        .map(|r| format!("{} {}", r.test.change.words(), r.severity))
         .collect();
     if !detectable.is_empty() {
         s.push_str(&format!(

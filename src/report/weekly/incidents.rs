@@ -28,19 +28,12 @@ use crate::report::{ChartView, TableView};
 /// The count verdict of one row: the metrics' (`stats::count_change`).
 pub use crate::metrics::stats::CountChange as Change;
 
-/// One severity's counts (or all severities' in `total`).
+/// One severity's counts (or all severities' in `total`): the metrics' test of this week's
+/// count against the baseline's, and what was open at the week's end.
 #[derive(Debug, Clone)]
 pub struct SevCount {
     pub severity: String,
-    pub n: u64,
-    pub low: f64,
-    pub high: f64,
-    /// Incidents in the whole baseline (four weeks).
-    pub baseline: u64,
-    /// The exact Poisson 95% interval of the baseline's weekly rate (`incidents_previous_scaled`).
-    pub base_low: f64,
-    pub base_high: f64,
-    pub change: Change,
+    pub test: CountTest,
     pub open_of_week: u64,
     pub open_any: u64,
     pub excluded: u64,
@@ -50,13 +43,7 @@ impl SevCount {
     fn zero(severity: &str) -> SevCount {
         SevCount {
             severity: severity.into(),
-            n: 0,
-            low: 0.0,
-            high: 0.0,
-            baseline: 0,
-            base_low: 0.0,
-            base_high: 0.0,
-            change: Change::Steady,
+            test: CountTest::of(0, 0, true),
             open_of_week: 0,
             open_any: 0,
             excluded: 0,
@@ -64,22 +51,17 @@ impl SevCount {
     }
 
     pub fn weekly_average(&self) -> f64 {
-        self.baseline as f64 / BASELINE_WEEKS as f64
+        self.test.baseline as f64 / BASELINE_WEEKS as f64
     }
 
     /// A row of `severity` with the counts, intervals and verdict of `t`, nothing open or
     /// excluded (the tests' rows).
     #[cfg(test)]
     pub fn of(severity: &str, t: CountTest) -> SevCount {
-        SevCount::zero(severity).with(t)
-    }
-
-    /// This row with the counts, intervals and verdict of `t`.
-    fn with(mut self, t: CountTest) -> SevCount {
-        (self.n, self.low, self.high) = (t.n, t.low, t.high);
-        (self.baseline, self.base_low, self.base_high) = (t.baseline, t.base_low, t.base_high);
-        self.change = t.change;
-        self
+        SevCount {
+            test: t,
+            ..SevCount::zero(severity)
+        }
     }
 }
 
@@ -145,30 +127,21 @@ pub fn counts(c: &Computed, team: &str) -> Result<Counts> {
         };
         rows.push(SevCount {
             severity: sev,
-            n,
-            low,
-            high,
-            baseline,
-            base_low,
-            base_high,
-            change,
+            test: CountTest {
+                n,
+                low,
+                high,
+                baseline,
+                base_low,
+                base_high,
+                change,
+            },
             open_of_week,
             open_any,
             excluded: r.map_or(0, |r| now.u(durations_cols::EXCLUDED, r)),
         });
     }
-    let total = with_test(
-        SevCount {
-            severity: "All severities".into(),
-            n: rows.iter().map(|r| r.n).sum(),
-            baseline: rows.iter().map(|r| r.baseline).sum(),
-            open_of_week: rows.iter().map(|r| r.open_of_week).sum(),
-            open_any: rows.iter().map(|r| r.open_any).sum(),
-            excluded: rows.iter().map(|r| r.excluded).sum(),
-            ..SevCount::zero("")
-        },
-        c.week_scope.judged(),
-    );
+    let total = sum("All severities", &rows, c.week_scope.judged());
     Ok(Counts { rows, total })
 }
 
@@ -195,10 +168,10 @@ pub fn table(counts: &Counts, limits: Option<&Limits>) -> TableView {
         let total = std::ptr::eq(r, &counts.total);
         t.push(vec![
             r.severity.clone(),
-            int(r.n),
-            format!("{:.1}–{:.1}", r.low, r.high),
+            int(r.test.n),
+            format!("{:.1}–{:.1}", r.test.low, r.test.high),
             avg(r.weekly_average()),
-            change_cell(r, limits.filter(|_| total)),
+            change_cell(&r.test, limits.filter(|_| total)),
             int(r.open_of_week),
             int(r.open_any),
             int(r.excluded),
@@ -234,16 +207,16 @@ pub fn trend(
         upper: f64::NAN,
     };
     let mut words = vec![];
-    let limits = tr.limits().filter(|l| l.disagrees(total.change));
+    let limits = tr.limits().filter(|l| l.disagrees(total.test.change));
     // The reported week's sentence when the two readings disagree, in place of its own signal
     // sentence or of "the variation is routine".
     let joint = limits.as_ref().map(|l| {
         format!(
             "{} had {}, against {} a week over the previous {BASELINE_WEEKS} weeks: {}.",
             series.last().map_or("", |s| s.0.as_str()),
-            plural(total.n, "incident", "incidents"),
+            plural(total.test.n, "incident", "incidents"),
             avg(total.weekly_average()),
-            verdict_words(total, Some(l))
+            verdict_words(&total.test, Some(l))
         )
     });
     match tr.xmr() {
@@ -290,7 +263,7 @@ pub fn trend(
         )),
     }
     // Weeks outside the data count as 0 in the series: its signals would be about missing data.
-    if total.change == Change::NotJudged {
+    if total.test.change == Change::NotJudged {
         words = vec![
             "The limits are not read: some of these weeks lie outside the data, and a week \
              without data counts as 0 here."
@@ -316,8 +289,8 @@ pub fn by_severity_words(counts: &Counts) -> String {
     let parts: Vec<String> = counts
         .rows
         .iter()
-        .filter(|r| r.n > 0)
-        .map(|r| format!("{} {}", int(r.n), r.severity))
+        .filter(|r| r.test.n > 0)
+        .map(|r| format!("{} {}", int(r.test.n), r.severity))
         .collect();
     if parts.is_empty() {
         NONE.into()
@@ -328,9 +301,24 @@ pub fn by_severity_words(counts: &Counts) -> String {
 
 /// A sum of rows with the metrics' test of its counts (`CountTest`); not judged when the week or
 /// its baseline reaches outside the data, as the rows summed.
-fn with_test(r: SevCount, judged: bool) -> SevCount {
-    let t = CountTest::of(r.n, r.baseline, judged);
-    r.with(t)
+fn retest(mut r: SevCount, judged: bool) -> SevCount {
+    r.test = CountTest::of(r.test.n, r.test.baseline, judged);
+    r
+}
+
+/// The sum of `rows` as one row named `severity`, with the test of the summed counts.
+fn sum(severity: &str, rows: &[SevCount], judged: bool) -> SevCount {
+    SevCount {
+        severity: severity.into(),
+        test: CountTest::of(
+            rows.iter().map(|r| r.test.n).sum(),
+            rows.iter().map(|r| r.test.baseline).sum(),
+            judged,
+        ),
+        open_of_week: rows.iter().map(|r| r.open_of_week).sum(),
+        open_any: rows.iter().map(|r| r.open_any).sum(),
+        excluded: rows.iter().map(|r| r.excluded).sum(),
+    }
 }
 
 /// The organisation's counts: every team's rows summed by severity, with the Poisson interval
@@ -342,25 +330,14 @@ pub fn org_counts(teams: &[&Counts], judged: bool) -> Counts {
             let e = by
                 .entry(r.severity.clone())
                 .or_insert_with(|| SevCount::zero(&r.severity));
-            e.n += r.n;
-            e.baseline += r.baseline;
+            e.test.n += r.test.n;
+            e.test.baseline += r.test.baseline;
             e.open_of_week += r.open_of_week;
             e.open_any += r.open_any;
             e.excluded += r.excluded;
         }
     }
-    let rows: Vec<SevCount> = by.into_values().map(|r| with_test(r, judged)).collect();
-    let total = with_test(
-        SevCount {
-            severity: "All severities".into(),
-            n: rows.iter().map(|r| r.n).sum(),
-            baseline: rows.iter().map(|r| r.baseline).sum(),
-            open_of_week: rows.iter().map(|r| r.open_of_week).sum(),
-            open_any: rows.iter().map(|r| r.open_any).sum(),
-            excluded: rows.iter().map(|r| r.excluded).sum(),
-            ..SevCount::zero("")
-        },
-        judged,
-    );
+    let rows: Vec<SevCount> = by.into_values().map(|r| retest(r, judged)).collect();
+    let total = sum("All severities", &rows, judged);
     Counts { rows, total }
 }

@@ -55,12 +55,12 @@ fn sev(c: &Counts, name: &str) -> u64 {
     c.rows
         .iter()
         .find(|r| r.severity == name)
-        .map_or(0, |r| r.n)
+        .map_or(0, |r| r.test.n)
 }
 
 fn cells(c: &Counts, f: &FatigueFacts, repeat: String) -> Vec<String> {
     vec![
-        int(c.total.n),
+        int(c.total.test.n),
         int(c.total.open_any),
         int(sev(c, "SEV1")),
         int(sev(c, "SEV2")),

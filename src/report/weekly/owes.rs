@@ -14,21 +14,16 @@ use super::compute::TREND_WEEKS;
 use super::fmt::{day, days, int};
 use crate::config::Config;
 use crate::metrics::actions::owed::{OutstandingPostmortem, OverdueItem, Owed};
+use crate::report::summary::OverdueItem as SummaryItem;
 use crate::report::view::{Link, safe_url, ticket_label};
 
-/// An overdue action item, display-ready.
+/// An overdue action item, display-ready: the item as the report's summary has it (flattened,
+/// so the templates read `priority`, `title`, `owner`, `team`, `incident`, `due`, `overdue`),
+/// and its ticket as a link or as text.
 #[derive(Debug, Serialize)]
 pub struct ItemRow {
-    pub priority: String,
-    pub title: String,
-    /// The owner, or "no owner".
-    pub owner: String,
-    pub team: String,
-    pub incident: String,
-    /// The due date, `2026-10-02`.
-    pub due: String,
-    /// Days past due at as-of: "12 days".
-    pub overdue: String,
+    #[serde(flatten)]
+    pub item: SummaryItem,
     /// The ticket as a link, when it is an http(s) address.
     pub ticket: Option<Link>,
     /// The ticket as text when it is not a link (an en dash when there is none).
@@ -119,13 +114,16 @@ fn item_row(i: &OverdueItem) -> ItemRow {
         url,
     });
     ItemRow {
-        priority: i.priority.clone(),
-        title: i.title.clone(),
-        owner: i.owner.clone().unwrap_or_else(|| "no owner".into()),
-        team: i.team.clone(),
-        incident: i.incident_id.clone(),
-        due: day(Some(i.due_at.timestamp_micros())),
-        overdue: days(Some(i.overdue_days)),
+        item: SummaryItem {
+            priority: i.priority.clone(),
+            title: i.title.clone(),
+            owner: i.owner.clone().unwrap_or_else(|| "no owner".into()),
+            team: i.team.clone(),
+            incident: i.incident_id.clone(),
+            due: day(Some(i.due_at.timestamp_micros())),
+            overdue: days(Some(i.overdue_days)),
+            ticket_url: ticket.as_ref().map(|l| l.url.clone()),
+        },
         ticket_text: match (&ticket, raw.trim()) {
             (Some(_), _) => String::new(),
             (None, "") => "–".into(),

@@ -14,7 +14,8 @@
 
 use super::compute::{BASELINE_WEEKS, TREND_WEEKS};
 use super::fmt::avg;
-use super::incidents::{Change, SevCount};
+use super::incidents::Change;
+use crate::metrics::durations::weekly::CountTest;
 pub use crate::metrics::durations::weekly::{Limits, Side};
 
 /// "above", "within" or "below" the limits.
@@ -27,7 +28,7 @@ fn side_words(side: Side) -> &'static str {
 }
 
 /// The count verdict alone: "no detectable change", or "more (this week's 95% interval, ...)".
-fn count_words(r: &SevCount) -> String {
+fn count_words(r: &CountTest) -> String {
     match r.change {
         Change::Steady | Change::NotJudged => r.change.words().into(),
         Change::More | Change::Fewer => format!(
@@ -49,7 +50,7 @@ fn count_words(r: &SevCount) -> String {
 
 /// What the week's count means, for the words after "against 2.75 a week over the previous 4
 /// weeks: ". With `limits` that disagree with the count test, both readings in one clause.
-pub fn verdict_words(r: &SevCount, limits: Option<&Limits>) -> String {
+pub fn verdict_words(r: &CountTest, limits: Option<&Limits>) -> String {
     let count = count_words(r);
     let Some(l) = limits.filter(|l| l.disagrees(r.change)) else {
         return count;
@@ -78,7 +79,7 @@ pub fn verdict_words(r: &SevCount, limits: Option<&Limits>) -> String {
 }
 
 /// The counts table's Change cell: the verdict, and the limits' reading when it differs.
-pub fn change_cell(r: &SevCount, limits: Option<&Limits>) -> String {
+pub fn change_cell(r: &CountTest, limits: Option<&Limits>) -> String {
     match limits.filter(|l| l.disagrees(r.change)) {
         Some(l) => format!(
             "{}; {} the XmR limits",
@@ -92,11 +93,10 @@ pub fn change_cell(r: &SevCount, limits: Option<&Limits>) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::metrics::durations::weekly::CountTest;
     use crate::metrics::stats;
 
-    fn count(n: u64, baseline: u64) -> SevCount {
-        SevCount::of("All severities", CountTest::of(n, baseline, true))
+    fn count(n: u64, baseline: u64) -> CountTest {
+        CountTest::of(n, baseline, true)
     }
 
     /// Twelve weekly counts ending with a week of 6.

@@ -293,7 +293,7 @@ fn count_verdict_is_the_binomial_test_of_two_rates() {
     // 10 this week against 4 in four weeks: n = 14, K ~ Binomial(14, 1/5); the outcomes no more
     // likely than K = 10 sum to p = 0.000046: more. The baseline rate's interval is the
     // Garwood interval of 4 (1.090..10.242) over four weeks.
-    let r = sev("SEV3", 10, 4);
+    let r = sev("SEV3", 10, 4).test;
     assert_eq!(r.change, Change::More);
     assert!(
         (r.base_high - 10.2416 / 4.0).abs() < 1e-3,
@@ -301,15 +301,15 @@ fn count_verdict_is_the_binomial_test_of_two_rates() {
         r.base_high
     );
     // 10 against 12 (3 a week): n = 22, p = 0.0061 < 0.05: more.
-    assert_eq!(sev("SEV3", 10, 12).change, Change::More);
+    assert_eq!(sev("SEV3", 10, 12).test.change, Change::More);
     // 5 against 12: n = 17, p = 0.36: no detectable change.
-    assert_eq!(sev("SEV3", 5, 12).change, Change::Steady);
+    assert_eq!(sev("SEV3", 5, 12).test.change, Change::Steady);
     // 1 incident after a quiet month: p = P(K = 1; 1, 0.2) = 0.2, no detectable change.
-    assert_eq!(sev("SEV2", 1, 0).change, Change::Steady);
+    assert_eq!(sev("SEV2", 1, 0).test.change, Change::Steady);
     // 0 against 40: p = 0.00022 (0.8^40 plus the upper tail as unlikely): fewer. 0 against 8:
     // p = 0.37: no detectable change.
-    assert_eq!(sev("SEV2", 0, 40).change, Change::Fewer);
-    assert_eq!(sev("SEV2", 0, 8).change, Change::Steady);
+    assert_eq!(sev("SEV2", 0, 40).test.change, Change::Fewer);
+    assert_eq!(sev("SEV2", 0, 8).test.change, Change::Steady);
 }
 
 #[test]

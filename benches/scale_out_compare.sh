@@ -14,7 +14,9 @@
 # (M the values of the three tables; a line per family before them).
 #
 # Environment: AFTERMATH (the binary, default target/release/aftermath), WORK (scratch folder,
-# default a new temporary one), SPARK_MASTER (default local[2]).
+# default a new temporary one), SPARK_MASTER (default local[2]), SPARK_DRIVER_MEMORY (default 4g:
+# in local mode the driver runs the tasks too, and Spark's own default of 1g ran out of heap in
+# the rules job over the 10M-alert year).
 set -euo pipefail
 
 here=$(cd "$(dirname "$0")/.." && pwd)
@@ -100,7 +102,7 @@ if python3 -c "import pyspark" 2>/dev/null && command -v java >/dev/null; then
     spark_sql="$(python3 -c 'import os, pyspark; print(os.path.dirname(pyspark.__file__))')/bin/spark-sql"
     spark() {
         (cd "$work" && SPARK_LOCAL_IP=127.0.0.1 "$spark_sql" --master "$master" \
-            --conf spark.ui.enabled=false --conf spark.driver.host=127.0.0.1 -f "$1")
+            --driver-memory "${SPARK_DRIVER_MEMORY:-4g}" --conf spark.ui.enabled=false --conf spark.driver.host=127.0.0.1 -f "$1")
     }
     if run_engine spark spark; then
         spark_result="spark: $(compare "$work/job-spark/finished.csv") values equal"

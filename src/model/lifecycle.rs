@@ -28,9 +28,18 @@ pub struct Summary {
 /// Derive the summary from `(at, kind)` pairs in any order. Kinds outside the vocabulary are
 /// ignored (the ingester has already rejected them).
 pub fn summarise<'a>(events: impl IntoIterator<Item = (i64, &'a str)>) -> Summary {
+    summarise_kinds(
+        events
+            .into_iter()
+            .filter_map(|(at, k)| EventKind::parse(k).map(|k| (at, k))),
+    )
+}
+
+/// `summarise` of events whose kinds are parsed already (the commit's millions of events).
+pub fn summarise_kinds(events: impl IntoIterator<Item = (i64, EventKind)>) -> Summary {
     let mut evs: Vec<(i64, u8, EventKind)> = events
         .into_iter()
-        .filter_map(|(at, k)| EventKind::parse(k).map(|k| (at, tie_rank(k), k)))
+        .map(|(at, k)| (at, tie_rank(k), k))
         .collect();
     // At the same instant a reopen is taken to follow the resolution it undoes: a resolve and a
     // reopen logged in the same microsecond leave the incident open, which is the cautious reading.

@@ -67,7 +67,8 @@ fn properties(table: Table) -> WriterProperties {
         .build()
 }
 
-/// Write `batch` to `path` (in a draft, invisible to readers) and flush it to disk.
+/// Write `batch` to `path` (in a draft, invisible to readers). Not flushed here: the draft
+/// flushes its new files together before it is published (`publish.rs`).
 pub fn write_parquet(path: &Path, table: Table, batch: &RecordBatch) -> Result<()> {
     if let Some(dir) = path.parent() {
         std::fs::create_dir_all(dir).at(dir)?;
@@ -78,10 +79,8 @@ pub fn write_parquet(path: &Path, table: Table, batch: &RecordBatch) -> Result<(
     w.write(batch)
         .map_err(|e| Error::store(path, format!("cannot write Parquet: {e}")))?;
     super::failpoint::hit("file-write");
-    let file = w
-        .into_inner()
+    w.into_inner()
         .map_err(|e| Error::store(path, format!("cannot finish Parquet: {e}")))?;
-    file.sync_all().at(path)?;
     super::failpoint::hit("file-done");
     Ok(())
 }

@@ -5,6 +5,7 @@
 
 use foldhash::{HashMap, HashMapExt, HashSet, HashSetExt};
 use std::sync::Arc;
+use std::sync::atomic::{AtomicUsize, Ordering};
 
 use arrow::array::{Array, ArrayRef, TimestampMicrosecondArray, UInt32Array};
 use arrow::record_batch::RecordBatch;
@@ -16,7 +17,7 @@ use super::winners::{dedup, materialize};
 use crate::error::{Error, Result};
 use crate::model::Table;
 use crate::model::columns::*;
-use crate::model::lifecycle::{Summary, summarise};
+use crate::model::lifecycle::{Summary, summarise_kinds};
 use crate::model::vocab::{EventKind, IncidentStatus};
 
 /// What settling one incident holds at its peak, planned high: its incoming and stored rows, the
@@ -93,10 +94,14 @@ fn incidents_with_summaries(
     apply_summaries(&merged, &summaries)
 }
 
+/// The events of one incident, as (instant, kind).
+type Timeline = Vec<(i64, EventKind)>;
+
 /// Lifecycle summaries of `ids` from the events of `after`: the draft of the next snapshot, whose
-/// events are already as this commit leaves them.
+/// events are already as this commit leaves them. Two threads read the months (the event months
+/// are small next to the budget, and this was a second or more on one core on the 10M-alert
+/// year), each gathering its months' events by incident; the summaries do not depend on order.
 fn summaries(after: &Snapshot, ids: &HashSet<String>) -> Result<HashMap<String, Summary>> {
-    let table = Table::IncidentEvents;
     // One month's columns at a time, each event kept as (instant, kind) under its incident's
     // number: holding every month's strings until the grouping was done took gigabytes when a
     // run touched millions of incidents (a decade's first ingest: 20 million events).
@@ -105,34 +110,73 @@ fn summaries(after: &Snapshot, ids: &HashSet<String>) -> Result<HashMap<String, 
         .enumerate()
         .map(|(n, id)| (id.as_str(), n))
         .collect();
-    let mut events: Vec<Option<Vec<(i64, EventKind)>>> = vec![None; ids.len()];
-    for month in after.months(table)? {
-        let batch = after.read_partition(table, &month, Some(&[INCIDENT_ID, AT, KIND]))?;
-        let (inc, at, kind) = (
-            text_col(&batch, INCIDENT_ID),
-            ts_col(&batch, AT),
-            text_col(&batch, KIND),
-        );
-        for i in 0..batch.num_rows() {
-            if let Some(&n) = index.get(inc.value(i)) {
-                // Kinds outside the vocabulary were rejected at ingest; one here says nothing.
-                let evs = events[n].get_or_insert_with(Vec::new);
-                if let Some(k) = EventKind::parse(kind.value(i)) {
-                    evs.push((ts_at(at, i).unwrap_or_default(), k));
-                }
+    let months = after.months(Table::IncidentEvents)?;
+    let next = AtomicUsize::new(0);
+    let gather = || -> Result<Vec<Option<Timeline>>> {
+        let mut events: Vec<Option<Timeline>> = vec![None; ids.len()];
+        while let Some(month) = months.get(next.fetch_add(1, Ordering::Relaxed)) {
+            month_events(after, month, &index, &mut events)?;
+        }
+        Ok(events)
+    };
+    let parts: Vec<Result<Vec<Option<Timeline>>>> = std::thread::scope(|scope| {
+        let workers: Vec<_> = (0..months.len().clamp(1, 2))
+            .map(|_| scope.spawn(gather))
+            .collect();
+        workers
+            .into_iter()
+            .map(|w| {
+                w.join().unwrap_or_else(|_| {
+                    Err(Error::Internal(
+                        "a thread summarising incidents panicked".into(),
+                    ))
+                })
+            })
+            .collect()
+    });
+    let mut events: Vec<Option<Timeline>> = vec![None; ids.len()];
+    for part in parts {
+        for (all, mine) in events.iter_mut().zip(part?) {
+            match (all.as_mut(), mine) {
+                (Some(all), Some(mine)) => all.extend(mine),
+                (None, mine) => *all = mine,
+                (Some(_), None) => {}
             }
         }
     }
     let mut out = HashMap::with_capacity(ids.len());
     for (id, evs) in ids.iter().zip(events) {
         if let Some(evs) = evs {
-            out.insert(
-                id.clone(),
-                summarise(evs.iter().map(|(at, k)| (*at, k.as_str()))),
-            );
+            out.insert(id.clone(), summarise_kinds(evs));
         }
     }
     Ok(out)
+}
+
+/// Add one month's events of the incidents in `index` to `events`.
+fn month_events(
+    after: &Snapshot,
+    month: &str,
+    index: &HashMap<&str, usize>,
+    events: &mut [Option<Timeline>],
+) -> Result<()> {
+    let batch =
+        after.read_partition(Table::IncidentEvents, month, Some(&[INCIDENT_ID, AT, KIND]))?;
+    let (inc, at, kind) = (
+        text_col(&batch, INCIDENT_ID),
+        ts_col(&batch, AT),
+        text_col(&batch, KIND),
+    );
+    for i in 0..batch.num_rows() {
+        if let Some(&n) = index.get(inc.value(i)) {
+            // Kinds outside the vocabulary were rejected at ingest; one here says nothing.
+            let evs = events[n].get_or_insert_with(Vec::new);
+            if let Some(k) = EventKind::parse(kind.value(i)) {
+                evs.push((ts_at(at, i).unwrap_or_default(), k));
+            }
+        }
+    }
+    Ok(())
 }
 
 /// What a summary says about one instant column: `None` = nothing, `Some(None)` = null.

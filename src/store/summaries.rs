@@ -98,9 +98,10 @@ fn incidents_with_summaries(
 type Timeline = Vec<(i64, EventKind)>;
 
 /// Lifecycle summaries of `ids` from the events of `after`: the draft of the next snapshot, whose
-/// events are already as this commit leaves them. Two threads read the months (the event months
-/// are small next to the budget, and this was a second or more on one core on the 10M-alert
-/// year), each gathering its months' events by incident; the summaries do not depend on order.
+/// events are already as this commit leaves them. Two threads read the months, each gathering
+/// its months' events by incident (the summaries do not depend on order): a sampled ingest of the
+/// 10M-alert year showed this phase on one core, though timed in turn the whole ingest's gain was
+/// within noise. The event months are small next to the memory budget.
 fn summaries(after: &Snapshot, ids: &HashSet<String>) -> Result<HashMap<String, Summary>> {
     // One month's columns at a time, each event kept as (instant, kind) under its incident's
     // number: holding every month's strings until the grouping was done took gigabytes when a

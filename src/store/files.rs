@@ -110,21 +110,7 @@ pub fn read_files(
     let bad = |path: &Path, e: &dyn std::fmt::Display| {
         Error::store(path, format!("unreadable Parquet file ({e}){hint}"))
     };
-    let target = match columns {
-        Some(cols) => {
-            let mut idx = cols
-                .iter()
-                .map(|c| full.index_of(c))
-                .collect::<std::result::Result<Vec<usize>, _>>()
-                .map_err(|e| Error::Internal(e.to_string()))?;
-            idx.sort_unstable();
-            Arc::new(
-                full.project(&idx)
-                    .map_err(|e| Error::Internal(e.to_string()))?,
-            )
-        }
-        None => full,
-    };
+    let (target, _) = projection(full, columns)?;
     let mut batches = vec![];
     for path in paths {
         let file = File::open(path).at(path)?;
@@ -148,6 +134,27 @@ pub fn read_files(
         }
     }
     arrow::compute::concat_batches(&target, &batches).map_err(|e| Error::Internal(e.to_string()))
+}
+
+/// The schema of a read of `columns` of `full` (all when `None`), with the columns in `full`'s
+/// order, and their positions in `full` (`None`: all).
+pub(super) fn projection(
+    full: SchemaRef,
+    columns: Option<&[&str]>,
+) -> Result<(SchemaRef, Option<Vec<usize>>)> {
+    let Some(cols) = columns else {
+        return Ok((full, None));
+    };
+    let mut idx = cols
+        .iter()
+        .map(|c| full.index_of(c))
+        .collect::<std::result::Result<Vec<usize>, _>>()
+        .map_err(|e| Error::Internal(format!("a column to read: {e}")))?;
+    idx.sort_unstable();
+    let target = full
+        .project(&idx)
+        .map_err(|e| Error::Internal(format!("a projection: {e}")))?;
+    Ok((Arc::new(target), Some(idx)))
 }
 
 /// The number of rows of a Parquet file, from its footer.

@@ -42,21 +42,7 @@ pub(super) fn read(
     full: SchemaRef,
     columns: Option<&[&str]>,
 ) -> Result<RecordBatch> {
-    let (target, projection) = match columns {
-        Some(cols) => {
-            let mut idx = cols
-                .iter()
-                .map(|c| full.index_of(c))
-                .collect::<std::result::Result<Vec<usize>, _>>()
-                .map_err(|e| Error::Internal(format!("a spill column: {e}")))?;
-            idx.sort_unstable();
-            let target = full
-                .project(&idx)
-                .map_err(|e| Error::Internal(format!("a spill projection: {e}")))?;
-            (std::sync::Arc::new(target), Some(idx))
-        }
-        None => (full, None),
-    };
+    let (target, projection) = super::files::projection(full, columns)?;
     let mut batches = vec![];
     for path in paths {
         let file = File::open(path).at(path)?;

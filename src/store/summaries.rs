@@ -5,7 +5,6 @@
 
 use foldhash::{HashMap, HashMapExt, HashSet, HashSetExt};
 use std::sync::Arc;
-use std::sync::atomic::{AtomicUsize, Ordering};
 
 use arrow::array::{Array, ArrayRef, TimestampMicrosecondArray, UInt32Array};
 use arrow::record_batch::RecordBatch;
@@ -98,10 +97,7 @@ fn incidents_with_summaries(
 type Timeline = Vec<(i64, EventKind)>;
 
 /// Lifecycle summaries of `ids` from the events of `after`: the draft of the next snapshot, whose
-/// events are already as this commit leaves them. Two threads read the months, each gathering
-/// its months' events by incident (the summaries do not depend on order): a sampled ingest of the
-/// 10M-alert year showed this phase on one core, though timed in turn the whole ingest's gain was
-/// within noise. The event months are small next to the memory budget.
+/// events are already as this commit leaves them.
 fn summaries(after: &Snapshot, ids: &HashSet<String>) -> Result<HashMap<String, Summary>> {
     // One month's columns at a time, each event kept as (instant, kind) under its incident's
     // number: holding every month's strings until the grouping was done took gigabytes when a
@@ -111,39 +107,9 @@ fn summaries(after: &Snapshot, ids: &HashSet<String>) -> Result<HashMap<String, 
         .enumerate()
         .map(|(n, id)| (id.as_str(), n))
         .collect();
-    let months = after.months(Table::IncidentEvents)?;
-    let next = AtomicUsize::new(0);
-    let gather = || -> Result<Vec<Option<Timeline>>> {
-        let mut events: Vec<Option<Timeline>> = vec![None; ids.len()];
-        while let Some(month) = months.get(next.fetch_add(1, Ordering::Relaxed)) {
-            month_events(after, month, &index, &mut events)?;
-        }
-        Ok(events)
-    };
-    let parts: Vec<Result<Vec<Option<Timeline>>>> = std::thread::scope(|scope| {
-        let workers: Vec<_> = (0..months.len().clamp(1, 2))
-            .map(|_| scope.spawn(gather))
-            .collect();
-        workers
-            .into_iter()
-            .map(|w| {
-                w.join().unwrap_or_else(|_| {
-                    Err(Error::Internal(
-                        "a thread summarising incidents panicked".into(),
-                    ))
-                })
-            })
-            .collect()
-    });
     let mut events: Vec<Option<Timeline>> = vec![None; ids.len()];
-    for part in parts {
-        for (all, mine) in events.iter_mut().zip(part?) {
-            match (all.as_mut(), mine) {
-                (Some(all), Some(mine)) => all.extend(mine),
-                (None, mine) => *all = mine,
-                (Some(_), None) => {}
-            }
-        }
+    for month in after.months(Table::IncidentEvents)? {
+        month_events(after, &month, &index, &mut events)?;
     }
     let mut out = HashMap::with_capacity(ids.len());
     for (id, evs) in ids.iter().zip(events) {

@@ -142,7 +142,7 @@ impl ValueEnum for PeriodBy {
 
 impl ValueEnum for OutputFormat {
     fn value_variants<'a>() -> &'a [Self] {
-        &[OutputFormat::Html, OutputFormat::Markdown]
+        &OutputFormat::ALL
     }
     fn to_possible_value(&self) -> Option<PossibleValue> {
         Some(match self {

@@ -9,7 +9,7 @@
 //! is removed once read (`Staging::release_month`).
 
 use std::fs::File;
-use std::path::{Path, PathBuf};
+use std::path::Path;
 
 use arrow::datatypes::SchemaRef;
 use arrow::ipc::reader::FileReader;
@@ -37,8 +37,8 @@ pub(super) fn write(path: &Path, batch: &RecordBatch) -> Result<()> {
 
 /// Read spill files written with the schema `full`, all columns or only `columns` (in the
 /// schema's order), as one batch in file order.
-pub(super) fn read(
-    paths: &[PathBuf],
+pub(super) fn read<'a>(
+    paths: impl IntoIterator<Item = &'a Path>,
     full: SchemaRef,
     columns: Option<&[&str]>,
 ) -> Result<RecordBatch> {
@@ -93,9 +93,9 @@ mod tests {
         write(&a, &batch(&["x", "y"], &[0, 1])).unwrap();
         write(&b, &batch(&["z"], &[5])).unwrap();
         let full = batch(&[], &[]).schema();
-        let both = read(&[a.clone(), b.clone()], full.clone(), None).unwrap();
+        let both = read([a.as_path(), b.as_path()], full.clone(), None).unwrap();
         assert_eq!(both, batch(&["x", "y", "z"], &[0, 1, 5]));
-        let seqs = read(&[a, b], full, Some(&["_seq"])).unwrap();
+        let seqs = read([a.as_path(), b.as_path()], full, Some(&["_seq"])).unwrap();
         assert_eq!(seqs.num_columns(), 1);
         let s = seqs
             .column(0)
@@ -111,7 +111,7 @@ mod tests {
         let dir = tempfile::tempdir().unwrap();
         let bad = dir.path().join("bad.arrow");
         std::fs::write(&bad, b"not arrow").unwrap();
-        let err = read(std::slice::from_ref(&bad), batch(&[], &[]).schema(), None)
+        let err = read([bad.as_path()], batch(&[], &[]).schema(), None)
             .unwrap_err()
             .to_string();
         assert!(err.contains("bad.arrow"), "{err}");

@@ -191,8 +191,9 @@ impl Staging {
         month: &str,
         columns: Option<&[&str]>,
     ) -> Result<RecordBatch> {
+        let files = self.month_files(table, month);
         spill::read(
-            &paths(self.month_files(table, month)),
+            files.iter().map(|f| f.path.as_path()),
             spill_schema(table),
             columns,
         )
@@ -240,7 +241,7 @@ impl Staging {
     pub fn read_unsplit(&self, table: Table, parts: u64, part: u64) -> Result<RecordBatch> {
         let mut kept = vec![];
         for file in self.unsplit_files(table) {
-            let rows = spill::read(std::slice::from_ref(&file.path), spill_schema(table), None)?;
+            let rows = spill::read([file.path.as_path()], spill_schema(table), None)?;
             let ks = key_col(&rows, table);
             let mask: BooleanArray = (0..rows.num_rows())
                 .map(|i| Some(key_hash(ks.get(i)) % parts == part))
@@ -285,10 +286,6 @@ impl Writer {
         });
         Writer { jobs, thread }
     }
-}
-
-fn paths(files: &[Spilled]) -> Vec<PathBuf> {
-    files.iter().map(|f| f.path.clone()).collect()
 }
 
 fn with_seq(

@@ -74,7 +74,11 @@ fn rows_are_spilled_by_month_with_their_input_order_numbers() {
         ]
     );
     // A month read for the last time gives its files back; the others stay.
-    let jan_files = paths(s.month_files(Table::Alerts, "2026-01"));
+    let jan_files: Vec<PathBuf> = s
+        .month_files(Table::Alerts, "2026-01")
+        .iter()
+        .map(|f| f.path.clone())
+        .collect();
     assert!(jan_files.iter().all(|p| p.exists()));
     s.release_month(Table::Alerts, "2026-01");
     assert!(jan_files.iter().all(|p| !p.exists()));

@@ -88,6 +88,11 @@ fn fatigue_rows(csv: &str) -> Vec<String> {
     rows_of(csv, |t| t == "fatigue")
 }
 
+/// The tidy rows of `quality` and `freshness` (the header first).
+fn quality_rows(csv: &str) -> Vec<String> {
+    rows_of(csv, |t| t == "quality" || t == "freshness")
+}
+
 /// The tidy rows of `rules_by_team` and `rules_overall` (the header first).
 fn rules_rows(csv: &str) -> Vec<String> {
     rows_of(csv, |t| t.starts_with("rules_"))
@@ -146,7 +151,7 @@ fn check(s: &Sandbox, engine: &str, run: impl Fn(&[PathBuf]) -> bool) {
     }
     let sql: Vec<PathBuf> = jobs
         .iter()
-        .flat_map(|j| ["fatigue.sql", "rules.sql"].map(|f| s.path(j).join(f)))
+        .flat_map(|j| ["fatigue.sql", "rules.sql", "quality.sql"].map(|f| s.path(j).join(f)))
         .collect();
     assert!(run(&sql), "{engine} job failed");
     for (job, extra) in jobs.iter().zip(CASES) {
@@ -186,6 +191,25 @@ fn check(s: &Sandbox, engine: &str, run: impl Fn(&[PathBuf]) -> bool) {
                 "transient_pct",
                 "median_ttr_min",
             ],
+        );
+        // Quality: the alert checks from the engine, the incident checks from the local store.
+        let mut local = vec!["metrics", "quality", "--format", "csv"];
+        local.extend(PERIOD);
+        local.extend(filters);
+        let what = format!("{engine} quality {extra:?}");
+        same_rows(
+            &what,
+            &quality_rows(&s.ok(&local)),
+            &quality_rows(&finished),
+            20,
+            &["rows", "share_pct"],
+        );
+        // The engine's own figures reach the table: alerts still firing at as-of.
+        assert!(
+            quality_rows(&finished)
+                .iter()
+                .any(|l| l.contains(",alerts never resolved,,rows,") && !l.contains(",rows,0.0,")),
+            "{what}: no alert left unresolved"
         );
     }
 }

@@ -16,10 +16,12 @@ use serde::{Deserialize, Serialize};
 
 use super::Context;
 use super::args::ScopeArgs;
-use super::metrics::render_tables;
+use super::metrics::{frames, render_tables};
 use super::stdout::Stdout;
 use crate::error::{Error, IoContext, Result};
-use crate::metrics::scaleout::{self, Engine, JobTarget, ReducedFrames, RulesFrames};
+use crate::metrics::scaleout::{
+    self, Engine, JobTarget, QualityFrames, ReducedFrames, RulesFrames,
+};
 use crate::metrics::{self as m, Dim, Filters, Scope};
 use crate::model::Table;
 use crate::output::{Format, write_frame};
@@ -98,6 +100,7 @@ fn fatigue_only() -> Vec<String> {
 const JOB_FILE: &str = "job.json";
 const FATIGUE: &str = "fatigue";
 const RULES: &str = "rules";
+const QUALITY: &str = "quality";
 
 pub fn run(ctx: &Context, cmd: ScaleOutCommand) -> Result<()> {
     match cmd {
@@ -163,6 +166,10 @@ fn emit(ctx: &Context, a: EmitArgs) -> Result<()> {
             scaleout::fatigue_job(&ctx.config, &scope, by.as_deref(), &target)?,
         ),
         (RULES, scaleout::rules_job(&ctx.config, &scope, &target)?),
+        (
+            QUALITY,
+            scaleout::quality_job(&ctx.config, &scope, &target)?,
+        ),
     ];
     let job = JobFile {
         engine: engine.name().into(),
@@ -256,6 +263,29 @@ fn finish(ctx: &Context, a: FinishArgs) -> Result<()> {
             ttr: read_reduced(&dir, "rules_ttr")?,
         };
         tables.extend(scaleout::finish_rules(&reduced, &ctx.config)?);
+    }
+    if job.families.iter().any(|f| f == QUALITY) {
+        // The incident checks and the rejected rows are the local store's; its alerts are not
+        // read.
+        if ctx.store.exists() {
+            let reduced = QualityFrames {
+                alerts: read_reduced(&dir, "quality_alerts")?,
+                examples: read_reduced(&dir, "quality_examples")?,
+            };
+            let local = frames(&ctx.store, scope.as_of)?;
+            tables.extend(scaleout::finish_quality(
+                &reduced,
+                &local,
+                &ctx.config,
+                &scope,
+            )?);
+        } else {
+            eprintln!(
+                "warning: no store at {}: the quality tables need its incidents and rejected \
+                 rows, so they are left out; run finish where the store is, or give --store",
+                ctx.store.root().display()
+            );
+        }
     }
     let mut sink: Box<dyn Write + Send> = match &a.out {
         Some(p) => Box::new(std::io::BufWriter::new(std::fs::File::create(p).at(p)?)),

@@ -22,6 +22,11 @@ use crate::metrics::catalogue::TableId;
 use crate::model::columns::*;
 
 use super::table::CHECK;
+use alerts::{AlertCheck, AlertChecks};
+
+/// The `table` of the checks' rows.
+const INCIDENTS_TABLE: &str = "incidents";
+const ALERTS_TABLE: &str = "alerts";
 const MERGED: &str = "merged into another incident";
 
 /// The exclusion reason of `frames::exclusion_reason` with every "merged into <id>" folded into
@@ -85,22 +90,20 @@ pub fn exclusion_note(f: &Frames, cfg: &Config, scope: &Scope) -> Result<String>
     ))
 }
 
-/// A check: its name, the table it reads, and the condition on that table's rows.
+/// An incident check: its name and the condition on an incident.
 struct Check {
     name: String,
-    table: &'static str,
     when: Expr,
 }
 
-fn check(name: impl Into<String>, table: &'static str, when: Expr) -> Check {
+fn check(name: impl Into<String>, when: Expr) -> Check {
     Check {
         name: name.into(),
-        table,
         when,
     }
 }
 
-/// The incident and alert checks, in the order the table lists them.
+/// The incident checks, in the order the table lists them (the alert checks follow them).
 fn checks(cfg: &Config) -> Vec<Check> {
     let start = when(col(IMPACT_STARTED_AT).is_not_null())
         .then(col(IMPACT_STARTED_AT))
@@ -109,37 +112,30 @@ fn checks(cfg: &Config) -> Vec<Check> {
     let mut out = vec![
         check(
             "acknowledged before detected",
-            "incidents",
             col(ACKNOWLEDGED_AT).lt(col(DETECTED_AT)),
         ),
         check(
             "mitigated before impact started/detected",
-            "incidents",
             col(MITIGATED_AT).lt(start),
         ),
         check(
             "resolved before detected",
-            "incidents",
             col(RESOLVED_AT).lt(col(DETECTED_AT)),
         ),
         check(
             "impact started after detected",
-            "incidents",
             col(IMPACT_STARTED_AT).gt(col(DETECTED_AT)),
         ),
         check(
             "resolved but no resolved_at",
-            "incidents",
             resolved.clone().and(col(RESOLVED_AT).is_null()),
         ),
         check(
             "open with resolved_at",
-            "incidents",
             resolved.not().and(col(RESOLVED_AT).is_not_null()),
         ),
         check(
             "missing impact_started_at",
-            "incidents",
             col(IMPACT_STARTED_AT).is_null(),
         ),
     ];
@@ -159,39 +155,32 @@ fn checks(cfg: &Config) -> Vec<Check> {
     );
     for r in reasons {
         let when = reason_label().eq(lit(r.as_str()));
-        out.push(check(format!("excluded: {r}"), "incidents", when));
+        out.push(check(format!("excluded: {r}"), when));
     }
-    out.push(check(
-        "alerts never resolved",
-        "alerts",
-        col(RESOLVED_AT).is_null(),
-    ));
-    out.push(check(
-        "alert resolved before fired",
-        "alerts",
-        col(RESOLVED_AT).lt(col(FIRED_AT)),
-    ));
     out
 }
 
-/// The `quality` table (one row per check) and the `freshness` table (one row).
+/// The `quality` table (one row per check) and the `freshness` table (one row): the alert checks'
+/// reduce step run locally, then the finish step.
 pub fn quality(f: &Frames, cfg: &Config, scope: &Scope) -> Result<Vec<MetricTable>> {
+    finish(f, cfg, scope, &alerts::reduce(f, scope)?)
+}
+
+/// The two tables from the incidents of `f` and the alert figures of either engine's reduce step
+/// (`alerts`); `f`'s alerts are not read.
+pub(crate) fn finish(
+    f: &Frames,
+    cfg: &Config,
+    scope: &Scope,
+    alert_checks: &AlertChecks,
+) -> Result<Vec<MetricTable>> {
     let incidents = incidents_in_scope(f, scope).with_column(exclusion_reason(cfg));
-    let alerts = f
-        .alerts
-        .clone()
-        .filter(in_period(FIRED_AT, scope).and(filter_expr(&scope.filters, true, true)));
-    let source = |table: &str| match table {
-        "alerts" => (alerts.clone(), ALERT_ID),
-        _ => (incidents.clone(), INCIDENT_ID),
-    };
     let checks = checks(cfg);
     let mut parts = vec![];
     for (k, c) in checks.iter().enumerate() {
-        let (lf, id) = source(c.table);
-        parts.push(lf.filter(c.when.clone()).select([
+        parts.push(incidents.clone().filter(c.when.clone()).select([
             lit(k as u32).cast(DataType::UInt32).alias("k"),
-            col(id).alias("id"),
+            col(INCIDENT_ID).alias("id"),
         ]));
     }
     let found = concat(parts, UnionArgs::default())
@@ -229,21 +218,28 @@ pub fn quality(f: &Frames, cfg: &Config, scope: &Scope) -> Result<Vec<MetricTabl
             .get(0)
             .unwrap_or_default())
     };
-    let (n_incidents, n_alerts) = (count(incidents.clone())?, count(alerts.clone())?);
+    let n_incidents = count(incidents.clone())?;
+    let n_alerts = alert_checks.alerts;
+    let share = |rows: u64, total: u64| (total > 0).then(|| 100.0 * rows as f64 / total as f64);
 
     let mut t = QualityColumns::default();
     for (k, c) in checks.iter().enumerate() {
-        let total = if c.table == "alerts" {
-            n_alerts
-        } else {
-            n_incidents
-        };
         t.push(
             &c.name,
-            c.table,
+            INCIDENTS_TABLE,
             rows[k],
-            (total > 0).then(|| 100.0 * rows[k] as f64 / total as f64),
+            share(rows[k], n_incidents),
             examples[k].clone(),
+        );
+    }
+    for c in AlertCheck::ALL {
+        let found = c.of(alert_checks);
+        t.push(
+            c.title(),
+            ALERTS_TABLE,
+            found.rows,
+            share(found.rows, n_alerts),
+            (!found.examples.is_empty()).then(|| found.examples.join(", ")),
         );
     }
     for r in rejected::rejected(&f.rejected)? {
@@ -278,7 +274,7 @@ pub fn quality(f: &Frames, cfg: &Config, scope: &Scope) -> Result<Vec<MetricTabl
             frame: t.frame()?,
             notes,
         },
-        freshness(f, scope)?,
+        freshness(f, scope, alert_checks.last_fired)?,
     ])
 }
 
@@ -321,26 +317,24 @@ impl QualityColumns {
 
 /// The data's range under the filters, whatever the period: first and last incident detected
 /// and the last alert fired.
-fn freshness(f: &Frames, scope: &Scope) -> Result<MetricTable> {
-    let keep = filter_expr(&scope.filters, true, true);
+fn freshness(f: &Frames, scope: &Scope, last_fired: Option<i64>) -> Result<MetricTable> {
     let inc = f
         .incidents
         .clone()
-        .filter(keep.clone())
+        .filter(filter_expr(&scope.filters, true, true))
         .select([
             col(DETECTED_AT).min().alias(cols::FIRST_DETECTED),
             col(DETECTED_AT).max().alias(cols::LAST_DETECTED),
         ])
         .collect()
         .map_err(pe)?;
-    let al = f
-        .alerts
-        .clone()
-        .filter(keep)
-        .select([col(FIRED_AT).max().alias(cols::LAST_ALERT)])
-        .collect()
+    let last = Column::new(cols::LAST_ALERT.into(), [last_fired])
+        .cast(&DataType::Datetime(
+            TimeUnit::Microseconds,
+            Some(TimeZone::UTC),
+        ))
         .map_err(pe)?;
-    let frame = inc.hstack(al.columns()).map_err(pe)?;
+    let frame = inc.hstack(&[last]).map_err(pe)?;
     Ok(MetricTable {
         family: Family::Quality,
         id: TableId::Freshness,
@@ -355,6 +349,7 @@ fn freshness(f: &Frames, scope: &Scope) -> Result<MetricTable> {
     })
 }
 
+pub(crate) mod alerts;
 pub mod cols;
 mod rejected;
 

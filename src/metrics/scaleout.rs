@@ -15,16 +15,16 @@
 mod dialect;
 mod dims;
 mod fatigue_sql;
+mod quality_sql;
 mod read;
 mod rules_sql;
 
 pub use dialect::Engine;
-pub use read::ReducedFrames;
-pub use read::RulesFrames;
+pub use read::{QualityFrames, ReducedFrames, RulesFrames};
 
 use super::fatigue::{self, finish, shifts::Shifts};
-use super::rules;
-use super::{Dim, MetricTable, Scope};
+use super::{Dim, Frames, MetricTable, Scope};
+use super::{quality, rules};
 use crate::config::Config;
 use crate::error::{Error, Result};
 use crate::model::time::{DAY_US, MINUTE_US, SECOND_US};
@@ -252,6 +252,28 @@ pub fn rules_job(cfg: &Config, scope: &Scope, target: &JobTarget) -> Result<Stri
     ))
 }
 
+/// The SQL job of the alert checks of `quality` and the last alert of `freshness` for `target`:
+/// it reads the store's alerts only.
+pub fn quality_job(cfg: &Config, scope: &Scope, target: &JobTarget) -> Result<String> {
+    let p = Params::new(cfg, scope, vec![], target)?;
+    let store = target.store_url.trim_end_matches('/');
+    let mut st = vec![
+        target
+            .engine
+            .source_view("am_alerts_src", &format!("{store}/alerts")),
+    ];
+    st.extend(quality_sql::statements(target.engine, &p));
+    Ok(job_text(
+        "the alert checks of data quality",
+        "",
+        "quality_alerts and quality_examples",
+        scope,
+        &p,
+        target,
+        &st,
+    ))
+}
+
 /// The `fatigue` table from the tables a job wrote: the finish step the local engine runs.
 pub fn finish_fatigue(
     reduced: &ReducedFrames,
@@ -269,6 +291,18 @@ pub fn finish_fatigue(
         &groups,
         scope,
     )?])
+}
+
+/// `quality` and `freshness` from the tables a quality job wrote and the incidents and rejected
+/// rows of `local` (the store's small tables, whose alerts are not read): the finish step the
+/// local engine runs.
+pub fn finish_quality(
+    reduced: &QualityFrames,
+    local: &Frames,
+    cfg: &Config,
+    scope: &Scope,
+) -> Result<Vec<MetricTable>> {
+    quality::finish(local, cfg, scope, &read::quality_checks(reduced)?)
 }
 
 /// `rules_by_team` and `rules_overall` from the tables a rules job wrote: the finish step the

@@ -1,10 +1,11 @@
 //! The tables a reduce job wrote, as the finish steps' inputs: the fatigue job's as
 //! `fatigue::reduce::Reduced` (the key columns `k_<dim>` interned into group ids, every page and
 //! firing tied to its group) and the rules job's as `rules::reduce::Reduced` (each time-to-resolve
-//! row tied to its team and rule), the counts as integers whatever width the engine wrote them in.
-//! A table that does not fit (a missing column, a repeated group, a row of a group the groups
+//! row tied to its team and rule), the counts as integers whatever width the engine wrote them in;
+//! the quality job's in `read/quality.rs`. A table that does not fit (a missing column, a repeated group, a row of a group the groups
 //! table lacks) is refused with the table's name, because it means the job was written for
 //! another grouping or its output was mixed up.
+
 use std::collections::HashMap;
 
 use polars::prelude::*;
@@ -15,6 +16,10 @@ use crate::metrics::hours::Bucket;
 use crate::metrics::rules::reduce::{Counts as RuleCounts, Group, Reduced as RulesReduced, TtrRow};
 use crate::metrics::scope::Dim;
 
+mod quality;
+pub use quality::QualityFrames;
+pub(super) use quality::quality_checks;
+
 /// The four tables of the fatigue job, as read from its output (`store::reduced`).
 pub struct ReducedFrames {
     pub groups: DataFrame,
@@ -23,7 +28,7 @@ pub struct ReducedFrames {
     pub totals: DataFrame,
 }
 
-fn bad(table: &str, what: impl std::fmt::Display) -> Error {
+pub(super) fn bad(table: &str, what: impl std::fmt::Display) -> Error {
     Error::Query(format!(
         "the reduced table {table} {what}; run `aftermath scale-out finish` with the same --by \
          and period as the job was emitted with, over that job's output"
@@ -44,12 +49,12 @@ fn column(df: &DataFrame, table: &str, name: &str, ty: &DataType) -> Result<Seri
         })
 }
 
-fn ints(df: &DataFrame, table: &str, name: &str) -> Result<Vec<Option<i64>>> {
+pub(super) fn ints(df: &DataFrame, table: &str, name: &str) -> Result<Vec<Option<i64>>> {
     let s = column(df, table, name, &DataType::Int64)?;
     Ok(s.i64().expect("cast to Int64").iter().collect())
 }
 
-fn texts(df: &DataFrame, table: &str, name: &str) -> Result<Vec<Option<String>>> {
+pub(super) fn texts(df: &DataFrame, table: &str, name: &str) -> Result<Vec<Option<String>>> {
     let s = column(df, table, name, &DataType::String)?;
     Ok(s.str()
         .expect("cast to String")

@@ -1,0 +1,68 @@
+//! The reduce step of the alert checks of `quality` (and the last alert of `freshness`) as SQL:
+//! the figures `quality::alerts::reduce` computes locally, written as two small tables
+//! (docs/scale-out.md, "Quality"):
+//!
+//! - `quality_alerts`, one row: `alerts` (fired in the period), one count per check
+//!   (`never_resolved`, `resolved_before_fired`), and `last_fired_us`, the last alert fired
+//!   whatever the period, in UTC microseconds;
+//! - `quality_examples`, up to three `alert_id`s per `check_name`, the first in text order.
+//!
+//! Alerts are taken as known at as-of, as `metrics::known` takes them: fired by then, and a
+//! resolution after it is not yet one.
+
+use super::Params;
+use super::dialect::Engine;
+use crate::metrics::quality::alerts::{AlertCheck, EXAMPLES};
+
+/// The statements after the alerts' source view: the alerts as known, then the two writes.
+pub(super) fn statements(e: Engine, p: &Params) -> Vec<String> {
+    let asof = e.instant(p.as_of_us);
+    let alerts = format!(
+        "CREATE OR REPLACE TEMPORARY VIEW am_quality AS\n\
+         SELECT alert_id, fired_at,\n  \
+           CASE WHEN resolved_at > {asof} THEN NULL ELSE resolved_at END AS resolved_at,\n  \
+           fired_at >= {from} AND fired_at < {to} AS in_period\n\
+         FROM am_alerts_src WHERE fired_at <= {asof}{filters}",
+        from = e.instant(p.from_us),
+        to = e.instant(p.to_us),
+        filters = p.filters(e),
+    );
+    let counts: String = AlertCheck::ALL
+        .iter()
+        .map(|&c| {
+            format!(
+                "  SUM(CASE WHEN in_period AND {} THEN 1 ELSE 0 END) AS {},\n",
+                c.sql(),
+                c.key()
+            )
+        })
+        .collect();
+    let figures = format!(
+        "SELECT SUM(CASE WHEN in_period THEN 1 ELSE 0 END) AS alerts,\n{counts}  \
+         MAX({last}) AS last_fired_us\nFROM am_quality",
+        last = e.micros("fired_at"),
+    );
+    let found: Vec<String> = AlertCheck::ALL
+        .iter()
+        .map(|&c| {
+            format!(
+                "SELECT {} AS check_name, alert_id FROM am_quality WHERE in_period AND {}",
+                e.string(c.key()),
+                c.sql()
+            )
+        })
+        .collect();
+    let examples = format!(
+        "SELECT check_name, alert_id FROM (\n\
+         SELECT check_name, alert_id,\n  \
+           ROW_NUMBER() OVER (PARTITION BY check_name ORDER BY alert_id) AS n\n\
+         FROM (\n{found}\n) c\n\
+         ) r WHERE n <= {EXAMPLES}",
+        found = found.join("\nUNION ALL\n"),
+    );
+    vec![
+        alerts,
+        e.write(&p.out_url, "quality_alerts", &figures),
+        e.write(&p.out_url, "quality_examples", &examples),
+    ]
+}

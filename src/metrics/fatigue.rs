@@ -21,7 +21,7 @@ pub(crate) mod ids;
 pub(crate) mod judges;
 mod lookback;
 pub(crate) mod reduce;
-mod shift;
+pub(crate) mod shift;
 pub(crate) mod shifts;
 #[cfg(test)]
 pub(crate) mod testkit;
@@ -86,45 +86,25 @@ pub fn fatigue(
     let groups = groups::compute(&scoped, cfg, &dims, &shifts)?;
     let mut out = vec![fatigue_table(cfg, &dims, &shifts, &groups, scope)?];
     if !shifts.list.is_empty() {
-        let (frame, clipped) = shift::shift_frame(&scoped, cfg, scope, &shifts)?;
-        let mut notes = vec![format!(
-            "pages_per_12h = pages / (shift hours / 12); over_limit when above {} (Google SRE: at \
-             most 2 incidents per 12-hour shift); sleep interruptions in the person's zone",
-            cfg.thresholds.pages_per_shift_limit
-        )];
-        if clipped {
-            notes.push(
-                "shifts running past the period are counted for their hours inside it".into(),
-            );
-        }
-        notes.extend(zone_note(&shifts));
-        out.push(MetricTable {
-            family: Family::Fatigue,
-            id: TableId::FatigueShift,
-            title: "Pages per on-call shift".into(),
-            dims: vec!["team".into(), "person".into(), "shift".into()],
-            frame,
-            notes,
-        });
+        let pages = shift::reduce(&scoped, cfg, scope, &shifts);
+        out.push(shift::shift_table(&shifts, &pages, cfg, scope)?);
     }
     if compare {
-        let frame = compare::compare_frame(f, cfg, scope, &dims, (&scoped, &groups), &shifts)?;
-        out.push(MetricTable {
-            family: Family::Fatigue,
-            id: TableId::FatigueCompare,
-            title: format!("Pages by team against {}", scope.period.previous_words()),
-            dims: vec!["team".into()],
-            frame,
-            notes: vec![format!(
-                "baseline: {}; pages_low/pages_high: exact Poisson 95% interval of this \
-                 period's pages; pages_change_p: conditional binomial test of the two counts; \
-                 \"more\"/\"fewer\" only when p < 0.05",
-                scope.period.previous_words()
-            )]
-            .into_iter()
-            .chain(scope.not_judged_words())
-            .collect(),
-        });
+        // The comparison is by team: the groups above when they sum to teams, else by team anew;
+        // the previous period's by team, with that period's shifts.
+        let by_team = [Dim::Team];
+        let recomputed;
+        let now = if compare::reuses(&dims) {
+            &groups
+        } else {
+            recomputed = groups::compute(&scoped, cfg, &by_team, &shifts)?;
+            &recomputed
+        };
+        let prev_scope = scope.previous();
+        let prev_shifts = shifts::load(f, &prev_scope)?;
+        let prev = groups::load(f, cfg, &prev_scope, &by_team)?;
+        let before = groups::compute(&prev, cfg, &by_team, &prev_shifts)?;
+        out.push(compare::compare_table(scope, now, &before)?);
     }
     Ok(out)
 }
@@ -182,7 +162,7 @@ fn join_words(words: &[String]) -> String {
     }
 }
 
-fn zone_note(shifts: &Shifts) -> Option<String> {
+pub(super) fn zone_note(shifts: &Shifts) -> Option<String> {
     (!shifts.bad_zones.is_empty()).then(|| {
         let names: Vec<_> = shifts.bad_zones.iter().map(|z| format!("{z:?}")).collect();
         format!(

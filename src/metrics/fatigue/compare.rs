@@ -9,14 +9,12 @@ use std::collections::BTreeMap;
 use polars::prelude::*;
 
 use super::build::pct;
-use super::groups::{self, Groups, Scoped};
-use super::shifts::{self, Shifts};
-use crate::config::Config;
+use super::groups::Groups;
 use crate::error::Result;
-use crate::metrics::frames::Frames;
+use crate::metrics::catalogue::TableId;
 use crate::metrics::scope::{Dim, Scope};
 use crate::metrics::stats;
-use crate::metrics::table::pe;
+use crate::metrics::table::{Family, MetricTable, pe};
 
 #[derive(Debug, Clone, Copy, Default)]
 struct Totals {
@@ -44,26 +42,39 @@ fn team_totals(g: &Groups) -> Result<BTreeMap<String, Totals>> {
     Ok(out)
 }
 
-/// The comparison table. `current` is reused when its groups sum to teams (a team dimension and
-/// no person, whose units count an alert once per person); otherwise the teams are recomputed.
-pub(super) fn compare_frame(
-    f: &Frames,
-    cfg: &Config,
+/// Whether groups by `dims` sum to teams (a team dimension and no person, whose units count an
+/// alert once per person), so the comparison can reuse them instead of grouping by team anew.
+pub(crate) fn reuses(dims: &[Dim]) -> bool {
+    dims.contains(&Dim::Team) && !dims.contains(&Dim::Person)
+}
+
+/// The comparison table from this period's groups (by team, or by dims that `reuses` accepts)
+/// and the previous period's by team, from either engine's reduce step.
+pub(crate) fn compare_table(scope: &Scope, now: &Groups, before: &Groups) -> Result<MetricTable> {
+    let frame = compare_frame(scope, &team_totals(now)?, &team_totals(before)?)?;
+    Ok(MetricTable {
+        family: Family::Fatigue,
+        id: TableId::FatigueCompare,
+        title: format!("Pages by team against {}", scope.period.previous_words()),
+        dims: vec!["team".into()],
+        frame,
+        notes: vec![format!(
+            "baseline: {}; pages_low/pages_high: exact Poisson 95% interval of this period's \
+             pages; pages_change_p: conditional binomial test of the two counts; \
+             \"more\"/\"fewer\" only when p < 0.05",
+            scope.period.previous_words()
+        )]
+        .into_iter()
+        .chain(scope.not_judged_words())
+        .collect(),
+    })
+}
+
+fn compare_frame(
     scope: &Scope,
-    dims: &[Dim],
-    current: (&Scoped, &Groups),
-    current_shifts: &Shifts,
+    now: &BTreeMap<String, Totals>,
+    before: &BTreeMap<String, Totals>,
 ) -> Result<DataFrame> {
-    let team = [Dim::Team];
-    let now = if dims.contains(&Dim::Team) && !dims.contains(&Dim::Person) {
-        team_totals(current.1)?
-    } else {
-        team_totals(&groups::compute(current.0, cfg, &team, current_shifts)?)?
-    };
-    let prev_scope = scope.previous();
-    let prev_shifts = shifts::load(f, &prev_scope)?;
-    let prev = groups::load(f, cfg, &prev_scope, &team)?;
-    let before = team_totals(&groups::compute(&prev, cfg, &team, &prev_shifts)?)?;
     let mut teams: Vec<&String> = now.keys().chain(before.keys()).collect();
     teams.sort();
     teams.dedup();
@@ -79,7 +90,7 @@ pub(super) fn compare_frame(
     let (mut inter, mut inter_prev, mut act, mut act_prev, mut verdict) =
         (vec![], vec![], vec![], vec![], vec![]);
     for team in &teams {
-        let (a, b) = (get(&now, team), get(&before, team));
+        let (a, b) = (get(now, team), get(before, team));
         let (lo, hi) = stats::poisson_exact(a.pages);
         // Rates, not counts: a week's baseline is the 4 weeks before it (`metrics::baseline`).
         let (p, change) = stats::count_change(

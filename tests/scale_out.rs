@@ -1,6 +1,7 @@
-//! `aftermath scale-out`: the fatigue and rules reduce steps emitted as SQL, run on a real engine
-//! over a generated store, finished, and compared with `aftermath metrics fatigue` and `aftermath
-//! metrics rules` value for value.
+//! `aftermath scale-out`: the fatigue, rules and quality reduce steps emitted as SQL, run on a real
+//! engine over a generated store, finished, and compared with `aftermath metrics fatigue
+//! --compare previous` (`fatigue`, `fatigue_shift`, `fatigue_compare`), `aftermath metrics rules`
+//! and `aftermath metrics quality` value for value.
 //!
 //! The store spans the 2026 autumn DST changes of four zones (Lord Howe's half-hour one on
 //! 2026-10-04, Sydney the same day, Berlin on 10-25, New York and Los Angeles on 11-01), a
@@ -83,9 +84,10 @@ fn rows_of(csv: &str, keep: impl Fn(&str) -> bool) -> Vec<String> {
         .collect()
 }
 
-/// The tidy rows of the `fatigue` table (the header first).
+/// The tidy rows of the `fatigue`, `fatigue_shift` and `fatigue_compare` tables (the header
+/// first).
 fn fatigue_rows(csv: &str) -> Vec<String> {
-    rows_of(csv, |t| t == "fatigue")
+    rows_of(csv, |t| t.starts_with("fatigue"))
 }
 
 /// The tidy rows of `quality` and `freshness` (the header first).
@@ -145,6 +147,7 @@ fn check(s: &Sandbox, engine: &str, run: impl Fn(&[PathBuf]) -> bool) {
         let job = format!("job-{engine}-{i}");
         let mut emit = vec!["scale-out", "emit", "--engine", engine, "--out", &job];
         emit.extend(PERIOD);
+        emit.extend(["--compare", "previous"]);
         emit.extend(*extra);
         s.ok(&emit);
         jobs.push(job);
@@ -156,21 +159,37 @@ fn check(s: &Sandbox, engine: &str, run: impl Fn(&[PathBuf]) -> bool) {
     assert!(run(&sql), "{engine} job failed");
     for (job, extra) in jobs.iter().zip(CASES) {
         let finished = s.ok(&["scale-out", "finish", "--job", job, "--format", "csv"]);
-        let mut local = vec!["metrics", "fatigue", "--format", "csv"];
+        let mut local = vec![
+            "metrics",
+            "fatigue",
+            "--format",
+            "csv",
+            "--compare",
+            "previous",
+        ];
         local.extend(PERIOD);
         local.extend(extra);
         let what = format!("{engine} fatigue {extra:?}");
+        let got = fatigue_rows(&finished);
         same_rows(
             &what,
             &fatigue_rows(&s.ok(&local)),
-            &fatigue_rows(&finished),
+            &got,
             500,
             &[
                 "sleep_interruptions",
                 "nights_interrupted",
                 "flapping_episodes",
+                "pages_per_12h",
+                "pages_previous",
             ],
         );
+        for table in ["fatigue_shift", "fatigue_compare"] {
+            assert!(
+                got.iter().any(|l| l.split(',').nth(1) == Some(table)),
+                "{what}: no {table} rows"
+            );
+        }
         // The rules ranking has no grouping: the same filters, without --by.
         let mut local = vec!["metrics", "rules", "--format", "csv"];
         local.extend(PERIOD);

@@ -15,12 +15,12 @@ use chrono::{DateTime, Utc};
 use serde::{Deserialize, Serialize};
 
 use super::Context;
-use super::args::ScopeArgs;
+use super::args::{Compare, ScopeArgs};
 use super::metrics::{frames, render_tables};
 use super::stdout::Stdout;
 use crate::error::{Error, IoContext, Result};
 use crate::metrics::scaleout::{
-    self, Engine, JobTarget, QualityFrames, ReducedFrames, RulesFrames,
+    self, Engine, FatigueFrames, JobTarget, QualityFrames, ReducedFrames, RulesFrames, ShiftFrames,
 };
 use crate::metrics::{self as m, Dim, Filters, Scope};
 use crate::model::Table;
@@ -54,6 +54,9 @@ pub struct EmitArgs {
     /// Group fatigue by these dimensions: team, week, month, service, severity, person [default: team,week]
     #[arg(long, value_name = "DIMS")]
     pub by: Option<String>,
+    /// Also reduce what fatigue_compare needs: pages by team against the baseline before the period, as `metrics --compare`
+    #[arg(long, value_name = "WHAT")]
+    pub compare: Option<Compare>,
 }
 
 #[derive(Debug, clap::Args)]
@@ -91,6 +94,13 @@ struct JobFile {
     /// job has only fatigue.
     #[serde(default = "fatigue_only")]
     families: Vec<String>,
+    /// Whether the fatigue job writes the shift tables (`fatigue_shifts`, `fatigue_shift_pages`);
+    /// false in a job folder from before them.
+    #[serde(default)]
+    shift_tables: bool,
+    /// Whether the fatigue job writes the by-team tables of `fatigue_compare`.
+    #[serde(default)]
+    compare: bool,
 }
 
 fn fatigue_only() -> Vec<String> {
@@ -163,7 +173,13 @@ fn emit(ctx: &Context, a: EmitArgs) -> Result<()> {
     let jobs = [
         (
             FATIGUE,
-            scaleout::fatigue_job(&ctx.config, &scope, by.as_deref(), &target)?,
+            scaleout::fatigue_job(
+                &ctx.config,
+                &scope,
+                by.as_deref(),
+                a.compare.is_some(),
+                &target,
+            )?,
         ),
         (RULES, scaleout::rules_job(&ctx.config, &scope, &target)?),
         (
@@ -187,6 +203,8 @@ fn emit(ctx: &Context, a: EmitArgs) -> Result<()> {
         reduced_url,
         thresholds: format!("{:?}", ctx.config.thresholds),
         families: jobs.iter().map(|(f, _)| f.to_string()).collect(),
+        shift_tables: true,
+        compare: a.compare.is_some(),
     };
     let mut written = vec![];
     for (family, sql) in &jobs {
@@ -208,6 +226,17 @@ fn emit(ctx: &Context, a: EmitArgs) -> Result<()> {
         }
     );
     Ok(())
+}
+
+/// The four tables of a fatigue grouping whose names start with `prefix`.
+fn fatigue_tables(dir: &Path, prefix: &str) -> Result<ReducedFrames> {
+    let table = |what: &str| read_reduced(dir, &format!("{prefix}_{what}"));
+    Ok(ReducedFrames {
+        groups: table("groups")?,
+        pages: table("pages")?,
+        firings: table("firings")?,
+        totals: table("totals")?,
+    })
 }
 
 fn finish(ctx: &Context, a: FinishArgs) -> Result<()> {
@@ -233,12 +262,6 @@ fn finish(ctx: &Context, a: FinishArgs) -> Result<()> {
         ));
     }
     let dir = a.reduced.unwrap_or_else(|| PathBuf::from(&job.reduced_url));
-    let reduced = ReducedFrames {
-        groups: read_reduced(&dir, "fatigue_groups")?,
-        pages: read_reduced(&dir, "fatigue_pages")?,
-        firings: read_reduced(&dir, "fatigue_firings")?,
-        totals: read_reduced(&dir, "fatigue_totals")?,
-    };
     let mut scope = Scope::new(
         m::Period {
             from: job.from,
@@ -256,6 +279,39 @@ fn finish(ctx: &Context, a: FinishArgs) -> Result<()> {
     } else {
         Some(Dim::parse_list(&job.by.join(","))?)
     };
+    // The small tables stay local: the incidents for quality, and the data's span for the
+    // comparison's verdicts (as `metrics --compare` judges them).
+    let local = if ctx.store.exists() {
+        Some(frames(&ctx.store, scope.as_of)?)
+    } else {
+        None
+    };
+    if job.compare
+        && let Some(f) = &local
+    {
+        scope.data = m::coverage::DataSpan::of(f)?;
+    }
+    let reduced = FatigueFrames {
+        main: fatigue_tables(&dir, FATIGUE)?,
+        shifts: job
+            .shift_tables
+            .then(|| -> Result<ShiftFrames> {
+                Ok(ShiftFrames {
+                    shifts: read_reduced(&dir, "fatigue_shifts")?,
+                    pages: read_reduced(&dir, "fatigue_shift_pages")?,
+                })
+            })
+            .transpose()?,
+        compare: job
+            .compare
+            .then(|| -> Result<_> {
+                let current = scaleout::compare_needs_team_tables(by.as_deref())?
+                    .then(|| fatigue_tables(&dir, scaleout::TEAM_PREFIX))
+                    .transpose()?;
+                Ok((current, fatigue_tables(&dir, scaleout::PREVIOUS_PREFIX)?))
+            })
+            .transpose()?,
+    };
     let mut tables = scaleout::finish_fatigue(&reduced, &ctx.config, &scope, by.as_deref())?;
     if job.families.iter().any(|f| f == RULES) {
         let reduced = RulesFrames {
@@ -267,15 +323,14 @@ fn finish(ctx: &Context, a: FinishArgs) -> Result<()> {
     if job.families.iter().any(|f| f == QUALITY) {
         // The incident checks and the rejected rows are the local store's; its alerts are not
         // read.
-        if ctx.store.exists() {
+        if let Some(local) = &local {
             let reduced = QualityFrames {
                 alerts: read_reduced(&dir, "quality_alerts")?,
                 examples: read_reduced(&dir, "quality_examples")?,
             };
-            let local = frames(&ctx.store, scope.as_of)?;
             tables.extend(scaleout::finish_quality(
                 &reduced,
-                &local,
+                local,
                 &ctx.config,
                 &scope,
             )?);

@@ -13,7 +13,7 @@
 mod build;
 pub(crate) mod classify;
 pub mod cols;
-mod compare;
+pub(crate) mod compare;
 pub(crate) mod finish;
 pub(crate) mod groups;
 pub mod heatmap;

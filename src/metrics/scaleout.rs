@@ -18,9 +18,10 @@ mod fatigue_sql;
 mod quality_sql;
 mod read;
 mod rules_sql;
+mod shift_sql;
 
 pub use dialect::Engine;
-pub use read::{QualityFrames, ReducedFrames, RulesFrames};
+pub use read::{QualityFrames, ReducedFrames, RulesFrames, ShiftFrames};
 
 use super::fatigue::{self, finish, shifts::Shifts};
 use super::{Dim, Frames, MetricTable, Scope};
@@ -28,6 +29,14 @@ use super::{quality, rules};
 use crate::config::Config;
 use crate::error::{Error, Result};
 use crate::model::time::{DAY_US, MINUTE_US, SECOND_US};
+
+/// The prefix of the fatigue job's tables for its own grouping and period.
+const FATIGUE_PREFIX: &str = "fatigue";
+/// The prefix of its tables by team over the period, written for `--compare` when the grouping
+/// does not sum to teams (`fatigue::compare::reuses`).
+pub const TEAM_PREFIX: &str = "fatigue_team";
+/// The prefix of its tables by team over the previous period, written for `--compare`.
+pub const PREVIOUS_PREFIX: &str = "fatigue_prev";
 
 /// What a job is written for: where the engine reads the store and writes its tables, and the
 /// figures baked into it.
@@ -54,6 +63,9 @@ pub(crate) struct Params {
     pub episode_firings: u32,
     pub transient_us: i64,
     pub out_url: String,
+    /// The reduced tables' names start with it: `fatigue` (`fatigue_groups`, ...), or another
+    /// for the by-team groupings a comparison needs.
+    pub prefix: &'static str,
     teams: Vec<String>,
     services: Vec<String>,
     severities: Vec<String>,
@@ -143,6 +155,7 @@ impl Params {
             episode_firings: th.flap_episode_firings.max(1),
             transient_us: i64::from(th.transient_seconds) * SECOND_US,
             out_url: target.out_url.trim_end_matches('/').to_string(),
+            prefix: FATIGUE_PREFIX,
             teams: scope.filters.teams.clone(),
             services: scope.filters.services.clone(),
             severities: scope.filters.severities.clone(),
@@ -152,7 +165,7 @@ impl Params {
 
 /// The statements every job starts with: the store's tables as views, the zone table and the
 /// teams' settings.
-fn prelude(cfg: &Config, p: &Params, target: &JobTarget) -> Vec<String> {
+fn prelude(cfg: &Config, p: &Params, target: &JobTarget, from_us: i64) -> Vec<String> {
     let e = target.engine;
     let store = target.store_url.trim_end_matches('/');
     let mut st = vec![e.source_view("am_alerts_src", &format!("{store}/alerts"))];
@@ -165,9 +178,11 @@ fn prelude(cfg: &Config, p: &Params, target: &JobTarget) -> Vec<String> {
             .to_string()
     });
     // Offsets for every instant the job converts (pages lie in the period), with a day spare.
+    // `from_us`: the earliest instant converted, before `p`'s own when a job also covers the
+    // previous period.
     st.push(dims::tz_view(
         e,
-        p.window_from_us - DAY_US,
+        from_us.min(p.window_from_us) - DAY_US,
         p.to_us + DAY_US,
     ));
     st.extend(dims::team_views(e, cfg));
@@ -200,11 +215,14 @@ fn job_text(
     format!("{header}\n{};\n", st.join(";\n\n"))
 }
 
-/// The SQL job of the `fatigue` table's reduce step for `target`.
+/// The SQL job of the fatigue family's reduce step for `target`: the `fatigue` table's grouping,
+/// the shifts' pages for `fatigue_shift`, and with `compare` the by-team groupings of this period
+/// (unless the grouping sums to teams) and of the previous one for `fatigue_compare`.
 pub fn fatigue_job(
     cfg: &Config,
     scope: &Scope,
     by: Option<&[Dim]>,
+    compare: bool,
     target: &JobTarget,
 ) -> Result<String> {
     let dims = fatigue::dims_of(by)?;
@@ -215,9 +233,36 @@ pub fn fatigue_job(
                 .into(),
         ));
     }
+    let e = target.engine;
     let p = Params::new(cfg, scope, dims, target)?;
-    let mut st = prelude(cfg, &p, target);
-    st.extend(fatigue_sql::statements(target.engine, &p));
+    let previous = Params {
+        prefix: PREVIOUS_PREFIX,
+        ..Params::new(cfg, &scope.previous(), vec![Dim::Team], target)?
+    };
+    let earliest = if compare {
+        previous.window_from_us
+    } else {
+        p.window_from_us
+    };
+    let mut st = prelude(cfg, &p, target, earliest);
+    st.extend(fatigue_sql::statements(e, &p));
+    st.extend(shift_sql::statements(e, &p));
+    let mut writes = "fatigue_groups, fatigue_pages,\n-- fatigue_firings, fatigue_totals, fatigue_shifts and fatigue_shift_pages".to_string();
+    if compare {
+        if !fatigue::compare::reuses(&p.dims) {
+            let team = Params {
+                prefix: TEAM_PREFIX,
+                ..Params::new(cfg, scope, vec![Dim::Team], target)?
+            };
+            st.extend(fatigue_sql::statements(e, &team));
+            writes.push_str(&format!(",\n-- the same four by team as {TEAM_PREFIX}_*"));
+        }
+        st.extend(fatigue_sql::statements(e, &previous));
+        writes.push_str(&format!(
+            ",\n-- the same four by team for {} as {PREVIOUS_PREFIX}_*",
+            scope.period.previous_words()
+        ));
+    }
     let by = p
         .dims
         .iter()
@@ -227,7 +272,7 @@ pub fn fatigue_job(
     Ok(job_text(
         "alert fatigue",
         &format!(", grouped by {by}"),
-        "fatigue_groups, fatigue_pages,\n-- fatigue_firings and fatigue_totals",
+        &writes,
         scope,
         &p,
         target,
@@ -239,7 +284,7 @@ pub fn fatigue_job(
 /// `target`.
 pub fn rules_job(cfg: &Config, scope: &Scope, target: &JobTarget) -> Result<String> {
     let p = Params::new(cfg, scope, vec![], target)?;
-    let mut st = prelude(cfg, &p, target);
+    let mut st = prelude(cfg, &p, target, p.window_from_us);
     st.extend(rules_sql::statements(target.engine, &p));
     Ok(job_text(
         "the noisy-rule ranking",
@@ -274,23 +319,65 @@ pub fn quality_job(cfg: &Config, scope: &Scope, target: &JobTarget) -> Result<St
     ))
 }
 
-/// The `fatigue` table from the tables a job wrote: the finish step the local engine runs.
+/// Whether a fatigue job with a comparison, grouped by `by`, writes the period's tables by team
+/// (`TEAM_PREFIX`): when its own grouping does not sum to teams.
+pub fn compare_needs_team_tables(by: Option<&[Dim]>) -> Result<bool> {
+    Ok(!fatigue::compare::reuses(&fatigue::dims_of(by)?))
+}
+
+/// The tables of a fatigue job, as `finish_fatigue` takes them.
+pub struct FatigueFrames {
+    /// The four tables of the job's own grouping and period.
+    pub main: ReducedFrames,
+    /// `fatigue_shifts` and `fatigue_shift_pages`; `None` for a job written before them.
+    pub shifts: Option<ShiftFrames>,
+    /// For a job written with a comparison: the period's tables by team (`TEAM_PREFIX`; `None`
+    /// when the grouping sums to teams) and the previous period's (`PREVIOUS_PREFIX`).
+    pub compare: Option<(Option<ReducedFrames>, ReducedFrames)>,
+}
+
+/// `fatigue`, `fatigue_shift` (when shifts overlap the period) and `fatigue_compare` (when the
+/// job was written for it) from the tables a job wrote: the finish steps the local engine runs.
 pub fn finish_fatigue(
-    reduced: &ReducedFrames,
+    reduced: &FatigueFrames,
     cfg: &Config,
     scope: &Scope,
     by: Option<&[Dim]>,
 ) -> Result<Vec<MetricTable>> {
     let dims = fatigue::dims_of(by)?;
-    let red = read::reduced(reduced, &dims)?;
-    let groups = finish::finish(red, cfg, &dims)?;
-    Ok(vec![fatigue::fatigue_table(
-        cfg,
-        &dims,
-        &Shifts::default(),
-        &groups,
-        scope,
-    )?])
+    let groups = finish::finish(read::reduced(&reduced.main, &dims)?, cfg, &dims)?;
+    let (shifts, pages) = match &reduced.shifts {
+        Some(f) => read::shift_pages(f)?,
+        None => (Shifts::default(), vec![]),
+    };
+    let mut out = vec![fatigue::fatigue_table(cfg, &dims, &shifts, &groups, scope)?];
+    if !shifts.list.is_empty() {
+        out.push(fatigue::shift::shift_table(&shifts, &pages, cfg, scope)?);
+    }
+    if let Some((current, previous)) = &reduced.compare {
+        let team = [Dim::Team];
+        let by_team = |f: &ReducedFrames| finish::finish(read::reduced(f, &team)?, cfg, &team);
+        let recomputed;
+        let now = match current {
+            Some(f) => {
+                recomputed = by_team(f)?;
+                &recomputed
+            }
+            None if fatigue::compare::reuses(&dims) => &groups,
+            None => {
+                return Err(Error::Query(format!(
+                    "the job's grouping does not sum to teams, and its output has no \
+                     {TEAM_PREFIX}_* tables; emit the job again"
+                )));
+            }
+        };
+        out.push(fatigue::compare::compare_table(
+            scope,
+            now,
+            &by_team(previous)?,
+        )?);
+    }
+    Ok(out)
 }
 
 /// `quality` and `freshness` from the tables a quality job wrote and the incidents and rejected

@@ -76,38 +76,57 @@ pub(crate) fn load(f: &Frames, scope: &Scope) -> Result<Shifts> {
             col(STARTS_AT).cast(DataType::Int64),
             col(ENDS_AT).cast(DataType::Int64),
         ])
-        .sort(
-            [TEAM, STARTS_AT, PERSON],
-            SortMultipleOptions::default().with_maintain_order(true),
-        )
         .collect()
         .map_err(pe)?;
     let starts = i64s(&df, STARTS_AT)?;
     let ends = i64s(&df, ENDS_AT)?;
     let text = |name: &str| texts_or_empty(&df, name);
     let (teams, persons, zones) = (text(TEAM)?, text(PERSON)?, text(TIMEZONE)?);
-    let mut out = Shifts {
-        table_has_rows,
-        ..Shifts::default()
-    };
-    for i in 0..df.height() {
-        let zone = zones[i].trim().parse::<Tz>().ok();
-        if zone.is_none() {
-            out.bad_zones.insert(zones[i].clone());
-        }
-        out.list.push(Shift {
-            team: teams[i].clone(),
-            person: persons[i].clone(),
-            zone,
-            start: starts[i],
-            end: ends[i],
-        });
-    }
-    out.index();
-    Ok(out)
+    let rows = (0..df.height()).map(|i| ShiftRow {
+        team: teams[i].clone(),
+        person: persons[i].clone(),
+        timezone: zones[i].clone(),
+        start: starts[i],
+        end: ends[i],
+    });
+    Ok(Shifts::from_rows(rows.collect()))
+}
+
+/// A shift as the store (or an engine's `fatigue_shifts`) holds it, its zone as written.
+pub(crate) struct ShiftRow {
+    pub team: String,
+    pub person: String,
+    pub timezone: String,
+    pub start: i64,
+    pub end: i64,
 }
 
 impl Shifts {
+    /// The shifts of a store that has some, sorted by team, start and person (equal ones kept
+    /// in their order) and indexed, their zones read.
+    pub(crate) fn from_rows(mut rows: Vec<ShiftRow>) -> Shifts {
+        rows.sort_by(|a, b| (&a.team, a.start, &a.person).cmp(&(&b.team, b.start, &b.person)));
+        let mut out = Shifts {
+            table_has_rows: true,
+            ..Shifts::default()
+        };
+        for r in rows {
+            let zone = r.timezone.trim().parse::<Tz>().ok();
+            if zone.is_none() {
+                out.bad_zones.insert(r.timezone.clone());
+            }
+            out.list.push(Shift {
+                team: r.team,
+                person: r.person,
+                zone,
+                start: r.start,
+                end: r.end,
+            });
+        }
+        out.index();
+        out
+    }
+
     /// Shifts built in memory, sorted and indexed as `load` gives them (for tests).
     #[cfg(test)]
     pub(crate) fn from_list(mut list: Vec<Shift>) -> Shifts {

@@ -99,7 +99,7 @@ pub(super) fn classified_views(e: Engine, p: &Params) -> Vec<String> {
     // shifts::primary_team's input: the shifts of the scope's teams overlapping the period.
     let shifts = format!(
         "CREATE OR REPLACE TEMPORARY VIEW am_shifts AS\n\
-         SELECT team, person, trim(timezone) AS zone, {s} AS s, {en} AS e FROM am_shifts_src\n\
+         SELECT team, person, timezone, trim(timezone) AS zone, {s} AS s, {en} AS e FROM am_shifts_src\n\
          WHERE starts_at < {to_i} AND ends_at > {from_i}{tf}",
         s = us("starts_at"),
         en = us("ends_at"),
@@ -124,13 +124,13 @@ pub(super) fn primary_view(p: &Params) -> String {
     )
 }
 
-/// `am_local`: the pages of `judged` (with their `shift_zone`) with the judge's settings, local
-/// time (`local_us`), local day and time of day (judges: the shift's zone when the zone table
-/// knows it, else the team's).
-pub(super) fn local_view(e: Engine, judged: &str) -> String {
+/// The view `name` (`am_local`, unless a job judges two sets of pages): the pages of `judged`
+/// (with their `shift_zone`) with the judge's settings, local time (`local_us`), local day and
+/// time of day (judges: the shift's zone when the zone table knows it, else the team's).
+pub(super) fn local_view(e: Engine, name: &str, judged: &str) -> String {
     let day = e.floor_div("j.local_us", DAY_US);
     format!(
-        "CREATE OR REPLACE TEMPORARY VIEW am_local AS\n\
+        "CREATE OR REPLACE TEMPORARY VIEW {name} AS\n\
          SELECT j.*, {day} AS day, j.local_us - {day} * {DAY_US} AS tod FROM (\n\
          SELECT pr.*, st.settings_id, st.business_start_us, st.business_end_us, st.sleep_start_us,\n  \
            st.sleep_end_us, st.business_days, pr.t + tz.offset_s * {SECOND_US} AS local_us\n\
@@ -199,7 +199,7 @@ pub(super) fn statements(e: Engine, p: &Params) -> Vec<String> {
     } else {
         "(SELECT *, team AS merge_key FROM am_primary WHERE shift_rank = 1)".to_string()
     };
-    let local = local_view(e, &judged);
+    let local = local_view(e, "am_local", &judged);
     let sleep = sleep_test();
     let business = within("l.business_start_us", "l.business_end_us");
     let weekday = e.rem("l.day + 3", 7);
@@ -250,11 +250,11 @@ pub(super) fn statements(e: Engine, p: &Params) -> Vec<String> {
         out.push(primary_view(p));
     }
     out.extend([
-        e.write(&p.out_url, "fatigue_groups", &groups),
+        e.write(&p.out_url, &format!("{}_groups", p.prefix), &groups),
         local,
-        e.write(&p.out_url, "fatigue_pages", &pages),
-        e.write(&p.out_url, "fatigue_firings", &firings),
-        e.write(&p.out_url, "fatigue_totals", &totals),
+        e.write(&p.out_url, &format!("{}_pages", p.prefix), &pages),
+        e.write(&p.out_url, &format!("{}_firings", p.prefix), &firings),
+        e.write(&p.out_url, &format!("{}_totals", p.prefix), &totals),
     ]);
     out
 }

@@ -2,7 +2,7 @@
 //! `fatigue::reduce::Reduced` (the key columns `k_<dim>` interned into group ids, every page and
 //! firing tied to its group) and the rules job's as `rules::reduce::Reduced` (each time-to-resolve
 //! row tied to its team and rule), the counts as integers whatever width the engine wrote them in;
-//! the quality job's in `read/quality.rs`. A table that does not fit (a missing column, a repeated group, a row of a group the groups
+//! the quality job's in `read/quality.rs`, the fatigue job's shift tables in `read/shift.rs`. A table that does not fit (a missing column, a repeated group, a row of a group the groups
 //! table lacks) is refused with the table's name, because it means the job was written for
 //! another grouping or its output was mixed up.
 
@@ -17,8 +17,11 @@ use crate::metrics::rules::reduce::{Counts as RuleCounts, Group, Reduced as Rule
 use crate::metrics::scope::Dim;
 
 mod quality;
+mod shift;
 pub use quality::QualityFrames;
 pub(super) use quality::quality_checks;
+pub use shift::ShiftFrames;
+pub(super) use shift::shift_pages;
 
 /// The four tables of the fatigue job, as read from its output (`store::reduced`).
 pub struct ReducedFrames {

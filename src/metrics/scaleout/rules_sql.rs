@@ -17,6 +17,7 @@ pub(super) fn statements(e: Engine, p: &Params) -> Vec<String> {
     // rules::reduce::sleep_flags: each page judged once, with its team's primary shift.
     out.push(local_view(
         e,
+        "am_local",
         "(SELECT * FROM am_primary WHERE shift_rank = 1)",
     ));
     let sleep = sleep_test();

@@ -1,9 +1,10 @@
 #!/usr/bin/env bash
-# Runs the fatigue and rules reduce steps (docs/scale-out.md) on a local Spark and on DuckDB over a
-# store, finishes the metrics from each engine's output, and compares every value of the tidy
-# `fatigue`, `rules_by_team` and `rules_overall` tables with the local engine's (`aftermath metrics
-# fatigue` and `aftermath metrics rules`) for the same period, with the time of each step and the
-# size of the reduced output, for BENCHMARKS.md ("Scale-out").
+# Runs the fatigue, rules and quality reduce steps (docs/scale-out.md) on a local Spark and on
+# DuckDB over a store, finishes the metrics from each engine's output, and compares every value of
+# the tidy `fatigue`, `fatigue_shift`, `fatigue_compare`, `rules_by_team`, `rules_overall`,
+# `quality` and `freshness` tables with the local engine's (`aftermath metrics fatigue --compare
+# previous`, `aftermath metrics rules`, `aftermath metrics quality`) for the same period, with the
+# time of each step and the size of the reduced output, for BENCHMARKS.md ("Scale-out").
 #
 #   benches/scale_out_compare.sh STORE [--config FILE] [--as-of T] [--last SPAN]
 #
@@ -11,7 +12,7 @@
 # --as-of (default: now), as `aftermath metrics` takes it. Needs python3 with `duckdb` and
 # `pyspark` (pip install duckdb pyspark) and Java 17 for Spark; an engine that is missing is
 # reported as skipped. Ends with two lines, `spark: N/M values equal` and `duckdb: N/M values equal`
-# (M the values of the three tables; a line per family before them).
+# (M the values of the seven tables; a line per family before them).
 #
 # Environment: AFTERMATH (the binary, default target/release/aftermath), WORK (scratch folder,
 # default a new temporary one), SPARK_MASTER (default local[2]), SPARK_DRIVER_MEMORY (default 4g:
@@ -50,16 +51,18 @@ timed() {
     python3 -c "print(f'{$end - $start:.1f}')"
 }
 
-for family in fatigue rules; do
-    echo "== local engine: aftermath metrics $family ${period[*]}"
-    secs=$(timed "$work/local-$family" "${am[@]}" metrics "$family" "${period[@]}" --format csv --out "$work/local-$family.csv")
+for family in fatigue rules quality; do
+    extra=()
+    [ "$family" = fatigue ] && extra=(--compare previous)
+    echo "== local engine: aftermath metrics $family ${period[*]} ${extra[*]}"
+    secs=$(timed "$work/local-$family" "${am[@]}" metrics "$family" "${period[@]}" "${extra[@]}" --format csv --out "$work/local-$family.csv")
     echo "local $family: ${secs} s"
 done
 
-# The values of the `fatigue` and `rules_*` tables in a tidy CSV, compared with the local
+# The values of the fatigue, rules and quality tables in a tidy CSV, compared with the local
 # engine's: a line per family on stderr, the total `N/M` on stdout.
 compare() {
-    python3 - "$work/local-fatigue.csv" "$work/local-rules.csv" "$1" <<'EOF'
+    python3 - "$work/local-fatigue.csv" "$work/local-rules.csv" "$work/local-quality.csv" "$1" <<'EOF'
 import csv, sys
 def values(paths, keep):
     out = {}
@@ -69,8 +72,15 @@ def values(paths, keep):
         out.update({tuple(v for k, v in r.items() if k not in ("value", "text")): (r["value"], r["text"]) for r in rows})
     return out
 equal = total = 0
-for family, keep in [("fatigue", lambda t: t == "fatigue"), ("rules", lambda t: t.startswith("rules_"))]:
-    want, got = values(sys.argv[1:3], keep), values(sys.argv[3:], keep)
+families = [
+    ("fatigue", lambda t: t == "fatigue"),
+    ("fatigue_shift", lambda t: t == "fatigue_shift"),
+    ("fatigue_compare", lambda t: t == "fatigue_compare"),
+    ("rules", lambda t: t.startswith("rules_")),
+    ("quality", lambda t: t in ("quality", "freshness")),
+]
+for family, keep in families:
+    want, got = values(sys.argv[1:4], keep), values(sys.argv[4:], keep)
     n = sum(1 for k, v in want.items() if got.get(k) == v)
     print(f"  {family}: {n}/{len(want)} values equal", file=sys.stderr)
     equal, total = equal + n, total + len(want)
@@ -82,9 +92,9 @@ run_engine() {
     local engine=$1 job=$work/job-$1
     shift
     rm -rf "$job"
-    "${am[@]}" scale-out emit --engine "$engine" --out "$job" "${period[@]}" 2>/dev/null
+    "${am[@]}" scale-out emit --engine "$engine" --out "$job" "${period[@]}" --compare previous 2>/dev/null
     local secs family
-    for family in fatigue rules; do
+    for family in fatigue rules quality; do
         echo "== $engine: the $family reduce job ($(du -h "$job/$family.sql" | cut -f1) of SQL)"
         if ! secs=$(timed "$job/run-$family" "$@" "$job/$family.sql"); then
             echo "$engine: the $family job failed (see $job/run-$family.err)"
@@ -92,7 +102,7 @@ run_engine() {
         fi
         echo "$engine $family reduce: ${secs} s"
     done
-    echo "$engine reduced output: $(du -sh "$job/reduced" | cut -f1) (fatigue_* and rules_*)"
+    echo "$engine reduced output: $(du -sh "$job/reduced" | cut -f1) (fatigue_*, rules_* and quality_*)"
     secs=$(timed "$job/finish" "${am[@]}" scale-out finish --job "$job" --format csv --out "$job/finished.csv")
     echo "$engine finish: ${secs} s"
 }

@@ -241,10 +241,10 @@ fn python_has(module: &str) -> bool {
 }
 
 #[test]
-fn duckdb_reduce_steps_give_the_local_fatigue_and_rules_tables() {
+fn duckdb_reduce_steps_give_the_local_fatigue_rules_and_quality_tables() {
     if !python_has("duckdb") {
         eprintln!(
-            "SKIPPED duckdb_reduce_steps_give_the_local_fatigue_and_rules_tables: python3 with duckdb is not installed (pip install duckdb)"
+            "SKIPPED duckdb_reduce_steps_give_the_local_fatigue_rules_and_quality_tables: python3 with duckdb is not installed (pip install duckdb)"
         );
         return;
     }
@@ -281,10 +281,10 @@ fn spark_sql() -> Option<PathBuf> {
 }
 
 #[test]
-fn spark_reduce_steps_give_the_local_fatigue_and_rules_tables() {
+fn spark_reduce_steps_give_the_local_fatigue_rules_and_quality_tables() {
     let Some(bin) = spark_sql() else {
         eprintln!(
-            "SKIPPED spark_reduce_steps_give_the_local_fatigue_and_rules_tables: pyspark (pip install pyspark) or a Java runtime (apt-get install openjdk-17-jre-headless) is missing"
+            "SKIPPED spark_reduce_steps_give_the_local_fatigue_rules_and_quality_tables: pyspark (pip install pyspark) or a Java runtime (apt-get install openjdk-17-jre-headless) is missing"
         );
         return;
     };
@@ -339,7 +339,7 @@ fn finish_refuses_another_config_and_missing_tables_and_person_needs_shifts() {
     }
     let job = std::fs::read_to_string(s.path("job/job.json")).unwrap();
     assert!(
-        job.contains("\"families\": [\n    \"fatigue\",\n    \"rules\"\n  ]"),
+        job.contains("\"families\": [\n    \"fatigue\",\n    \"rules\",\n    \"quality\"\n  ]"),
         "{job}"
     );
 

@@ -1,9 +1,9 @@
 //! `aftermath scale-out emit|finish`: the reduce step of the alert-scale metrics on another engine
 //! (docs/scale-out.md). `emit` writes the SQL jobs for Spark or DuckDB, one per family (`fatigue`,
-//! `rules`), with this config and period baked in, and a `job.json` recording what they were
-//! written for; the user runs the jobs with the engine's own command; `finish` reads the tables
-//! the jobs wrote, computes the figures (the same finish steps `aftermath metrics` runs) and
-//! writes them as `metrics` does.
+//! `rules`, `quality`), with this config and period baked in, and a `job.json` recording what they
+//! were written for; the user runs the jobs with the engine's own command; `finish` reads the
+//! tables the jobs wrote and the local store's small tables, computes the figures (the same finish
+//! steps `aftermath metrics` runs) and writes them as `metrics` does.
 //!
 //! This file turns flags into a `Scope` and a `JobTarget`, writes the job's files and reads the
 //! reduced tables through the store layer; the SQL and the finish live in `metrics::scaleout`.
@@ -29,9 +29,9 @@ use crate::store::read_reduced;
 
 #[derive(Debug, clap::Subcommand)]
 pub enum ScaleOutCommand {
-    /// Write the SQL jobs of the fatigue and rules reduce steps for Spark or DuckDB, and job.json
+    /// Write the SQL jobs of the fatigue, rules and quality reduce steps for Spark or DuckDB, and job.json
     Emit(Box<EmitArgs>),
-    /// Finish the fatigue and rules metrics from the tables the jobs wrote, and print or write them
+    /// Finish the fatigue, rules and quality metrics from the tables the jobs wrote, and print or write them
     Finish(FinishArgs),
 }
 
@@ -40,7 +40,7 @@ pub struct EmitArgs {
     /// The engine that runs the job
     #[arg(long)]
     pub engine: Engine,
-    /// Folder to write the job into (fatigue.sql, rules.sql and job.json)
+    /// Folder to write the job into (fatigue.sql, rules.sql, quality.sql and job.json)
     #[arg(long, value_name = "DIR")]
     pub out: PathBuf,
     /// The store's snapshot as the engine reads it (s3a://, abfss://, gs://, hdfs:// or a path) [default: the local store's current snapshot]

@@ -5,27 +5,31 @@
 //! (`dims`), so the engine only joins on intervals and does integer arithmetic, and its local
 //! times agree with chrono-tz to the microsecond on both sides of every DST change.
 //!
-//! It covers the `fatigue` table (`fatigue_sql`), grouped by any of team, week, month, service,
-//! severity and person, and the noisy-rule ranking (`rules_sql`: `rules_by_team`,
-//! `rules_overall`); each family's finish step (`fatigue::finish`, `rules::finish`) is the same
-//! code the local engine runs after its own reduce step (`fatigue::reduce`, `rules::reduce`).
-//! Each family's job is a whole job of its own, so either runs alone. Nothing here reads or
+//! It covers the fatigue family: the `fatigue` table (`fatigue_sql`), grouped by any of team,
+//! week, month, service, severity and person, `fatigue_shift` (`fatigue_sql::shift_statements`) and, by the same
+//! statements by team over two periods, `fatigue_compare`; the noisy-rule ranking (`rules_sql`:
+//! `rules_by_team`, `rules_overall`); and the alert checks of `quality` (`quality_sql`). Each
+//! finish step (`fatigue::finish`, `fatigue::shift`, `fatigue::compare`, `rules::finish`,
+//! `quality::finish`) is the same code the local engine runs after its own reduce step. Each
+//! family's job is a whole job of its own, so any runs alone. Nothing here reads or
 //! writes a file: the CLI writes the jobs and the store layer reads the reduced tables back.
 
 mod dialect;
 mod dims;
 mod fatigue_sql;
+mod finish_steps;
 mod quality_sql;
 mod read;
 mod rules_sql;
-mod shift_sql;
 
 pub use dialect::Engine;
+pub use finish_steps::{
+    FatigueFrames, compare_needs_team_tables, finish_fatigue, finish_quality, finish_rules,
+};
 pub use read::{QualityFrames, ReducedFrames, RulesFrames, ShiftFrames};
 
-use super::fatigue::{self, finish, shifts::Shifts};
-use super::{Dim, Frames, MetricTable, Scope};
-use super::{quality, rules};
+use super::fatigue;
+use super::{Dim, Scope};
 use crate::config::Config;
 use crate::error::{Error, Result};
 use crate::model::time::{DAY_US, MINUTE_US, SECOND_US};
@@ -246,7 +250,7 @@ pub fn fatigue_job(
     };
     let mut st = prelude(cfg, &p, target, earliest);
     st.extend(fatigue_sql::statements(e, &p));
-    st.extend(shift_sql::statements(e, &p));
+    st.extend(fatigue_sql::shift_statements(e, &p));
     let mut writes = "fatigue_groups, fatigue_pages,\n-- fatigue_firings, fatigue_totals, fatigue_shifts and fatigue_shift_pages".to_string();
     if compare {
         if !fatigue::compare::reuses(&p.dims) {
@@ -317,83 +321,4 @@ pub fn quality_job(cfg: &Config, scope: &Scope, target: &JobTarget) -> Result<St
         target,
         &st,
     ))
-}
-
-/// Whether a fatigue job with a comparison, grouped by `by`, writes the period's tables by team
-/// (`TEAM_PREFIX`): when its own grouping does not sum to teams.
-pub fn compare_needs_team_tables(by: Option<&[Dim]>) -> Result<bool> {
-    Ok(!fatigue::compare::reuses(&fatigue::dims_of(by)?))
-}
-
-/// The tables of a fatigue job, as `finish_fatigue` takes them.
-pub struct FatigueFrames {
-    /// The four tables of the job's own grouping and period.
-    pub main: ReducedFrames,
-    /// `fatigue_shifts` and `fatigue_shift_pages`; `None` for a job written before them.
-    pub shifts: Option<ShiftFrames>,
-    /// For a job written with a comparison: the period's tables by team (`TEAM_PREFIX`; `None`
-    /// when the grouping sums to teams) and the previous period's (`PREVIOUS_PREFIX`).
-    pub compare: Option<(Option<ReducedFrames>, ReducedFrames)>,
-}
-
-/// `fatigue`, `fatigue_shift` (when shifts overlap the period) and `fatigue_compare` (when the
-/// job was written for it) from the tables a job wrote: the finish steps the local engine runs.
-pub fn finish_fatigue(
-    reduced: &FatigueFrames,
-    cfg: &Config,
-    scope: &Scope,
-    by: Option<&[Dim]>,
-) -> Result<Vec<MetricTable>> {
-    let dims = fatigue::dims_of(by)?;
-    let groups = finish::finish(read::reduced(&reduced.main, &dims)?, cfg, &dims)?;
-    let (shifts, pages) = match &reduced.shifts {
-        Some(f) => read::shift_pages(f)?,
-        None => (Shifts::default(), vec![]),
-    };
-    let mut out = vec![fatigue::fatigue_table(cfg, &dims, &shifts, &groups, scope)?];
-    if !shifts.list.is_empty() {
-        out.push(fatigue::shift::shift_table(&shifts, &pages, cfg, scope)?);
-    }
-    if let Some((current, previous)) = &reduced.compare {
-        let team = [Dim::Team];
-        let by_team = |f: &ReducedFrames| finish::finish(read::reduced(f, &team)?, cfg, &team);
-        let recomputed;
-        let now = match current {
-            Some(f) => {
-                recomputed = by_team(f)?;
-                &recomputed
-            }
-            None if fatigue::compare::reuses(&dims) => &groups,
-            None => {
-                return Err(Error::Query(format!(
-                    "the job's grouping does not sum to teams, and its output has no \
-                     {TEAM_PREFIX}_* tables; emit the job again"
-                )));
-            }
-        };
-        out.push(fatigue::compare::compare_table(
-            scope,
-            now,
-            &by_team(previous)?,
-        )?);
-    }
-    Ok(out)
-}
-
-/// `quality` and `freshness` from the tables a quality job wrote and the incidents and rejected
-/// rows of `local` (the store's small tables, whose alerts are not read): the finish step the
-/// local engine runs.
-pub fn finish_quality(
-    reduced: &QualityFrames,
-    local: &Frames,
-    cfg: &Config,
-    scope: &Scope,
-) -> Result<Vec<MetricTable>> {
-    quality::finish(local, cfg, scope, &read::quality_checks(reduced)?)
-}
-
-/// `rules_by_team` and `rules_overall` from the tables a rules job wrote: the finish step the
-/// local engine runs.
-pub fn finish_rules(reduced: &RulesFrames, cfg: &Config) -> Result<Vec<MetricTable>> {
-    rules::finish::finish(read::rules_reduced(reduced)?, cfg)
 }

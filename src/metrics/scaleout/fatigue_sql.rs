@@ -3,7 +3,8 @@
 //! the definitions of `fatigue::classify` written as window functions and joins
 //! (docs/scale-out.md, "Fatigue"). Each view below names the Rust it mirrors. The classified
 //! alerts, the primary on-call shift of a page and a page's local time are views the rules job
-//! (`rules_sql`) builds on too, so the two families classify alike on every engine.
+//! (`rules_sql`) builds on too, so the two families classify alike on every engine. The shifts'
+//! pages of `fatigue_shift` are judged by the same views (`shift_statements`).
 
 use super::dialect::Engine;
 use super::{Params, key_exprs};
@@ -257,4 +258,31 @@ pub(super) fn statements(e: Engine, p: &Params) -> Vec<String> {
         e.write(&p.out_url, &format!("{}_totals", p.prefix), &totals),
     ]);
     out
+}
+
+/// The reduce step of `fatigue_shift`, after the classified alerts and shifts
+/// (`classified_views`): what `fatigue::shift::reduce` lists locally, as two tables
+/// (docs/scale-out.md, "Fatigue"): `fatigue_shifts (team, person, timezone, s, e)`, the shifts of
+/// the scope's teams overlapping the period, and `fatigue_shift_pages (team, person, s, t,
+/// sleep)`, each page of a shift's team inside both the shift and the period with whether it fell
+/// in sleep hours in the shift's zone (the team's when the zone table does not know it), judged as
+/// `local_view` judges pages. The finish step merges them into interruptions.
+pub(super) fn shift_statements(e: Engine, p: &Params) -> Vec<String> {
+    let shifts = "SELECT team, person, timezone, s, e FROM am_shifts".to_string();
+    // Every covering shift, not only the primary one: each person's shift counts its pages.
+    let judged = format!(
+        "(SELECT c.team, c.t, sh.person, sh.s AS shift_start, sh.zone AS shift_zone\n\
+         FROM am_shifts sh JOIN am_classified c ON c.team = sh.team AND c.paged\n  \
+           AND c.t >= {from} AND c.t >= sh.s AND c.t < sh.e)",
+        from = p.from_us
+    );
+    let pages = format!(
+        "SELECT l.team, l.person, l.shift_start AS s, l.t, {sleep} AS sleep FROM am_shift_local l",
+        sleep = sleep_test()
+    );
+    vec![
+        e.write(&p.out_url, "fatigue_shifts", &shifts),
+        local_view(e, "am_shift_local", &judged),
+        e.write(&p.out_url, "fatigue_shift_pages", &pages),
+    ]
 }

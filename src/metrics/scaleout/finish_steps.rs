@@ -1,0 +1,90 @@
+//! The finish steps of `scale-out finish`: the tables a job wrote (`read`) turned into the
+//! families' tables by the same finish code the local engine runs after its own reduce step
+//! (`fatigue::finish`, `fatigue::shift::shift_table`, `fatigue::compare::compare_table`,
+//! `rules::finish`, `quality::finish`), so both engines give one set of figures.
+
+use super::TEAM_PREFIX;
+use super::read::{self, QualityFrames, ReducedFrames, RulesFrames, ShiftFrames};
+use crate::config::Config;
+use crate::error::{Error, Result};
+use crate::metrics::fatigue::{self, finish, shifts::Shifts};
+use crate::metrics::{Dim, Frames, MetricTable, Scope, quality, rules};
+
+/// Whether a fatigue job with a comparison, grouped by `by`, writes the period's tables by team
+/// (`TEAM_PREFIX`): when its own grouping does not sum to teams.
+pub fn compare_needs_team_tables(by: Option<&[Dim]>) -> Result<bool> {
+    Ok(!fatigue::compare::reuses(&fatigue::dims_of(by)?))
+}
+
+/// The tables of a fatigue job, as `finish_fatigue` takes them.
+pub struct FatigueFrames {
+    /// The four tables of the job's own grouping and period.
+    pub main: ReducedFrames,
+    /// `fatigue_shifts` and `fatigue_shift_pages`; `None` for a job written before them.
+    pub shifts: Option<ShiftFrames>,
+    /// For a job written with a comparison: the period's tables by team (`TEAM_PREFIX`; `None`
+    /// when the grouping sums to teams) and the previous period's (`PREVIOUS_PREFIX`).
+    pub compare: Option<(Option<ReducedFrames>, ReducedFrames)>,
+}
+
+/// `fatigue`, `fatigue_shift` (when shifts overlap the period) and `fatigue_compare` (when the
+/// job was written for it) from the tables a job wrote: the finish steps the local engine runs.
+pub fn finish_fatigue(
+    reduced: &FatigueFrames,
+    cfg: &Config,
+    scope: &Scope,
+    by: Option<&[Dim]>,
+) -> Result<Vec<MetricTable>> {
+    let dims = fatigue::dims_of(by)?;
+    let groups = finish::finish(read::reduced(&reduced.main, &dims)?, cfg, &dims)?;
+    let (shifts, pages) = match &reduced.shifts {
+        Some(f) => read::shift_pages(f)?,
+        None => (Shifts::default(), vec![]),
+    };
+    let mut out = vec![fatigue::fatigue_table(cfg, &dims, &shifts, &groups, scope)?];
+    if !shifts.list.is_empty() {
+        out.push(fatigue::shift::shift_table(&shifts, &pages, cfg, scope)?);
+    }
+    if let Some((current, previous)) = &reduced.compare {
+        let team = [Dim::Team];
+        let by_team = |f: &ReducedFrames| finish::finish(read::reduced(f, &team)?, cfg, &team);
+        let recomputed;
+        let now = match current {
+            Some(f) => {
+                recomputed = by_team(f)?;
+                &recomputed
+            }
+            None if fatigue::compare::reuses(&dims) => &groups,
+            None => {
+                return Err(Error::Query(format!(
+                    "the job's grouping does not sum to teams, and its output has no \
+                     {TEAM_PREFIX}_* tables; emit the job again"
+                )));
+            }
+        };
+        out.push(fatigue::compare::compare_table(
+            scope,
+            now,
+            &by_team(previous)?,
+        )?);
+    }
+    Ok(out)
+}
+
+/// `quality` and `freshness` from the tables a quality job wrote and the incidents and rejected
+/// rows of `local` (the store's small tables, whose alerts are not read): the finish step the
+/// local engine runs.
+pub fn finish_quality(
+    reduced: &QualityFrames,
+    local: &Frames,
+    cfg: &Config,
+    scope: &Scope,
+) -> Result<Vec<MetricTable>> {
+    quality::finish(local, cfg, scope, &read::quality_checks(reduced)?)
+}
+
+/// `rules_by_team` and `rules_overall` from the tables a rules job wrote: the finish step the
+/// local engine runs.
+pub fn finish_rules(reduced: &RulesFrames, cfg: &Config) -> Result<Vec<MetricTable>> {
+    rules::finish::finish(read::rules_reduced(reduced)?, cfg)
+}

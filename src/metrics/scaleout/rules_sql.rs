@@ -73,6 +73,7 @@ mod tests {
             episode_firings: 3,
             transient_us: 60,
             out_url: "/tmp/out".into(),
+            prefix: "fatigue",
             teams: vec!["payments".into()],
             services: vec![],
             severities: vec![],

@@ -59,7 +59,11 @@ fn duckdb_and_pyarrow_read_every_table_with_the_right_types() {
         let t = &v[table.name()];
         assert_eq!(t["duck_rows"], frame_rows as u64, "{table}");
         assert_eq!(t["arrow_rows"], frame_rows as u64, "{table}");
-        assert_eq!(t["meta"]["aftermath.schema_version"], "1", "{table}");
+        assert_eq!(
+            t["meta"]["aftermath.schema_version"],
+            aftermath::model::SCHEMA_VERSION.to_string(),
+            "{table}"
+        );
         assert_eq!(t["duck_types"]["month"], "VARCHAR", "{table}");
         for c in table.spec().columns {
             let (duck, arrow) = match c.ty {

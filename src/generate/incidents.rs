@@ -242,6 +242,8 @@ pub fn week(
                 &fingerprint,
                 &root,
                 postmortem.as_deref().unwrap_or(""),
+                // The tool's own page: left to the config's `[sources.<name>]` templates.
+                "",
                 &labels,
                 &ts(updated),
             ])?;

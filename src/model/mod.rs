@@ -13,8 +13,12 @@ pub mod vocab;
 pub use tables::{Column, ColumnType, Table, TableSpec};
 
 /// The version of the table schemas, written into every Parquet file's metadata and `_store.json`.
-/// Bump it (and document the migration) when a column changes.
-pub const SCHEMA_VERSION: u32 = 1;
+/// Bump it (and document the migration) when a column changes. Version 2 added `incidents.url`.
+pub const SCHEMA_VERSION: u32 = 2;
+
+/// The oldest store schema this release reads: a store of an older version is read with the
+/// columns added since as nulls (`Table::changed_since`), and migrated by its next ingest.
+pub const OLDEST_SCHEMA_VERSION: u32 = 1;
 
 /// The key under which `SCHEMA_VERSION` is written in Parquet and Arrow metadata.
 pub const SCHEMA_VERSION_KEY: &str = "aftermath.schema_version";

@@ -101,6 +101,7 @@ static INCIDENTS: TableSpec = TableSpec {
         opt(FINGERPRINT, Text),
         opt(ROOT_CAUSE, Text),
         opt(POSTMORTEM_URL, Text),
+        opt(URL, Text),
         opt(LABELS, Json),
         req(UPDATED_AT, Ts),
     ],
@@ -226,6 +227,14 @@ impl Table {
             Table::OncallShifts => &ONCALL_SHIFTS,
         }
     }
+
+    /// Whether the table's columns changed after schema `version`: its files in a store of that
+    /// version lack a column (read as nulls) and are rewritten, not carried over, by the next
+    /// commit, so no reader ever sees files of two layouts in one table.
+    pub fn changed_since(self, version: u32) -> bool {
+        // Version 2 added `incidents.url`.
+        self == Table::Incidents && version < 2
+    }
 }
 
 impl std::fmt::Display for Table {
@@ -273,7 +282,7 @@ mod tests {
 
     #[test]
     fn column_counts_match_the_data_model() {
-        assert_eq!(Table::Incidents.spec().columns.len(), 23);
+        assert_eq!(Table::Incidents.spec().columns.len(), 24);
         assert_eq!(Table::IncidentEvents.spec().columns.len(), 8);
         assert_eq!(Table::Alerts.spec().columns.len(), 18);
         assert_eq!(Table::ActionItems.spec().columns.len(), 11);

@@ -33,6 +33,7 @@ use crate::metrics::frames::{EXCLUDED, exclusion_reason};
 use crate::metrics::recurrence::History;
 use crate::metrics::table::pe;
 use crate::model::columns::*;
+use crate::report::view::incident_page;
 
 /// The templates of this report, registered with the renderer.
 pub const TEMPLATES: &[(&str, &str)] = &[
@@ -147,9 +148,14 @@ fn build(inp: &Inputs, inc: lookup::Incident, history: &History) -> Result<Docum
     }
     banners.extend(times.problems.iter().cloned());
 
-    let page = inp
-        .cfg
-        .incident_url(&inc.source, &inc.source_id, inc.number.as_deref(), &inc.id);
+    let page = incident_page(
+        inp.cfg,
+        inc.url.as_deref(),
+        &inc.source,
+        &inc.source_id,
+        inc.number.as_deref(),
+        &inc.id,
+    );
     let header = summary::header(&inc, zone, page);
     let impact = summary::impact(inp, &inc)?;
     let facts = summary::facts(&inc, &header, &times, &alerts, &related, &impact, zone);

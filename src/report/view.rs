@@ -8,6 +8,7 @@ use polars::prelude::*;
 use serde::Serialize;
 
 use super::charts::{Chart, ChartStyle, to_png, to_svg};
+use crate::config::Config;
 use crate::error::Result;
 
 /// What every report says about itself (`meta` in the templates).
@@ -182,6 +183,23 @@ impl ChartView {
 pub struct Link {
     pub label: String,
     pub url: String,
+}
+
+/// The page of an incident in its source tool: the address its export gave (`incidents.url`) when
+/// it is http(s), else the config's `[sources.<name>] incident_url` filled in. The export's own
+/// address wins because it names the account, which a template can only be told.
+pub fn incident_page(
+    cfg: &Config,
+    stored: Option<&str>,
+    source: &str,
+    source_id: &str,
+    number: Option<&str>,
+    incident_id: &str,
+) -> Option<String> {
+    stored
+        .filter(|u| safe_url(u).is_some())
+        .map(|u| u.trim().to_string())
+        .or_else(|| cfg.incident_url(source, source_id, number, incident_id))
 }
 
 /// An http(s) address made safe to place in an `href` or a Markdown link: anything else (a

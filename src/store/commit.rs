@@ -16,8 +16,8 @@ use super::summaries::spill_summarised;
 use super::upsert::upsert;
 use super::{Rejection, RunRecord, Store, WriteLock, legacy, retention};
 use crate::error::Result;
-use crate::model::Table;
 use crate::model::columns::INCIDENT_ID;
+use crate::model::{SCHEMA_VERSION, Table};
 
 /// What the commit did.
 #[derive(Debug)]
@@ -91,6 +91,8 @@ impl Store {
             c.unchanged = (c.read - c.rejected).saturating_sub(c.inserted + c.updated);
         }
         let mut meta = base.meta()?;
+        // Every table changed since an older base's version was rewritten above (`upsert`).
+        meta.schema_version = SCHEMA_VERSION;
         meta.runs.push(run.clone());
         draft.write_meta(&meta)?;
         draft.publish()?;
@@ -168,5 +170,98 @@ mod tests {
             assert_eq!(rows.num_rows(), 1, "{table}");
             assert_eq!(text_col(&rows, TITLE).value(0), "later", "{table}");
         }
+    }
+
+    fn run(id: &str) -> RunRecord {
+        RunRecord {
+            id: id.into(),
+            started_at: String::new(),
+            finished_at: String::new(),
+            inputs: vec![],
+            tables: Default::default(),
+            rejected_log: None,
+            files: vec![],
+        }
+    }
+
+    /// Whether a Parquet file has a column.
+    fn has_column(path: &std::path::Path, name: &str) -> bool {
+        let file = std::fs::File::open(path).unwrap();
+        let b =
+            parquet::arrow::arrow_reader::ParquetRecordBatchReaderBuilder::try_new(file).unwrap();
+        b.schema().column_with_name(name).is_some()
+    }
+
+    /// Regression for schema 2 (`incidents.url`): a store written by schema 1 is read with the new
+    /// column as nulls, and its next commit, though it brings no incident, rewrites every
+    /// incidents file in the new layout and records version 2, the rows unchanged.
+    #[test]
+    fn a_schema_1_store_reads_url_as_null_and_its_next_commit_migrates_the_incidents() {
+        use crate::model::columns::URL;
+        let dir = tempfile::tempdir().unwrap();
+        let store = Store::at(dir.path().join("store"));
+        let lock = store.lock().unwrap();
+        let mut staging = store.staging(&lock, "r1").unwrap();
+        for (i, id) in ["a", "b"].iter().enumerate() {
+            let t = Table::Incidents;
+            staging.add(t, &row(t, id, "kept"), vec![i as u64]).unwrap();
+        }
+        store
+            .commit(&lock, staging, run("r1"), &[], 1 << 30)
+            .unwrap();
+
+        // Make it a schema-1 store: incidents files without `url`, `_store.json` at version 1.
+        let snap = Snapshot::resolve(store.root()).unwrap();
+        for path in snap.partition_files(Table::Incidents, "2026-01").unwrap() {
+            let rows = snap
+                .read_partition(Table::Incidents, "2026-01", None)
+                .unwrap();
+            let keep: Vec<usize> = (0..rows.num_columns())
+                .filter(|&i| rows.schema().field(i).name() != URL)
+                .collect();
+            let old = rows.project(&keep).unwrap();
+            std::fs::remove_file(&path).unwrap();
+            let mut w = parquet::arrow::ArrowWriter::try_new(
+                std::fs::File::create(&path).unwrap(),
+                old.schema(),
+                None,
+            )
+            .unwrap();
+            w.write(&old).unwrap();
+            w.close().unwrap();
+            assert!(!has_column(&path, URL));
+        }
+        let mut meta = snap.meta().unwrap();
+        meta.schema_version = 1;
+        meta.write(snap.dir()).unwrap();
+
+        let read = |store: &Store| {
+            store
+                .scan(Table::Incidents)
+                .unwrap()
+                .select([
+                    polars::prelude::col(TITLE),
+                    polars::prelude::col(URL).is_null().alias("no_url"),
+                ])
+                .collect()
+                .unwrap()
+        };
+        let before = read(&Store::at(store.root()));
+        assert_eq!(before.height(), 2);
+        assert!(before.column("no_url").unwrap().bool().unwrap().all());
+
+        // The next run brings an alert only.
+        let mut staging = store.staging(&lock, "r2").unwrap();
+        let t = Table::Alerts;
+        staging.add(t, &row(t, "al", "x"), vec![0]).unwrap();
+        store
+            .commit(&lock, staging, run("r2"), &[], 1 << 30)
+            .unwrap();
+        let snap = Snapshot::resolve(store.root()).unwrap();
+        assert_eq!(snap.meta().unwrap().schema_version, SCHEMA_VERSION);
+        for path in snap.partition_files(Table::Incidents, "2026-01").unwrap() {
+            assert!(has_column(&path, URL), "{}", path.display());
+        }
+        assert_eq!(read(&Store::at(store.root())), before);
     }
 }

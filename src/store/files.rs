@@ -7,6 +7,7 @@ use std::io::Write;
 use std::path::{Path, PathBuf};
 use std::sync::Arc;
 
+use arrow::array::new_null_array;
 use arrow::datatypes::SchemaRef;
 use arrow::record_batch::RecordBatch;
 use parquet::arrow::ArrowWriter;
@@ -126,11 +127,19 @@ pub fn read_files(
             .map_err(|e| bad(path, &e))?;
         for b in reader {
             let b = b.map_err(|e| bad(path, &e))?;
-            // Re-attach our schema (same fields and types) so batches from any file concatenate.
-            batches.push(
-                RecordBatch::try_new(target.clone(), b.columns().to_vec())
-                    .map_err(|e| bad(path, &e))?,
-            );
+            // Re-attach our schema (same fields and types) so batches from any file concatenate;
+            // a nullable column a file of an older schema lacks reads as nulls
+            // (`Table::changed_since`).
+            let columns = target
+                .fields()
+                .iter()
+                .map(|f| match b.column_by_name(f.name()) {
+                    Some(c) => Ok(c.clone()),
+                    None if f.is_nullable() => Ok(new_null_array(f.data_type(), b.num_rows())),
+                    None => Err(bad(path, &format_args!("it has no column {}", f.name()))),
+                })
+                .collect::<Result<Vec<_>>>()?;
+            batches.push(RecordBatch::try_new(target.clone(), columns).map_err(|e| bad(path, &e))?);
         }
     }
     arrow::compute::concat_batches(&target, &batches).map_err(|e| Error::Internal(e.to_string()))

@@ -8,7 +8,7 @@ use serde::{Deserialize, Serialize};
 
 use super::files::write_atomic;
 use crate::error::{Error, Result};
-use crate::model::{SCHEMA_VERSION, Table};
+use crate::model::{OLDEST_SCHEMA_VERSION, SCHEMA_VERSION, Table};
 
 pub const META_FILE: &str = "_store.json";
 
@@ -98,11 +98,12 @@ impl StoreMeta {
                 ),
             )
         })?;
-        if meta.schema_version != SCHEMA_VERSION {
+        // An older store is read as it is and migrated by the next commit (`Table::changed_since`).
+        if !(OLDEST_SCHEMA_VERSION..=SCHEMA_VERSION).contains(&meta.schema_version) {
             return Err(Error::store(
                 root,
                 format!(
-                    "schema version {} but this aftermath writes version {SCHEMA_VERSION}; use the matching aftermath release or re-ingest into a new store",
+                    "schema version {} but this aftermath reads versions {OLDEST_SCHEMA_VERSION} to {SCHEMA_VERSION}; use the matching aftermath release or re-ingest into a new store",
                     meta.schema_version
                 ),
             ));

@@ -51,8 +51,25 @@ impl Store {
             ..Default::default()
         };
         let pattern = format!("{}/**/*.parquet", dir.display());
-        LazyFrame::scan_parquet(PlRefPath::new(pattern), args)
-            .map_err(|e| Error::store(self.root(), format!("cannot scan {table}: {e}")))
+        let lf = LazyFrame::scan_parquet(PlRefPath::new(pattern), args)
+            .map_err(|e| Error::store(self.root(), format!("cannot scan {table}: {e}")))?;
+        if !table.changed_since(snapshot.meta()?.schema_version) {
+            return Ok(lf);
+        }
+        // A store of an older schema, not yet migrated by an ingest: the columns added since
+        // read as nulls, in the table's order (`Table::changed_since`).
+        let mut have = lf.clone();
+        let present = have
+            .collect_schema()
+            .map_err(|e| Error::store(self.root(), format!("cannot scan {table}: {e}")))?;
+        let columns: Vec<Expr> = polars_schema(table)
+            .iter()
+            .map(|(name, ty)| match present.contains(name) {
+                true => col(name.clone()),
+                false => lit(NULL).cast(ty.clone()).alias(name.clone()),
+            })
+            .collect();
+        Ok(lf.select(columns))
     }
 
     /// Every table, by name, for SQL.

@@ -71,7 +71,16 @@ pub fn upsert(
     let stored = base.partitions(table)?;
     let stored_months: Vec<String> = stored.keys().cloned().collect();
     let mut done = Upserted::default();
+    // A table whose columns changed since the base was written is rewritten in the new layout
+    // (its rows as they are) instead of linked, so the snapshot holds one layout per table.
+    let migrate = table.changed_since(base.meta()?.schema_version);
+    let rewritten = AtomicUsize::new(0);
     let link_all = |month: &str, files: &[PathBuf]| -> Result<()> {
+        if migrate && !files.is_empty() {
+            let rows = sort(table, &read_parquet(files, table, None)?)?;
+            rewritten.fetch_add(1, Ordering::Relaxed);
+            return draft.write_partition(table, month, &rows);
+        }
         files
             .iter()
             .try_for_each(|f| draft.link_file(table, month, f))
@@ -80,6 +89,7 @@ pub fn upsert(
         for (month, files) in &stored {
             link_all(month, files)?;
         }
+        done.files_written = rewritten.into_inner();
         return Ok(done);
     }
     let crossing = cross_months(base, staging, table, &months_in, &stored_months, budget)?;
@@ -120,7 +130,9 @@ pub fn upsert(
         };
         let files = stored.get(month).map(Vec::as_slice).unwrap_or_default();
         let removes = crossing.removed.get(month).is_some_and(|r| !r.is_empty());
+        // Not when migrating: the stored files are rewritten, and the month is one file again.
         if winners.num_rows() > 0
+            && !migrate
             && !files.is_empty()
             && files.len() < MAX_FILES_PER_MONTH
             && !removes
@@ -180,6 +192,7 @@ pub fn upsert(
         done.updated += r.updated;
         done.files_written += r.files_written;
     }
+    done.files_written += rewritten.into_inner();
     Ok(done)
 }
 

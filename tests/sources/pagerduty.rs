@@ -566,3 +566,17 @@ fn the_real_payloads_are_read() {
         );
     }
 }
+
+/// The incident's page in PagerDuty (`html_url`) is stored as `url`, from a REST page and from
+/// webhooks alike, so the reports can link the id without a `[sources.pagerduty]` template.
+#[test]
+fn the_incidents_page_is_stored_from_rest_and_from_webhooks() {
+    for file in ["rest_GET_incidents.page.json", "webhook_v3_events.ndjson"] {
+        let s = Sandbox::new();
+        s.ok(&["ingest", "--source", "pagerduty", &fixture(file)]);
+        let rows = s.rows(Table::Incidents, &["incident_id", "url"]);
+        let want =
+            "incident_id=pagerduty:PLDG7Q2 | url=https://acme-ops.pagerduty.com/incidents/PLDG7Q2";
+        assert!(rows.iter().any(|r| r == want), "{file}: {rows:?}");
+    }
+}

@@ -48,6 +48,8 @@ pub struct Incident {
     pub merged_into: Option<String>,
     pub root_cause: Option<String>,
     pub postmortem_url: Option<String>,
+    /// The incident's page in its tool, as the export gave it.
+    pub url: Option<String>,
 }
 
 impl Incident {
@@ -184,6 +186,7 @@ pub fn load(frames: &Frames, id: &str, as_of: DateTime<Utc>) -> Result<Incident>
         MERGED_INTO,
         ROOT_CAUSE,
         POSTMORTEM_URL,
+        URL,
     ];
     let mut select: Vec<Expr> = texts.iter().map(|c| col(*c)).collect();
     select.extend(instants.iter().map(|c| col(*c).cast(DataType::Int64)));
@@ -239,5 +242,6 @@ pub fn load(frames: &Frames, id: &str, as_of: DateTime<Utc>) -> Result<Incident>
         merged_into: opt(MERGED_INTO),
         root_cause: opt(ROOT_CAUSE),
         postmortem_url: opt(POSTMORTEM_URL),
+        url: opt(URL),
     })
 }

@@ -16,7 +16,7 @@ use crate::metrics::frames::{EXCLUDED, exclusion_reason, in_period, texts};
 use crate::metrics::{Period, Scope};
 use crate::model::columns::*;
 use crate::report::postmortem;
-use crate::report::view::{Href, safe_url};
+use crate::report::view::{Href, incident_page, safe_url};
 use crate::report::{Inputs, TableView};
 
 /// The table of `team`'s major incidents detected in `week`, earliest first.
@@ -66,6 +66,7 @@ pub fn table(inp: &Inputs, team: &str, week: Period) -> Result<TableView> {
             col(STATUS),
             col(DETECTED_AT).cast(DataType::Int64).alias("detected"),
             col(POSTMORTEM_URL),
+            col(URL),
         ])
         .join(
             ttr,
@@ -78,6 +79,7 @@ pub fn table(inp: &Inputs, team: &str, week: Period) -> Result<TableView> {
         .map_err(q)?;
     let text = |c: &str| texts(&df, c);
     let (sources, source_ids, numbers) = (text(SOURCE)?, text(SOURCE_ID)?, text(NUMBER)?);
+    let pages = text(URL)?;
     let (ids, titles, sevs, statuses, links) = (
         text(INCIDENT_ID)?,
         text(TITLE)?,
@@ -141,8 +143,11 @@ pub fn table(inp: &Inputs, team: &str, week: Period) -> Result<TableView> {
             }
             None => ("none yet".to_string(), None),
         };
-        // The id links to the incident's page in its tool when `[sources.<source>]` says where.
-        let page = inp.cfg.incident_url(
+        // The id links to the incident's page in its tool, when the export or the config says
+        // where.
+        let page = incident_page(
+            inp.cfg,
+            pages[i].as_deref(),
             &get(&sources),
             &get(&source_ids),
             numbers[i].as_deref(),

@@ -20,7 +20,7 @@ use super::*;
 use crate::metrics::Frames;
 use crate::metrics::durations::weekly::CountTest;
 use crate::metrics::scope::parse_week;
-use crate::model::columns::{RULE, TEAM, TITLE};
+use crate::model::columns::{INCIDENT_ID, RULE, TEAM, TITLE, URL};
 use crate::report::text::{slug, unique_slugs};
 use crate::report::{OutputFormat, Renderer, testkit};
 
@@ -102,6 +102,40 @@ fn the_weeks_only_sev1_is_listed_by_id_with_its_postmortem_in_team_and_organisat
     assert!(
         storefront.contains("_No SEV1/SEV2 incident this week._"),
         "{storefront}"
+    );
+}
+
+/// The incident's page as its export gave it (`incidents.url`) links the id ahead of the
+/// config's `[sources.incidentio]` template; an address that is not http(s) is not linked, and
+/// the template stands in.
+#[test]
+fn the_exports_own_incident_page_wins_over_the_configs_template() {
+    let (frames, cfg) = testkit::sample();
+    let with_url = |url: &str| {
+        let mut f = frames.clone();
+        f.incidents = f.incidents.clone().with_column(
+            when(col(INCIDENT_ID).eq(lit("incidentio:01J12F6YHQ0BT")))
+                .then(lit(url))
+                .otherwise(col(URL))
+                .alias(URL),
+        );
+        let inp = inputs(&f, cfg);
+        let team = ["mobile".to_string()];
+        let docs = weekly(&inp, parse_week(WEEK).unwrap(), &team, false).unwrap();
+        page(&docs[0], OutputFormat::Markdown).to_string()
+    };
+    let md = with_url("https://acme.incident.io/incidents/7");
+    assert!(
+        md.contains("| [incidentio:01J12F6YHQ0BT](https://acme.incident.io/incidents/7) |"),
+        "{md}"
+    );
+    let md = with_url("javascript:alert(1)");
+    assert!(!md.contains("javascript:"), "{md}");
+    assert!(
+        md.contains(
+            "| [incidentio:01J12F6YHQ0BT](https://app.incident.example.com/incidents/01J12F6YHQ0BT) |"
+        ),
+        "{md}"
     );
 }
 

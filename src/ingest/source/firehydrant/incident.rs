@@ -23,6 +23,7 @@ use super::super::util::{
 use super::super::{Doc, Emitted, Out};
 use super::NAME;
 use crate::model::Table;
+use crate::model::columns::URL;
 
 /// A reached milestone.
 #[derive(Debug, Clone, PartialEq)]
@@ -187,6 +188,7 @@ pub(super) fn map(v: &Value, zone: Tz) -> Result<Mapped<'_>, String> {
         .text("source_id", Some(id))
         .text("number", text(v, "number"))
         .text("title", text(v, "name"))
+        .text(URL, text(v, "incident_url"))
         .text("team", team)
         .text(
             "service",

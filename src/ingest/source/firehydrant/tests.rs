@@ -39,6 +39,7 @@ fn rest() -> Value {
         "id": "8c1f0d7e-1111-4a6b-9d7e-000000000001",
         "number": 41,
         "name": "Search latency",
+        "incident_url": "https://app.firehydrant.io/incidents/8c1f0d7e",
         "created_at": "2026-07-02T08:05:00.250Z",
         "started_at": "2026-07-02T07:58:00Z",
         "current_milestone": "mitigated",
@@ -71,6 +72,10 @@ fn rest_incident_maps_milestones_by_slug_and_keeps_out_of_order_instants() {
     let r = rows(&out, Table::Incidents)[0];
     let f = |k: &str| r.get(k).and_then(Value::as_str);
     assert_eq!(f("number"), Some("41"));
+    assert_eq!(
+        f("url"),
+        Some("https://app.firehydrant.io/incidents/8c1f0d7e")
+    );
     assert_eq!(f("title"), Some("Search latency"));
     assert_eq!(f("impact_started_at"), Some("2026-07-02T07:58:00.000000Z"));
     assert_eq!(f("detected_at"), Some("2026-07-02T08:04:00.000000Z"));

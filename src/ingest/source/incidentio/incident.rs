@@ -20,6 +20,7 @@ use serde_json::{Map, Value};
 
 use super::super::util::{Fields, array, at, instant, instant_at, text};
 use super::NAME;
+use crate::model::columns::URL;
 
 /// The org's timestamp values by lower-cased name; `value: null` is left out.
 pub(super) fn timestamps(v: &Value, zone: Tz) -> Result<BTreeMap<String, i64>, String> {
@@ -196,6 +197,7 @@ pub(super) fn map(v: &Value, zone: Tz) -> Result<Fields, String> {
         .ts("mitigated_at", fixed)
         .ts("resolved_at", resolved)
         .text("postmortem_url", text(v, "postmortem_document_url"))
+        .text(URL, text(v, "permalink"))
         .labels("labels", labels)
         .ts("updated_at", instant_at(v, "updated_at", zone)?);
     Ok(f)

@@ -61,7 +61,8 @@ fn incident(category: &str, mode: &str, stamps: Vec<Value>) -> Value {
             {"custom_field": {"name": "Customer"}, "values": [{"value_text": "ACME"}]},
             {"custom_field": {"name": "Empty"}, "values": []}
         ],
-        "postmortem_document_url": "https://docs.example.com/pm/7"
+        "postmortem_document_url": "https://docs.example.com/pm/7",
+        "permalink": "https://app.incident.io/acme/incidents/7"
     })
 }
 
@@ -96,6 +97,7 @@ fn timestamps_are_matched_by_name_whatever_their_case_and_id() {
     assert_eq!(f("service"), Some("billing"));
     assert_eq!(f("severity_raw"), Some("Major"));
     assert_eq!(f("postmortem_url"), Some("https://docs.example.com/pm/7"));
+    assert_eq!(f("url"), Some("https://app.incident.io/acme/incidents/7"));
     assert_eq!(
         r.get("labels"),
         Some(&json!({

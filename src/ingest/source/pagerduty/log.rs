@@ -144,6 +144,7 @@ fn info(v: &Value) -> Info {
     let full_title = inc.and_then(|i| text(i, "title"));
     Info {
         number: inc.and_then(|i| text(i, "incident_number")).or(number),
+        url: inc.and_then(|i| text(i, "html_url")),
         title: full_title.or((!title.is_empty()).then_some(title)),
         service: ref_name(v, "service").or_else(|| inc.and_then(|i| ref_name(i, "service"))),
         service_id: text(v, "service.id").or_else(|| inc.and_then(|i| text(i, "service.id"))),

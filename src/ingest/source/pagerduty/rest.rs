@@ -133,6 +133,7 @@ fn fields(rec: &Rec, v: &Value, zone: Tz) -> Result<(Fields, Parent), String> {
         .text(SOURCE_ID, Some(pd_id.clone()))
         .text(NUMBER, text(v, "incident_number").or(num_from_summary))
         .text(TITLE, Some(title.clone()))
+        .text(URL, text(v, "html_url"))
         .text(TEAM, team.clone())
         .text(SERVICE, service.clone())
         .text(SEVERITY_RAW, severity_raw(priority, urgency))

@@ -22,6 +22,8 @@ use super::common::{Labels, NAME};
 #[derive(Debug, Default, Clone)]
 pub struct Info {
     pub number: Option<String>,
+    /// The incident's page in PagerDuty (`html_url`).
+    pub url: Option<String>,
     pub title: Option<String>,
     pub service: Option<String>,
     pub service_id: Option<String>,
@@ -45,6 +47,7 @@ impl Info {
             }
         }
         take(&mut self.number, newer.number);
+        take(&mut self.url, newer.url);
         take(&mut self.title, newer.title);
         take(&mut self.service, newer.service);
         take(&mut self.service_id, newer.service_id);
@@ -177,6 +180,7 @@ fn row(pd_id: &str, s: &Seen) -> Fields {
     f.text(SOURCE, Some(NAME))
         .text(SOURCE_ID, Some(pd_id))
         .text(NUMBER, i.number.clone())
+        .text(URL, i.url.clone())
         // A reference-only record (an annotation) may be all we have: say which incident it is.
         .text(
             TITLE,

@@ -100,6 +100,7 @@ fn v3_read(
     let info = if full {
         Info {
             number: text(data, "number"),
+            url: text(data, "html_url"),
             title: text(data, "title"),
             service: ref_name(data, "service"),
             service_id: text(data, "service.id"),
@@ -115,6 +116,7 @@ fn v3_read(
         let (number, title) = split_summary(&text(data, "incident.summary").unwrap_or_default());
         Info {
             number,
+            url: text(data, "incident.html_url"),
             title: (!title.is_empty()).then_some(title),
             ..Info::default()
         }

@@ -154,6 +154,7 @@ pub(super) fn incident(
         .text(SOURCE_ID, Some(id.as_str()))
         .text(NUMBER, text(v, "shortlink"))
         .text(TITLE, text(v, "name"))
+        .text(URL, text(v, "shortlink"))
         .text(STATUS, incident_status(latest))
         .text(
             KIND,

@@ -57,6 +57,7 @@ fn updates_are_read_oldest_first_and_a_status_after_resolved_reopens() {
     );
     // The latest update decides the status; the first monitoring / resolved updates the instants.
     assert_eq!(col(&out, Table::Incidents, STATUS), ["open"]);
+    assert_eq!(col(&out, Table::Incidents, URL), ["https://stspg.io/abc"]);
     assert_eq!(
         col(&out, Table::Incidents, MITIGATED_AT),
         ["2026-06-01T16:30:00.000000Z"]

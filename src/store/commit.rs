@@ -154,16 +154,9 @@ mod tests {
                 .add(table, &row(table, "k", "earlier"), vec![2])
                 .unwrap();
         }
-        let run = RunRecord {
-            id: "r1".into(),
-            started_at: String::new(),
-            finished_at: String::new(),
-            inputs: vec![],
-            tables: Default::default(),
-            rejected_log: None,
-            files: vec![],
-        };
-        store.commit(&lock, staging, run, &[], 1 << 30).unwrap();
+        store
+            .commit(&lock, staging, run("r1"), &[], 1 << 30)
+            .unwrap();
         let snap = Snapshot::resolve(store.root()).unwrap();
         for table in [Table::Alerts, Table::Incidents] {
             let rows = snap.read_partition(table, "2026-01", None).unwrap();

@@ -18,6 +18,7 @@
 pub mod cols;
 mod compare;
 mod group;
+mod majors;
 #[cfg(test)]
 mod props;
 mod summary;
@@ -26,6 +27,8 @@ mod testkit;
 #[cfg(test)]
 mod tests;
 pub mod weekly;
+
+pub use majors::{MajorIncident, major_incidents};
 
 use polars::prelude::*;
 

@@ -53,6 +53,14 @@ pub(super) fn incidents(rows: &[Inc]) -> LazyFrame {
             INCIDENT_ID.into(),
             rows.iter().map(|r| r.0).collect::<Vec<_>>(),
         ),
+        Column::new(SOURCE.into(), vec!["csv"; rows.len()]),
+        Column::new(
+            SOURCE_ID.into(),
+            rows.iter().map(|r| r.0).collect::<Vec<_>>(),
+        ),
+        Column::new(NUMBER.into(), vec![None::<&str>; rows.len()]),
+        Column::new(POSTMORTEM_URL.into(), vec![None::<&str>; rows.len()]),
+        Column::new(URL.into(), vec![None::<&str>; rows.len()]),
         Column::new(
             TITLE.into(),
             rows.iter()

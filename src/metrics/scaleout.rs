@@ -203,17 +203,22 @@ fn job_text(
     target: &JobTarget,
     st: &[String],
 ) -> String {
-    let store = target.store_url.trim_end_matches('/');
+    let store = target.store_url.trim_end_matches('/').replace('\n', " ");
+    // The quality job reads the alerts alone.
+    let shifts = if st.iter().any(|s| s.contains("am_shifts_src")) {
+        format!(" and {store}/oncall_shifts")
+    } else {
+        String::new()
+    };
     let header = format!(
         "-- aftermath scale-out: the reduce step of {what} for {engine}\n\
          -- period {period}, as of {as_of}{by}\n\
-         -- reads {store}/alerts and {store}/oncall_shifts, writes {writes}\n\
+         -- reads {store}/alerts{shifts}, writes {writes}\n\
          -- under {out}\n\
          -- then: aftermath scale-out finish (docs/scale-out.md)\n",
         engine = target.engine.name(),
         period = scope.period.label(),
         as_of = scope.as_of.format("%Y-%m-%dT%H:%M:%SZ"),
-        store = store.replace('\n', " "),
         out = p.out_url,
     );
     format!("{header}\n{};\n", st.join(";\n\n"))

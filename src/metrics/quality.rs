@@ -9,7 +9,9 @@
 //! exclude an incident from a metric whose end precedes its start, and this table says how many.
 //! The exclusion counts are also what the other families quote in their notes (`exclusion_note`).
 //! Rejected input rows are grouped by table and kind of reason, with full messages as examples
-//! (`rejected`).
+//! (`rejected`). The alert checks and the last alert fired are split into a reduce step and this
+//! file's finish step (`alerts`), so that Spark or DuckDB can run the part that reads every alert
+//! (`metrics::scaleout`).
 
 use polars::prelude::*;
 

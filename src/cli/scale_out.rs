@@ -239,6 +239,27 @@ fn fatigue_tables(dir: &Path, prefix: &str) -> Result<ReducedFrames> {
     })
 }
 
+/// Every table the fatigue job wrote, as its job file says it did.
+fn fatigue_frames(dir: &Path, job: &JobFile, by: Option<&[Dim]>) -> Result<FatigueFrames> {
+    let shifts = || -> Result<ShiftFrames> {
+        Ok(ShiftFrames {
+            shifts: read_reduced(dir, "fatigue_shifts")?,
+            pages: read_reduced(dir, "fatigue_shift_pages")?,
+        })
+    };
+    let compare = || -> Result<_> {
+        let current = scaleout::compare_needs_team_tables(by)?
+            .then(|| fatigue_tables(dir, scaleout::TEAM_PREFIX))
+            .transpose()?;
+        Ok((current, fatigue_tables(dir, scaleout::PREVIOUS_PREFIX)?))
+    };
+    Ok(FatigueFrames {
+        main: fatigue_tables(dir, FATIGUE)?,
+        shifts: job.shift_tables.then(shifts).transpose()?,
+        compare: job.compare.then(compare).transpose()?,
+    })
+}
+
 fn finish(ctx: &Context, a: FinishArgs) -> Result<()> {
     let job_path = a.job.join(JOB_FILE);
     let text = std::fs::read_to_string(&job_path).at(&job_path)?;
@@ -270,9 +291,9 @@ fn finish(ctx: &Context, a: FinishArgs) -> Result<()> {
         job.as_of,
     );
     scope.filters = Filters {
-        teams: job.teams,
-        services: job.services,
-        severities: job.severities,
+        teams: job.teams.clone(),
+        services: job.services.clone(),
+        severities: job.severities.clone(),
     };
     let by = if job.by.is_empty() {
         None
@@ -291,27 +312,7 @@ fn finish(ctx: &Context, a: FinishArgs) -> Result<()> {
     {
         scope.data = m::coverage::DataSpan::of(f)?;
     }
-    let reduced = FatigueFrames {
-        main: fatigue_tables(&dir, FATIGUE)?,
-        shifts: job
-            .shift_tables
-            .then(|| -> Result<ShiftFrames> {
-                Ok(ShiftFrames {
-                    shifts: read_reduced(&dir, "fatigue_shifts")?,
-                    pages: read_reduced(&dir, "fatigue_shift_pages")?,
-                })
-            })
-            .transpose()?,
-        compare: job
-            .compare
-            .then(|| -> Result<_> {
-                let current = scaleout::compare_needs_team_tables(by.as_deref())?
-                    .then(|| fatigue_tables(&dir, scaleout::TEAM_PREFIX))
-                    .transpose()?;
-                Ok((current, fatigue_tables(&dir, scaleout::PREVIOUS_PREFIX)?))
-            })
-            .transpose()?,
-    };
+    let reduced = fatigue_frames(&dir, &job, by.as_deref())?;
     let mut tables = scaleout::finish_fatigue(&reduced, &ctx.config, &scope, by.as_deref())?;
     if job.families.iter().any(|f| f == RULES) {
         let reduced = RulesFrames {

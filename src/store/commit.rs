@@ -54,6 +54,7 @@ impl Store {
         staging.finish()?;
         // Read under the lock: no other writer can move `current` until this one is done.
         let base = Snapshot::resolve(self.root())?;
+        let mut meta = base.meta()?;
         let draft = Draft::begin(self.root(), &run.id)?;
         run.rejected_log = draft.rejected(&base, &run.id, rejections)?;
         let mut files_written = 0;
@@ -75,7 +76,9 @@ impl Store {
                     t.extend(rows.iter().map(|i| ids.value(*i).to_string()));
                 }
             };
-            let done = upsert(&base, &staging, &draft, table, budget, &on_changed)?;
+            // A table whose columns changed since the base's version is rewritten, not linked.
+            let migrate = table.changed_since(meta.schema_version);
+            let done = upsert(&base, &staging, &draft, table, budget, migrate, &on_changed)?;
             files_written += done.files_written;
             // A table the input did not name can still change: incidents through their events.
             if run.tables.contains_key(table.name()) || done.inserted + done.updated > 0 {
@@ -90,7 +93,6 @@ impl Store {
         for c in run.tables.values_mut() {
             c.unchanged = (c.read - c.rejected).saturating_sub(c.inserted + c.updated);
         }
-        let mut meta = base.meta()?;
         // Every table changed since an older base's version was rewritten above (`upsert`).
         meta.schema_version = SCHEMA_VERSION;
         meta.runs.push(run.clone());

@@ -58,22 +58,22 @@ const MAX_FILES_PER_MONTH: usize = 16;
 /// either side.
 const MERGE_BYTES_PER_ROW: u64 = 1024;
 
-/// Upsert the spilled rows of `table` against `base` into `draft`.
+/// Upsert the spilled rows of `table` against `base` into `draft`; with `migrate` (the table's
+/// columns changed since the base's schema version) every stored file is rewritten in the new
+/// layout, its rows as they are, instead of linked, so the snapshot holds one layout per table.
 pub fn upsert(
     base: &Snapshot,
     staging: &Staging,
     draft: &Draft,
     table: Table,
     budget: u64,
+    migrate: bool,
     on_changed: OnChanged<'_>,
 ) -> Result<Upserted> {
     let months_in = staging.months(table);
     let stored = base.partitions(table)?;
     let stored_months: Vec<String> = stored.keys().cloned().collect();
     let mut done = Upserted::default();
-    // A table whose columns changed since the base was written is rewritten in the new layout
-    // (its rows as they are) instead of linked, so the snapshot holds one layout per table.
-    let migrate = table.changed_since(base.meta()?.schema_version);
     let rewritten = AtomicUsize::new(0);
     let link_all = |month: &str, files: &[PathBuf]| -> Result<()> {
         if migrate && !files.is_empty() {

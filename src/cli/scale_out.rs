@@ -302,7 +302,8 @@ fn finish(ctx: &Context, a: FinishArgs) -> Result<()> {
     };
     // The small tables stay local: the incidents for quality, and the data's span for the
     // comparison's verdicts (as `metrics --compare` judges them).
-    let local = if ctx.store.exists() {
+    let quality = job.families.iter().any(|f| f == QUALITY);
+    let local = if (quality || job.compare) && ctx.store.exists() {
         Some(frames(&ctx.store, scope.as_of)?)
     } else {
         None
@@ -321,7 +322,7 @@ fn finish(ctx: &Context, a: FinishArgs) -> Result<()> {
         };
         tables.extend(scaleout::finish_rules(&reduced, &ctx.config)?);
     }
-    if job.families.iter().any(|f| f == QUALITY) {
+    if quality {
         // The incident checks and the rejected rows are the local store's; its alerts are not
         // read.
         if let Some(local) = &local {

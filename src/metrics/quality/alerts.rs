@@ -109,14 +109,28 @@ pub(crate) fn reduce(f: &Frames, scope: &Scope) -> Result<AlertChecks> {
         .alerts
         .clone()
         .filter(filter_expr(&scope.filters, true, true));
-    let period = kept.clone().filter(in_period(FIRED_AT, scope));
+    // One pass over the period's alerts: the count, and each check's count and first ids.
+    const EXAMPLES_OF: &str = "_examples";
     let mut figures = vec![len().cast(DataType::UInt64).alias("alerts")];
     for c in AlertCheck::ALL {
         figures.push(c.when().sum().cast(DataType::UInt64).alias(c.key()));
+        figures.push(
+            col(ALERT_ID)
+                .filter(c.when())
+                .sort(SortOptions::default())
+                .head(Some(EXAMPLES))
+                .implode(true)
+                .alias(format!("{}{EXAMPLES_OF}", c.key())),
+        );
     }
-    let counts = period.clone().select(figures).collect().map_err(pe)?;
+    let found = kept
+        .clone()
+        .filter(in_period(FIRED_AT, scope))
+        .select(figures)
+        .collect()
+        .map_err(pe)?;
     let count = |name: &str| -> Result<u64> {
-        Ok(counts
+        Ok(found
             .column(name)
             .map_err(pe)?
             .u64()
@@ -129,23 +143,22 @@ pub(crate) fn reduce(f: &Frames, scope: &Scope) -> Result<AlertChecks> {
         ..AlertChecks::default()
     };
     for c in AlertCheck::ALL {
-        let ids = period
-            .clone()
-            .filter(c.when())
-            .select([col(ALERT_ID)])
-            .sort([ALERT_ID], SortMultipleOptions::default())
-            .limit(EXAMPLES as IdxSize)
-            .collect()
-            .map_err(pe)?;
-        let examples = ids
-            .column(ALERT_ID)
+        let ids = found
+            .column(&format!("{}{EXAMPLES_OF}", c.key()))
             .map_err(pe)?
-            .str()
+            .list()
             .map_err(pe)?
-            .iter()
-            .flatten()
-            .map(str::to_string)
-            .collect();
+            .get_as_series(0);
+        let examples = match ids {
+            Some(ids) => ids
+                .str()
+                .map_err(pe)?
+                .iter()
+                .flatten()
+                .map(str::to_string)
+                .collect(),
+            None => vec![],
+        };
         out.set(
             c,
             Found {

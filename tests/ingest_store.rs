@@ -423,6 +423,39 @@ fn a_key_in_two_months_of_one_run_keeps_the_newest_version_and_on_a_tie_the_late
     );
 }
 
+/// Regression for the upsert's shortcut: a month none of whose incoming keys repeats skips the
+/// per-key choice, so a month where one does must still get it (newest version, then the later
+/// row), beside a month with nothing repeated.
+#[test]
+fn a_key_twice_in_one_month_of_one_run_keeps_the_newest_version_and_on_a_tie_the_later_row() {
+    let s = Sandbox::new();
+    let fired = |day: u32| format!("2026-01-{day:02}T00:00:00Z");
+    s.write(
+        "in/alerts.csv",
+        format!(
+            "{ALERTS}{}{}{}{}{}",
+            alert("x", &fired(10), "2026-05-02T00:00:00Z"),
+            alert("x", &fired(11), "2026-05-01T00:00:00Z"),
+            alert("y", &fired(12), "2026-05-01T00:00:00Z"),
+            alert("y", &fired(13), "2026-05-01T00:00:00Z"),
+            alert("z", "2026-02-10T00:00:00Z", "2026-05-01T00:00:00Z"),
+        ),
+    );
+    let out = s.ok(&["ingest", "in"]);
+    assert!(
+        out.contains("alerts                   5         3         0          2         0"),
+        "{out}"
+    );
+    assert_eq!(
+        alert_rows(&s),
+        vec![
+            "alert_id=csv:x | month=2026-01 | title=x 2026-01-10T00:00:00Z",
+            "alert_id=csv:y | month=2026-01 | title=y 2026-01-13T00:00:00Z",
+            "alert_id=csv:z | month=2026-02 | title=z 2026-02-10T00:00:00Z",
+        ]
+    );
+}
+
 #[test]
 fn a_stored_row_newer_than_an_incoming_one_of_another_month_stays_where_it_is() {
     let s = Sandbox::new();

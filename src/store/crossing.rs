@@ -4,7 +4,10 @@
 //! exactly on the real keys, so a hash collision costs a little work but never a row. Only the
 //! keys found this way are ever held as strings. When the index of every incoming row would take
 //! more than a quarter of the memory budget (past 67 million rows at the default 2 GiB), it is
-//! built over one range of hashes at a time, each pass reading the key columns again.
+//! built over one range of hashes at a time, each pass reading the key columns again. The same
+//! index tells which months repeat a key hash among their incoming rows: only those need the
+//! per-key choice of `winners.rs` (a fresh export rarely repeats a key, and that choice was a
+//! hash map of every key of every month).
 
 use arrow::record_batch::RecordBatch;
 use foldhash::{HashMap, HashMapExt, HashSet, HashSetExt};
@@ -57,6 +60,9 @@ pub(super) struct Crossing {
     pub removed: BTreeMap<String, HashSet<String>>,
     /// Keys inserted into a month that replace a stored row of another month (updates).
     pub moved: HashSet<String>,
+    /// Months whose incoming rows may repeat a key (two rows with one key hash): only these need
+    /// the exact per-key choice of `winners`; in the others every row not dropped wins.
+    pub repeated: HashSet<String>,
 }
 
 /// Find the keys that live in more than one month and settle each exactly; `budget` (bytes) is
@@ -89,6 +95,7 @@ pub(super) fn cross_months(
     }
     let passes = (rows_in * 8).div_ceil((budget / INDEX_SHARE).max(1)).max(1);
     let mut wanted: HashSet<u64> = HashSet::new();
+    let mut repeated: HashSet<usize> = HashSet::new();
     // Stored keys whose hash the input has in another month: (key, stored month, version).
     let mut stored_at: HashMap<String, (String, Option<i64>)> = HashMap::new();
     for pass in 0..passes {
@@ -111,12 +118,14 @@ pub(super) fn cross_months(
                 .take_while(move |e| *e >> MONTH_BITS == h)
                 .map(|e| (e & ((1 << MONTH_BITS) - 1)) as usize)
         };
-        wanted.extend(
-            index
-                .windows(2)
-                .filter(|w| w[0] >> MONTH_BITS == w[1] >> MONTH_BITS && w[0] != w[1])
-                .map(|w| w[0] >> MONTH_BITS),
-        );
+        for w in index.windows(2) {
+            if w[0] == w[1] {
+                // One hash twice in one month: a repeated key (or a collision) for `winners`.
+                repeated.insert((w[0] & ((1 << MONTH_BITS) - 1)) as usize);
+            } else if w[0] >> MONTH_BITS == w[1] >> MONTH_BITS {
+                wanted.insert(w[0] >> MONTH_BITS);
+            }
+        }
         for month in stored_months {
             let probe = base.read_partition(table, month, Some(key_cols))?;
             let hs = hashes(&probe, table);
@@ -132,7 +141,10 @@ pub(super) fn cross_months(
             }
         }
     }
-    let mut out = Crossing::default();
+    let mut out = Crossing {
+        repeated: repeated.iter().map(|m| months_in[*m].clone()).collect(),
+        ..Crossing::default()
+    };
     if wanted.is_empty() {
         return Ok(out);
     }

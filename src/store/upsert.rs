@@ -124,7 +124,8 @@ pub fn upsert(
             let incoming = staging.read_month(table, month, None)?;
             // The month's last read of its spill (the key index read it earlier).
             staging.release_month(table, month);
-            winners(table, incoming, &crossing.dropped)?
+            let repeated = crossing.repeated.contains(month.as_str());
+            winners(table, incoming, &crossing.dropped, repeated)?
         } else {
             RecordBatch::new_empty(schema(table))
         };

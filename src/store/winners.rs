@@ -70,23 +70,40 @@ pub fn materialize(
 }
 
 /// The incoming rows of a month that win (newest version, then latest in input order), in the
-/// table's schema, rows dropped by the cross-month settling left out.
-pub(super) fn winners(table: Table, b: RecordBatch, dropped: &HashSet<u64>) -> Result<RecordBatch> {
+/// table's schema, rows dropped by the cross-month settling left out. `repeated` says whether a
+/// key may occur twice among them (`Crossing::repeated`); when not, every row not dropped wins,
+/// and the key map of a whole month is not built.
+pub(super) fn winners(
+    table: Table,
+    b: RecordBatch,
+    dropped: &HashSet<u64>,
+    repeated: bool,
+) -> Result<RecordBatch> {
     let width = schema(table).fields().len();
-    let (ks, vs, ss) = (key_col(&b, table), versions(&b, table), seqs(&b)?);
-    let mut pos: HashMap<&str, usize> = HashMap::with_capacity(b.num_rows());
-    for i in 0..b.num_rows() {
-        if dropped.contains(&ss.value(i)) {
-            continue;
+    let ss = seqs(&b)?;
+    let mut idx: Vec<u32> = if repeated {
+        let (ks, vs) = (key_col(&b, table), versions(&b, table));
+        let mut pos: HashMap<&str, usize> = HashMap::with_capacity(b.num_rows());
+        for i in 0..b.num_rows() {
+            if dropped.contains(&ss.value(i)) {
+                continue;
+            }
+            // On equal versions the later row in input order wins (the spill is not in input
+            // order: several threads type and spill rows).
+            let e = pos.entry(ks.get(i)).or_insert(i);
+            if (vs[i], ss.value(i)) >= (vs[*e], ss.value(*e)) {
+                *e = i;
+            }
         }
-        // On equal versions the later row in input order wins (the spill is not in input
-        // order: several threads type and spill rows).
-        let e = pos.entry(ks.get(i)).or_insert(i);
-        if (vs[i], ss.value(i)) >= (vs[*e], ss.value(*e)) {
-            *e = i;
-        }
-    }
-    let mut idx: Vec<u32> = pos.into_values().map(|i| i as u32).collect();
+        pos.into_values().map(|i| i as u32).collect()
+    } else if dropped.is_empty() {
+        (0..b.num_rows() as u32).collect()
+    } else {
+        (0..b.num_rows())
+            .filter(|i| !dropped.contains(&ss.value(*i)))
+            .map(|i| i as u32)
+            .collect()
+    };
     idx.sort_unstable();
     // Usually every row wins: keep the batch rather than copy it (memory is the point).
     let b = if idx.len() == b.num_rows() {

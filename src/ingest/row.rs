@@ -123,18 +123,18 @@ fn typed_into(
         *slot = Cell::Null;
         return Ok(());
     }
-    if !matches!(slot, Cell::Text(_)) {
-        *slot = Cell::Text(String::new());
-    }
-    let Cell::Text(buf) = slot else {
-        unreachable!("the slot was made a text cell above")
+    let mut buf = match std::mem::replace(slot, Cell::Null) {
+        Cell::Text(buf) => buf,
+        _ => String::new(),
     };
     buf.clear();
     if ty == ColumnType::Text {
         buf.push_str(text);
-    } else if !plain_labels(text, buf) {
+    } else if !plain_labels(text, &mut buf) {
         *slot = labels_text(text)?;
+        return Ok(());
     }
+    *slot = Cell::Text(buf);
     Ok(())
 }
 

@@ -5,8 +5,9 @@
 //! tables the jobs wrote and the local store's small tables, computes the figures (the same finish
 //! steps `aftermath metrics` runs) and writes them as `metrics` does.
 //!
-//! This file turns flags into a `Scope` and a `JobTarget`, writes the job's files and reads the
-//! reduced tables through the store layer; the SQL and the finish live in `metrics::scaleout`.
+//! This file turns flags into a `Scope` and a `JobTarget`, writes the job's files and hands the
+//! store layer's reader of the reduced tables to `metrics::scaleout`, where the SQL, the tables'
+//! names and the finish live.
 
 use std::io::Write;
 use std::path::{Path, PathBuf};
@@ -20,7 +21,7 @@ use super::metrics::{frames, render_tables};
 use super::stdout::Stdout;
 use crate::error::{Error, IoContext, Result};
 use crate::metrics::scaleout::{
-    self, Engine, FatigueFrames, JobTarget, QualityFrames, ReducedFrames, RulesFrames, ShiftFrames,
+    self, Engine, FatigueFrames, JobTarget, QualityFrames, RulesFrames,
 };
 use crate::metrics::{self as m, Dim, Filters, Scope};
 use crate::model::Table;
@@ -228,38 +229,6 @@ fn emit(ctx: &Context, a: EmitArgs) -> Result<()> {
     Ok(())
 }
 
-/// The four tables of a fatigue grouping whose names start with `prefix`.
-fn fatigue_tables(dir: &Path, prefix: &str) -> Result<ReducedFrames> {
-    let table = |what: &str| read_reduced(dir, &format!("{prefix}_{what}"));
-    Ok(ReducedFrames {
-        groups: table("groups")?,
-        pages: table("pages")?,
-        firings: table("firings")?,
-        totals: table("totals")?,
-    })
-}
-
-/// Every table the fatigue job wrote, as its job file says it did.
-fn fatigue_frames(dir: &Path, job: &JobFile, by: Option<&[Dim]>) -> Result<FatigueFrames> {
-    let shifts = || -> Result<ShiftFrames> {
-        Ok(ShiftFrames {
-            shifts: read_reduced(dir, "fatigue_shifts")?,
-            pages: read_reduced(dir, "fatigue_shift_pages")?,
-        })
-    };
-    let compare = || -> Result<_> {
-        let current = scaleout::compare_needs_team_tables(by)?
-            .then(|| fatigue_tables(dir, scaleout::TEAM_PREFIX))
-            .transpose()?;
-        Ok((current, fatigue_tables(dir, scaleout::PREVIOUS_PREFIX)?))
-    };
-    Ok(FatigueFrames {
-        main: fatigue_tables(dir, FATIGUE)?,
-        shifts: job.shift_tables.then(shifts).transpose()?,
-        compare: job.compare.then(compare).transpose()?,
-    })
-}
-
 fn finish(ctx: &Context, a: FinishArgs) -> Result<()> {
     let job_path = a.job.join(JOB_FILE);
     let text = std::fs::read_to_string(&job_path).at(&job_path)?;
@@ -313,23 +282,18 @@ fn finish(ctx: &Context, a: FinishArgs) -> Result<()> {
     {
         scope.data = m::coverage::DataSpan::of(f)?;
     }
-    let reduced = fatigue_frames(&dir, &job, by.as_deref())?;
+    let read = |name: &str| read_reduced(&dir, name);
+    let reduced = FatigueFrames::read(&read, by.as_deref(), job.shift_tables, job.compare)?;
     let mut tables = scaleout::finish_fatigue(&reduced, &ctx.config, &scope, by.as_deref())?;
     if job.families.iter().any(|f| f == RULES) {
-        let reduced = RulesFrames {
-            groups: read_reduced(&dir, "rules_groups")?,
-            ttr: read_reduced(&dir, "rules_ttr")?,
-        };
+        let reduced = RulesFrames::read(&read)?;
         tables.extend(scaleout::finish_rules(&reduced, &ctx.config)?);
     }
     if quality {
         // The incident checks and the rejected rows are the local store's; its alerts are not
         // read.
         if let Some(local) = &local {
-            let reduced = QualityFrames {
-                alerts: read_reduced(&dir, "quality_alerts")?,
-                examples: read_reduced(&dir, "quality_examples")?,
-            };
+            let reduced = QualityFrames::read(&read)?;
             tables.extend(scaleout::finish_quality(
                 &reduced,
                 local,

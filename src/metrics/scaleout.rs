@@ -18,6 +18,7 @@ mod dialect;
 mod dims;
 mod fatigue_sql;
 mod finish_steps;
+mod names;
 mod quality_sql;
 mod read;
 mod rules_sql;
@@ -26,6 +27,8 @@ pub use dialect::Engine;
 pub use finish_steps::{
     FatigueFrames, compare_needs_team_tables, finish_fatigue, finish_quality, finish_rules,
 };
+use names::FATIGUE_PREFIX;
+pub use names::{PREVIOUS_PREFIX, ReadTable, TEAM_PREFIX};
 pub use read::{QualityFrames, ReducedFrames, RulesFrames, ShiftFrames};
 
 use super::fatigue;
@@ -33,14 +36,6 @@ use super::{Dim, Scope};
 use crate::config::Config;
 use crate::error::{Error, Result};
 use crate::model::time::{DAY_US, MINUTE_US, SECOND_US};
-
-/// The prefix of the fatigue job's tables for its own grouping and period.
-const FATIGUE_PREFIX: &str = "fatigue";
-/// The prefix of its tables by team over the period, written for `--compare` when the grouping
-/// does not sum to teams (`fatigue::compare::reuses`).
-pub const TEAM_PREFIX: &str = "fatigue_team";
-/// The prefix of its tables by team over the previous period, written for `--compare`.
-pub const PREVIOUS_PREFIX: &str = "fatigue_prev";
 
 /// What a job is written for: where the engine reads the store and writes its tables, and the
 /// figures baked into it.

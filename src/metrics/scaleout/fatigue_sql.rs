@@ -7,6 +7,7 @@
 //! pages of `fatigue_shift` are judged by the same views (`shift_statements`).
 
 use super::dialect::Engine;
+use super::names::{FATIGUE_SHIFT_PAGES, FATIGUE_SHIFTS, FatiguePart as Part, fatigue_table};
 use super::{Params, key_exprs};
 use crate::metrics::Dim;
 use crate::model::time::{DAY_US, SECOND_US};
@@ -251,11 +252,15 @@ pub(super) fn statements(e: Engine, p: &Params) -> Vec<String> {
         out.push(primary_view(p));
     }
     out.extend([
-        e.write(&p.out_url, &format!("{}_groups", p.prefix), &groups),
+        e.write(&p.out_url, &fatigue_table(p.prefix, Part::Groups), &groups),
         local,
-        e.write(&p.out_url, &format!("{}_pages", p.prefix), &pages),
-        e.write(&p.out_url, &format!("{}_firings", p.prefix), &firings),
-        e.write(&p.out_url, &format!("{}_totals", p.prefix), &totals),
+        e.write(&p.out_url, &fatigue_table(p.prefix, Part::Pages), &pages),
+        e.write(
+            &p.out_url,
+            &fatigue_table(p.prefix, Part::Firings),
+            &firings,
+        ),
+        e.write(&p.out_url, &fatigue_table(p.prefix, Part::Totals), &totals),
     ]);
     out
 }
@@ -281,8 +286,8 @@ pub(super) fn shift_statements(e: Engine, p: &Params) -> Vec<String> {
         sleep = sleep_test()
     );
     vec![
-        e.write(&p.out_url, "fatigue_shifts", &shifts),
+        e.write(&p.out_url, FATIGUE_SHIFTS, &shifts),
         local_view(e, "am_shift_local", &judged),
-        e.write(&p.out_url, "fatigue_shift_pages", &pages),
+        e.write(&p.out_url, FATIGUE_SHIFT_PAGES, &pages),
     ]
 }

@@ -3,7 +3,7 @@
 //! (`fatigue::finish`, `fatigue::shift::shift_table`, `fatigue::compare::compare_table`,
 //! `rules::finish`, `quality::finish`), so both engines give one set of figures.
 
-use super::TEAM_PREFIX;
+use super::names::{FATIGUE_PREFIX, PREVIOUS_PREFIX, ReadTable, TEAM_PREFIX};
 use super::read::{self, QualityFrames, ReducedFrames, RulesFrames, ShiftFrames};
 use crate::config::Config;
 use crate::error::{Error, Result};
@@ -25,6 +25,30 @@ pub struct FatigueFrames {
     /// For a job written with a comparison: the period's tables by team (`TEAM_PREFIX`; `None`
     /// when the grouping sums to teams) and the previous period's (`PREVIOUS_PREFIX`).
     pub compare: Option<(Option<ReducedFrames>, ReducedFrames)>,
+}
+
+impl FatigueFrames {
+    /// Every table a fatigue job grouped by `by` wrote: the shift tables when it wrote them
+    /// (`shift_tables`: false for a job from before them), the comparison's when it was written
+    /// for one (`compare`).
+    pub fn read(
+        read: ReadTable<'_>,
+        by: Option<&[Dim]>,
+        shift_tables: bool,
+        compare: bool,
+    ) -> Result<FatigueFrames> {
+        let tables = || -> Result<_> {
+            let current = compare_needs_team_tables(by)?
+                .then(|| ReducedFrames::read(TEAM_PREFIX, read))
+                .transpose()?;
+            Ok((current, ReducedFrames::read(PREVIOUS_PREFIX, read)?))
+        };
+        Ok(FatigueFrames {
+            main: ReducedFrames::read(FATIGUE_PREFIX, read)?,
+            shifts: shift_tables.then(|| ShiftFrames::read(read)).transpose()?,
+            compare: compare.then(tables).transpose()?,
+        })
+    }
 }
 
 /// `fatigue`, `fatigue_shift` (when shifts overlap the period) and `fatigue_compare` (when the

@@ -12,6 +12,7 @@
 
 use super::Params;
 use super::dialect::Engine;
+use super::names::{QUALITY_ALERTS, QUALITY_EXAMPLES};
 use crate::metrics::quality::alerts::{AlertCheck, EXAMPLES};
 
 /// The statements after the alerts' source view: the alerts as known, then the two writes.
@@ -62,7 +63,7 @@ pub(super) fn statements(e: Engine, p: &Params) -> Vec<String> {
     );
     vec![
         alerts,
-        e.write(&p.out_url, "quality_alerts", &figures),
-        e.write(&p.out_url, "quality_examples", &examples),
+        e.write(&p.out_url, QUALITY_ALERTS, &figures),
+        e.write(&p.out_url, QUALITY_EXAMPLES, &examples),
     ]
 }

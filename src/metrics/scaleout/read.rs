@@ -10,6 +10,7 @@ use std::collections::HashMap;
 
 use polars::prelude::*;
 
+use super::names::{FatiguePart, RULES_GROUPS, RULES_TTR, ReadTable, fatigue_table};
 use crate::error::{Error, Result};
 use crate::metrics::fatigue::reduce::{Counts, FiringRow, PageRow, Reduced};
 use crate::metrics::hours::Bucket;
@@ -29,6 +30,19 @@ pub struct ReducedFrames {
     pub pages: DataFrame,
     pub firings: DataFrame,
     pub totals: DataFrame,
+}
+
+impl ReducedFrames {
+    /// The four tables of the grouping written under `prefix`.
+    pub(super) fn read(prefix: &str, read: ReadTable<'_>) -> Result<ReducedFrames> {
+        let table = |part| read(&fatigue_table(prefix, part));
+        Ok(ReducedFrames {
+            groups: table(FatiguePart::Groups)?,
+            pages: table(FatiguePart::Pages)?,
+            firings: table(FatiguePart::Firings)?,
+            totals: table(FatiguePart::Totals)?,
+        })
+    }
 }
 
 pub(super) fn bad(table: &str, what: impl std::fmt::Display) -> Error {
@@ -213,6 +227,15 @@ pub struct RulesFrames {
     pub ttr: DataFrame,
 }
 
+impl RulesFrames {
+    pub fn read(read: ReadTable<'_>) -> Result<RulesFrames> {
+        Ok(RulesFrames {
+            groups: read(RULES_GROUPS)?,
+            ttr: read(RULES_TTR)?,
+        })
+    }
+}
+
 type Key = (Option<String>, Option<String>);
 
 fn rule_keys(df: &DataFrame, table: &str) -> Result<Vec<Key>> {
@@ -231,8 +254,8 @@ fn counts(df: &DataFrame, table: &str, name: &str) -> Result<Vec<u64>> {
 
 /// The reduced tables of a rules job.
 pub(super) fn rules_reduced(f: &RulesFrames) -> Result<RulesReduced> {
-    const GROUPS: &str = "rules_groups";
-    const TTR: &str = "rules_ttr";
+    const GROUPS: &str = RULES_GROUPS;
+    const TTR: &str = RULES_TTR;
     let g = &f.groups;
     let group_keys = rule_keys(g, GROUPS)?;
     let mut gid: HashMap<Key, u32> = HashMap::new();

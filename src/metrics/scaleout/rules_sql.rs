@@ -7,6 +7,7 @@
 use super::Params;
 use super::dialect::Engine;
 use super::fatigue_sql::{classified_views, local_view, primary_view, sleep_test};
+use super::names::{RULES_GROUPS, RULES_TTR};
 
 /// The statements after the source and dimension views: the classified alerts, the judged pages
 /// and the two writes.
@@ -51,8 +52,8 @@ pub(super) fn statements(e: Engine, p: &Params) -> Vec<String> {
          GROUP BY team, rule, r - t"
     );
     out.extend([
-        e.write(&p.out_url, "rules_groups", &groups),
-        e.write(&p.out_url, "rules_ttr", &ttr),
+        e.write(&p.out_url, RULES_GROUPS, &groups),
+        e.write(&p.out_url, RULES_TTR, &ttr),
     ]);
     out
 }

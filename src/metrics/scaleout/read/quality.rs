@@ -7,6 +7,7 @@ use polars::prelude::*;
 use super::{bad, ints, texts};
 use crate::error::Result;
 use crate::metrics::quality::alerts::{AlertCheck, AlertChecks, EXAMPLES, Found};
+use crate::metrics::scaleout::names::{QUALITY_ALERTS, QUALITY_EXAMPLES, ReadTable};
 
 /// The two tables of the quality job, as read from its output (`store::reduced`).
 pub struct QualityFrames {
@@ -14,10 +15,19 @@ pub struct QualityFrames {
     pub examples: DataFrame,
 }
 
+impl QualityFrames {
+    pub fn read(read: ReadTable<'_>) -> Result<QualityFrames> {
+        Ok(QualityFrames {
+            alerts: read(QUALITY_ALERTS)?,
+            examples: read(QUALITY_EXAMPLES)?,
+        })
+    }
+}
+
 /// The alert figures of a quality job.
 pub(in crate::metrics::scaleout) fn quality_checks(f: &QualityFrames) -> Result<AlertChecks> {
-    const FIGURES: &str = "quality_alerts";
-    const EXAMPLE_IDS: &str = "quality_examples";
+    const FIGURES: &str = QUALITY_ALERTS;
+    const EXAMPLE_IDS: &str = QUALITY_EXAMPLES;
     if f.alerts.height() != 1 {
         return Err(bad(
             FIGURES,

@@ -10,6 +10,7 @@ use super::{bad, ints, texts};
 use crate::error::Result;
 use crate::metrics::fatigue::shift::ShiftPage;
 use crate::metrics::fatigue::shifts::{ShiftRow, Shifts};
+use crate::metrics::scaleout::names::{FATIGUE_SHIFT_PAGES, FATIGUE_SHIFTS, ReadTable};
 
 /// The two shift tables of the fatigue job, as read from its output (`store::reduced`).
 pub struct ShiftFrames {
@@ -17,12 +18,21 @@ pub struct ShiftFrames {
     pub pages: DataFrame,
 }
 
+impl ShiftFrames {
+    pub(in crate::metrics::scaleout) fn read(read: ReadTable<'_>) -> Result<ShiftFrames> {
+        Ok(ShiftFrames {
+            shifts: read(FATIGUE_SHIFTS)?,
+            pages: read(FATIGUE_SHIFT_PAGES)?,
+        })
+    }
+}
+
 /// The shifts, and the pages of each (by index in `Shifts::list`) in time order.
 pub(in crate::metrics::scaleout) fn shift_pages(
     f: &ShiftFrames,
 ) -> Result<(Shifts, Vec<Vec<ShiftPage>>)> {
-    const SHIFTS: &str = "fatigue_shifts";
-    const PAGES: &str = "fatigue_shift_pages";
+    const SHIFTS: &str = FATIGUE_SHIFTS;
+    const PAGES: &str = FATIGUE_SHIFT_PAGES;
     let text = |df: &DataFrame, table: &str, name: &str| -> Result<Vec<String>> {
         Ok(texts(df, table, name)?
             .into_iter()

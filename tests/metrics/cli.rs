@@ -324,3 +324,59 @@ fn oncall_payroll_exports_one_month_as_csv_and_parquet() {
         .collect();
     assert_eq!(hours, [Some(30.0), Some(14.0), Some(12.0), Some(12.0)]);
 }
+
+/// Regression: a page fired at as-of itself is known, and alert fatigue counted it while the
+/// on-call load did not (its pages ended at as-of, exclusive). In the on-call case at as-of
+/// 2026-10-25T01:30Z, the firing of p3: berlin has three pages in both, two of them anna's first
+/// interruption (40 s apart) and p3 her second.
+#[test]
+fn a_page_fired_at_as_of_counts_in_the_oncall_load_as_in_fatigue() {
+    let sb = Sandbox::new();
+    let dir =
+        std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures/metrics/oncall");
+    let config = dir.join("aftermath.toml");
+    let cfg = config.to_str().unwrap();
+    let files: Vec<String> = ["oncall_shifts.csv", "alerts.csv"]
+        .iter()
+        .map(|f| dir.join(f).display().to_string())
+        .collect();
+    let mut ingest = vec!["--config", cfg, "ingest"];
+    ingest.extend(files.iter().map(String::as_str));
+    sb.ok(&ingest);
+    let figures = |family: &str, table: &str, by: &[&str]| -> Vec<String> {
+        let mut args = vec!["--config", cfg, "metrics", family, "--table", table];
+        args.extend(by);
+        args.extend([
+            "--from",
+            "2026-10-24",
+            "--to",
+            "2026-10-26",
+            "--as-of",
+            "2026-10-25T01:30:00Z",
+            "--format",
+            "csv",
+        ]);
+        let out = sb.ok(&args);
+        let mut lines = out.lines();
+        let header: Vec<&str> = lines.next().unwrap().split(',').collect();
+        let at = |name: &str| header.iter().position(|h| *h == name).unwrap();
+        let (pages, interruptions) = (at("pages"), at("interruptions"));
+        lines
+            .map(|l| {
+                let f: Vec<&str> = l.split(',').collect();
+                format!(
+                    "{} {} pages {} interruptions",
+                    f[0], f[pages], f[interruptions]
+                )
+            })
+            .collect()
+    };
+    assert_eq!(
+        figures("oncall", "oncall", &[]),
+        ["berlin 3 pages 2 interruptions"]
+    );
+    assert_eq!(
+        figures("fatigue", "fatigue", &["--by", "team"]),
+        ["berlin 3 pages 2 interruptions"]
+    );
+}

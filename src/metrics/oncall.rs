@@ -97,13 +97,7 @@ pub fn oncall(f: &Frames, cfg: &Config, scope: &Scope) -> Result<Vec<MetricTable
     // Hours after as-of have not happened yet: no page can be known in them.
     let to = scope.period.to_micros().min(scope.as_of.timestamp_micros());
     let mut roster = walk::walk(cfg, &shifts, from, to);
-    // A page fired at as-of itself is known (`known::alerts_at` keeps firings up to as-of), and
-    // alert fatigue counts it: so do the on-call pages.
-    let pages_to = scope
-        .period
-        .to_micros()
-        .min(scope.as_of.timestamp_micros().saturating_add(1));
-    let uncovered = pages::add_pages(f, cfg, scope, &shifts, (from, pages_to), &mut roster)?;
+    let uncovered = pages::add_pages(f, cfg, scope, &shifts, &mut roster)?;
     let strangers = incidents::add_incidents(f, cfg, scope, &mut roster)?;
     let (period, weeks) = build::load_frames(&roster)?;
     let (fair, spread) = build::fairness_frames(&roster, cfg)?;

@@ -15,22 +15,23 @@ use crate::metrics::fatigue::classify::i64s;
 use crate::metrics::fatigue::ids::{month_index, week_index};
 use crate::metrics::fatigue::judges::shift_judge;
 use crate::metrics::fatigue::shifts::Shifts;
-use crate::metrics::frames::{Frames, filter_expr, texts_or_empty, ts_lit};
+use crate::metrics::frames::{Frames, filter_expr, in_period, texts_or_empty};
 use crate::metrics::hours::{self, Bucket};
 use crate::metrics::scope::Scope;
 use crate::metrics::table::pe;
 use crate::model::columns::*;
 
-/// The pages of the scope's teams fired in `[from, to)`, by team in time order: (team, instants).
-fn load(f: &Frames, scope: &Scope, from: i64, to: i64) -> Result<Vec<(String, Vec<i64>)>> {
+/// The pages of the scope's teams fired in the period, by team in time order: (team, instants).
+/// As-of is the frames' own (`Frames::known_at` keeps the alerts fired by then), as for every
+/// alert family: a page fired at as-of itself counts here as it does in alert fatigue.
+fn load(f: &Frames, scope: &Scope) -> Result<Vec<(String, Vec<i64>)>> {
     let df = f
         .alerts
         .clone()
         .filter(
             col(PAGED)
                 .fill_null(lit(false))
-                .and(col(FIRED_AT).gt_eq(ts_lit(from)))
-                .and(col(FIRED_AT).lt(ts_lit(to)))
+                .and(in_period(FIRED_AT, scope))
                 .and(filter_expr(&scope.filters, true, true)),
         )
         .select([col(TEAM), col(FIRED_AT).cast(DataType::Int64)])
@@ -59,12 +60,11 @@ pub(super) fn add_pages(
     cfg: &Config,
     scope: &Scope,
     shifts: &Shifts,
-    (from, to): (i64, i64),
     roster: &mut Roster,
 ) -> Result<u64> {
     let window = i64::from(cfg.thresholds.interruption_merge_seconds);
     let mut uncovered = 0u64;
-    for (team, times) in load(f, scope, from, to)? {
+    for (team, times) in load(f, scope)? {
         let entries: Vec<(i64, i64, u32)> = times
             .iter()
             .enumerate()

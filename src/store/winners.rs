@@ -81,7 +81,8 @@ pub(super) fn winners(
 ) -> Result<RecordBatch> {
     let width = schema(table).fields().len();
     let ss = seqs(&b)?;
-    let mut idx: Vec<u32> = if repeated {
+    // Row numbers in order: the map's are sorted, the filter keeps its input's.
+    let idx: Vec<u32> = if repeated {
         let (ks, vs) = (key_col(&b, table), versions(&b, table));
         let mut pos: HashMap<&str, usize> = HashMap::with_capacity(b.num_rows());
         for i in 0..b.num_rows() {
@@ -95,16 +96,15 @@ pub(super) fn winners(
                 *e = i;
             }
         }
-        pos.into_values().map(|i| i as u32).collect()
-    } else if dropped.is_empty() {
-        (0..b.num_rows() as u32).collect()
+        let mut idx: Vec<u32> = pos.into_values().map(|i| i as u32).collect();
+        idx.sort_unstable();
+        idx
     } else {
         (0..b.num_rows())
             .filter(|i| !dropped.contains(&ss.value(*i)))
             .map(|i| i as u32)
             .collect()
     };
-    idx.sort_unstable();
     // Usually every row wins: keep the batch rather than copy it (memory is the point).
     let b = if idx.len() == b.num_rows() {
         b

@@ -104,18 +104,23 @@ pub fn parse_into(
     Ok(())
 }
 
-/// `typed` into `slot`, a text value copied into the slot's own buffer when it has one.
+/// One field typed into `slot`, a text value (text or labels) written into the slot's own
+/// buffer when it has one: typing millions of rows allocated a string per text cell per row.
 fn typed_into(
     ty: ColumnType,
     raw: Raw<'_>,
     ctx: &RowContext,
     slot: &mut Cell,
 ) -> Result<(), String> {
-    let text = match (ty, raw) {
-        (ColumnType::Text | ColumnType::Json, Raw::Text(s)) => trim(s),
-        (ColumnType::Text | ColumnType::Json, Raw::Json(Value::String(s))) => trim(s),
-        _ => {
-            *slot = typed(ty, raw, ctx)?;
+    let text = match raw {
+        Raw::Absent | Raw::Json(Value::Null) => {
+            *slot = Cell::Null;
+            return Ok(());
+        }
+        Raw::Text(s) => trim(s),
+        Raw::Json(Value::String(s)) => trim(s),
+        Raw::Json(v) => {
+            *slot = typed_json(ty, v, ctx)?;
             return Ok(());
         }
     };
@@ -123,12 +128,42 @@ fn typed_into(
         *slot = Cell::Null;
         return Ok(());
     }
+    let cell = match ty {
+        ColumnType::Text | ColumnType::Json => return text_into(ty, text, slot),
+        ColumnType::Timestamp => match timestamp::parse_text(text, ctx.zone)? {
+            Some(us) => Cell::Timestamp(timestamp::plausible(us, || format!("{text:?}"))?),
+            None => Cell::Null,
+        },
+        ColumnType::UInt32 => Cell::UInt32(text.parse::<u32>().map_err(|_| {
+            format!(
+                "expected a whole number from 0 to {}, found {text:?}",
+                u32::MAX
+            )
+        })?),
+        // Compared without a lowercased copy: this runs for every alert.
+        ColumnType::Bool => {
+            let is = |words: &[&str]| words.iter().any(|w| w.eq_ignore_ascii_case(text));
+            if is(&["true", "t", "yes", "y", "1"]) {
+                Cell::Bool(true)
+            } else if is(&["false", "f", "no", "n", "0"]) {
+                Cell::Bool(false)
+            } else {
+                return Err(format!("expected true or false, found {text:?}"));
+            }
+        }
+    };
+    *slot = cell;
+    Ok(())
+}
+
+/// A text or labels value (neither empty nor a "missing" word) into `slot`, reusing its buffer.
+fn text_into(ty: ColumnType, text: &str, slot: &mut Cell) -> Result<(), String> {
     let mut buf = match std::mem::replace(slot, Cell::Null) {
         Cell::Text(buf) => buf,
         _ => String::new(),
     };
     buf.clear();
-    if ty == ColumnType::Text {
+    if ty != ColumnType::Json {
         buf.push_str(text);
     } else if !plain_labels(text, &mut buf) {
         *slot = labels_text(text)?;
@@ -153,50 +188,6 @@ fn trim(s: &str) -> &str {
 /// derived by the table's rules (severity becomes `UNKNOWN`) or rejected as missing.
 fn is_null_text(s: &str) -> bool {
     matches!(s, "" | "?" | "UNKNOWN" | "null" | "NULL" | "N/A" | "n/a")
-}
-
-fn typed(ty: ColumnType, raw: Raw<'_>, ctx: &RowContext) -> Result<Cell, String> {
-    let text = match raw {
-        Raw::Absent | Raw::Json(Value::Null) => return Ok(Cell::Null),
-        Raw::Text(s) => trim(s),
-        Raw::Json(Value::String(s)) => trim(s),
-        Raw::Json(v) => return typed_json(ty, v, ctx),
-    };
-    if is_null_text(text) {
-        return Ok(Cell::Null);
-    }
-    match ty {
-        ColumnType::Text => Ok(Cell::Text(text.to_string())),
-        ColumnType::Timestamp => Ok(match timestamp::parse_text(text, ctx.zone)? {
-            Some(us) => Cell::Timestamp(timestamp::plausible(us, || format!("{text:?}"))?),
-            None => Cell::Null,
-        }),
-        ColumnType::UInt32 => text.parse::<u32>().map(Cell::UInt32).map_err(|_| {
-            format!(
-                "expected a whole number from 0 to {}, found {text:?}",
-                u32::MAX
-            )
-        }),
-        // Compared without a lowercased copy: this runs for every alert.
-        ColumnType::Bool => {
-            let is = |words: &[&str]| words.iter().any(|w| w.eq_ignore_ascii_case(text));
-            if is(&["true", "t", "yes", "y", "1"]) {
-                Ok(Cell::Bool(true))
-            } else if is(&["false", "f", "no", "n", "0"]) {
-                Ok(Cell::Bool(false))
-            } else {
-                Err(format!("expected true or false, found {text:?}"))
-            }
-        }
-        ColumnType::Json => {
-            let mut labels = String::new();
-            if plain_labels(text, &mut labels) {
-                Ok(Cell::Text(labels))
-            } else {
-                labels_text(text)
-            }
-        }
-    }
 }
 
 /// The labels of a CSV cell, the general way: parsed into values, then written by `labels_json`.

@@ -92,7 +92,10 @@ fn text_cells_are_trimmed_of_unicode_whitespace_and_reuse_the_slot() {
 #[test]
 fn booleans_are_read_in_any_case_and_anything_else_is_refused() {
     let config = crate::config::Config::defaults_in(std::path::Path::new("."));
-    let b = |t: &str| typed(ColumnType::Bool, Raw::Text(t), &ctx(&config));
+    let b = |t: &str| {
+        let mut cell = Cell::Null;
+        typed_into(ColumnType::Bool, Raw::Text(t), &ctx(&config), &mut cell).map(|()| cell)
+    };
     for t in ["true", "TRUE", "True", "t", "Y", "yes", "1", " yes "] {
         assert!(matches!(b(t), Ok(Cell::Bool(true))), "{t}");
     }

@@ -24,11 +24,9 @@ mod read;
 mod rules_sql;
 
 pub use dialect::Engine;
-pub use finish_steps::{
-    FatigueFrames, compare_needs_team_tables, finish_fatigue, finish_quality, finish_rules,
-};
-use names::FATIGUE_PREFIX;
-pub use names::{PREVIOUS_PREFIX, ReadTable, TEAM_PREFIX};
+pub use finish_steps::{FatigueFrames, finish_fatigue, finish_quality, finish_rules};
+pub use names::ReadTable;
+use names::{FATIGUE_PREFIX, PREVIOUS_PREFIX, TEAM_PREFIX};
 pub use read::{QualityFrames, ReducedFrames, RulesFrames, ShiftFrames};
 
 use super::fatigue;

@@ -12,7 +12,7 @@ use crate::metrics::{Dim, Frames, MetricTable, Scope, quality, rules};
 
 /// Whether a fatigue job with a comparison, grouped by `by`, writes the period's tables by team
 /// (`TEAM_PREFIX`): when its own grouping does not sum to teams.
-pub fn compare_needs_team_tables(by: Option<&[Dim]>) -> Result<bool> {
+fn compare_needs_team_tables(by: Option<&[Dim]>) -> Result<bool> {
     Ok(!fatigue::compare::reuses(&fatigue::dims_of(by)?))
 }
 

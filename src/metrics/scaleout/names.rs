@@ -11,9 +11,9 @@ use crate::error::Result;
 pub(crate) const FATIGUE_PREFIX: &str = "fatigue";
 /// The prefix of its tables by team over the period, written for `--compare` when the grouping
 /// does not sum to teams (`fatigue::compare::reuses`).
-pub const TEAM_PREFIX: &str = "fatigue_team";
+pub(crate) const TEAM_PREFIX: &str = "fatigue_team";
 /// The prefix of its tables by team over the previous period, written for `--compare`.
-pub const PREVIOUS_PREFIX: &str = "fatigue_prev";
+pub(crate) const PREVIOUS_PREFIX: &str = "fatigue_prev";
 
 /// The fatigue job's shift tables.
 pub(crate) const FATIGUE_SHIFTS: &str = "fatigue_shifts";

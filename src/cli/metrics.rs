@@ -15,6 +15,7 @@ use super::Context;
 use super::args::{Compare, FamilyArg, ScopeArgs};
 use super::stdout::{Stdout, out};
 use crate::error::{Error, IoContext, Result};
+use crate::metrics::source::{AlertSource, Local};
 use crate::metrics::{self, Dim, Frames, MetricTable, PeriodBy, Request, Scope};
 use crate::model::Table;
 use crate::output::{Format, render_table, write_frame};
@@ -96,12 +97,13 @@ pub fn run(ctx: &Context, args: Args) -> Result<()> {
     let frames = frames(&ctx.store, scope.as_of)?;
     // As for reports: a period nothing can be known about yet is refused, not printed empty.
     // The data's span, read once: the refusal below and the comparisons' coverage use it.
-    let span = metrics::coverage::DataSpan::of(&frames)?;
+    let alerts = Local.facts(&frames)?;
+    let span = metrics::coverage::DataSpan::of(&frames, &alerts)?;
     crate::report::coverage::refuse_future(span, scope.period, scope.as_of)?;
     if !scope.filters.teams.is_empty() {
         // The same lookup as `report weekly --team`: a typo is an error naming the teams, not
         // empty tables that read as a quiet team.
-        let known = metrics::frames::store_teams(&frames)?;
+        let known = metrics::frames::store_teams(&frames, &alerts)?;
         metrics::frames::check_teams(&known, &ctx.config, &scope.filters.teams)?;
     }
     if request.compare {

@@ -14,6 +14,7 @@ use super::args::instant;
 use super::metrics::frames;
 use super::stdout::outln;
 use crate::error::{Error, Result};
+use crate::metrics::source::{AlertSource, Local};
 use crate::report::{OutputFormat, Session, Span, Written};
 
 #[derive(Debug, clap::Args)]
@@ -87,6 +88,19 @@ pub fn session(
     png: bool,
     as_of: DateTime<Utc>,
 ) -> Result<Session> {
+    session_with(ctx, Box::new(Local), formats, templates, png, as_of)
+}
+
+/// The report session with the alert figures of `alerts` (a scale-out job's output, or the
+/// store's own through `Local`).
+pub fn session_with(
+    ctx: &Context,
+    alerts: Box<dyn AlertSource>,
+    formats: &[OutputFormat],
+    templates: Option<&Path>,
+    png: bool,
+    as_of: DateTime<Utc>,
+) -> Result<Session> {
     let store = &ctx.store;
     if !store.exists() {
         return Err(Error::store(
@@ -97,6 +111,7 @@ pub fn session(
     let last_ingest = store.meta()?.last_change().unwrap_or("unknown").to_string();
     Session::new(
         frames(store, as_of)?,
+        alerts,
         &ctx.config,
         // `--format html,html` asks for one file each.
         formats.iter().fold(vec![], |mut all, f| {

@@ -9,6 +9,8 @@
 //! store layer's reader of the reduced tables to `metrics::scaleout`, where the SQL, the tables'
 //! names and the finish live.
 
+mod report;
+
 use std::io::Write;
 use std::path::{Path, PathBuf};
 
@@ -23,6 +25,7 @@ use crate::error::{Error, IoContext, Result};
 use crate::metrics::scaleout::{
     self, Engine, FatigueFrames, JobTarget, QualityFrames, RulesFrames,
 };
+use crate::metrics::source::{AlertSource, Local};
 use crate::metrics::{self as m, Dim, Filters, Scope};
 use crate::model::Table;
 use crate::output::{Format, write_frame};
@@ -34,6 +37,8 @@ pub enum ScaleOutCommand {
     Emit(Box<EmitArgs>),
     /// Finish the fatigue, rules and quality metrics from the tables the jobs wrote, and print or write them
     Finish(FinishArgs),
+    /// Render the report a job was emitted for (`emit --report`) from the tables its jobs wrote and the local store
+    Report(report::ReportArgs),
 }
 
 #[derive(Debug, clap::Args)]
@@ -58,6 +63,9 @@ pub struct EmitArgs {
     /// Also reduce what fatigue_compare needs: pages by team against the baseline before the period, as `metrics --compare`
     #[arg(long, value_name = "WHAT")]
     pub compare: Option<Compare>,
+    /// Instead of the metric families: every job this report needs (one per step), for `scale-out report`; with --week (default: the last complete week before --as-of)
+    #[arg(long, value_name = "REPORT", conflicts_with_all = ["by", "compare", "from", "to", "last", "team", "service", "severity"])]
+    pub report: Option<report::ReportKind>,
 }
 
 #[derive(Debug, clap::Args)]
@@ -102,6 +110,9 @@ struct JobFile {
     /// Whether the fatigue job writes the by-team tables of `fatigue_compare`.
     #[serde(default)]
     compare: bool,
+    /// For a report's jobs (`emit --report`): the report and the steps it asks for.
+    #[serde(default)]
+    report: Option<report::ReportJob>,
 }
 
 fn fatigue_only() -> Vec<String> {
@@ -117,6 +128,7 @@ pub fn run(ctx: &Context, cmd: ScaleOutCommand) -> Result<()> {
     match cmd {
         ScaleOutCommand::Emit(a) => emit(ctx, *a),
         ScaleOutCommand::Finish(a) => finish(ctx, a),
+        ScaleOutCommand::Report(a) => report::report(ctx, a),
     }
 }
 
@@ -124,10 +136,9 @@ fn absolute(p: &Path) -> Result<PathBuf> {
     std::path::absolute(p).at(p)
 }
 
-fn emit(ctx: &Context, a: EmitArgs) -> Result<()> {
-    let engine = a.engine;
-    let scope = a.scope.scope()?;
-    let by = a.by.as_deref().map(Dim::parse_list).transpose()?;
+/// Where a job reads and writes: the store's URL, the reduced tables' URL (a local folder is
+/// made), and whether the store has on-call shifts.
+fn locations(ctx: &Context, a: &EmitArgs) -> Result<(String, String, bool)> {
     // The local store, when there is one, names the snapshot and says whether it has shifts.
     let snapshot = ctx
         .store
@@ -165,6 +176,17 @@ fn emit(ctx: &Context, a: EmitArgs) -> Result<()> {
         let dir = Path::new(&reduced_url);
         std::fs::create_dir_all(dir).at(dir)?;
     }
+    Ok((store_url, reduced_url, has_shifts))
+}
+
+fn emit(ctx: &Context, a: EmitArgs) -> Result<()> {
+    if let Some(kind) = a.report {
+        return report::emit(ctx, &a, kind);
+    }
+    let engine = a.engine;
+    let scope = a.scope.scope()?;
+    let by = a.by.as_deref().map(Dim::parse_list).transpose()?;
+    let (store_url, reduced_url, has_shifts) = locations(ctx, &a)?;
     let target = JobTarget {
         engine,
         store_url: &store_url,
@@ -206,6 +228,7 @@ fn emit(ctx: &Context, a: EmitArgs) -> Result<()> {
         families: jobs.iter().map(|(f, _)| f.to_string()).collect(),
         shift_tables: true,
         compare: a.compare.is_some(),
+        report: None,
     };
     let mut written = vec![];
     for (family, sql) in &jobs {
@@ -213,10 +236,7 @@ fn emit(ctx: &Context, a: EmitArgs) -> Result<()> {
         std::fs::write(&sql_path, sql).at(&sql_path)?;
         written.push(sql_path.display().to_string());
     }
-    let job_path = a.out.join(JOB_FILE);
-    let text = serde_json::to_string_pretty(&job)
-        .map_err(|e| Error::Internal(format!("job.json: {e}")))?;
-    std::fs::write(&job_path, text + "\n").at(&job_path)?;
+    let job_path = write_job(&a.out, &job)?;
     eprintln!(
         "wrote {} and {}; run each job with {}",
         written.join(", "),
@@ -229,8 +249,9 @@ fn emit(ctx: &Context, a: EmitArgs) -> Result<()> {
     Ok(())
 }
 
-fn finish(ctx: &Context, a: FinishArgs) -> Result<()> {
-    let job_path = a.job.join(JOB_FILE);
+/// The job file of the folder `job`, checked against the config's thresholds.
+fn read_job(ctx: &Context, job: &Path) -> Result<JobFile> {
+    let job_path = job.join(JOB_FILE);
     let text = std::fs::read_to_string(&job_path).at(&job_path)?;
     let job: JobFile = serde_json::from_str(&text).map_err(|e| {
         Error::Query(format!(
@@ -243,6 +264,27 @@ fn finish(ctx: &Context, a: FinishArgs) -> Result<()> {
             "{}: the job was written with other thresholds than this config's; finish with the \
              --config the job was emitted with",
             job_path.display()
+        )));
+    }
+    Ok(job)
+}
+
+/// Write the job file into `out`.
+fn write_job(out: &Path, job: &JobFile) -> Result<PathBuf> {
+    let job_path = out.join(JOB_FILE);
+    let text =
+        serde_json::to_string_pretty(job).map_err(|e| Error::Internal(format!("job.json: {e}")))?;
+    std::fs::write(&job_path, text + "\n").at(&job_path)?;
+    Ok(job_path)
+}
+
+fn finish(ctx: &Context, a: FinishArgs) -> Result<()> {
+    let job = read_job(ctx, &a.job)?;
+    if job.report.is_some() {
+        return Err(Error::Query(format!(
+            "{}: these are a report's jobs; render it with `aftermath scale-out report --job {}`",
+            a.job.display(),
+            a.job.display()
         )));
     }
     let format = a.format;
@@ -280,7 +322,7 @@ fn finish(ctx: &Context, a: FinishArgs) -> Result<()> {
     if job.compare
         && let Some(f) = &local
     {
-        scope.data = m::coverage::DataSpan::of(f)?;
+        scope.data = m::coverage::DataSpan::of(f, &Local.facts(f)?)?;
     }
     let read = |name: &str| read_reduced(&dir, name);
     let reduced = FatigueFrames::read(&read, by.as_deref(), job.shift_tables, job.compare)?;

@@ -15,9 +15,10 @@ use polars::prelude::*;
 use super::frames::Frames;
 use super::overview::{FIRST, LAST, span};
 use super::scope::{Period, Scope};
+use super::source::AlertFacts;
 use super::stats::{CountChange, Verdict};
 use crate::error::{Error, Result};
-use crate::model::columns::{DETECTED_AT, FIRED_AT};
+use crate::model::columns::DETECTED_AT;
 
 /// The verdict of a comparison whose period or baseline is not wholly inside the data.
 pub const NOT_JUDGED: &str = "not judged: outside the data";
@@ -30,30 +31,24 @@ pub struct DataSpan {
 }
 
 impl DataSpan {
-    /// The span of the incidents detected and alerts fired, or `None` for no data.
-    pub fn of(frames: &Frames) -> Result<Option<DataSpan>> {
-        let mut first: Option<i64> = None;
-        let mut last: Option<i64> = None;
-        for (lf, instant) in [
-            (frames.incidents.clone(), DETECTED_AT),
-            (frames.alerts.clone(), FIRED_AT),
-        ] {
-            let df = span(lf, instant)
-                .select([
-                    col(FIRST).cast(DataType::Int64),
-                    col(LAST).cast(DataType::Int64),
-                ])
-                .collect()
-                .map_err(|e| Error::Query(e.to_string()))?;
-            let get = |c: &str| {
-                df.column(c)
-                    .ok()
-                    .and_then(|c| c.get(0).ok())
-                    .and_then(|v| v.extract::<i64>())
-            };
-            first = first.into_iter().chain(get(FIRST)).min();
-            last = last.into_iter().chain(get(LAST)).max();
-        }
+    /// The span of the incidents detected (in `frames`) and the alerts fired (`alerts`, the alert
+    /// source's facts), or `None` for no data.
+    pub fn of(frames: &Frames, alerts: &AlertFacts) -> Result<Option<DataSpan>> {
+        let df = span(frames.incidents.clone(), DETECTED_AT)
+            .select([
+                col(FIRST).cast(DataType::Int64),
+                col(LAST).cast(DataType::Int64),
+            ])
+            .collect()
+            .map_err(|e| Error::Query(e.to_string()))?;
+        let get = |c: &str| {
+            df.column(c)
+                .ok()
+                .and_then(|c| c.get(0).ok())
+                .and_then(|v| v.extract::<i64>())
+        };
+        let first = get(FIRST).into_iter().chain(alerts.first_fired).min();
+        let last = get(LAST).into_iter().chain(alerts.last_fired).max();
         Ok(first.zip(last).and_then(|(a, b)| {
             Some(DataSpan {
                 first: DateTime::from_timestamp_micros(a)?,

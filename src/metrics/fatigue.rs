@@ -29,6 +29,7 @@ pub(crate) mod testkit;
 mod tests;
 mod units;
 
+use super::source::AlertSource;
 use super::table::dim_names;
 use super::{Dim, Family, Frames, MetricTable, Scope};
 use crate::config::Config;
@@ -64,8 +65,10 @@ pub(crate) fn dims_of(by: Option<&[Dim]>) -> Result<Vec<Dim>> {
 }
 
 /// The fatigue tables: `fatigue` (by `by`, default team and week), `fatigue_shift` when on-call
-/// shifts overlap the period, and `fatigue_compare` when `compare`.
-pub fn fatigue(
+/// shifts overlap the period, and `fatigue_compare` when `compare`: the reduce step of `source`
+/// (the local engine's, or another engine's output), then the finish step every engine shares.
+pub(crate) fn fatigue(
+    source: &dyn AlertSource,
     f: &Frames,
     cfg: &Config,
     scope: &Scope,
@@ -73,37 +76,106 @@ pub fn fatigue(
     compare: bool,
 ) -> Result<Vec<MetricTable>> {
     let dims = dims_of(by)?;
+    tables(
+        source.fatigue(f, cfg, scope, &dims, compare)?,
+        cfg,
+        scope,
+        &dims,
+    )
+}
+
+/// What the fatigue family's reduce step hands its finish step, from either engine.
+pub(crate) struct FatigueReduced {
+    /// The groups of the request's own grouping and period.
+    pub main: reduce::Reduced,
+    /// The on-call shifts overlapping the period (for the notes and `fatigue_shift`).
+    pub shifts: Shifts,
+    /// Each shift's pages inside it and the period (`shift::reduce`).
+    pub shift_pages: Vec<Vec<shift::ShiftPage>>,
+    /// For a comparison: the period by team (`None` when `main` sums to teams) and the
+    /// previous period by team.
+    pub compare: Option<(Option<reduce::Reduced>, reduce::Reduced)>,
+}
+
+/// The reduce step run locally over the frames' alerts (`dims` validated by `dims_of`).
+pub(crate) fn reduce_local(
+    f: &Frames,
+    cfg: &Config,
+    scope: &Scope,
+    dims: &[Dim],
+    compare: bool,
+) -> Result<FatigueReduced> {
     let shifts = shifts::load(f, scope)?;
-    let by_person = dims.contains(&Dim::Person);
-    if by_person && !shifts.table_has_rows {
+    if dims.contains(&Dim::Person) && !shifts.table_has_rows {
         return Err(Error::Query(
             "fatigue by person needs on-call shifts, and the store has no oncall_shifts; \
              ingest an oncall_shifts file or group by team"
                 .into(),
         ));
     }
-    let scoped = groups::load(f, cfg, scope, &dims)?;
-    let groups = groups::compute(&scoped, cfg, &dims, &shifts)?;
-    let mut out = vec![fatigue_table(cfg, &dims, &shifts, &groups, scope)?];
-    if !shifts.list.is_empty() {
-        let pages = shift::reduce(&scoped, cfg, scope, &shifts);
-        out.push(shift::shift_table(&shifts, &pages, cfg, scope)?);
-    }
-    if compare {
+    let scoped = groups::load(f, cfg, scope, dims)?;
+    let main = reduce::reduce(&scoped, cfg, dims, &shifts);
+    let shift_pages = if shifts.list.is_empty() {
+        vec![]
+    } else {
+        shift::reduce(&scoped, cfg, scope, &shifts)
+    };
+    let compare = if compare {
         // The comparison is by team: the groups above when they sum to teams, else by team anew;
         // the previous period's by team, with that period's shifts.
         let by_team = [Dim::Team];
-        let recomputed;
-        let now = if compare::reuses(&dims) {
-            &groups
-        } else {
-            recomputed = groups::compute(&scoped, cfg, &by_team, &shifts)?;
-            &recomputed
-        };
+        let now = (!compare::reuses(dims)).then(|| reduce::reduce(&scoped, cfg, &by_team, &shifts));
+        drop(scoped);
         let prev_scope = scope.previous();
         let prev_shifts = shifts::load(f, &prev_scope)?;
         let prev = groups::load(f, cfg, &prev_scope, &by_team)?;
-        let before = groups::compute(&prev, cfg, &by_team, &prev_shifts)?;
+        Some((now, reduce::reduce(&prev, cfg, &by_team, &prev_shifts)))
+    } else {
+        None
+    };
+    Ok(FatigueReduced {
+        main,
+        shifts,
+        shift_pages,
+        compare,
+    })
+}
+
+/// The finish step: the tables from a reduce step's output, whichever engine ran it.
+pub(crate) fn tables(
+    red: FatigueReduced,
+    cfg: &Config,
+    scope: &Scope,
+    dims: &[Dim],
+) -> Result<Vec<MetricTable>> {
+    let groups = finish::finish(red.main, cfg, dims)?;
+    let mut out = vec![fatigue_table(cfg, dims, &red.shifts, &groups, scope)?];
+    if !red.shifts.list.is_empty() {
+        out.push(shift::shift_table(
+            &red.shifts,
+            &red.shift_pages,
+            cfg,
+            scope,
+        )?);
+    }
+    if let Some((now, before)) = red.compare {
+        let by_team = [Dim::Team];
+        let recomputed;
+        let now = match now {
+            Some(r) => {
+                recomputed = finish::finish(r, cfg, &by_team)?;
+                &recomputed
+            }
+            None if compare::reuses(dims) => &groups,
+            None => {
+                return Err(Error::Query(
+                    "the grouping does not sum to teams, and the reduce step gave no groups by \
+                     team for the comparison; emit the job again"
+                        .into(),
+                ));
+            }
+        };
+        let before = finish::finish(before, cfg, &by_team)?;
         out.push(compare::compare_table(scope, now, &before)?);
     }
     Ok(out)

@@ -90,19 +90,22 @@ pub fn filter_expr(f: &Filters, has_service: bool, has_severity: bool) -> Expr {
     e
 }
 
-/// The teams with incidents or alerts in `frames`, sorted: the teams a `--team` may name besides
-/// the config's own.
-pub fn store_teams(frames: &Frames) -> crate::error::Result<Vec<String>> {
-    let mut teams = std::collections::BTreeSet::new();
-    for lf in [&frames.incidents, &frames.alerts] {
-        let df = lf
-            .clone()
-            .select([col(TEAM)])
-            .unique(None, UniqueKeepStrategy::Any)
-            .collect()
-            .map_err(super::table::pe)?;
-        teams.extend(texts(&df, TEAM)?.into_iter().flatten());
-    }
+/// The teams with incidents in `frames` or alerts (`alerts`, the alert source's facts), sorted:
+/// the teams a `--team` may name besides the config's own.
+pub fn store_teams(
+    frames: &Frames,
+    alerts: &super::source::AlertFacts,
+) -> crate::error::Result<Vec<String>> {
+    let df = frames
+        .incidents
+        .clone()
+        .select([col(TEAM)])
+        .unique(None, UniqueKeepStrategy::Any)
+        .collect()
+        .map_err(super::table::pe)?;
+    let mut teams: std::collections::BTreeSet<String> =
+        texts(&df, TEAM)?.into_iter().flatten().collect();
+    teams.extend(alerts.teams.iter().cloned());
     Ok(teams.into_iter().collect())
 }
 

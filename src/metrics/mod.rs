@@ -29,6 +29,7 @@ pub mod recurrence;
 pub mod rules;
 pub mod scaleout;
 pub mod scope;
+pub mod source;
 pub mod stats;
 pub mod table;
 pub mod template;
@@ -51,8 +52,20 @@ pub struct Request {
     pub pairs: bool,
 }
 
-/// Compute every requested family, in catalogue order.
+/// Compute every requested family, in catalogue order, with the local engine's reduce steps.
 pub fn run(
+    frames: &Frames,
+    cfg: &Config,
+    scope: &Scope,
+    req: &Request,
+) -> Result<Vec<MetricTable>> {
+    run_on(&source::Local, frames, cfg, scope, req)
+}
+
+/// Compute every requested family, in catalogue order, with the alert-scale reduce steps of
+/// `alerts` (the local engine's, or another engine's output) and the rest over `frames`.
+pub(crate) fn run_on(
+    alerts: &dyn source::AlertSource,
     frames: &Frames,
     cfg: &Config,
     scope: &Scope,
@@ -62,7 +75,7 @@ pub fn run(
     let with_data;
     let scope = if req.compare && scope.data.is_none() {
         with_data = Scope {
-            data: coverage::DataSpan::of(frames)?,
+            data: coverage::DataSpan::of(frames, &alerts.facts(frames)?)?,
             ..scope.clone()
         };
         &with_data
@@ -77,13 +90,13 @@ pub fn run(
         let by = req.by.as_deref();
         out.extend(match family {
             Family::Durations => durations::durations(frames, cfg, scope, by, req.compare)?,
-            Family::Fatigue => fatigue::fatigue(frames, cfg, scope, by, req.compare)?,
-            Family::Rules => rules::rules(frames, cfg, scope)?,
+            Family::Fatigue => fatigue::fatigue(alerts, frames, cfg, scope, by, req.compare)?,
+            Family::Rules => rules::rules(alerts, frames, cfg, scope)?,
             Family::Recurrence => recurrence::recurrence(frames, cfg, scope, req.pairs)?,
             Family::Actions => actions::actions(frames, cfg, scope, by)?,
             Family::Impact => impact::impact(frames, cfg, scope)?,
-            Family::Quality => quality::quality(frames, cfg, scope)?,
-            Family::Oncall => oncall::oncall(frames, cfg, scope)?,
+            Family::Quality => quality::quality(alerts, frames, cfg, scope)?,
+            Family::Oncall => oncall::oncall(alerts, frames, cfg, scope)?,
         });
     }
     Ok(out)

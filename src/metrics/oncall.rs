@@ -20,6 +20,7 @@ mod tests;
 mod walk;
 
 use super::fatigue::shifts;
+use super::source::AlertSource;
 use super::{Family, Frames, MetricTable, Scope};
 use crate::config::Config;
 use crate::error::Result;
@@ -88,7 +89,12 @@ last action on the timeline (actor, case-insensitive), at least the minimum per 
 
 /// The on-call tables: `oncall`, `oncall_week`, `oncall_fairness`, `oncall_spread` and
 /// `oncall_payroll`; none when no shift overlaps the period.
-pub fn oncall(f: &Frames, cfg: &Config, scope: &Scope) -> Result<Vec<MetricTable>> {
+pub(crate) fn oncall(
+    source: &dyn AlertSource,
+    f: &Frames,
+    cfg: &Config,
+    scope: &Scope,
+) -> Result<Vec<MetricTable>> {
     let shifts = shifts::load(f, scope)?;
     if shifts.list.is_empty() {
         return Ok(vec![]);
@@ -97,7 +103,7 @@ pub fn oncall(f: &Frames, cfg: &Config, scope: &Scope) -> Result<Vec<MetricTable
     // Hours after as-of have not happened yet: no page can be known in them.
     let to = scope.period.to_micros().min(scope.as_of.timestamp_micros());
     let mut roster = walk::walk(cfg, &shifts, from, to);
-    let uncovered = pages::add_pages(f, cfg, scope, &shifts, &mut roster)?;
+    let uncovered = pages::add_pages(&source.pages(f, scope)?, cfg, &shifts, &mut roster);
     let strangers = incidents::add_incidents(f, cfg, scope, &mut roster)?;
     let (period, weeks) = build::load_frames(&roster)?;
     let (fair, spread) = build::fairness_frames(&roster, cfg)?;

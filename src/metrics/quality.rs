@@ -17,6 +17,7 @@ use polars::prelude::*;
 
 use super::Scope;
 use super::frames::{EXCLUDED, Frames, exclusion_reason, filter_expr, in_period};
+use super::source::AlertSource;
 use super::table::{Family, MetricTable, pe};
 use crate::config::Config;
 use crate::error::Result;
@@ -163,9 +164,15 @@ fn checks(cfg: &Config) -> Vec<Check> {
 }
 
 /// The `quality` table (one row per check) and the `freshness` table (one row): the alert checks'
-/// reduce step run locally, then the finish step.
-pub fn quality(f: &Frames, cfg: &Config, scope: &Scope) -> Result<Vec<MetricTable>> {
-    finish(f, cfg, scope, &alerts::reduce(f, scope)?)
+/// reduce step of `source` (the local engine's, or another engine's output), then the finish
+/// step.
+pub(crate) fn quality(
+    source: &dyn AlertSource,
+    f: &Frames,
+    cfg: &Config,
+    scope: &Scope,
+) -> Result<Vec<MetricTable>> {
+    finish(f, cfg, scope, &source.quality(f, scope)?)
 }
 
 /// The two tables from the incidents of `f` and the alert figures of either engine's reduce step

@@ -22,17 +22,27 @@ pub(crate) mod reduce;
 mod tests;
 
 use super::fatigue::{classify, shifts};
+use super::source::AlertSource;
 use super::{Frames, MetricTable, Scope};
 use crate::config::Config;
 use crate::error::Result;
 use crate::model::columns::RULE;
 
-/// `rules_by_team` (top 10 per team) and `rules_overall` (top 10 across teams): the local reduce
-/// step, then the finish step every engine shares.
-pub fn rules(f: &Frames, cfg: &Config, scope: &Scope) -> Result<Vec<MetricTable>> {
+/// `rules_by_team` (top 10 per team) and `rules_overall` (top 10 across teams): the reduce step of
+/// `source` (the local engine's, or another engine's output), then the finish step every engine
+/// shares.
+pub(crate) fn rules(
+    source: &dyn AlertSource,
+    f: &Frames,
+    cfg: &Config,
+    scope: &Scope,
+) -> Result<Vec<MetricTable>> {
+    finish::finish(source.rules(f, cfg, scope)?, cfg)
+}
+
+/// The reduce step run locally over the frames' alerts.
+pub(crate) fn reduce_local(f: &Frames, cfg: &Config, scope: &Scope) -> Result<reduce::Reduced> {
     let shifts = shifts::load(f, scope)?;
     let al = classify::prepare(&f.alerts, &f.alert_history, cfg, scope, &[RULE])?;
-    let red = reduce::reduce(&al, cfg, &shifts);
-    drop(al);
-    finish::finish(red, cfg)
+    Ok(reduce::reduce(&al, cfg, &shifts))
 }

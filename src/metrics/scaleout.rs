@@ -14,19 +14,24 @@
 //! family's job is a whole job of its own, so any runs alone. Nothing here reads or
 //! writes a file: the CLI writes the jobs and the store layer reads the reduced tables back.
 
+mod asks;
 mod dialect;
 mod dims;
 mod fatigue_sql;
 mod finish_steps;
 mod names;
+mod output;
 mod quality_sql;
 mod read;
+mod report_sql;
 mod rules_sql;
 
+pub use asks::{Ask, Step, ask_job};
 pub use dialect::Engine;
 pub use finish_steps::{FatigueFrames, finish_fatigue, finish_quality, finish_rules};
 pub use names::ReadTable;
 use names::{FATIGUE_PREFIX, PREVIOUS_PREFIX, TEAM_PREFIX};
+pub use output::{Output, ReadAsk};
 pub use read::{QualityFrames, ReducedFrames, RulesFrames, ShiftFrames};
 
 use super::fatigue;

@@ -174,6 +174,7 @@ fn next_quarter_start(d: NaiveDate) -> DateTime<Utc> {
 mod tests {
     use super::*;
     use crate::metrics::quality::fixtures::{alerts, frames, inc, incidents, utc};
+    use crate::metrics::source::{AlertSource, Local};
 
     fn at(y: i32, m: u32, d: u32) -> DateTime<Utc> {
         midnight(NaiveDate::from_ymd_opt(y, m, d).unwrap())
@@ -188,7 +189,8 @@ mod tests {
 
     /// The span of [`data_frames`]: an incident on 2026-05-19, an alert on 2026-11-15.
     fn data() -> Option<DataSpan> {
-        DataSpan::of(&data_frames()).unwrap()
+        let f = data_frames();
+        DataSpan::of(&f, &Local.facts(&f).unwrap()).unwrap()
     }
 
     #[test]

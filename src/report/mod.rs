@@ -37,11 +37,17 @@ use chrono::{DateTime, Utc};
 use crate::config::Config;
 use crate::metrics::Frames;
 use crate::metrics::coverage::DataSpan;
+use crate::metrics::source::{AlertFacts, AlertSource};
 
 /// What every report builder reads: the store's frames, the config, the as-of instant, the
 /// templates, the formats to write, and the facts about the store (`set::Session` holds them).
 pub struct Inputs<'a> {
     pub frames: &'a Frames,
+    /// Where the alert-scale figures come from: the local engine over `frames`' alerts, or a
+    /// scale-out job's output (`metrics::source`).
+    pub(crate) alerts: &'a dyn AlertSource,
+    /// The alerts' all-time facts from `alerts`, read once per session.
+    pub alert_facts: AlertFacts,
     pub cfg: &'a Config,
     pub as_of: DateTime<Utc>,
     pub renderer: &'a Renderer,

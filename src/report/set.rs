@@ -19,11 +19,16 @@ use crate::config::Config;
 use crate::error::{Error, Result};
 use crate::metrics::coverage::DataSpan;
 use crate::metrics::scope::{parse_week, resolve_period};
+use crate::metrics::source::{AlertFacts, AlertSource};
 use crate::metrics::{Frames, Period, Scope};
 
 /// Everything the builders share for one as-of instant, owned.
 pub struct Session {
     pub frames: Frames,
+    /// Where the alert-scale figures come from (`metrics::source`).
+    pub(crate) alerts: Box<dyn AlertSource>,
+    /// The alerts' all-time facts, read once.
+    pub alert_facts: AlertFacts,
     pub renderer: Renderer,
     pub formats: Vec<OutputFormat>,
     pub as_of: DateTime<Utc>,
@@ -61,9 +66,12 @@ pub enum Span {
 }
 
 impl Session {
-    /// `templates`: a folder overriding the built-in templates (else the config's).
-    pub fn new(
+    /// `templates`: a folder overriding the built-in templates (else the config's); `alerts`:
+    /// where the alert-scale figures come from (`metrics::source::Local` for the store's own).
+    #[allow(clippy::too_many_arguments)]
+    pub(crate) fn new(
         frames: Frames,
+        alerts: Box<dyn AlertSource>,
         cfg: &Config,
         formats: Vec<OutputFormat>,
         templates: Option<&Path>,
@@ -78,9 +86,12 @@ impl Session {
         extra.extend(index::TEMPLATES);
         let templates = templates.or(cfg.templates.as_deref());
         let data_range = coverage::data_range(&frames)?;
-        let span = DataSpan::of(&frames)?;
+        let alert_facts = alerts.facts(&frames)?;
+        let span = DataSpan::of(&frames, &alert_facts)?;
         Ok(Session {
             span,
+            alerts,
+            alert_facts,
             renderer: Renderer::new(&extra, templates)?,
             frames,
             formats,
@@ -94,6 +105,8 @@ impl Session {
     pub fn inputs<'a>(&'a self, cfg: &'a Config) -> Inputs<'a> {
         Inputs {
             frames: &self.frames,
+            alerts: self.alerts.as_ref(),
+            alert_facts: self.alert_facts.clone(),
             cfg,
             as_of: self.as_of,
             renderer: &self.renderer,

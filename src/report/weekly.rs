@@ -11,6 +11,7 @@
 //! `templates/weekly.html` and `templates/weekly.md`.
 
 mod compute;
+pub use compute::alert_asks;
 mod digest;
 mod durations;
 mod fatigue;

@@ -9,8 +9,6 @@ use polars::prelude::*;
 
 use super::classify::{self, Alerts};
 use super::ids::{Interned, Ordered};
-use super::shifts::Shifts;
-use super::{finish, reduce};
 use crate::config::Config;
 use crate::error::Result;
 use crate::metrics::frames::Frames;
@@ -87,10 +85,4 @@ pub(crate) struct Groups {
     pub no_shift_alerts: u64,
     /// Acknowledged pages whose acknowledgement precedes the firing (left out of the median).
     pub negative_tta: u64,
-}
-
-/// Every group's counts for `dims` (validated by the caller): the reduce step run locally, then
-/// the finish step every engine shares.
-pub(super) fn compute(s: &Scoped, cfg: &Config, dims: &[Dim], shifts: &Shifts) -> Result<Groups> {
-    finish::finish(reduce::reduce(s, cfg, dims, shifts), cfg, dims)
 }

@@ -9,16 +9,10 @@
 
 use std::collections::BTreeMap;
 
+use crate::config::Config;
+use crate::metrics::source::TeamPages;
 use chrono::{DateTime, Datelike, Timelike};
 use chrono_tz::Tz;
-use polars::prelude::*;
-
-use crate::config::Config;
-use crate::error::Result;
-use crate::metrics::frames::in_period;
-use crate::metrics::table::pe;
-use crate::metrics::{Frames, Scope};
-use crate::model::columns::{FIRED_AT, PAGED, TEAM};
 
 /// Page counts by weekday (0 = Monday) and hour of day (0-23).
 pub type Grid = [[u32; 24]; 7];
@@ -62,41 +56,33 @@ fn cell(us: i64, zone: Tz) -> Option<(usize, usize)> {
     ))
 }
 
-/// The pages of `scope`'s period by team, each counted on its team's clock. The scope's filters
-/// are not applied: the grid is the team's whole week of pages.
-pub fn page_heatmaps(f: &Frames, cfg: &Config, scope: &Scope) -> Result<PageHeatmaps> {
-    let df = f
-        .alerts
-        .clone()
-        .filter(in_period(FIRED_AT, scope).and(col(PAGED).fill_null(lit(false))))
-        .select([col(TEAM), col(FIRED_AT).cast(DataType::Int64)])
-        .collect()
-        .map_err(pe)?;
-    let teams = df.column(TEAM).map_err(pe)?.str().map_err(pe)?;
-    let at = df.column(FIRED_AT).map_err(pe)?.i64().map_err(pe)?;
+/// Each team's pages (the alert source's, `metrics::source::TeamPages`, of the period without
+/// filters: the grid is the team's whole week of pages), counted on its team's clock. Pages
+/// without a team belong to no grid.
+pub fn page_heatmaps(pages: &TeamPages, cfg: &Config) -> PageHeatmaps {
     let mut by_team: BTreeMap<String, PageHeatmap> = BTreeMap::new();
-    for (team, us) in teams.iter().zip(at.iter()) {
-        let (Some(team), Some(us)) = (team, us) else {
-            continue;
-        };
+    for (team, times) in pages.iter().filter(|(team, _)| !team.is_empty()) {
         let zone = cfg.team(team).timezone;
-        let grid = by_team
-            .entry(team.to_string())
-            .or_insert_with(|| PageHeatmap {
-                zone,
-                counts: [[0; 24]; 7],
-            });
-        if let Some((d, h)) = cell(us, zone) {
-            grid.counts[d][h] += 1;
+        let mut grid = PageHeatmap {
+            zone,
+            counts: [[0; 24]; 7],
+        };
+        for &us in times {
+            if let Some((d, h)) = cell(us, zone) {
+                grid.counts[d][h] += 1;
+            }
         }
+        by_team.insert(team.clone(), grid);
     }
-    Ok(PageHeatmaps { by_team })
+    PageHeatmaps { by_team }
 }
 
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::metrics::Scope;
     use crate::metrics::fatigue::testkit::*;
+    use crate::metrics::source::{AlertSource, Local};
 
     /// 2026-W46: Monday 2026-11-09 to Monday 2026-11-16, UTC.
     fn w46() -> Scope {
@@ -124,7 +110,8 @@ mod tests {
             // c (UTC-5 in November): Tuesday 03:00 UTC is Monday 22:00 in New York.
             Al::page("c", us(2026, 11, 10, 3, 0, 0)),
         ];
-        let maps = page_heatmaps(&frames(&rows, &[]), &c, &w46()).unwrap();
+        let pages = Local.pages(&frames(&rows, &[]), &w46()).unwrap();
+        let maps = page_heatmaps(&pages, &c);
 
         let a = maps.of("a", &c);
         assert_eq!(a.zone, chrono_tz::UTC);

@@ -11,6 +11,7 @@ use chrono_tz::Tz;
 
 use super::testkit::*;
 use super::*;
+use crate::metrics::source::Local;
 
 /// Week 2026-W46: Monday 2026-11-09 00:00 UTC .. Monday 2026-11-16.
 fn w46() -> Scope {
@@ -18,7 +19,7 @@ fn w46() -> Scope {
 }
 
 fn run(rows: &[Al], cfg: &Config, scope: &Scope, by: &[Dim]) -> Vec<MetricTable> {
-    fatigue(&frames(rows, &[]), cfg, scope, Some(by), false).unwrap()
+    fatigue(&Local, &frames(rows, &[]), cfg, scope, Some(by), false).unwrap()
 }
 
 #[test]
@@ -67,7 +68,7 @@ fn berlin_sleep_across_midnight_and_spring_forward() {
     ];
     let s = scope(us(2026, 3, 23, 0, 0, 0), us(2026, 4, 6, 0, 0, 0));
     let c = cfg(&[("berlin", Tz::Europe__Berlin)]);
-    let out = fatigue(&frames(&rows, &[]), &c, &s, None, false).unwrap();
+    let out = fatigue(&Local, &frames(&rows, &[]), &c, &s, None, false).unwrap();
     let t = table(&out, "fatigue");
     assert_eq!(out[0].title, "Alert fatigue by team and week");
     assert_eq!(strs(t, "week"), ["2026-W13", "2026-W14"]);
@@ -281,6 +282,7 @@ fn alerts_per_incident_and_notification_repeats() {
 #[test]
 fn unknown_dimension_is_a_query_error_naming_the_allowed_ones() {
     let e = fatigue(
+        &Local,
         &frames(&[], &[]),
         &cfg(&[]),
         &w46(),

@@ -3,68 +3,29 @@
 //! alert fatigue by person routes it), is judged in the zone of that person's shift with the
 //! team's hours and holidays (`fatigue::judges::shift_judge`), and the person's pages merge into
 //! interruptions by the fatigue family's rule (`hours::merge_interruptions`). Pages no shift
-//! covers are counted for a note, not given to anyone.
-
-use polars::prelude::*;
+//! covers are counted for a note, not given to anyone. The pages themselves are the alert source's
+//! (`metrics::source::TeamPages`), from either engine.
 
 use super::Load;
 use super::walk::{Person, Roster};
 use crate::config::Config;
-use crate::error::Result;
-use crate::metrics::fatigue::classify::i64s;
 use crate::metrics::fatigue::ids::{month_index, week_index};
 use crate::metrics::fatigue::judges::shift_judge;
 use crate::metrics::fatigue::shifts::Shifts;
-use crate::metrics::frames::{Frames, filter_expr, in_period, texts_or_empty};
 use crate::metrics::hours::{self, Bucket};
-use crate::metrics::scope::Scope;
-use crate::metrics::table::pe;
-use crate::model::columns::*;
-
-/// The pages of the scope's teams fired in the period, by team in time order: (team, instants).
-/// As-of is the frames' own (`Frames::known_at` keeps the alerts fired by then), as for every
-/// alert family: a page fired at as-of itself counts here as it does in alert fatigue.
-fn load(f: &Frames, scope: &Scope) -> Result<Vec<(String, Vec<i64>)>> {
-    let df = f
-        .alerts
-        .clone()
-        .filter(
-            col(PAGED)
-                .fill_null(lit(false))
-                .and(in_period(FIRED_AT, scope))
-                .and(filter_expr(&scope.filters, true, true)),
-        )
-        .select([col(TEAM), col(FIRED_AT).cast(DataType::Int64)])
-        .sort(
-            [TEAM, FIRED_AT],
-            SortMultipleOptions::default().with_maintain_order(true),
-        )
-        .collect()
-        .map_err(pe)?;
-    let teams = texts_or_empty(&df, TEAM)?;
-    let times = i64s(&df, FIRED_AT)?;
-    let mut out: Vec<(String, Vec<i64>)> = vec![];
-    for (team, t) in teams.into_iter().zip(times) {
-        match out.last_mut() {
-            Some((cur, v)) if *cur == team => v.push(t),
-            _ => out.push((team, vec![t])),
-        }
-    }
-    Ok(out)
-}
+use crate::metrics::source::TeamPages;
 
 /// Add every person's pages, interruptions and interrupted nights to the roster; returns the
 /// pages no shift covered.
 pub(super) fn add_pages(
-    f: &Frames,
+    pages: &TeamPages,
     cfg: &Config,
-    scope: &Scope,
     shifts: &Shifts,
     roster: &mut Roster,
-) -> Result<u64> {
+) -> u64 {
     let window = i64::from(cfg.thresholds.interruption_merge_seconds);
     let mut uncovered = 0u64;
-    for (team, times) in load(f, scope)? {
+    for (team, times) in pages {
         let entries: Vec<(i64, i64, u32)> = times
             .iter()
             .enumerate()
@@ -72,7 +33,7 @@ pub(super) fn add_pages(
             .collect();
         // (person, page, shift): the shift that judges the page is the person's first covering.
         let mut hits: Vec<(&str, usize, u32)> = vec![];
-        shifts.cover_team(&team, &entries, |i, s| {
+        shifts.cover_team(team, &entries, |i, s| {
             hits.push((shifts.list[s as usize].person.as_str(), i, s));
         });
         let mut covered = vec![false; times.len()];
@@ -106,7 +67,7 @@ pub(super) fn add_pages(
             }
         }
     }
-    Ok(uncovered)
+    uncovered
 }
 
 /// Count a night as interrupted once, in the week and month its on-call hours were counted in.

@@ -4,6 +4,7 @@
 
 use super::fixtures::*;
 use super::*;
+use crate::metrics::source::Local;
 
 fn incident_rows() -> Vec<Inc> {
     let t = |d| utc(2026, 3, d, 12, 0);
@@ -68,7 +69,7 @@ fn run(f: &Frames) -> Vec<MetricTable> {
         utc(2026, 4, 1, 0, 0),
         utc(2026, 4, 1, 0, 0),
     );
-    quality(f, &cfg(), &s).unwrap()
+    quality(&Local, f, &cfg(), &s).unwrap()
 }
 
 /// (table, rows, share_pct, examples) of a check.

@@ -175,7 +175,7 @@ mod tests {
     fn counted_as_the_ranking_counts_them() {
         let f = frames(&rows(), &[]);
         let c = cfg(&[("a", Tz::UTC), ("b", Tz::UTC)]);
-        let out = super::super::rules(&f, &c, &w46()).unwrap();
+        let out = super::super::rules(&crate::metrics::source::Local, &f, &c, &w46()).unwrap();
         let o = table(&out, "rules_overall");
         let counted = pages_by_rule(&f, &w46()).unwrap();
         let ranked: Vec<u64> = strs(o, "rule").iter().map(|r| counted[r]).collect();

@@ -5,6 +5,7 @@ use chrono_tz::Tz;
 
 use super::*;
 use crate::metrics::fatigue::testkit::*;
+use crate::metrics::source::Local;
 
 /// Week 2026-W46, zone UTC: Tuesday 2026-11-10 12:00 is business, 23:00 is sleep.
 fn w46() -> Scope {
@@ -59,7 +60,7 @@ fn rows() -> Vec<Al> {
 #[test]
 fn score_weighs_sleep_pages_and_flags_noisy_rules() {
     let c = cfg(&[("a", Tz::UTC), ("b", Tz::UTC)]);
-    let out = rules(&frames(&rows(), &[]), &c, &w46()).unwrap();
+    let out = rules(&Local, &frames(&rows(), &[]), &c, &w46()).unwrap();
     let t = table(&out, "rules_by_team");
     assert_eq!(strs(t, "team"), ["a", "a", "a", "b"]);
     assert_eq!(strs(t, "rule"), ["cpu", "disk", "mem", "cpu"]);
@@ -94,7 +95,7 @@ fn weights_and_flag_thresholds_come_from_the_config() {
     let mut c = cfg(&[("a", Tz::UTC), ("b", Tz::UTC)]);
     c.thresholds.sleep_weight = 1.0;
     c.thresholds.noisy_rule_min_pages = 4;
-    let out = rules(&frames(&rows(), &[]), &c, &w46()).unwrap();
+    let out = rules(&Local, &frames(&rows(), &[]), &c, &w46()).unwrap();
     let t = table(&out, "rules_by_team");
     // disk without the weight: 4 x 0.75 = 3, now below cpu (6) and above mem (2); flagged with
     // 4 pages >= 4 and 25% < 50%.
@@ -118,11 +119,17 @@ fn sleep_pages_in_the_on_call_persons_zone() {
         us(2026, 11, 9, 0, 0, 0),
         us(2026, 11, 16, 0, 0, 0),
     )];
-    let out = rules(&frames(&rows, &shifts), &cfg(&[("a", Tz::UTC)]), &w46()).unwrap();
+    let out = rules(
+        &Local,
+        &frames(&rows, &shifts),
+        &cfg(&[("a", Tz::UTC)]),
+        &w46(),
+    )
+    .unwrap();
     let t = table(&out, "rules_by_team");
     assert_eq!(u64s(t, "sleep_pages"), [1]);
     assert_eq!(f64s(t, "score"), [Some(3.0)]);
-    let out = rules(&frames(&rows, &[]), &cfg(&[("a", Tz::UTC)]), &w46()).unwrap();
+    let out = rules(&Local, &frames(&rows, &[]), &cfg(&[("a", Tz::UTC)]), &w46()).unwrap();
     assert_eq!(u64s(table(&out, "rules_by_team"), "sleep_pages"), [0]);
 }
 
@@ -135,7 +142,7 @@ fn top_ten_per_team_by_score_then_name() {
             rows.push(Al::page("a", day(i) + r * MIN).rule(&format!("r{r:02}")));
         }
     }
-    let out = rules(&frames(&rows, &[]), &cfg(&[]), &w46()).unwrap();
+    let out = rules(&Local, &frames(&rows, &[]), &cfg(&[]), &w46()).unwrap();
     let t = table(&out, "rules_by_team");
     assert_eq!(t.height(), 10);
     assert_eq!(strs(t, "rule")[0], "r11");
@@ -164,7 +171,7 @@ fn transient_and_flapping_shares_per_rule() {
             .resolved(t0 + 70 * MIN, Some("auto")),
         Al::quiet("a", t0 + 2 * HOUR).rule("flap").fp("g"),
     ];
-    let out = rules(&frames(&rows, &[]), &cfg(&[]), &w46()).unwrap();
+    let out = rules(&Local, &frames(&rows, &[]), &cfg(&[]), &w46()).unwrap();
     let t = table(&out, "rules_by_team");
     // 4 alerts: 2 transient, 1 flapping; median time to resolve of 1, 1, 10 min = 1.
     assert_eq!(u64s(t, "alerts"), [4]);

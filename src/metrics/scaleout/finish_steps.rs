@@ -6,8 +6,8 @@
 use super::names::{FATIGUE_PREFIX, PREVIOUS_PREFIX, ReadTable, TEAM_PREFIX};
 use super::read::{self, QualityFrames, ReducedFrames, RulesFrames, ShiftFrames};
 use crate::config::Config;
-use crate::error::{Error, Result};
-use crate::metrics::fatigue::{self, finish, shifts::Shifts};
+use crate::error::Result;
+use crate::metrics::fatigue::{self, FatigueReduced, shifts::Shifts};
 use crate::metrics::{Dim, Frames, MetricTable, Scope, quality, rules};
 
 /// Whether a fatigue job with a comparison, grouped by `by`, writes the period's tables by team
@@ -51,8 +51,32 @@ impl FatigueFrames {
     }
 }
 
+impl FatigueFrames {
+    /// The tables as the fatigue finish step takes them, for the job's grouping `dims`.
+    pub(super) fn reduced(&self, dims: &[Dim]) -> Result<FatigueReduced> {
+        let (shifts, shift_pages) = match &self.shifts {
+            Some(f) => read::shift_pages(f)?,
+            None => (Shifts::default(), vec![]),
+        };
+        let team = [Dim::Team];
+        let compare = match &self.compare {
+            Some((now, before)) => Some((
+                now.as_ref().map(|f| read::reduced(f, &team)).transpose()?,
+                read::reduced(before, &team)?,
+            )),
+            None => None,
+        };
+        Ok(FatigueReduced {
+            main: read::reduced(&self.main, dims)?,
+            shifts,
+            shift_pages,
+            compare,
+        })
+    }
+}
+
 /// `fatigue`, `fatigue_shift` (when shifts overlap the period) and `fatigue_compare` (when the
-/// job was written for it) from the tables a job wrote: the finish steps the local engine runs.
+/// job was written for it) from the tables a job wrote: the finish step the local engine runs.
 pub fn finish_fatigue(
     reduced: &FatigueFrames,
     cfg: &Config,
@@ -60,39 +84,7 @@ pub fn finish_fatigue(
     by: Option<&[Dim]>,
 ) -> Result<Vec<MetricTable>> {
     let dims = fatigue::dims_of(by)?;
-    let groups = finish::finish(read::reduced(&reduced.main, &dims)?, cfg, &dims)?;
-    let (shifts, pages) = match &reduced.shifts {
-        Some(f) => read::shift_pages(f)?,
-        None => (Shifts::default(), vec![]),
-    };
-    let mut out = vec![fatigue::fatigue_table(cfg, &dims, &shifts, &groups, scope)?];
-    if !shifts.list.is_empty() {
-        out.push(fatigue::shift::shift_table(&shifts, &pages, cfg, scope)?);
-    }
-    if let Some((current, previous)) = &reduced.compare {
-        let team = [Dim::Team];
-        let by_team = |f: &ReducedFrames| finish::finish(read::reduced(f, &team)?, cfg, &team);
-        let recomputed;
-        let now = match current {
-            Some(f) => {
-                recomputed = by_team(f)?;
-                &recomputed
-            }
-            None if fatigue::compare::reuses(&dims) => &groups,
-            None => {
-                return Err(Error::Query(format!(
-                    "the job's grouping does not sum to teams, and its output has no \
-                     {TEAM_PREFIX}_* tables; emit the job again"
-                )));
-            }
-        };
-        out.push(fatigue::compare::compare_table(
-            scope,
-            now,
-            &by_team(previous)?,
-        )?);
-    }
-    Ok(out)
+    fatigue::tables(reduced.reduced(&dims)?, cfg, scope, &dims)
 }
 
 /// `quality` and `freshness` from the tables a quality job wrote and the incidents and rejected
@@ -104,7 +96,7 @@ pub fn finish_quality(
     cfg: &Config,
     scope: &Scope,
 ) -> Result<Vec<MetricTable>> {
-    quality::finish(local, cfg, scope, &read::quality_checks(reduced)?)
+    quality::finish(local, cfg, scope, &read::quality_checks(reduced, &[])?)
 }
 
 /// `rules_by_team` and `rules_overall` from the tables a rules job wrote: the finish step the

@@ -25,6 +25,13 @@ pub(crate) const RULES_TTR: &str = "rules_ttr";
 pub(crate) const QUALITY_ALERTS: &str = "quality_alerts";
 pub(crate) const QUALITY_EXAMPLES: &str = "quality_examples";
 
+/// The reports' own steps' tables (`report_sql`).
+pub(crate) const PAGES: &str = "pages";
+pub(crate) const ALERT_FACTS: &str = "alert_facts";
+
+/// The team key column of the tables written by team (`quality_alerts`, `quality_examples`).
+pub(crate) const TEAM_KEY: &str = "k_team";
+
 /// One of the four tables of a fatigue grouping.
 #[derive(Debug, Clone, Copy)]
 pub(crate) enum FatiguePart {

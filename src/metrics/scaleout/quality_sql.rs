@@ -2,10 +2,15 @@
 //! the figures `quality::alerts::reduce` computes locally, written as two small tables
 //! (docs/scale-out.md, "Quality"):
 //!
-//! - `quality_alerts`, one row: `alerts` (fired in the period), one count per check
-//!   (`never_resolved`, `resolved_before_fired`), and `last_fired_us`, the last alert fired
-//!   whatever the period, in UTC microseconds;
-//! - `quality_examples`, up to three `alert_id`s per `check_name`, the first in text order.
+//! - `quality_alerts`, one row per team (`k_team`, null for alerts without one): `alerts` (fired
+//!   in the period), one count per check (`never_resolved`, `resolved_before_fired`), and
+//!   `last_fired_us`, the team's last alert fired whatever the period, in UTC microseconds;
+//! - `quality_examples`, up to three `alert_id`s per team and `check_name`, the first in text
+//!   order.
+//!
+//! By team, so one job answers the organisation and every team of a weekly report: the counts
+//! add up, the last alert is the latest of the teams', and the first three ids of a set of teams
+//! are the first three of their first three.
 //!
 //! Alerts are taken as known at as-of, as `metrics::known` takes them: fired by then, and a
 //! resolution after it is not yet one.
@@ -20,7 +25,7 @@ pub(super) fn statements(e: Engine, p: &Params) -> Vec<String> {
     let asof = e.instant(p.as_of_us);
     let alerts = format!(
         "CREATE OR REPLACE TEMPORARY VIEW am_quality AS\n\
-         SELECT alert_id, fired_at,\n  \
+         SELECT alert_id, team, fired_at,\n  \
            CASE WHEN resolved_at > {asof} THEN NULL ELSE resolved_at END AS resolved_at,\n  \
            fired_at >= {from} AND fired_at < {to} AS in_period\n\
          FROM am_alerts_src WHERE fired_at <= {asof}{filters}",
@@ -39,24 +44,25 @@ pub(super) fn statements(e: Engine, p: &Params) -> Vec<String> {
         })
         .collect();
     let figures = format!(
-        "SELECT SUM(CASE WHEN in_period THEN 1 ELSE 0 END) AS alerts,\n{counts}  \
-         MAX({last}) AS last_fired_us\nFROM am_quality",
+        "SELECT team AS k_team, SUM(CASE WHEN in_period THEN 1 ELSE 0 END) AS alerts,\n{counts}  \
+         MAX({last}) AS last_fired_us\nFROM am_quality GROUP BY team",
         last = e.micros("fired_at"),
     );
     let found: Vec<String> = AlertCheck::ALL
         .iter()
         .map(|&c| {
             format!(
-                "SELECT {} AS check_name, alert_id FROM am_quality WHERE in_period AND {}",
+                "SELECT team AS k_team, {} AS check_name, alert_id FROM am_quality WHERE \
+                 in_period AND {}",
                 e.string(c.key()),
                 c.sql()
             )
         })
         .collect();
     let examples = format!(
-        "SELECT check_name, alert_id FROM (\n\
-         SELECT check_name, alert_id,\n  \
-           ROW_NUMBER() OVER (PARTITION BY check_name ORDER BY alert_id) AS n\n\
+        "SELECT k_team, check_name, alert_id FROM (\n\
+         SELECT k_team, check_name, alert_id,\n  \
+           ROW_NUMBER() OVER (PARTITION BY k_team, check_name ORDER BY alert_id) AS n\n\
          FROM (\n{found}\n) c\n\
          ) r WHERE n <= {EXAMPLES}",
         found = found.join("\nUNION ALL\n"),

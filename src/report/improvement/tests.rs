@@ -10,6 +10,7 @@ use polars::prelude::*;
 use super::*;
 use crate::metrics::TableId;
 use crate::metrics::durations::Metric;
+use crate::metrics::source::{AlertSource, Local};
 use crate::metrics::{self, Dim, Family, Frames, Request, Scope};
 use crate::model::columns::*;
 use crate::report::testkit::{as_of, sample};
@@ -27,8 +28,10 @@ fn renderer() -> &'static Renderer {
 const FORMATS: [OutputFormat; 2] = [OutputFormat::Html, OutputFormat::Markdown];
 
 fn inputs<'a>(frames: &'a Frames, cfg: &'a crate::config::Config) -> Inputs<'a> {
+    let alert_facts = Local.facts(frames).unwrap();
     Inputs {
         frames,
+        alerts: &Local,
         cfg,
         as_of: as_of(),
         renderer: renderer(),
@@ -36,7 +39,8 @@ fn inputs<'a>(frames: &'a Frames, cfg: &'a crate::config::Config) -> Inputs<'a> 
         png: false,
         data_range: "incidents detected 2026-05-18 .. 2026-11-15".into(),
         last_ingest: "2026-11-16T23:00:00Z".into(),
-        span: crate::metrics::coverage::DataSpan::of(frames).unwrap(),
+        span: crate::metrics::coverage::DataSpan::of(frames, &alert_facts).unwrap(),
+        alert_facts,
         drafts: Default::default(),
         index: false,
     }

@@ -10,6 +10,7 @@ use super::*;
 use crate::config::Config;
 use crate::metrics::Frames;
 use crate::metrics::scope::parse_week;
+use crate::metrics::source::{AlertSource, Local};
 use crate::model::columns::{ACKNOWLEDGED_AT, INCIDENT_ID, URL};
 use crate::report::{OutputFormat, Renderer, testkit};
 
@@ -25,8 +26,10 @@ fn renderer() -> Renderer {
 }
 
 fn inputs<'a>(frames: &'a Frames, cfg: &'a Config, r: &'a Renderer) -> Inputs<'a> {
+    let alert_facts = Local.facts(frames).unwrap();
     Inputs {
         frames,
+        alerts: &Local,
         cfg,
         as_of: testkit::as_of(),
         renderer: r,
@@ -34,7 +37,8 @@ fn inputs<'a>(frames: &'a Frames, cfg: &'a Config, r: &'a Renderer) -> Inputs<'a
         png: false,
         data_range: "2026-05-18 .. 2026-11-15".into(),
         last_ingest: "2026-11-17T00:00:00Z".into(),
-        span: crate::metrics::coverage::DataSpan::of(frames).unwrap(),
+        span: crate::metrics::coverage::DataSpan::of(frames, &alert_facts).unwrap(),
+        alert_facts,
         drafts: Default::default(),
         index: false,
     }

@@ -18,7 +18,7 @@
 
 use std::collections::BTreeMap;
 
-use chrono::Duration;
+use chrono::{DateTime, Duration, Utc};
 use polars::prelude::*;
 
 use crate::error::Result;
@@ -30,6 +30,7 @@ use crate::metrics::durations::weekly::{Trends, weekly_trends};
 use crate::metrics::durations::{self, CENSORED, METRIC, NOT_MEASURED, SECONDS};
 use crate::metrics::fatigue::heatmap::{PageHeatmaps, page_heatmaps};
 use crate::metrics::frames::in_period;
+use crate::metrics::scaleout::{Ask, Step};
 use crate::metrics::table::pe;
 use crate::metrics::{self, Dim, Family, Frames, MetricTable, Period, Request, Scope};
 use crate::model::columns::*;
@@ -120,7 +121,7 @@ fn run_compare(
         compare,
         pairs: false,
     };
-    metrics::run(inp.frames, inp.cfg, scope, &req)
+    metrics::run_on(inp.alerts, inp.frames, inp.cfg, scope, &req)
 }
 
 /// The measured TTA and TTR durations of a scope, by team, severity and metric.
@@ -165,15 +166,36 @@ fn measured(inp: &Inputs, scope: &Scope) -> Result<Durations> {
     Ok(out)
 }
 
+/// The report's two alert scopes: the week, and the trend weeks ending with it.
+fn scopes(week: Period, as_of: DateTime<Utc>) -> Result<(Scope, Scope)> {
+    let trend = Period::new(week.to - Duration::weeks(TREND_WEEKS), week.to)?;
+    Ok((Scope::new(week, as_of), Scope::new(trend, as_of)))
+}
+
+/// The alert-scale reduce steps the weekly report of `week` asks its alert source for
+/// (`metrics::source`), whatever its teams: the jobs `aftermath scale-out emit --report weekly`
+/// writes. The facts are the session's; the week's fatigue by team and its noisy rules; the
+/// week's alert checks (by team); the pages of the week (the heatmap, the on-call table) and of
+/// the trend weeks (the on-call fairness line).
+pub fn alert_asks(week: Period, as_of: DateTime<Utc>) -> Result<Vec<Ask>> {
+    let (week_scope, trend_scope) = scopes(week, as_of)?;
+    Ok(vec![
+        Ask::new(Step::Facts, &week_scope),
+        Ask::fatigue(&week_scope, &[Dim::Team], false),
+        Ask::new(Step::Rules, &week_scope),
+        Ask::new(Step::Quality, &week_scope),
+        Ask::new(Step::Pages, &week_scope),
+        Ask::new(Step::Pages, &trend_scope),
+    ])
+}
+
 impl Computed {
     pub fn new(inp: &Inputs, week: Period) -> Result<Computed> {
         let as_of = inp.as_of;
-        let trend = Period::new(week.to - Duration::weeks(TREND_WEEKS), week.to)?;
-        let mut week_scope = Scope::new(week, as_of);
+        let (mut week_scope, trend_scope) = scopes(week, as_of)?;
         // Once for every comparison of the report: whether the week and its baseline lie inside
         // the data (`metrics::coverage`).
         week_scope.data = inp.span;
-        let trend_scope = Scope::new(trend, as_of);
         // Judged at the week's end (or earlier, if the data is judged before it ended).
         let backlog = Period::new(week.to - Duration::weeks(BACKLOG_WEEKS), week.to)?;
         let end_scope = Scope::new(backlog, as_of.min(week.to));
@@ -190,7 +212,7 @@ impl Computed {
         let mut imp = run(inp, &week_scope, Family::Impact, None)?;
         let owed = metrics::actions::owed::owed(inp.frames, inp.cfg, &trend_scope)?;
 
-        let store_teams = crate::metrics::frames::store_teams(inp.frames)?;
+        let store_teams = crate::metrics::frames::store_teams(inp.frames, &inp.alert_facts)?;
 
         Ok(Computed {
             week,
@@ -216,7 +238,7 @@ impl Computed {
             availability: take(&mut imp, TableId::Availability)?,
             impact_incidents: take(&mut imp, TableId::ImpactIncidents)?,
             oncall: super::oncall::OncallTables::new(inp, &week_scope, &trend_scope)?,
-            heatmaps: page_heatmaps(inp.frames, inp.cfg, &week_scope)?,
+            heatmaps: page_heatmaps(&inp.alerts.pages(inp.frames, &week_scope)?, inp.cfg),
             quality_frames: quality_frames(inp.frames, &week_scope)?,
             week_scope,
         })
@@ -226,7 +248,7 @@ impl Computed {
     pub fn quality(&self, inp: &Inputs, team: Option<&str>) -> Result<DataFrame> {
         let mut scope = self.week_scope.clone();
         scope.filters.teams = team.map(|t| vec![t.to_string()]).unwrap_or_default();
-        let mut q = metrics::quality::quality(&self.quality_frames, inp.cfg, &scope)?;
+        let mut q = metrics::quality::quality(inp.alerts, &self.quality_frames, inp.cfg, &scope)?;
         take(&mut q, TableId::Quality)
     }
 }

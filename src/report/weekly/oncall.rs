@@ -39,7 +39,7 @@ impl OncallTables {
             pairs: false,
         };
         let take = |scope: &Scope, id: TableId| -> Result<Option<DataFrame>> {
-            let tables = metrics::run(inp.frames, inp.cfg, scope, &req)?;
+            let tables = metrics::run_on(inp.alerts, inp.frames, inp.cfg, scope, &req)?;
             Ok(tables.into_iter().find(|t| t.id == id).map(|t| t.frame))
         };
         Ok(OncallTables {

@@ -20,6 +20,7 @@ use super::*;
 use crate::metrics::Frames;
 use crate::metrics::durations::weekly::CountTest;
 use crate::metrics::scope::parse_week;
+use crate::metrics::source::{AlertSource, Local};
 use crate::model::columns::{INCIDENT_ID, RULE, TEAM, TITLE, URL};
 use crate::report::text::{slug, unique_slugs};
 use crate::report::{OutputFormat, Renderer, testkit};
@@ -33,8 +34,10 @@ fn renderer() -> &'static Renderer {
 }
 
 fn inputs<'a>(frames: &'a Frames, cfg: &'a crate::config::Config) -> Inputs<'a> {
+    let alert_facts = Local.facts(frames).unwrap();
     Inputs {
         frames,
+        alerts: &Local,
         cfg,
         as_of: testkit::as_of(),
         renderer: renderer(),
@@ -42,7 +45,8 @@ fn inputs<'a>(frames: &'a Frames, cfg: &'a crate::config::Config) -> Inputs<'a> 
         png: false,
         data_range: "incidents detected 2026-05-18 .. 2026-11-15".into(),
         last_ingest: "2026-11-16T06:00:00Z".into(),
-        span: crate::metrics::coverage::DataSpan::of(frames).unwrap(),
+        span: crate::metrics::coverage::DataSpan::of(frames, &alert_facts).unwrap(),
+        alert_facts,
         drafts: Default::default(),
         index: false,
     }

@@ -5,6 +5,7 @@ use chrono_tz::Tz;
 
 use super::super::testkit::*;
 use super::super::*;
+use crate::metrics::source::Local;
 
 /// Three weeks from Monday 2026-11-09.
 fn three_weeks() -> Scope {
@@ -70,7 +71,7 @@ fn pages() -> Vec<Al> {
 fn pages_belong_to_every_covering_shift_judged_in_the_persons_zone() {
     let f = frames(&pages(), &shifts());
     let c = cfg(&[("a", Tz::UTC)]);
-    let out = fatigue(&f, &c, &three_weeks(), Some(&[Dim::Person]), false).unwrap();
+    let out = fatigue(&Local, &f, &c, &three_weeks(), Some(&[Dim::Person]), false).unwrap();
     let t = table(&out, "fatigue");
     assert_eq!(
         strs(t, "person"),
@@ -90,7 +91,7 @@ fn pages_belong_to_every_covering_shift_judged_in_the_persons_zone() {
 
     // By team, each page once, in the primary person's zone: the 11-10 page is ann's (her shift
     // started first), so it is sleep. Sleep: 11-10 (Tokyo), 11-24 (UTC); business: 11-17, 11-26.
-    let out = fatigue(&f, &c, &three_weeks(), Some(&[Dim::Team]), false).unwrap();
+    let out = fatigue(&Local, &f, &c, &three_weeks(), Some(&[Dim::Team]), false).unwrap();
     let t = table(&out, "fatigue");
     assert_eq!(u64s(t, "pages"), [4]);
     assert_eq!(u64s(t, "sleep_interruptions"), [2]);
@@ -100,7 +101,15 @@ fn pages_belong_to_every_covering_shift_judged_in_the_persons_zone() {
 #[test]
 fn shift_table_hours_pages_and_sleep_in_the_persons_zone() {
     let f = frames(&pages(), &shifts());
-    let out = fatigue(&f, &cfg(&[("a", Tz::UTC)]), &three_weeks(), None, false).unwrap();
+    let out = fatigue(
+        &Local,
+        &f,
+        &cfg(&[("a", Tz::UTC)]),
+        &three_weeks(),
+        None,
+        false,
+    )
+    .unwrap();
     let t = table(&out, "fatigue_shift");
     assert_eq!(strs(t, "team"), ["a", "a", "a", "a", "b"]);
     assert_eq!(strs(t, "person"), ["ann", "bob", "carl", "dan", "eve"]);
@@ -122,6 +131,7 @@ fn shift_table_hours_pages_and_sleep_in_the_persons_zone() {
 #[test]
 fn by_person_without_any_shift_is_a_query_error() {
     let e = fatigue(
+        &Local,
         &frames(&pages(), &[]),
         &cfg(&[]),
         &three_weeks(),
@@ -153,7 +163,7 @@ fn pages_per_12_hours_against_the_limit() {
     ];
     let s = scope(us(2026, 11, 9, 0, 0, 0), us(2026, 11, 16, 0, 0, 0));
     let mut c = cfg(&[]);
-    let out = fatigue(&frames(&rows, &shifts), &c, &s, None, false).unwrap();
+    let out = fatigue(&Local, &frames(&rows, &shifts), &c, &s, None, false).unwrap();
     let t = table(&out, "fatigue_shift");
     // x: 3 / (12/12) = 3 > 2; y: 3 / (24/12) = 1.5; z: 2 / (12/12) = 2, not above 2.
     assert_eq!(f64s(t, "hours"), [Some(12.0), Some(24.0), Some(12.0)]);
@@ -169,7 +179,7 @@ fn pages_per_12_hours_against_the_limit() {
     assert!(notes.iter().any(|n| n.contains("hours inside it")));
     // The limit is the config's.
     c.thresholds.pages_per_shift_limit = 1.4;
-    let out = fatigue(&frames(&rows, &shifts), &c, &s, None, false).unwrap();
+    let out = fatigue(&Local, &frames(&rows, &shifts), &c, &s, None, false).unwrap();
     assert_eq!(
         bools(table(&out, "fatigue_shift"), "over_limit"),
         [true, true, true]
@@ -192,7 +202,7 @@ fn compare_says_more_or_fewer_only_when_the_test_can_tell() {
     add("n", w46, 5);
     add("n", w45, 24);
     let s = scope(w46, w46 + 7 * DAY);
-    let out = fatigue(&frames(&rows, &[]), &cfg(&[]), &s, None, true).unwrap();
+    let out = fatigue(&Local, &frames(&rows, &[]), &cfg(&[]), &s, None, true).unwrap();
     let t = table(&out, "fatigue_compare");
     assert_eq!(strs(t, "team"), ["f", "m", "n"]);
     assert_eq!(u64s(t, "pages"), [2, 30, 5]);

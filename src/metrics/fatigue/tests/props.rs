@@ -8,9 +8,10 @@ use proptest::prelude::*;
 use super::super::testkit::*;
 use super::super::*;
 use crate::metrics::hours;
+use crate::metrics::source::Local;
 
 fn run(rows: &[Al], cfg: &Config, scope: &Scope, by: &[Dim]) -> Vec<MetricTable> {
-    fatigue(&frames(rows, &[]), cfg, scope, Some(by), false).unwrap()
+    fatigue(&Local, &frames(rows, &[]), cfg, scope, Some(by), false).unwrap()
 }
 
 #[test]

@@ -1,0 +1,40 @@
+//! The two reduce steps the reports ask for besides the families' (`metrics::source`), as SQL:
+//!
+//! - `pages` (table `pages`): one row per page of the period, as known at as-of, under the
+//!   filters: `team` and `t` (the firing, UTC microseconds), what the page heatmap and the
+//!   on-call load count (`source::Local::pages`);
+//! - `facts` (table `alert_facts`): one row per team (null for alerts without one) with the
+//!   first and last alert fired as known at as-of, `first_us` and `last_us` (`Local::facts`):
+//!   the data's span and the teams a report may name.
+//!
+//! "As known at as-of" is `metrics::known`'s: fired by then.
+
+use super::Params;
+use super::dialect::Engine;
+use super::names::{ALERT_FACTS, PAGES};
+
+/// The statements after the alerts' source view for the `pages` step.
+pub(super) fn pages_statements(e: Engine, p: &Params) -> Vec<String> {
+    let query = format!(
+        "SELECT team, {t} AS t FROM am_alerts_src\n\
+         WHERE COALESCE(paged, false) AND fired_at >= {from} AND fired_at < {to} \
+         AND fired_at <= {asof}{filters}",
+        t = e.micros("fired_at"),
+        from = e.instant(p.from_us),
+        to = e.instant(p.to_us),
+        asof = e.instant(p.as_of_us),
+        filters = p.filters(e),
+    );
+    vec![e.write(&p.out_url, PAGES, &query)]
+}
+
+/// The statements after the alerts' source view for the `facts` step.
+pub(super) fn facts_statements(e: Engine, p: &Params) -> Vec<String> {
+    let query = format!(
+        "SELECT team, MIN({t}) AS first_us, MAX({t}) AS last_us FROM am_alerts_src\n\
+         WHERE fired_at <= {asof}\nGROUP BY team",
+        t = e.micros("fired_at"),
+        asof = e.instant(p.as_of_us),
+    );
+    vec![e.write(&p.out_url, ALERT_FACTS, &query)]
+}

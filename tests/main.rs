@@ -25,6 +25,7 @@ mod reports_impact;
 mod run;
 mod run_as_of;
 mod scale_out;
+mod scale_out_report;
 mod sources;
 mod store_append;
 mod store_budget;

@@ -11,12 +11,12 @@
 //! `pyspark` in `local[2]` mode, bound to 127.0.0.1; each is SKIPPED, saying so, when missing
 //! (.ci/run installs both).
 
-use std::path::PathBuf;
+use std::path::{Path, PathBuf};
 use std::process::Command;
 
 use crate::common::*;
 
-const CONFIG: &str = r#"
+pub(crate) const CONFIG: &str = r#"
 store = "store"
 timezone = "UTC"
 [defaults]
@@ -233,7 +233,7 @@ fn check(s: &Sandbox, engine: &str, run: impl Fn(&[PathBuf]) -> bool) {
     }
 }
 
-fn python_has(module: &str) -> bool {
+pub(crate) fn python_has(module: &str) -> bool {
     Command::new("python3")
         .args(["-c", &format!("import {module}")])
         .output()
@@ -249,22 +249,25 @@ fn duckdb_reduce_steps_give_the_local_fatigue_rules_and_quality_tables() {
         return;
     }
     let s = sandbox();
-    check(&s, "duckdb", |sql: &[PathBuf]| {
-        let out = Command::new("python3")
-            .args([
-                "-c",
-                "import sys, duckdb\nfor f in sys.argv[1:]: duckdb.connect().execute(open(f).read())",
-            ])
-            .args(sql)
-            .output()
-            .unwrap();
-        eprintln!("{}", text(&out.stderr));
-        out.status.success()
-    });
+    check(&s, "duckdb", run_duckdb);
+}
+
+/// Run the jobs on DuckDB through Python's `duckdb`, each in a connection of its own.
+pub(crate) fn run_duckdb(sql: &[PathBuf]) -> bool {
+    let out = Command::new("python3")
+        .args([
+            "-c",
+            "import sys, duckdb\nfor f in sys.argv[1:]: duckdb.connect().execute(open(f).read())",
+        ])
+        .args(sql)
+        .output()
+        .unwrap();
+    eprintln!("{}", text(&out.stderr));
+    out.status.success()
 }
 
 /// `spark-sql` of the installed pyspark, when there is one and a Java runtime.
-fn spark_sql() -> Option<PathBuf> {
+pub(crate) fn spark_sql() -> Option<PathBuf> {
     let java = Command::new("java").arg("-version").output();
     if !java.is_ok_and(|o| o.status.success()) {
         return None;
@@ -289,24 +292,27 @@ fn spark_reduce_steps_give_the_local_fatigue_rules_and_quality_tables() {
         return;
     };
     let s = sandbox();
-    check(&s, "spark", |sql: &[PathBuf]| {
-        // One session for all the jobs: their views are replaced, their outputs apart.
-        let all = s.path("all-jobs.sql");
-        let text_of = |p: &PathBuf| std::fs::read_to_string(p).unwrap();
-        std::fs::write(&all, sql.iter().map(text_of).collect::<Vec<_>>().join("\n")).unwrap();
-        let out = Command::new(&bin)
-            .current_dir(s.dir.path())
-            .env("SPARK_LOCAL_IP", "127.0.0.1")
-            .args(["--master", "local[2]", "--conf", "spark.ui.enabled=false"])
-            .args(["--conf", "spark.driver.host=127.0.0.1", "-f"])
-            .arg(&all)
-            .output()
-            .unwrap();
-        if !out.status.success() {
-            eprintln!("{}", text(&out.stderr));
-        }
-        out.status.success()
-    });
+    check(&s, "spark", |sql: &[PathBuf]| run_spark(&s, &bin, sql));
+}
+
+/// Run the jobs on Spark (`spark-sql` at `bin`, `local[2]`, bound to 127.0.0.1) in one session:
+/// their views are replaced, their outputs apart.
+pub(crate) fn run_spark(s: &Sandbox, bin: &Path, sql: &[PathBuf]) -> bool {
+    let all = s.path("all-jobs.sql");
+    let text_of = |p: &PathBuf| std::fs::read_to_string(p).unwrap();
+    std::fs::write(&all, sql.iter().map(text_of).collect::<Vec<_>>().join("\n")).unwrap();
+    let out = Command::new(bin)
+        .current_dir(s.dir.path())
+        .env("SPARK_LOCAL_IP", "127.0.0.1")
+        .args(["--master", "local[2]", "--conf", "spark.ui.enabled=false"])
+        .args(["--conf", "spark.driver.host=127.0.0.1", "-f"])
+        .arg(&all)
+        .output()
+        .unwrap();
+    if !out.status.success() {
+        eprintln!("{}", text(&out.stderr));
+    }
+    out.status.success()
 }
 
 /// `finish` refuses another config's thresholds (they are baked into the job), and a folder

@@ -1,0 +1,247 @@
+//! `aftermath scale-out emit --report weekly` and `aftermath scale-out report`: the weekly
+//! report's alert figures (fatigue by team, on-call shifts, page heatmaps, noisy rules, the
+//! alert checks, the on-call load's pages, the data's span and teams) reduced on a real engine
+//! over the whole store, then the report rendered over a second store that holds everything
+//! *but* the alerts, and compared file for file (Markdown, summaries and charts) with `aftermath
+//! report weekly` over the whole store. The store and config are `scale_out`'s: DST changes in
+//! five zones, holidays, odd business days and an on-call roster. DuckDB runs through Python's
+//! `duckdb`, Spark through PyPI's `pyspark` in `local[2]` mode; each is SKIPPED, saying so, when
+//! missing (.ci/run installs both).
+
+use std::collections::BTreeMap;
+use std::path::{Path, PathBuf};
+
+use crate::common::*;
+use crate::scale_out::{CONFIG, python_has, run_duckdb, run_spark, spark_sql};
+
+const WEEK: &str = "2026-W46";
+const AS_OF: &str = "2026-11-20T12:00:00Z";
+
+/// The whole store, and a second sandbox whose store has the same incidents, events, action
+/// items and shifts without a single alert.
+fn stores() -> (Sandbox, Sandbox) {
+    let full = Sandbox::new();
+    full.write("aftermath.toml", CONFIG);
+    full.ok(&[
+        "generate",
+        "--out",
+        "gen",
+        "--teams",
+        "6",
+        "--weeks",
+        "26",
+        "--scale",
+        "0.5",
+        "--no-dirty",
+    ]);
+    full.ok(&["ingest", "gen"]);
+    let small = Sandbox::new();
+    small.write("aftermath.toml", CONFIG);
+    std::fs::create_dir(small.path("gen")).unwrap();
+    for entry in std::fs::read_dir(full.path("gen")).unwrap() {
+        let path = entry.unwrap().path();
+        let name = path.file_name().unwrap().to_str().unwrap().to_string();
+        if !name.starts_with("alerts") {
+            std::fs::copy(&path, small.path("gen").join(name)).unwrap();
+        }
+    }
+    small.ok(&["ingest", "gen"]);
+    (full, small)
+}
+
+/// Every file of the week's reports under `dir`, by name, with the last-ingest instant (each
+/// store's own) masked.
+fn files(dir: &Path) -> BTreeMap<String, String> {
+    let week = dir.join("weekly").join(WEEK);
+    let mut out = BTreeMap::new();
+    let ingest = regex::Regex::new(r"last ingest [0-9TZ:.-]+").unwrap();
+    let mut todo = vec![week.clone()];
+    while let Some(d) = todo.pop() {
+        for entry in std::fs::read_dir(&d).unwrap() {
+            let path = entry.unwrap().path();
+            if path.is_dir() {
+                todo.push(path);
+                continue;
+            }
+            let text = std::fs::read_to_string(&path).unwrap();
+            let masked = ingest
+                .replace_all(&text, "last ingest <masked>")
+                .into_owned();
+            let name = path.strip_prefix(&week).unwrap().display().to_string();
+            out.insert(name, masked);
+        }
+    }
+    out
+}
+
+/// Emit the weekly report's jobs for `engine` over the whole store, run them with `run`, render
+/// the report over the store without alerts, and compare it with the local report over the
+/// whole store.
+fn check(s: &Sandbox, small: &Sandbox, engine: &str, run: impl Fn(&[PathBuf]) -> bool) {
+    let job = format!("job-{engine}");
+    s.ok(&[
+        "scale-out",
+        "emit",
+        "--engine",
+        engine,
+        "--out",
+        &job,
+        "--report",
+        "weekly",
+        "--week",
+        WEEK,
+        "--as-of",
+        AS_OF,
+    ]);
+    let mut sql: Vec<PathBuf> = std::fs::read_dir(s.path(&job))
+        .unwrap()
+        .map(|e| e.unwrap().path())
+        .filter(|p| p.extension().is_some_and(|x| x == "sql"))
+        .collect();
+    sql.sort();
+    assert_eq!(sql.len(), 6, "{engine}: one job per step: {sql:?}");
+    assert!(run(&sql), "{engine} jobs failed");
+
+    let job = s.path(&job).display().to_string();
+    let out = format!("engine-{engine}");
+    small.ok(&[
+        "scale-out",
+        "report",
+        "--job",
+        &job,
+        "--out",
+        &out,
+        "--format",
+        "md",
+    ]);
+    s.ok(&[
+        "report", "weekly", "--week", WEEK, "--as-of", AS_OF, "--out", "local", "--format", "md",
+    ]);
+    let (want, got) = (files(&s.path("local")), files(&small.path(&out)));
+    assert!(want.len() > 20, "too few files: {:?}", want.keys());
+    assert_eq!(
+        got.keys().collect::<Vec<_>>(),
+        want.keys().collect::<Vec<_>>()
+    );
+    for (name, text) in &want {
+        assert!(got[name] == *text, "{engine}: {name} differs");
+    }
+    // The figures come from the alerts: the small store's own report has none of them.
+    let org = &got["organisation.md"];
+    assert!(org.contains(" pages made "), "{org}");
+    assert!(got.keys().any(|k| k.ends_with("-pages-heatmap.svg")));
+    small.ok(&[
+        "report", "weekly", "--week", WEEK, "--as-of", AS_OF, "--out", "local", "--format", "md",
+    ]);
+    let without = files(&small.path("local"));
+    assert_ne!(without["organisation.md"], *org);
+}
+
+#[test]
+fn a_weekly_report_from_duckdb_reduce_steps_equals_the_local_one_file_for_file() {
+    if !python_has("duckdb") {
+        eprintln!(
+            "SKIPPED a_weekly_report_from_duckdb_reduce_steps_equals_the_local_one_file_for_file: python3 with duckdb is not installed (pip install duckdb)"
+        );
+        return;
+    }
+    let (full, small) = stores();
+    check(&full, &small, "duckdb", run_duckdb);
+}
+
+#[test]
+fn a_weekly_report_from_spark_reduce_steps_equals_the_local_one_file_for_file() {
+    let Some(bin) = spark_sql() else {
+        eprintln!(
+            "SKIPPED a_weekly_report_from_spark_reduce_steps_equals_the_local_one_file_for_file: pyspark (pip install pyspark) or a Java runtime (apt-get install openjdk-17-jre-headless) is missing"
+        );
+        return;
+    };
+    let (full, small) = stores();
+    check(&full, &small, "spark", |sql: &[PathBuf]| {
+        run_spark(&full, &bin, sql)
+    });
+}
+
+/// A report's jobs are rendered by `scale-out report`, not finished as metrics; metric jobs are
+/// not a report; and a report's output without one of its steps is refused naming the table.
+/// No engine is needed for any of these.
+#[test]
+fn report_jobs_and_metric_jobs_are_not_mixed_up_and_a_missing_step_is_named() {
+    let s = Sandbox::new();
+    s.write("aftermath.toml", CONFIG);
+    s.ok(&[
+        "generate",
+        "--out",
+        "gen",
+        "--teams",
+        "2",
+        "--weeks",
+        "2",
+        "--no-dirty",
+    ]);
+    s.ok(&["ingest", "gen"]);
+    s.ok(&[
+        "scale-out",
+        "emit",
+        "--engine",
+        "duckdb",
+        "--out",
+        "rjob",
+        "--report",
+        "weekly",
+        "--as-of",
+        AS_OF,
+    ]);
+    let job = std::fs::read_to_string(s.path("rjob/job.json")).unwrap();
+    // The default week: the last complete one before as-of.
+    assert!(job.contains("\"week\": \"2026-W46\""), "{job}");
+
+    let out = s.run(&["scale-out", "finish", "--job", "rjob"]);
+    assert!(!out.status.success());
+    assert!(
+        text(&out.stderr).contains("these are a report's jobs"),
+        "{}",
+        text(&out.stderr)
+    );
+    let out = s.run(&["scale-out", "report", "--job", "rjob", "--out", "r"]);
+    assert!(!out.status.success());
+    assert!(
+        text(&out.stderr).contains("no reduced table alert_facts here"),
+        "{}",
+        text(&out.stderr)
+    );
+
+    s.ok(&[
+        "scale-out",
+        "emit",
+        "--engine",
+        "duckdb",
+        "--out",
+        "mjob",
+        "--week",
+        WEEK,
+        "--as-of",
+        AS_OF,
+    ]);
+    let out = s.run(&["scale-out", "report", "--job", "mjob", "--out", "r"]);
+    assert!(!out.status.success());
+    assert!(
+        text(&out.stderr).contains("these jobs are not a report's"),
+        "{}",
+        text(&out.stderr)
+    );
+    let out = s.run(&[
+        "scale-out",
+        "emit",
+        "--engine",
+        "duckdb",
+        "--out",
+        "x",
+        "--report",
+        "weekly",
+        "--by",
+        "team",
+    ]);
+    assert!(!out.status.success(), "--report with --by is refused");
+}

@@ -1,12 +1,13 @@
-//! `aftermath scale-out emit --report weekly` and `aftermath scale-out report`: the weekly
-//! report's alert figures (fatigue by team, on-call shifts, page heatmaps, noisy rules, the
-//! alert checks, the on-call load's pages, the data's span and teams) reduced on a real engine
-//! over the whole store, then the report rendered over a second store that holds everything
-//! *but* the alerts, and compared file for file (Markdown, summaries and charts) with `aftermath
-//! report weekly` over the whole store. The store and config are `scale_out`'s: DST changes in
-//! five zones, holidays, odd business days and an on-call roster. DuckDB runs through Python's
-//! `duckdb`, Spark through PyPI's `pyspark` in `local[2]` mode; each is SKIPPED, saying so, when
-//! missing (.ci/run installs both).
+//! `aftermath scale-out emit --report all` and `aftermath scale-out report`: every alert figure of
+//! `run`'s reports (the weekly's fatigue, shifts, page heatmaps, noisy rules, alert checks and
+//! on-call pages; the improvement report's monthly fatigue, comparison, rules of two quarters,
+//! rule changes and on-call load; each postmortem's linked alerts with their flapping flags; the
+//! data's span and teams) reduced on a real engine over the whole store, then the reports
+//! rendered over a second store that holds everything *but* the alerts, and compared file for
+//! file (Markdown, summaries and charts) with `aftermath report` over the whole store. The store
+//! and config are `scale_out`'s: DST changes in five zones, holidays, odd business days and an
+//! on-call roster. DuckDB runs through Python's `duckdb`, Spark through PyPI's `pyspark` in
+//! `local[2]` mode; each is SKIPPED, saying so, when missing (.ci/run installs both).
 
 use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
@@ -49,13 +50,13 @@ fn stores() -> (Sandbox, Sandbox) {
     (full, small)
 }
 
-/// Every file of the week's reports under `dir`, by name, with the last-ingest instant (each
-/// store's own) masked.
+/// Every file of the reports under `dir`, by path, with the last-ingest instant (each store's
+/// own) masked.
 fn files(dir: &Path) -> BTreeMap<String, String> {
-    let week = dir.join("weekly").join(WEEK);
+    let root = dir.to_path_buf();
     let mut out = BTreeMap::new();
     let ingest = regex::Regex::new(r"last ingest [0-9TZ:.-]+").unwrap();
-    let mut todo = vec![week.clone()];
+    let mut todo = vec![root.clone()];
     while let Some(d) = todo.pop() {
         for entry in std::fs::read_dir(&d).unwrap() {
             let path = entry.unwrap().path();
@@ -67,16 +68,16 @@ fn files(dir: &Path) -> BTreeMap<String, String> {
             let masked = ingest
                 .replace_all(&text, "last ingest <masked>")
                 .into_owned();
-            let name = path.strip_prefix(&week).unwrap().display().to_string();
+            let name = path.strip_prefix(&root).unwrap().display().to_string();
             out.insert(name, masked);
         }
     }
     out
 }
 
-/// Emit the weekly report's jobs for `engine` over the whole store, run them with `run`, render
-/// the report over the store without alerts, and compare it with the local report over the
-/// whole store.
+/// Emit the jobs of `run`'s reports for `engine` over the whole store, run them with `run`,
+/// render the reports over the store without alerts, and compare them with the local reports over
+/// the whole store.
 fn check(s: &Sandbox, small: &Sandbox, engine: &str, run: impl Fn(&[PathBuf]) -> bool) {
     let job = format!("job-{engine}");
     s.ok(&[
@@ -87,19 +88,37 @@ fn check(s: &Sandbox, small: &Sandbox, engine: &str, run: impl Fn(&[PathBuf]) ->
         "--out",
         &job,
         "--report",
-        "weekly",
+        "all",
         "--week",
         WEEK,
         "--as-of",
         AS_OF,
     ]);
+    let plan: serde_json::Value =
+        serde_json::from_str(&std::fs::read_to_string(s.path(&job).join("job.json")).unwrap())
+            .unwrap();
+    let plan = &plan["report"]["plan"];
+    let quarter = plan["quarter"].as_str().unwrap().to_string();
+    let postmortems: Vec<String> = plan["postmortems"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|v| v.as_str().unwrap().to_string())
+        .collect();
+    assert_eq!(quarter, "2026-Q3");
+    assert!(!postmortems.is_empty(), "no postmortem in {plan}");
     let mut sql: Vec<PathBuf> = std::fs::read_dir(s.path(&job))
         .unwrap()
         .map(|e| e.unwrap().path())
         .filter(|p| p.extension().is_some_and(|x| x == "sql"))
         .collect();
     sql.sort();
-    assert_eq!(sql.len(), 6, "{engine}: one job per step: {sql:?}");
+    // The weekly's 6 steps, the improvement's 9 (the facts shared), one per postmortem.
+    assert_eq!(
+        sql.len(),
+        6 + 8 + postmortems.len(),
+        "{engine}: one job per step: {sql:?}"
+    );
     assert!(run(&sql), "{engine} jobs failed");
 
     let job = s.path(&job).display().to_string();
@@ -114,9 +133,40 @@ fn check(s: &Sandbox, small: &Sandbox, engine: &str, run: impl Fn(&[PathBuf]) ->
         "--format",
         "md",
     ]);
-    s.ok(&[
-        "report", "weekly", "--week", WEEK, "--as-of", AS_OF, "--out", "local", "--format", "md",
-    ]);
+    // As `run` writes them: the postmortem drafts first, so the weekly reports link them.
+    let local = |s: &Sandbox| {
+        for id in &postmortems {
+            s.ok(&[
+                "report",
+                "postmortem",
+                "--incident",
+                id,
+                "--as-of",
+                AS_OF,
+                "--out",
+                "local",
+                "--format",
+                "md",
+            ]);
+        }
+        s.ok(&[
+            "report",
+            "improvement",
+            "--quarter",
+            &quarter,
+            "--as-of",
+            AS_OF,
+            "--out",
+            "local",
+            "--format",
+            "md",
+        ]);
+        s.ok(&[
+            "report", "weekly", "--week", WEEK, "--as-of", AS_OF, "--out", "local", "--format",
+            "md",
+        ]);
+    };
+    local(s);
     let (want, got) = (files(&s.path("local")), files(&small.path(&out)));
     assert!(want.len() > 20, "too few files: {:?}", want.keys());
     assert_eq!(
@@ -127,21 +177,26 @@ fn check(s: &Sandbox, small: &Sandbox, engine: &str, run: impl Fn(&[PathBuf]) ->
         assert!(got[name] == *text, "{engine}: {name} differs");
     }
     // The figures come from the alerts: the small store's own report has none of them.
-    let org = &got["organisation.md"];
+    let org = &got[&format!("weekly/{WEEK}/organisation.md")];
     assert!(org.contains(" pages made "), "{org}");
     assert!(got.keys().any(|k| k.ends_with("-pages-heatmap.svg")));
-    small.ok(&[
-        "report", "weekly", "--week", WEEK, "--as-of", AS_OF, "--out", "local", "--format", "md",
-    ]);
+    local(small);
     let without = files(&small.path("local"));
-    assert_ne!(without["organisation.md"], *org);
+    assert_ne!(without[&format!("weekly/{WEEK}/organisation.md")], *org);
+    // The postmortems' alert sections come from the engine too.
+    let pm = got
+        .iter()
+        .find(|(k, _)| k.starts_with("postmortem/") && k.ends_with(".md"))
+        .unwrap();
+    assert!(pm.1.contains("Linked alerts"), "{}", pm.0);
+    assert_ne!(without[pm.0], *pm.1);
 }
 
 #[test]
-fn a_weekly_report_from_duckdb_reduce_steps_equals_the_local_one_file_for_file() {
+fn reports_from_duckdb_reduce_steps_equal_the_local_ones_file_for_file() {
     if !python_has("duckdb") {
         eprintln!(
-            "SKIPPED a_weekly_report_from_duckdb_reduce_steps_equals_the_local_one_file_for_file: python3 with duckdb is not installed (pip install duckdb)"
+            "SKIPPED reports_from_duckdb_reduce_steps_equal_the_local_ones_file_for_file: python3 with duckdb is not installed (pip install duckdb)"
         );
         return;
     }
@@ -150,10 +205,10 @@ fn a_weekly_report_from_duckdb_reduce_steps_equals_the_local_one_file_for_file()
 }
 
 #[test]
-fn a_weekly_report_from_spark_reduce_steps_equals_the_local_one_file_for_file() {
+fn reports_from_spark_reduce_steps_equal_the_local_ones_file_for_file() {
     let Some(bin) = spark_sql() else {
         eprintln!(
-            "SKIPPED a_weekly_report_from_spark_reduce_steps_equals_the_local_one_file_for_file: pyspark (pip install pyspark) or a Java runtime (apt-get install openjdk-17-jre-headless) is missing"
+            "SKIPPED reports_from_spark_reduce_steps_equal_the_local_ones_file_for_file: pyspark (pip install pyspark) or a Java runtime (apt-get install openjdk-17-jre-headless) is missing"
         );
         return;
     };
@@ -194,8 +249,9 @@ fn report_jobs_and_metric_jobs_are_not_mixed_up_and_a_missing_step_is_named() {
         AS_OF,
     ]);
     let job = std::fs::read_to_string(s.path("rjob/job.json")).unwrap();
-    // The default week: the last complete one before as-of.
-    assert!(job.contains("\"week\": \"2026-W46\""), "{job}");
+    // The default week, as `run` chooses it: the last complete one with data (two weeks of
+    // data from 2026-05-18).
+    assert!(job.contains("\"week\": \"2026-W22\""), "{job}");
 
     let out = s.run(&["scale-out", "finish", "--job", "rjob"]);
     assert!(!out.status.success());

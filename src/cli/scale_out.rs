@@ -63,9 +63,12 @@ pub struct EmitArgs {
     /// Also reduce what fatigue_compare needs: pages by team against the baseline before the period, as `metrics --compare`
     #[arg(long, value_name = "WHAT")]
     pub compare: Option<Compare>,
-    /// Instead of the metric families: every job this report needs (one per step), for `scale-out report`; with --week (default: the last complete week before --as-of)
-    #[arg(long, value_name = "REPORT", conflicts_with_all = ["by", "compare", "from", "to", "last", "team", "service", "severity"])]
+    /// Instead of the metric families: every job these reports need (one per step), for `scale-out report`; the week and quarter are chosen as `run` chooses them, or with --week and --quarter
+    #[arg(long, value_name = "REPORTS", conflicts_with_all = ["by", "compare", "from", "to", "last", "team", "service", "severity"])]
     pub report: Option<report::ReportKind>,
+    /// The improvement report's quarter with --report, e.g. 2026-Q3 [default: the last complete quarter with data]
+    #[arg(long, value_name = "QUARTER", requires = "report")]
+    pub quarter: Option<String>,
 }
 
 #[derive(Debug, clap::Args)]
@@ -89,8 +92,11 @@ pub struct FinishArgs {
 #[derive(Debug, Serialize, Deserialize)]
 struct JobFile {
     engine: String,
-    from: DateTime<Utc>,
-    to: DateTime<Utc>,
+    /// The period of the metric families' jobs; none for a report's (its plan has them).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    from: Option<DateTime<Utc>>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    to: Option<DateTime<Utc>>,
     as_of: DateTime<Utc>,
     by: Vec<String>,
     teams: Vec<String>,
@@ -113,6 +119,32 @@ struct JobFile {
     /// For a report's jobs (`emit --report`): the report and the steps it asks for.
     #[serde(default)]
     report: Option<report::ReportJob>,
+}
+
+impl JobFile {
+    /// The fields a report's job leaves empty (its periods are in its plan).
+    fn for_report() -> JobFile {
+        JobFile {
+            engine: String::new(),
+            from: None,
+            to: None,
+            as_of: DateTime::UNIX_EPOCH,
+            by: vec![],
+            teams: vec![],
+            services: vec![],
+            severities: vec![],
+            reduced_url: String::new(),
+            thresholds: String::new(),
+            families: vec![],
+            shift_tables: true,
+            compare: false,
+            report: None,
+        }
+    }
+}
+
+fn no_period() -> Error {
+    Error::Query("job.json has no period; run `aftermath scale-out emit` again".into())
 }
 
 fn fatigue_only() -> Vec<String> {
@@ -212,8 +244,8 @@ fn emit(ctx: &Context, a: EmitArgs) -> Result<()> {
     ];
     let job = JobFile {
         engine: engine.name().into(),
-        from: scope.period.from,
-        to: scope.period.to,
+        from: Some(scope.period.from),
+        to: Some(scope.period.to),
         as_of: scope.as_of,
         by: by
             .unwrap_or_default()
@@ -296,8 +328,8 @@ fn finish(ctx: &Context, a: FinishArgs) -> Result<()> {
     let dir = a.reduced.unwrap_or_else(|| PathBuf::from(&job.reduced_url));
     let mut scope = Scope::new(
         m::Period {
-            from: job.from,
-            to: job.to,
+            from: job.from.ok_or_else(no_period)?,
+            to: job.to.ok_or_else(no_period)?,
         },
         job.as_of,
     );

@@ -99,7 +99,8 @@ fn incidents_at(incidents: LazyFrame, t: i64) -> LazyFrame {
         ])
 }
 
-fn alerts_at(alerts: LazyFrame, t: i64) -> LazyFrame {
+/// The alerts as known at `t` (UTC microseconds): `Frames::known_at`'s `alerts`.
+pub(crate) fn alerts_at(alerts: LazyFrame, t: i64) -> LazyFrame {
     alerts
         .filter(col(FIRED_AT).lt_eq(ts_lit(t)))
         .with_columns([

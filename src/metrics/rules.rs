@@ -21,6 +21,8 @@ pub(crate) mod reduce;
 #[cfg(test)]
 mod tests;
 
+use std::collections::BTreeMap;
+
 use super::fatigue::{classify, shifts};
 use super::source::AlertSource;
 use super::{Frames, MetricTable, Scope};
@@ -38,6 +40,19 @@ pub(crate) fn rules(
     scope: &Scope,
 ) -> Result<Vec<MetricTable>> {
     finish::finish(source.rules(f, cfg, scope)?, cfg)
+}
+
+/// The ranking's tables and each rule's pages (`change::pages_by_rule`, for `change::rule_changes`)
+/// from one reduce step of `source`.
+pub(crate) fn rules_with_pages(
+    source: &dyn AlertSource,
+    f: &Frames,
+    cfg: &Config,
+    scope: &Scope,
+) -> Result<(Vec<MetricTable>, BTreeMap<String, u64>)> {
+    let red = source.rules(f, cfg, scope)?;
+    let pages = change::pages_by_rule(&red);
+    Ok((finish::finish(red, cfg)?, pages))
 }
 
 /// The reduce step run locally over the frames' alerts.

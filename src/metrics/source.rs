@@ -54,6 +54,10 @@ pub(crate) trait AlertSource {
     fn pages(&self, f: &Frames, scope: &Scope) -> Result<TeamPages>;
     /// The all-time facts ([`AlertFacts`]).
     fn facts(&self, f: &Frames) -> Result<AlertFacts>;
+    /// The alerts a postmortem of `incident` classifies, as `(alerts, alert_history)` of
+    /// `Frames::known_at`: at least the incident's own and every alert of their fingerprints
+    /// (the flapping look-back reads them).
+    fn incident_alerts(&self, f: &Frames, incident: &str) -> Result<(LazyFrame, LazyFrame)>;
 }
 
 /// The local engine: every reduce step run by polars over the frames' alerts.
@@ -125,6 +129,11 @@ impl AlertSource for Local {
         Ok(AlertFacts::from_rows(
             teams.into_iter().zip(ints("first")?).zip(ints("last")?),
         ))
+    }
+
+    fn incident_alerts(&self, f: &Frames, _incident: &str) -> Result<(LazyFrame, LazyFrame)> {
+        // The postmortem picks the incident's alerts itself; the whole store is a superset.
+        Ok((f.alerts.clone(), f.alert_history.clone()))
     }
 }
 

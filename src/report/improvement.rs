@@ -17,6 +17,7 @@ mod actions;
 mod clusters;
 mod compare;
 mod data;
+pub use data::alert_asks;
 mod fatigue;
 mod fmt;
 mod impact;

@@ -24,7 +24,7 @@ pub mod weekly;
 
 pub use document::{ChartFile, Document};
 pub use render::{OutputFormat, Renderer};
-pub use set::{Session, Span, Written};
+pub use set::{Parts, Plan, Session, Span, Written};
 pub use view::{ChartView, Column, Meta, TableView};
 
 #[cfg(test)]

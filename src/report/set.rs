@@ -180,49 +180,11 @@ impl Session {
 
     /// `run`'s set: the weekly reports of the last complete week with data (organisation and
     /// per team), the improvement report of the last complete quarter with data, a postmortem
-    /// for every SEV1/SEV2 incident of that week up to `[postmortems] max_per_run`, and the index.
+    /// for every SEV1/SEV2 incident of that week up to `[postmortems] max_per_run`, and the index
+    /// (`plan`, then `render`).
     pub fn all(&self, cfg: &Config, out: &Path) -> Result<Rendered> {
-        let mut w = Written::default();
-        let week = self.week(None, &mut w)?;
-        let inp = self.inputs(cfg);
-        let eligible = postmortem::recent_major(&inp, week)?;
-        let major =
-            postmortem::first_to_review(eligible.clone(), cfg.postmortems.max_per_run as usize);
-        // The weekly reports link the drafts this run is about to write, and those already there.
-        let mut drafts = self.drafts_in(cfg, week, out)?;
-        drafts.extend(major.iter().map(|m| m.incident_id.clone()));
-        let mut entries = self.write_weekly(cfg, week, &[], drafts, out, &mut w)?;
-        let (quarter, qlabel) = self.quarter(Span::Default, &mut w)?;
-        entries.extend(self.write_improvement(cfg, quarter, &qlabel, out, &mut w)?);
-        let mut ids = major.iter().map(|m| m.incident_id.clone());
-        let bar = progress(major.len());
-        postmortem::postmortems(&inp, &major, &mut |d| {
-            bar.inc(1);
-            let pdir = format!("postmortem/{}", d.stem);
-            w.paths.extend(d.write(&out.join(&pdir))?);
-            let href = format!("{pdir}/{}.html", d.stem);
-            entries.extend(entry(
-                POSTMORTEMS,
-                ids.next().unwrap_or_default(),
-                href,
-                &self.formats,
-            ));
-            Ok(())
-        })?;
-        bar.finish_and_clear();
-        let written = self.publish(cfg, week, out, &entries, w)?;
-        let left_out = eligible
-            .iter()
-            .filter(|e| !major.iter().any(|m| m.incident_id == e.incident_id))
-            .map(|e| e.incident_id.clone())
-            .collect();
-        Ok(Rendered {
-            week: week.label(),
-            quarter: qlabel,
-            postmortems: major.len(),
-            left_out,
-            written,
-        })
+        let (plan, w) = self.plan(cfg, Parts::ALL, None, None)?;
+        self.render(cfg, &plan, out, w)
     }
 
     /// The week asked for, refused when nothing is known about it; or the default week, with
@@ -401,6 +363,9 @@ pub struct Rendered {
     /// Pages, index, notes and warnings.
     pub written: Written,
 }
+
+mod plan;
+pub use plan::{Parts, Plan};
 
 #[cfg(test)]
 mod tests;

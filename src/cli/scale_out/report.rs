@@ -1,9 +1,10 @@
-//! `aftermath scale-out emit --report weekly` and `aftermath scale-out report`: a report whose
-//! alert figures come from Spark or DuckDB. `emit` asks the report which reduce steps it needs
-//! (`report::weekly::alert_asks`) and writes one job per step, each writing its tables under a
-//! folder of its own (`<reduced-url>/<nn>-<step>`); `report` reads them back as the report
-//! session's alert source (`metrics::scaleout::Output`) and renders the report with the local
-//! store's incidents, events, action items and shifts, as `aftermath report` does.
+//! `aftermath scale-out emit --report weekly|improvement|all` and `aftermath scale-out report`:
+//! reports whose alert figures come from Spark or DuckDB. `emit` plans the reports with the local
+//! store as `run` does (`report::Session::plan`), asks them which reduce steps they need
+//! (`Session::plan_asks`) and writes one job per step, each writing its tables under a folder of
+//! its own (`<reduced-url>/<nn>-<step>`); `report` reads them back as the report session's alert
+//! source (`metrics::scaleout::Output`), plans again, and renders the reports with the local
+//! store's incidents, events, action items and shifts, as `aftermath run` does.
 
 use std::path::PathBuf;
 
@@ -15,23 +16,46 @@ use super::super::report::{Common, print_written, session_with};
 use super::{EmitArgs, JobFile, locations, read_job, write_job};
 use crate::error::{Error, IoContext, Result};
 use crate::metrics::scaleout::{self, Ask, JobTarget, Output};
-use crate::metrics::scope::{parse_week, resolve_period};
+use crate::metrics::source::Local;
+use crate::report::{OutputFormat, Parts, Plan};
 use crate::store::read_reduced;
 
 /// The reports a job can be emitted for.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum, Serialize, Deserialize)]
 #[serde(rename_all = "snake_case")]
 pub enum ReportKind {
-    /// The weekly reliability report: the organisation's and every team's
+    /// The weekly reliability reports: the organisation's and every team's
     Weekly,
+    /// The continuous-improvement report of a quarter
+    Improvement,
+    /// `aftermath run`'s set: the weekly reports, the improvement report and the week's postmortem drafts
+    All,
+}
+
+impl ReportKind {
+    fn parts(self) -> Parts {
+        match self {
+            ReportKind::Weekly => Parts {
+                weekly: true,
+                improvement: false,
+                postmortems: false,
+            },
+            ReportKind::Improvement => Parts {
+                weekly: false,
+                improvement: true,
+                postmortems: false,
+            },
+            ReportKind::All => Parts::ALL,
+        }
+    }
 }
 
 /// A report's jobs, as `job.json` records them.
 #[derive(Debug, Serialize, Deserialize)]
 pub struct ReportJob {
     kind: ReportKind,
-    /// The ISO week of a weekly report.
-    week: String,
+    /// The reports, their periods and incidents, as planned when the jobs were written.
+    plan: Plan,
     /// Each step and the folder under the reduced URL its tables are in.
     asks: Vec<AskFolder>,
 }
@@ -56,19 +80,27 @@ pub struct ReportArgs {
 }
 
 pub fn emit(ctx: &Context, a: &EmitArgs, kind: ReportKind) -> Result<()> {
-    let ReportKind::Weekly = kind;
     let as_of = a.scope.as_of.unwrap_or_else(Utc::now);
-    let week = match &a.scope.week {
-        Some(w) => parse_week(w)?,
-        None => resolve_period(None, None, None, Some("1w"), as_of)?,
-    };
+    // Planned with the local store, as `run` plans: the engine's output is not there yet.
+    let local = session_with(
+        ctx,
+        Box::new(Local),
+        &[OutputFormat::Markdown],
+        None,
+        false,
+        as_of,
+    )?;
+    let (plan, w) = local.plan(
+        &ctx.config,
+        kind.parts(),
+        a.scope.week.as_deref(),
+        a.quarter.as_deref(),
+    )?;
+    w.notes.iter().for_each(|n| eprintln!("note: {n}"));
     let (store_url, reduced_url, has_shifts) = locations(ctx, a)?;
     let mut asks = vec![];
     let mut written = vec![];
-    for (n, ask) in crate::report::weekly::alert_asks(week, as_of)?
-        .into_iter()
-        .enumerate()
-    {
+    for (n, ask) in local.plan_asks(&plan)?.into_iter().enumerate() {
         let stem = ask.file_stem(n + 1);
         let out_url = format!("{}/{stem}", reduced_url.trim_end_matches('/'));
         // DuckDB's COPY writes into an existing folder only.
@@ -87,37 +119,40 @@ pub fn emit(ctx: &Context, a: &EmitArgs, kind: ReportKind) -> Result<()> {
         written.push(path.display().to_string());
         asks.push(AskFolder { ask, folder: stem });
     }
-    let label = week.label();
+    let what = plan_words(&plan);
     let job = JobFile {
         engine: a.engine.name().into(),
-        from: week.from,
-        to: week.to,
         as_of,
-        by: vec![],
-        teams: vec![],
-        services: vec![],
-        severities: vec![],
         reduced_url,
         thresholds: format!("{:?}", ctx.config.thresholds),
-        families: vec![],
-        shift_tables: true,
-        compare: false,
-        report: Some(ReportJob {
-            kind,
-            week: label.clone(),
-            asks,
-        }),
+        report: Some(ReportJob { kind, plan, asks }),
+        ..JobFile::for_report()
     };
     let job_path = write_job(&a.out, &job)?;
     eprintln!(
-        "wrote the {} jobs of the weekly report of {label} ({}) and {}; run every job, then \
-         `aftermath scale-out report --job {}`",
+        "wrote the {} jobs of {what} ({}) and {}; run every job, then `aftermath scale-out \
+         report --job {}`",
         written.len(),
         written.join(", "),
         job_path.display(),
         a.out.display()
     );
     Ok(())
+}
+
+/// "the weekly reports of 2026-W46, the improvement report of 2026-Q3 and 2 postmortems".
+fn plan_words(plan: &Plan) -> String {
+    let mut parts = vec![];
+    if let Some(w) = &plan.week {
+        parts.push(format!("the weekly reports of {w}"));
+    }
+    if let Some(q) = &plan.quarter {
+        parts.push(format!("the improvement report of {q}"));
+    }
+    if !plan.postmortems.is_empty() {
+        parts.push(format!("{} postmortem drafts", plan.postmortems.len()));
+    }
+    parts.join(", ")
 }
 
 pub fn report(ctx: &Context, a: ReportArgs) -> Result<()> {
@@ -154,9 +189,24 @@ pub fn report(ctx: &Context, a: ReportArgs) -> Result<()> {
         job.as_of,
     )?;
     let cfg = &ctx.config;
+    // Planned again over the engine's output: the same reports, or the store changed.
+    let (plan, w) = session.plan(
+        cfg,
+        rep.kind.parts(),
+        rep.plan.week.as_deref(),
+        rep.plan.quarter.as_deref(),
+    )?;
+    if plan != rep.plan {
+        return Err(Error::Query(format!(
+            "{}: the store no longer gives the reports the jobs were written for ({} then, {} \
+             now); emit the jobs again",
+            a.job.display(),
+            plan_words(&rep.plan),
+            plan_words(&plan)
+        )));
+    }
     let out = c.out.clone().unwrap_or_else(|| cfg.reports.clone());
-    let ReportKind::Weekly = rep.kind;
-    let written = session.weekly(cfg, Some(&rep.week), None, &out)?;
-    print_written(&written);
+    let rendered = session.render(cfg, &plan, &out, w)?;
+    print_written(&rendered.written);
     Ok(())
 }

@@ -4,22 +4,16 @@
 //! The improvement report reads this beside the `rules_overall` ranking.
 //!
 //! The ranking keeps only its top 10 per period, so a rule's previous pages cannot be read from
-//! the previous period's ranking; they are counted here from the alerts the same way the ranking
-//! counts them (paged alerts fired in the period, null `paged` as false, the scope's filters
-//! applied), and a test holds the two to the same numbers. This file owns the counts and the
-//! verdict, not their words.
+//! the previous period's ranking; they are summed here from the ranking's own reduce step
+//! (`reduce::Reduced`, per team and rule, from either engine), so the two count the same pages
+//! (paged alerts fired in the period, null `paged` as false, the scope's filters applied). This
+//! file owns the counts and the verdict, not their words.
 
 use std::collections::BTreeMap;
 
-use polars::prelude::*;
-
-use super::cols;
-use crate::error::Result;
-use crate::metrics::frames::{filter_expr, in_period, texts_or_empty};
+use super::reduce::Reduced;
+use crate::metrics::Scope;
 use crate::metrics::stats::{CountChange, count_change};
-use crate::metrics::table::pe;
-use crate::metrics::{Frames, Scope};
-use crate::model::columns::{FIRED_AT, PAGED, RULE};
 
 /// One rule's pages in the period and the previous period, and the change between them.
 #[derive(Debug, Clone, Copy, PartialEq)]
@@ -61,36 +55,26 @@ impl RuleChanges {
     }
 }
 
-/// Pages per rule in `scope`: paged alerts fired in the period, filters applied.
-pub fn pages_by_rule(f: &Frames, scope: &Scope) -> Result<BTreeMap<String, u64>> {
-    let df = f
-        .alerts
-        .clone()
-        .filter(
-            in_period(FIRED_AT, scope)
-                .and(filter_expr(&scope.filters, true, true))
-                .and(col(PAGED).fill_null(lit(false))),
-        )
-        .group_by([col(RULE)])
-        .agg([len().cast(DataType::UInt64).alias(cols::PAGES)])
-        .sort([RULE], SortMultipleOptions::default())
-        .collect()
-        .map_err(pe)?;
-    let rules = texts_or_empty(&df, RULE)?;
-    let pages = df.column(cols::PAGES).map_err(pe)?.u64().map_err(pe)?;
-    Ok(rules
-        .into_iter()
-        .zip(pages.iter())
-        .map(|(r, n)| (r, n.unwrap_or(0)))
-        .collect())
+/// Pages per rule of a rules reduce step (all its teams), for the rules that paged; a rule-less
+/// alert's rule is "".
+pub(crate) fn pages_by_rule(red: &Reduced) -> BTreeMap<String, u64> {
+    let mut out: BTreeMap<String, u64> = BTreeMap::new();
+    for g in red.groups.iter().filter(|g| g.counts.pages > 0) {
+        *out.entry(g.rule.clone().unwrap_or_default()).or_default() += g.counts.pages;
+    }
+    out
 }
 
-/// Each rule's pages in `scope` and in `scope.previous()`, and the change of their rates. With
-/// `judged` false (the previous period is only partly in the data) every change is `NotJudged`:
-/// a quiet stretch before the first export would read as "fewer".
-pub fn rule_changes(f: &Frames, scope: &Scope, judged: bool) -> Result<RuleChanges> {
-    let now = pages_by_rule(f, scope)?;
-    let before = pages_by_rule(f, &scope.previous())?;
+/// Each rule's pages in `scope` (`now`) and in `scope.previous()` (`before`, both from
+/// `pages_by_rule`), and the change of their rates. With `judged` false (the previous period is
+/// only partly in the data) every change is `NotJudged`: a quiet stretch before the first export
+/// would read as "fewer".
+pub fn rule_changes(
+    now: &BTreeMap<String, u64>,
+    before: &BTreeMap<String, u64>,
+    scope: &Scope,
+    judged: bool,
+) -> RuleChanges {
     let (days, days_before) = (scope.period.days(), scope.period.previous().days());
     let mut by_rule = BTreeMap::new();
     for rule in now.keys().chain(before.keys()) {
@@ -111,7 +95,7 @@ pub fn rule_changes(f: &Frames, scope: &Scope, judged: bool) -> Result<RuleChang
             },
         );
     }
-    Ok(RuleChanges { by_rule, judged })
+    RuleChanges { by_rule, judged }
 }
 
 #[cfg(test)]
@@ -156,16 +140,36 @@ mod tests {
         s
     }
 
+    fn c() -> crate::config::Config {
+        cfg(&[("a", Tz::UTC), ("b", Tz::UTC)])
+    }
+
+    /// The rules' pages of `scope`, by the local reduce step.
+    fn counted(f: &crate::metrics::Frames, scope: &Scope) -> BTreeMap<String, u64> {
+        pages_by_rule(&super::super::reduce_local(f, &c(), scope).unwrap())
+    }
+
+    /// The changes of `scope` against its previous period.
+    fn changes(scope: &Scope, judged: bool) -> RuleChanges {
+        let f = frames(&rows(), &[]);
+        rule_changes(
+            &counted(&f, scope),
+            &counted(&f, &scope.previous()),
+            scope,
+            judged,
+        )
+    }
+
     #[test]
     fn pages_per_rule_in_the_period_with_filters() {
         let f = frames(&rows(), &[]);
-        let now = pages_by_rule(&f, &team_a()).unwrap();
+        let now = counted(&f, &team_a());
         let want: BTreeMap<String, u64> = [("burst", 6), ("cpu", 2), ("disk", 5)]
             .map(|(r, n)| (r.to_string(), n))
             .into();
         assert_eq!(now, want);
-        assert_eq!(pages_by_rule(&f, &w46()).unwrap()["disk"], 6);
-        let before = pages_by_rule(&f, &team_a().previous()).unwrap();
+        assert_eq!(counted(&f, &w46())["disk"], 6);
+        let before = counted(&f, &team_a().previous());
         assert_eq!(before["mem"], 20);
         assert_eq!(before["cpu"], 8);
         assert!(!before.contains_key("disk"));
@@ -174,10 +178,9 @@ mod tests {
     #[test]
     fn counted_as_the_ranking_counts_them() {
         let f = frames(&rows(), &[]);
-        let c = cfg(&[("a", Tz::UTC), ("b", Tz::UTC)]);
-        let out = super::super::rules(&crate::metrics::source::Local, &f, &c, &w46()).unwrap();
+        let out = super::super::rules(&crate::metrics::source::Local, &f, &c(), &w46()).unwrap();
         let o = table(&out, "rules_overall");
-        let counted = pages_by_rule(&f, &w46()).unwrap();
+        let counted = counted(&f, &w46());
         let ranked: Vec<u64> = strs(o, "rule").iter().map(|r| counted[r]).collect();
         assert_eq!(ranked, u64s(o, "pages"));
         assert_eq!(o.height(), 3);
@@ -186,7 +189,7 @@ mod tests {
     #[test]
     fn changes_weigh_the_periods_lengths() {
         // One week against 28 days: k1 ~ Binomial(n, 1/5) given n.
-        let ch = rule_changes(&frames(&rows(), &[]), &team_a(), true).unwrap();
+        let ch = changes(&team_a(), true);
         // disk: 5 against 0: only k1 = 5 is as unlikely, p = 0.2^5 = 0.00032.
         let disk = ch.get("disk");
         assert_eq!((disk.pages, disk.pages_previous), (5, 0));
@@ -214,7 +217,7 @@ mod tests {
 
     #[test]
     fn a_previous_period_outside_the_data_is_not_judged() {
-        let ch = rule_changes(&frames(&rows(), &[]), &team_a(), false).unwrap();
+        let ch = changes(&team_a(), false);
         assert_eq!(ch.get("disk").change, CountChange::NotJudged);
         assert_eq!(ch.get("disk").pages_previous, 0);
         assert_eq!(ch.get("mem").pages_previous, 20);

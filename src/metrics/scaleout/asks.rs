@@ -25,6 +25,8 @@ pub enum Step {
     Quality,
     Pages,
     Facts,
+    /// A postmortem's alerts: the incident's and every alert of their fingerprints.
+    IncidentAlerts,
 }
 
 impl Step {
@@ -35,6 +37,7 @@ impl Step {
             Step::Quality => "quality",
             Step::Pages => "pages",
             Step::Facts => "facts",
+            Step::IncidentAlerts => "incident_alerts",
         }
     }
 }
@@ -60,17 +63,20 @@ pub struct Ask {
     pub services: Vec<String>,
     #[serde(default)]
     pub severities: Vec<String>,
+    /// The incident of the `incident_alerts` step.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub incident: Option<String>,
 }
 
 impl Ask {
     /// `step` over `scope`'s period and filters (the quality step's without its team filter).
     pub fn new(step: Step, scope: &Scope) -> Ask {
         let teams = match step {
-            Step::Quality | Step::Facts => vec![],
+            Step::Quality | Step::Facts | Step::IncidentAlerts => vec![],
             _ => scope.filters.teams.clone(),
         };
-        let period = step != Step::Facts;
-        let filters = step != Step::Facts;
+        let period = !matches!(step, Step::Facts | Step::IncidentAlerts);
+        let filters = period;
         Ask {
             step,
             from: period.then_some(scope.period.from),
@@ -88,6 +94,15 @@ impl Ask {
             } else {
                 vec![]
             },
+            incident: None,
+        }
+    }
+
+    /// The `incident_alerts` step of `incident`: all-time, as known at the job's as-of.
+    pub fn incident(id: &str, scope: &Scope) -> Ask {
+        Ask {
+            incident: Some(id.to_string()),
+            ..Ask::new(Step::IncidentAlerts, scope)
         }
     }
 
@@ -137,7 +152,7 @@ pub fn ask_job(
         }
         Step::Rules => super::rules_job(cfg, &scope, target),
         Step::Quality => super::quality_job(cfg, &scope, target),
-        Step::Pages | Step::Facts => {
+        Step::Pages | Step::Facts | Step::IncidentAlerts => {
             let p = Params::new(cfg, &scope, vec![], target)?;
             let store = target.store_url.trim_end_matches('/');
             let mut st = vec![
@@ -145,12 +160,19 @@ pub fn ask_job(
                     .engine
                     .source_view("am_alerts_src", &format!("{store}/alerts")),
             ];
-            let (what, writes) = if ask.step == Step::Pages {
-                st.extend(report_sql::pages_statements(target.engine, &p));
-                ("the pages by team", "pages")
-            } else {
-                st.extend(report_sql::facts_statements(target.engine, &p));
-                ("the alerts' first, last and teams", "alert_facts")
+            let (what, writes) = match (ask.step, &ask.incident) {
+                (Step::Pages, _) => {
+                    st.extend(report_sql::pages_statements(target.engine, &p));
+                    ("the pages by team", "pages")
+                }
+                (Step::IncidentAlerts, Some(id)) => {
+                    st.extend(report_sql::incident_statements(target.engine, &p, id));
+                    ("a postmortem's alerts", "incident_alerts")
+                }
+                _ => {
+                    st.extend(report_sql::facts_statements(target.engine, &p));
+                    ("the alerts' first, last and teams", "alert_facts")
+                }
             };
             Ok(job_text(what, "", writes, &scope, &p, target, &st))
         }

@@ -28,6 +28,7 @@ pub(crate) const QUALITY_EXAMPLES: &str = "quality_examples";
 /// The reports' own steps' tables (`report_sql`).
 pub(crate) const PAGES: &str = "pages";
 pub(crate) const ALERT_FACTS: &str = "alert_facts";
+pub(crate) const INCIDENT_ALERTS: &str = "incident_alerts";
 
 /// The team key column of the tables written by team (`quality_alerts`, `quality_examples`).
 pub(crate) const TEAM_KEY: &str = "k_team";

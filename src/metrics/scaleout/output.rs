@@ -5,20 +5,22 @@
 //! error that says so, never a figure from elsewhere.
 
 use chrono::{DateTime, Utc};
-use polars::prelude::DataFrame;
+use polars::prelude::*;
 
 use super::asks::{Ask, Step};
 use super::finish_steps::FatigueFrames;
-use super::names::{ALERT_FACTS, PAGES};
+use super::names::{ALERT_FACTS, INCIDENT_ALERTS, PAGES};
 use super::read::{self, QualityFrames, RulesFrames, bad, ints, texts};
 use crate::config::Config;
 use crate::error::{Error, Result};
 use crate::metrics::fatigue::FatigueReduced;
 use crate::metrics::frames::Frames;
+use crate::metrics::known::alerts_at;
 use crate::metrics::quality::alerts::AlertChecks;
 use crate::metrics::rules::reduce::Reduced as RulesReduced;
 use crate::metrics::scope::{Dim, Scope};
 use crate::metrics::source::{AlertFacts, AlertSource, TeamPages, by_team};
+use crate::model::columns::*;
 
 /// Reads table `name` of the ask whose folder is `folder`.
 pub type ReadAsk = Box<dyn Fn(&str, &str) -> Result<DataFrame>>;
@@ -120,6 +122,54 @@ impl AlertSource for Output {
         Ok(AlertFacts::from_rows(
             teams.into_iter().zip(first).zip(last),
         ))
+    }
+
+    fn incident_alerts(&self, _f: &Frames, incident: &str) -> Result<(LazyFrame, LazyFrame)> {
+        let scope = self.facts_scope()?;
+        let read = self.reader(Ask::incident(incident, &scope), self.as_of)?;
+        let df = read(INCIDENT_ALERTS)?;
+        let instant = |name: &str, store: &str| -> Result<Column> {
+            let us: Vec<Option<i64>> = ints(&df, INCIDENT_ALERTS, name)?;
+            Column::new(store.into(), us)
+                .cast(&DataType::Datetime(
+                    TimeUnit::Microseconds,
+                    Some(TimeZone::UTC),
+                ))
+                .map_err(|e| bad(INCIDENT_ALERTS, e))
+        };
+        let text = |name: &str| -> Result<Column> {
+            Ok(Column::new(name.into(), texts(&df, INCIDENT_ALERTS, name)?))
+        };
+        let mut columns = vec![];
+        for name in [
+            ALERT_ID,
+            INCIDENT_ID,
+            FINGERPRINT,
+            TEAM,
+            SERVICE,
+            SEVERITY,
+            RULE,
+            ACKNOWLEDGED_BY,
+            RESOLVED_BY,
+        ] {
+            columns.push(text(name)?);
+        }
+        columns.push(instant("fired_us", FIRED_AT)?);
+        columns.push(instant("acknowledged_us", ACKNOWLEDGED_AT)?);
+        columns.push(instant("resolved_us", RESOLVED_AT)?);
+        let typed = |name: &str, ty: DataType| -> Result<Column> {
+            let c = df
+                .column(name)
+                .map_err(|_| bad(INCIDENT_ALERTS, format_args!("has no column {name}")))?;
+            c.cast(&ty).map_err(|e| bad(INCIDENT_ALERTS, e))
+        };
+        columns.push(typed(PAGED, DataType::Boolean)?);
+        columns.push(typed(NOTIFICATIONS, DataType::UInt32)?);
+        let rows = DataFrame::new(df.height(), columns)
+            .map_err(|e| bad(INCIDENT_ALERTS, e))?
+            .lazy();
+        let t = self.as_of.timestamp_micros();
+        Ok((alerts_at(rows.clone(), t), rows))
     }
 }
 

@@ -17,6 +17,8 @@ use crate::metrics::TableId;
 use crate::metrics::quality::cols as quality_cols;
 use crate::metrics::recurrence::Members;
 use crate::metrics::rules::change::{RuleChanges, rule_changes};
+use crate::metrics::rules::rules_with_pages;
+use crate::metrics::scaleout::{Ask, Step};
 use crate::metrics::{self, Dim, Family, MetricTable, Period, Request, Scope};
 use crate::report::Inputs;
 
@@ -93,11 +95,33 @@ fn req(families: &[Family], by: Option<Vec<Dim>>, compare: bool, pairs: bool) ->
     }
 }
 
+/// The alert-scale reduce steps the report of `period` asks its alert source for
+/// (`metrics::source`): the jobs `aftermath scale-out emit --report improvement` writes. The
+/// facts (the session's, and the comparisons' coverage); each month's fatigue by team (its
+/// shifts); the period's fatigue by team and month with the comparison's groups; the alert
+/// checks; the noisy rules of the period and of the previous one; the period's pages (on-call
+/// load). `period` is the one the report covers, after `coverage::narrow_to_data`.
+pub fn alert_asks(period: Period, as_of: DateTime<Utc>) -> Vec<Ask> {
+    let scope = Scope::new(period, as_of);
+    let mut asks = vec![Ask::new(Step::Facts, &scope)];
+    for (_, p) in months(&period) {
+        asks.push(Ask::fatigue(&Scope::new(p, as_of), &[Dim::Team], false));
+    }
+    asks.extend([
+        Ask::fatigue(&scope, &[Dim::Team, Dim::Month], true),
+        Ask::new(Step::Quality, &scope),
+        Ask::new(Step::Rules, &scope),
+        Ask::new(Step::Rules, &scope.previous()),
+        Ask::new(Step::Pages, &scope),
+    ]);
+    asks
+}
+
 /// Run everything for `period`, judged at `inp.as_of`.
 pub fn load(inp: &Inputs, period: Period) -> Result<Data> {
     let (f, cfg) = (inp.frames, inp.cfg);
     let scope = Scope::new(period, inp.as_of);
-    let run = |scope: &Scope, r: Request| metrics::run(f, cfg, scope, &r);
+    let run = |scope: &Scope, r: Request| metrics::run_on(inp.alerts, f, cfg, scope, &r);
     let team_month = Some(vec![Dim::Team, Dim::Month]);
     let mut month_data = vec![];
     for (label, p) in months(&period) {
@@ -126,6 +150,9 @@ pub fn load(inp: &Inputs, period: Period) -> Result<Data> {
     .copied()
     .flatten();
     let judged = !previous_partial(&scope, first_detected);
+    // The ranking and each rule's pages from one reduce step per period.
+    let (rules, now) = rules_with_pages(inp.alerts, f, cfg, &scope)?;
+    let (rules_previous, before) = rules_with_pages(inp.alerts, f, cfg, &scope.previous())?;
     Ok(Data {
         months: month_data,
         durations: run(
@@ -148,9 +175,9 @@ pub fn load(inp: &Inputs, period: Period) -> Result<Data> {
         fatigue: run(&scope, req(&[Family::Fatigue], team_month, true, false))?,
         recurrence,
         members,
-        rules: run(&scope, req(&[Family::Rules], None, false, false))?,
-        rules_previous: run(&scope.previous(), req(&[Family::Rules], None, false, false))?,
-        rule_changes: rule_changes(f, &scope, judged)?,
+        rule_changes: rule_changes(&now, &before, &scope, judged),
+        rules,
+        rules_previous,
         actions: run(
             &scope,
             req(&[Family::Actions], Some(vec![Dim::Team]), false, false),

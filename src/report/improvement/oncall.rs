@@ -33,7 +33,7 @@ fn tables(inp: &Inputs, d: &Data) -> Result<Option<(DataFrame, DataFrame)>> {
     };
     let mut spread = None;
     let mut people = None;
-    for t in metrics::run(inp.frames, inp.cfg, &d.scope, &req)? {
+    for t in metrics::run_on(inp.alerts, inp.frames, inp.cfg, &d.scope, &req)? {
         match t.id {
             TableId::OncallSpread => spread = Some(t.frame),
             TableId::Oncall => people = Some(t.frame),

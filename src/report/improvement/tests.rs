@@ -114,7 +114,9 @@ fn rule_pages_are_counted_as_the_ranking_counts_them() {
     };
     let tables = metrics::run(&frames, cfg, &scope, &req).unwrap();
     let ranked = &fmt::table(&tables, TableId::RulesOverall).unwrap().frame;
-    let counted = crate::metrics::rules::change::pages_by_rule(&frames, &scope).unwrap();
+    let counted = crate::metrics::rules::change::pages_by_rule(
+        &crate::metrics::rules::reduce_local(&frames, cfg, &scope).unwrap(),
+    );
     assert!(ranked.height() > 0);
     for i in 0..ranked.height() {
         let rule = crate::report::view::cell_str(ranked, "rule", i);

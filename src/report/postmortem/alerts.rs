@@ -7,7 +7,8 @@
 //! (`fatigue::classify::prepare`), run over the span of the incident's firings: it reads the
 //! firings just before the span too, so "flapping" (the fingerprint fired again within the flap
 //! window of its previous resolution) is judged against the previous firing even when that one
-//! was not linked to the incident.
+//! was not linked to the incident. The alerts are the alert source's (`metrics::source`): the
+//! store's, or the incident's and their fingerprints' from a scale-out job.
 
 use std::collections::BTreeMap;
 
@@ -77,9 +78,8 @@ fn after(from: DateTime<Utc>, to: DateTime<Utc>) -> String {
 /// order.
 fn load(inp: &Inputs, inc: &Incident) -> Result<Vec<Alert>> {
     let as_of = inp.as_of.timestamp_micros();
-    let span = inp
-        .frames
-        .alerts
+    let (alerts, history) = inp.alerts.incident_alerts(inp.frames, &inc.id)?;
+    let span = alerts
         .clone()
         .filter(col(INCIDENT_ID).eq(lit(inc.id.as_str())))
         .select([col(FIRED_AT).cast(DataType::Int64)])
@@ -103,13 +103,7 @@ fn load(inp: &Inputs, inc: &Incident) -> Result<Vec<Alert>> {
         inp.as_of,
     );
     let extra = [ALERT_ID, INCIDENT_ID, RULE, ACKNOWLEDGED_BY, RESOLVED_BY];
-    let a = classify::prepare(
-        &inp.frames.alerts,
-        &inp.frames.alert_history,
-        inp.cfg,
-        &scope,
-        &extra,
-    )?;
+    let a = classify::prepare(&alerts, &history, inp.cfg, &scope, &extra)?;
     let text = |k: usize, i: usize| a.extra[k].name(a.extra[k].ids[i]).map(str::to_string);
     let known = |us: i64| (us != NONE && us <= as_of).then(|| at(us)).flatten();
     let mut out: Vec<Alert> = (0..a.len())

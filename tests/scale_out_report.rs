@@ -64,6 +64,9 @@ fn files(dir: &Path) -> BTreeMap<String, String> {
                 todo.push(path);
                 continue;
             }
+            if path.extension().is_some_and(|x| x == "parquet") {
+                continue;
+            }
             let text = std::fs::read_to_string(&path).unwrap();
             let masked = ingest
                 .replace_all(&text, "last ingest <masked>")
@@ -113,10 +116,11 @@ fn check(s: &Sandbox, small: &Sandbox, engine: &str, run: impl Fn(&[PathBuf]) ->
         .filter(|p| p.extension().is_some_and(|x| x == "sql"))
         .collect();
     sql.sort();
-    // The weekly's 6 steps, the improvement's 9 (the facts shared), one per postmortem.
+    // The weekly's 6 steps, the improvement's 9 (the facts shared), the metric tables' 4 (their
+    // 12 weeks' pages are the weekly's trend pages), one per postmortem.
     assert_eq!(
         sql.len(),
-        6 + 8 + postmortems.len(),
+        6 + 8 + 3 + postmortems.len(),
         "{engine}: one job per step: {sql:?}"
     );
     assert!(run(&sql), "{engine} jobs failed");
@@ -133,8 +137,22 @@ fn check(s: &Sandbox, small: &Sandbox, engine: &str, run: impl Fn(&[PathBuf]) ->
         "--format",
         "md",
     ]);
-    // As `run` writes them: the postmortem drafts first, so the weekly reports link them.
+    // As `run` writes them: the metric tables, the postmortem drafts first, so the weekly
+    // reports link them.
     let local = |s: &Sandbox| {
+        std::fs::create_dir_all(s.path("local")).unwrap();
+        s.ok(&[
+            "metrics",
+            "all",
+            "--last",
+            "12w",
+            "--as-of",
+            AS_OF,
+            "--format",
+            "parquet",
+            "--out",
+            "local/metrics.parquet",
+        ]);
         for id in &postmortems {
             s.ok(&[
                 "report",
@@ -176,6 +194,17 @@ fn check(s: &Sandbox, small: &Sandbox, engine: &str, run: impl Fn(&[PathBuf]) ->
     for (name, text) in &want {
         assert!(got[name] == *text, "{engine}: {name} differs");
     }
+    let table = |dir: &Path| {
+        use polars::prelude::SerReader;
+        let file = std::fs::File::open(dir.join("metrics.parquet")).unwrap();
+        polars::prelude::ParquetReader::new(file).finish().unwrap()
+    };
+    let metrics = table(&small.path(&out));
+    assert!(metrics.height() > 1000, "{}", metrics.height());
+    assert!(
+        metrics.equals_missing(&table(&s.path("local"))),
+        "{engine}: metrics.parquet differs"
+    );
     // The figures come from the alerts: the small store's own report has none of them.
     let org = &got[&format!("weekly/{WEEK}/organisation.md")];
     assert!(org.contains(" pages made "), "{org}");

@@ -94,10 +94,10 @@ pub fn run(ctx: &Context, args: Args) -> Result<()> {
     }
     let as_of = args.as_of.unwrap_or_else(chrono::Utc::now);
     let out = args.out.clone().unwrap_or_else(|| cfg.reports.clone());
-    let written = write_metrics(ctx, as_of, &out)?;
     // Emails carry the charts inline as PNG: draw them when an email destination will want them.
     let png = cfg.deliver.iter().any(|d| d.kind() == "email");
     let session = super::report::session(ctx, &OutputFormat::ALL, None, png, as_of)?;
+    let written = write_metrics(&session, cfg, &out)?;
     let rendered = session.all(cfg, &out)?;
     let index = rendered
         .written
@@ -168,26 +168,16 @@ fn postmortem_line(cfg: &crate::config::Config, r: &crate::report::set::Rendered
 /// The metric set of the last 12 complete weeks, every family with its default grouping, as the
 /// tidy long table in `<reports>/metrics.parquet`. Written under a temporary name and renamed,
 /// so an analyst's reader never sees half a file.
-fn write_metrics(
-    ctx: &Context,
-    as_of: chrono::DateTime<chrono::Utc>,
+/// Write the set's metric tables (`Session::metrics`) into `dir` as `metrics.parquet`, the tidy
+/// long table, replacing the file whole.
+pub fn write_metrics(
+    session: &crate::report::Session,
+    cfg: &crate::config::Config,
     dir: &std::path::Path,
 ) -> Result<std::path::PathBuf> {
     use crate::error::IoContext;
-    use crate::metrics::{self, Family, Request, Scope};
-    let period = metrics::scope::parse_last("12w", as_of)?;
-    let scope = Scope::new(period, as_of);
-    let request = Request {
-        families: Family::ALL.to_vec(),
-        ..Request::default()
-    };
-    let tables = metrics::run(
-        &super::metrics::frames(&ctx.store, as_of)?,
-        &ctx.config,
-        &scope,
-        &request,
-    )?;
-    let mut df = metrics::tidy(&tables, &scope)?;
+    let (tables, scope) = session.metrics(cfg)?;
+    let mut df = crate::metrics::tidy(&tables, &scope)?;
     std::fs::create_dir_all(dir).at(dir)?;
     let path = dir.join("metrics.parquet");
     let tmp = dir.join(".metrics.parquet.tmp");

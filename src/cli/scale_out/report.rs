@@ -13,6 +13,7 @@ use serde::{Deserialize, Serialize};
 
 use super::super::Context;
 use super::super::report::{Common, print_written, session_with};
+use super::super::stdout::outln;
 use super::{EmitArgs, JobFile, locations, read_job, write_job};
 use crate::error::{Error, IoContext, Result};
 use crate::metrics::scaleout::{self, Ask, JobTarget, Output};
@@ -39,11 +40,13 @@ impl ReportKind {
                 weekly: true,
                 improvement: false,
                 postmortems: false,
+                metrics: false,
             },
             ReportKind::Improvement => Parts {
                 weekly: false,
                 improvement: true,
                 postmortems: false,
+                metrics: false,
             },
             ReportKind::All => Parts::ALL,
         }
@@ -206,6 +209,13 @@ pub fn report(ctx: &Context, a: ReportArgs) -> Result<()> {
         )));
     }
     let out = c.out.clone().unwrap_or_else(|| cfg.reports.clone());
+    if plan.metrics {
+        let path = super::super::run::write_metrics(&session, cfg, &out)?;
+        outln!(
+            "wrote {} (the tidy long table of the last 12 weeks)",
+            path.display()
+        );
+    }
     let rendered = session.render(cfg, &plan, &out, w)?;
     print_written(&rendered.written);
     Ok(())

@@ -14,7 +14,7 @@ use super::{Rendered, Session, Span, Written, entry, progress};
 use crate::config::Config;
 use crate::error::{Error, Result};
 use crate::metrics::scaleout::{Ask, Step};
-use crate::metrics::{Period, Scope};
+use crate::metrics::{Family, MetricTable, Period, Request, Scope};
 use crate::report::manifest::POSTMORTEMS;
 use crate::report::{coverage, improvement, postmortem, weekly};
 
@@ -33,6 +33,10 @@ pub struct Plan {
     /// Incidents of the week that qualified for a draft past `[postmortems] max_per_run`.
     #[serde(default)]
     pub left_out: Vec<String>,
+    /// Whether the metric tables of the last 12 weeks are written beside the reports
+    /// (`Session::metrics`).
+    #[serde(default)]
+    pub metrics: bool,
 }
 
 /// Which parts of the set to plan.
@@ -41,6 +45,7 @@ pub struct Parts {
     pub weekly: bool,
     pub improvement: bool,
     pub postmortems: bool,
+    pub metrics: bool,
 }
 
 impl Parts {
@@ -49,8 +54,12 @@ impl Parts {
         weekly: true,
         improvement: true,
         postmortems: true,
+        metrics: true,
     };
 }
+
+/// The span of the metric tables `run` writes beside its reports.
+const METRICS_SPAN: &str = "12w";
 
 impl Session {
     /// The plan of `parts`: the weekly reports of `week` (default: the last complete week with
@@ -65,7 +74,10 @@ impl Session {
         quarter: Option<&str>,
     ) -> Result<(Plan, Written)> {
         let mut w = Written::default();
-        let mut plan = Plan::default();
+        let mut plan = Plan {
+            metrics: parts.metrics,
+            ..Plan::default()
+        };
         if parts.weekly || parts.postmortems {
             let period = self.week(week, &mut w)?;
             plan.week = parts.weekly.then(|| period.label());
@@ -103,6 +115,16 @@ impl Session {
             let (period, _) = coverage::narrow_to_data(self.span, period, &self.data_range)?;
             asks.extend(improvement::alert_asks(period, self.as_of));
         }
+        if plan.metrics {
+            // Every family, each with its default grouping (fatigue by team and week).
+            let scope = self.metrics_scope()?;
+            asks.extend([
+                Ask::fatigue(&scope, &crate::metrics::fatigue::dims_of(None)?, false),
+                Ask::new(Step::Rules, &scope),
+                Ask::new(Step::Quality, &scope),
+                Ask::new(Step::Pages, &scope),
+            ]);
+        }
         let all_time = Scope::new(Period::new(self.as_of, self.as_of + day())?, self.as_of);
         asks.push(Ask::new(Step::Facts, &all_time));
         for id in &plan.postmortems {
@@ -115,6 +137,26 @@ impl Session {
             }
         }
         Ok(once)
+    }
+
+    /// The scope of the metric tables written beside the reports: the last 12 complete weeks.
+    fn metrics_scope(&self) -> Result<Scope> {
+        let period = crate::metrics::scope::parse_last(METRICS_SPAN, self.as_of)?;
+        Ok(Scope::new(period, self.as_of))
+    }
+
+    /// The metric tables `run` writes beside its reports: every family over the last 12 complete
+    /// weeks, each with its default grouping, the alert-scale ones from the session's alert
+    /// source.
+    pub fn metrics(&self, cfg: &Config) -> Result<(Vec<MetricTable>, Scope)> {
+        let scope = self.metrics_scope()?;
+        let request = Request {
+            families: Family::ALL.to_vec(),
+            ..Request::default()
+        };
+        let tables =
+            crate::metrics::run_on(self.alerts.as_ref(), &self.frames, cfg, &scope, &request)?;
+        Ok((tables, scope))
     }
 
     /// Write the plan's reports and the index, as `run` does; `w` holds what planning noted.

@@ -152,6 +152,8 @@ fn fatigue_only() -> Vec<String> {
 }
 
 const JOB_FILE: &str = "job.json";
+/// Every job of a folder in one file, for one session.
+const ALL_JOBS: &str = "all.sql";
 const FATIGUE: &str = "fatigue";
 const RULES: &str = "rules";
 const QUALITY: &str = "quality";
@@ -262,23 +264,40 @@ fn emit(ctx: &Context, a: EmitArgs) -> Result<()> {
         compare: a.compare.is_some(),
         report: None,
     };
-    let mut written = vec![];
-    for (family, sql) in &jobs {
-        let sql_path = a.out.join(format!("{family}.sql"));
-        std::fs::write(&sql_path, sql).at(&sql_path)?;
-        written.push(sql_path.display().to_string());
-    }
+    let jobs: Vec<(String, String)> = jobs.into_iter().map(|(f, s)| (f.to_string(), s)).collect();
+    let (written, all) = write_jobs(&a.out, &jobs)?;
     let job_path = write_job(&a.out, &job)?;
     eprintln!(
-        "wrote {} and {}; run each job with {}",
+        "wrote {} and {}; run them in one session with `{}`, or each job alone",
         written.join(", "),
         job_path.display(),
-        match engine {
-            Engine::Spark => "spark-sql -f",
-            Engine::DuckDb => "duckdb <",
-        }
+        run_words(engine, &all)
     );
     Ok(())
+}
+
+/// Write each job as `<stem>.sql` into `out`, and all of them in order as `all.sql`, for one
+/// session of the engine (each job replaces the views it uses and writes tables of its own, so
+/// they run one after the other). Returns the jobs' paths and `all.sql`'s.
+fn write_jobs(out: &Path, jobs: &[(String, String)]) -> Result<(Vec<String>, PathBuf)> {
+    let mut written = vec![];
+    for (stem, sql) in jobs {
+        let path = out.join(format!("{stem}.sql"));
+        std::fs::write(&path, sql).at(&path)?;
+        written.push(path.display().to_string());
+    }
+    let all = out.join(ALL_JOBS);
+    let text: Vec<&str> = jobs.iter().map(|(_, sql)| sql.as_str()).collect();
+    std::fs::write(&all, text.join("\n")).at(&all)?;
+    Ok((written, all))
+}
+
+/// The engine's command that runs `all`.
+fn run_words(engine: Engine, all: &Path) -> String {
+    match engine {
+        Engine::Spark => format!("spark-sql -f {}", all.display()),
+        Engine::DuckDb => format!("duckdb < {}", all.display()),
+    }
 }
 
 /// The job file of the folder `job`, checked against the config's thresholds.

@@ -14,7 +14,7 @@ use serde::{Deserialize, Serialize};
 use super::super::Context;
 use super::super::report::{Common, print_written, session_with};
 use super::super::stdout::outln;
-use super::{EmitArgs, JobFile, locations, read_job, write_job};
+use super::{EmitArgs, JobFile, locations, read_job, run_words, write_job, write_jobs};
 use crate::error::{Error, IoContext, Result};
 use crate::metrics::scaleout::{self, Ask, JobTarget, Output};
 use crate::metrics::source::Local;
@@ -102,7 +102,7 @@ pub fn emit(ctx: &Context, a: &EmitArgs, kind: ReportKind) -> Result<()> {
     w.notes.iter().for_each(|n| eprintln!("note: {n}"));
     let (store_url, reduced_url, has_shifts) = locations(ctx, a)?;
     let mut asks = vec![];
-    let mut written = vec![];
+    let mut jobs = vec![];
     for (n, ask) in local.plan_asks(&plan)?.into_iter().enumerate() {
         let stem = ask.file_stem(n + 1);
         let out_url = format!("{}/{stem}", reduced_url.trim_end_matches('/'));
@@ -116,12 +116,13 @@ pub fn emit(ctx: &Context, a: &EmitArgs, kind: ReportKind) -> Result<()> {
             out_url: &out_url,
             has_shifts,
         };
-        let sql = scaleout::ask_job(&ctx.config, &ask, as_of, &target)?;
-        let path = a.out.join(format!("{stem}.sql"));
-        std::fs::write(&path, sql).at(&path)?;
-        written.push(path.display().to_string());
+        jobs.push((
+            stem.clone(),
+            scaleout::ask_job(&ctx.config, &ask, as_of, &target)?,
+        ));
         asks.push(AskFolder { ask, folder: stem });
     }
+    let (written, all) = write_jobs(&a.out, &jobs)?;
     let what = plan_words(&plan);
     let job = JobFile {
         engine: a.engine.name().into(),
@@ -133,11 +134,12 @@ pub fn emit(ctx: &Context, a: &EmitArgs, kind: ReportKind) -> Result<()> {
     };
     let job_path = write_job(&a.out, &job)?;
     eprintln!(
-        "wrote the {} jobs of {what} ({}) and {}; run every job, then `aftermath scale-out \
-         report --job {}`",
+        "wrote the {} jobs of {what} ({}), and {}; run them in one session with `{}` (or \
+         each job alone), then `aftermath scale-out report --job {}`",
         written.len(),
         written.join(", "),
         job_path.display(),
+        run_words(a.engine, &all),
         a.out.display()
     );
     Ok(())

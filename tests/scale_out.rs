@@ -56,7 +56,7 @@ const PERIOD: [&str; 6] = [
     "2026-11-20T12:00:00Z",
 ];
 
-fn sandbox() -> Sandbox {
+pub(crate) fn sandbox() -> Sandbox {
     let s = Sandbox::new();
     s.write("aftermath.toml", CONFIG);
     s.ok(&[

@@ -13,7 +13,7 @@ use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
 
 use crate::common::*;
-use crate::scale_out::{CONFIG, python_has, run_duckdb, run_spark, spark_sql};
+use crate::scale_out::{CONFIG, python_has, run_duckdb, run_spark, sandbox, spark_sql};
 
 const WEEK: &str = "2026-W46";
 const AS_OF: &str = "2026-11-20T12:00:00Z";
@@ -21,21 +21,7 @@ const AS_OF: &str = "2026-11-20T12:00:00Z";
 /// The whole store, and a second sandbox whose store has the same incidents, events, action
 /// items and shifts without a single alert.
 fn stores() -> (Sandbox, Sandbox) {
-    let full = Sandbox::new();
-    full.write("aftermath.toml", CONFIG);
-    full.ok(&[
-        "generate",
-        "--out",
-        "gen",
-        "--teams",
-        "6",
-        "--weeks",
-        "26",
-        "--scale",
-        "0.5",
-        "--no-dirty",
-    ]);
-    full.ok(&["ingest", "gen"]);
+    let full = sandbox();
     let small = Sandbox::new();
     small.write("aftermath.toml", CONFIG);
     std::fs::create_dir(small.path("gen")).unwrap();
@@ -150,48 +136,21 @@ fn check(s: &Sandbox, small: &Sandbox, engine: &str, run: impl Fn(&[PathBuf]) ->
     // reports link them.
     let local = |s: &Sandbox| {
         std::fs::create_dir_all(s.path("local")).unwrap();
-        s.ok(&[
-            "metrics",
-            "all",
-            "--last",
-            "12w",
-            "--as-of",
-            AS_OF,
-            "--format",
-            "parquet",
-            "--out",
-            "local/metrics.parquet",
+        let at = |args: &[&str]| {
+            let mut all = args.to_vec();
+            all.extend(["--as-of", AS_OF]);
+            s.ok(&all)
+        };
+        let metrics = "local/metrics.parquet";
+        at(&[
+            "metrics", "all", "--last", "12w", "--format", "parquet", "--out", metrics,
         ]);
+        let md = ["--out", "local", "--format", "md"];
         for id in &postmortems {
-            s.ok(&[
-                "report",
-                "postmortem",
-                "--incident",
-                id,
-                "--as-of",
-                AS_OF,
-                "--out",
-                "local",
-                "--format",
-                "md",
-            ]);
+            at(&[&["report", "postmortem", "--incident", id][..], &md].concat());
         }
-        s.ok(&[
-            "report",
-            "improvement",
-            "--quarter",
-            &quarter,
-            "--as-of",
-            AS_OF,
-            "--out",
-            "local",
-            "--format",
-            "md",
-        ]);
-        s.ok(&[
-            "report", "weekly", "--week", WEEK, "--as-of", AS_OF, "--out", "local", "--format",
-            "md",
-        ]);
+        at(&[&["report", "improvement", "--quarter", &quarter][..], &md].concat());
+        at(&[&["report", "weekly", "--week", WEEK][..], &md].concat());
     };
     local(s);
     let (want, got) = (files(&s.path("local")), files(&small.path(&out)));

@@ -9,13 +9,11 @@
 //! store layer's reader of the reduced tables to `metrics::scaleout`, where the SQL, the tables'
 //! names and the finish live.
 
+mod job;
 mod report;
 
 use std::io::Write;
 use std::path::{Path, PathBuf};
-
-use chrono::{DateTime, Utc};
-use serde::{Deserialize, Serialize};
 
 use super::Context;
 use super::args::{Compare, ScopeArgs};
@@ -30,6 +28,7 @@ use crate::metrics::{self as m, Dim, Filters, Scope};
 use crate::model::Table;
 use crate::output::{Format, write_frame};
 use crate::store::read_reduced;
+use job::{JobFile, no_period, read_job, run_words, write_job, write_jobs};
 
 #[derive(Debug, clap::Subcommand)]
 pub enum ScaleOutCommand {
@@ -87,73 +86,6 @@ pub struct FinishArgs {
     pub out: Option<PathBuf>,
 }
 
-/// What a job was written for, so `finish` computes the figures for the same period, grouping,
-/// filters and thresholds.
-#[derive(Debug, Serialize, Deserialize)]
-struct JobFile {
-    engine: String,
-    /// The period of the metric families' jobs; none for a report's (its plan has them).
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    from: Option<DateTime<Utc>>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    to: Option<DateTime<Utc>>,
-    as_of: DateTime<Utc>,
-    by: Vec<String>,
-    teams: Vec<String>,
-    services: Vec<String>,
-    severities: Vec<String>,
-    reduced_url: String,
-    /// The thresholds in force, as text: `finish` refuses another config's.
-    thresholds: String,
-    /// The families whose jobs were written (`<family>.sql`); a job folder from before the rules
-    /// job has only fatigue.
-    #[serde(default = "fatigue_only")]
-    families: Vec<String>,
-    /// Whether the fatigue job writes the shift tables (`fatigue_shifts`, `fatigue_shift_pages`);
-    /// false in a job folder from before them.
-    #[serde(default)]
-    shift_tables: bool,
-    /// Whether the fatigue job writes the by-team tables of `fatigue_compare`.
-    #[serde(default)]
-    compare: bool,
-    /// For a report's jobs (`emit --report`): the report and the steps it asks for.
-    #[serde(default)]
-    report: Option<report::ReportJob>,
-}
-
-impl JobFile {
-    /// The fields a report's job leaves empty (its periods are in its plan).
-    fn for_report() -> JobFile {
-        JobFile {
-            engine: String::new(),
-            from: None,
-            to: None,
-            as_of: DateTime::UNIX_EPOCH,
-            by: vec![],
-            teams: vec![],
-            services: vec![],
-            severities: vec![],
-            reduced_url: String::new(),
-            thresholds: String::new(),
-            families: vec![],
-            shift_tables: true,
-            compare: false,
-            report: None,
-        }
-    }
-}
-
-fn no_period() -> Error {
-    Error::Query("job.json has no period; run `aftermath scale-out emit` again".into())
-}
-
-fn fatigue_only() -> Vec<String> {
-    vec![FATIGUE.into()]
-}
-
-const JOB_FILE: &str = "job.json";
-/// Every job of a folder in one file, for one session.
-const ALL_JOBS: &str = "all.sql";
 const FATIGUE: &str = "fatigue";
 const RULES: &str = "rules";
 const QUALITY: &str = "quality";
@@ -274,59 +206,6 @@ fn emit(ctx: &Context, a: EmitArgs) -> Result<()> {
         run_words(engine, &all)
     );
     Ok(())
-}
-
-/// Write each job as `<stem>.sql` into `out`, and all of them in order as `all.sql`, for one
-/// session of the engine (each job replaces the views it uses and writes tables of its own, so
-/// they run one after the other). Returns the jobs' paths and `all.sql`'s.
-fn write_jobs(out: &Path, jobs: &[(String, String)]) -> Result<(Vec<String>, PathBuf)> {
-    let mut written = vec![];
-    for (stem, sql) in jobs {
-        let path = out.join(format!("{stem}.sql"));
-        std::fs::write(&path, sql).at(&path)?;
-        written.push(path.display().to_string());
-    }
-    let all = out.join(ALL_JOBS);
-    let text: Vec<&str> = jobs.iter().map(|(_, sql)| sql.as_str()).collect();
-    std::fs::write(&all, text.join("\n")).at(&all)?;
-    Ok((written, all))
-}
-
-/// The engine's command that runs `all`.
-fn run_words(engine: Engine, all: &Path) -> String {
-    match engine {
-        Engine::Spark => format!("spark-sql -f {}", all.display()),
-        Engine::DuckDb => format!("duckdb < {}", all.display()),
-    }
-}
-
-/// The job file of the folder `job`, checked against the config's thresholds.
-fn read_job(ctx: &Context, job: &Path) -> Result<JobFile> {
-    let job_path = job.join(JOB_FILE);
-    let text = std::fs::read_to_string(&job_path).at(&job_path)?;
-    let job: JobFile = serde_json::from_str(&text).map_err(|e| {
-        Error::Query(format!(
-            "{}: not a scale-out job file ({e}); run `aftermath scale-out emit` again",
-            job_path.display()
-        ))
-    })?;
-    if job.thresholds != format!("{:?}", ctx.config.thresholds) {
-        return Err(Error::Query(format!(
-            "{}: the job was written with other thresholds than this config's; finish with the \
-             --config the job was emitted with",
-            job_path.display()
-        )));
-    }
-    Ok(job)
-}
-
-/// Write the job file into `out`.
-fn write_job(out: &Path, job: &JobFile) -> Result<PathBuf> {
-    let job_path = out.join(JOB_FILE);
-    let text =
-        serde_json::to_string_pretty(job).map_err(|e| Error::Internal(format!("job.json: {e}")))?;
-    std::fs::write(&job_path, text + "\n").at(&job_path)?;
-    Ok(job_path)
 }
 
 fn finish(ctx: &Context, a: FinishArgs) -> Result<()> {

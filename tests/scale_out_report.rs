@@ -297,4 +297,61 @@ fn report_jobs_and_metric_jobs_are_not_mixed_up_and_a_missing_step_is_named() {
         "team",
     ]);
     assert!(!out.status.success(), "--report with --by is refused");
+    let refused = |args: &[&str], why: &str| {
+        let out = s.run(args);
+        assert!(!out.status.success(), "{args:?}");
+        assert!(text(&out.stderr).contains(why), "{}", text(&out.stderr));
+    };
+    let emit = [
+        "scale-out",
+        "emit",
+        "--engine",
+        "duckdb",
+        "--out",
+        "x",
+        "--as-of",
+        AS_OF,
+    ];
+    refused(
+        &[&emit[..], &["--report", "weekly", "--quarter", "2026-Q3"]].concat(),
+        "--quarter does not apply",
+    );
+    refused(
+        &[&emit[..], &["--report", "improvement", "--week", WEEK]].concat(),
+        "--week does not apply",
+    );
+
+    // A step folder that would lead out of the reduced folder is refused.
+    let tampered = job.replace("\"folder\": \"01-facts\"", "\"folder\": \"../01-facts\"");
+    assert_ne!(tampered, job);
+    s.write("rjob/job.json", tampered);
+    refused(
+        &["scale-out", "report", "--job", "rjob", "--out", "r"],
+        "is not a plain folder name",
+    );
+
+    // Without alerts in the local store, the default week cannot be chosen from the data.
+    let bare = Sandbox::new();
+    bare.write("aftermath.toml", CONFIG);
+    bare.ok(&[
+        "generate",
+        "--out",
+        "gen",
+        "--teams",
+        "2",
+        "--weeks",
+        "2",
+        "--no-dirty",
+    ]);
+    std::fs::remove_file(bare.path("gen/alerts.csv")).unwrap();
+    bare.ok(&["ingest", "gen"]);
+    let out = bare.run(&[&emit[..], &["--report", "all"]].concat());
+    assert!(!out.status.success());
+    assert!(
+        text(&out.stderr).contains("holds no alerts")
+            && text(&out.stderr).contains("give --week and --quarter"),
+        "{}",
+        text(&out.stderr)
+    );
+    bare.ok(&[&emit[..], &["--report", "weekly", "--week", WEEK]].concat());
 }

@@ -26,7 +26,7 @@ mod read;
 mod report_sql;
 mod rules_sql;
 
-pub use asks::{Ask, Step, ask_job};
+pub use asks::{Ask, Step, all_time, ask_job};
 pub use dialect::Engine;
 pub use finish_steps::{FatigueFrames, finish_fatigue, finish_quality, finish_rules};
 pub use names::ReadTable;
@@ -191,12 +191,17 @@ fn prelude(cfg: &Config, p: &Params, target: &JobTarget, from_us: i64) -> Vec<St
     st
 }
 
+/// "period 2026-W46", for a job's header.
+fn period_words(scope: &Scope) -> String {
+    format!("period {}", scope.period.label())
+}
+
 /// A job's text: its header comment, then its statements.
 fn job_text(
     what: &str,
     by: &str,
     writes: &str,
-    scope: &Scope,
+    span: &str,
     p: &Params,
     target: &JobTarget,
     st: &[String],
@@ -210,13 +215,15 @@ fn job_text(
     };
     let header = format!(
         "-- aftermath scale-out: the reduce step of {what} for {engine}\n\
-         -- period {period}, as of {as_of}{by}\n\
+         -- {span}, as of {as_of}{by}\n\
          -- reads {store}/alerts{shifts}, writes {writes}\n\
          -- under {out}\n\
-         -- then: aftermath scale-out finish (docs/scale-out.md)\n",
+         -- then: aftermath scale-out finish, or scale-out report for a report's jobs \
+         (docs/scale-out.md)\n",
         engine = target.engine.name(),
-        period = scope.period.label(),
-        as_of = scope.as_of.format("%Y-%m-%dT%H:%M:%SZ"),
+        as_of = chrono::DateTime::from_timestamp_micros(p.as_of_us)
+            .unwrap_or_default()
+            .format("%Y-%m-%dT%H:%M:%SZ"),
         out = p.out_url,
     );
     format!("{header}\n{};\n", st.join(";\n\n"))
@@ -280,7 +287,7 @@ pub fn fatigue_job(
         "alert fatigue",
         &format!(", grouped by {by}"),
         &writes,
-        scope,
+        &period_words(scope),
         &p,
         target,
         &st,
@@ -297,7 +304,7 @@ pub fn rules_job(cfg: &Config, scope: &Scope, target: &JobTarget) -> Result<Stri
         "the noisy-rule ranking",
         "",
         "rules_groups and rules_ttr",
-        scope,
+        &period_words(scope),
         &p,
         target,
         &st,
@@ -319,7 +326,7 @@ pub fn quality_job(cfg: &Config, scope: &Scope, target: &JobTarget) -> Result<St
         "the alert checks of data quality",
         "",
         "quality_alerts and quality_examples",
-        scope,
+        &period_words(scope),
         &p,
         target,
         &st,

@@ -85,6 +85,18 @@ pub struct ReportArgs {
 
 pub fn emit(ctx: &Context, a: &EmitArgs, kind: ReportKind) -> Result<()> {
     let as_of = a.scope.as_of.unwrap_or_else(Utc::now);
+    let parts = kind.parts();
+    let week_used = parts.weekly || parts.postmortems;
+    if a.scope.week.is_some() && !week_used {
+        return Err(Error::Query(
+            "--report improvement: --week does not apply".into(),
+        ));
+    }
+    if a.quarter.is_some() && !parts.improvement {
+        return Err(Error::Query(
+            "--report weekly: --quarter does not apply".into(),
+        ));
+    }
     // Planned with the local store, as `run` plans: the engine's output is not there yet.
     let local = session_with(
         ctx,
@@ -94,9 +106,24 @@ pub fn emit(ctx: &Context, a: &EmitArgs, kind: ReportKind) -> Result<()> {
         false,
         as_of,
     )?;
+    // The default periods are the last complete ones with data; a store without alerts knows
+    // only the incidents' span, which may end before the alerts' (which the engine holds).
+    let need_week = week_used && a.scope.week.is_none();
+    let need_quarter = parts.improvement && a.quarter.is_none();
+    if local.alert_facts.last_fired.is_none() && (need_week || need_quarter) {
+        let flags = match (need_week, need_quarter) {
+            (true, true) => "--week and --quarter",
+            (true, false) => "--week",
+            _ => "--quarter",
+        };
+        return Err(Error::Query(format!(
+            "the local store holds no alerts, so the last complete week and quarter with data \
+             cannot be chosen here; give {flags}"
+        )));
+    }
     let (plan, w) = local.plan(
         &ctx.config,
-        kind.parts(),
+        parts,
         a.scope.week.as_deref(),
         a.quarter.as_deref(),
     )?;
@@ -182,6 +209,15 @@ pub fn report(ctx: &Context, a: ReportArgs) -> Result<()> {
         .reduced
         .clone()
         .unwrap_or_else(|| PathBuf::from(&job.reduced_url));
+    // Each step's folder is a name under the reduced folder, never a path out of it.
+    let plain = |f: &str| !f.is_empty() && !f.starts_with('.') && !f.contains(['/', '\\']);
+    if let Some(bad) = rep.asks.iter().find(|a| !plain(&a.folder)) {
+        return Err(Error::Query(format!(
+            "{}: the step folder {:?} is not a plain folder name; emit the jobs again",
+            a.job.display(),
+            bad.folder
+        )));
+    }
     let asks = rep.asks.into_iter().map(|a| (a.ask, a.folder)).collect();
     let read: scaleout::ReadAsk =
         Box::new(move |folder: &str, name: &str| read_reduced(&dir.join(folder), name));

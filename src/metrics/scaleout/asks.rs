@@ -13,7 +13,7 @@ use serde::{Deserialize, Serialize};
 
 use super::{JobTarget, Params, job_text, report_sql};
 use crate::config::Config;
-use crate::error::Result;
+use crate::error::{Error, Result};
 use crate::metrics::scope::{Dim, Filters, Period, Scope};
 
 /// A reduce step of `metrics::source::AlertSource`.
@@ -119,8 +119,7 @@ impl Ask {
     fn scope(&self, as_of: DateTime<Utc>) -> Result<Scope> {
         let period = match (self.from, self.to) {
             (Some(from), Some(to)) => Period::new(from, to)?,
-            // The facts are all-time: the job's period only bounds its zone table, unused.
-            _ => Period::new(as_of - chrono::Duration::days(1), as_of)?,
+            _ => return all_time(as_of),
         };
         let mut scope = Scope::new(period, as_of);
         scope.filters = Filters {
@@ -135,6 +134,15 @@ impl Ask {
     pub fn file_stem(&self, n: usize) -> String {
         format!("{n:02}-{}", self.step.name())
     }
+}
+
+/// The scope of the all-time steps (facts, a postmortem's alerts): they read no period, so a day
+/// before as-of stands in for one.
+pub fn all_time(as_of: DateTime<Utc>) -> Result<Scope> {
+    let from = as_of
+        .checked_sub_signed(chrono::Duration::days(1))
+        .ok_or_else(|| Error::Query(format!("as-of {as_of} is out of range")))?;
+    Ok(Scope::new(Period::new(from, as_of)?, as_of))
 }
 
 /// The SQL job of `ask` judged at `as_of` for `target` (whose `out_url` is the ask's own folder).
@@ -174,7 +182,11 @@ pub fn ask_job(
                     ("the alerts' first, last and teams", "alert_facts")
                 }
             };
-            Ok(job_text(what, "", writes, &scope, &p, target, &st))
+            let span = match ask.step {
+                Step::Pages => super::period_words(&scope),
+                _ => "all time".to_string(),
+            };
+            Ok(job_text(what, "", writes, &span, &p, target, &st))
         }
     }
 }

@@ -114,7 +114,10 @@ impl AlertSource for Output {
     }
 
     fn facts(&self, _f: &Frames) -> Result<AlertFacts> {
-        let read = self.reader(Ask::new(Step::Facts, &self.facts_scope()?), self.as_of)?;
+        let read = self.reader(
+            Ask::new(Step::Facts, &super::asks::all_time(self.as_of)?),
+            self.as_of,
+        )?;
         let df = read(ALERT_FACTS)?;
         let teams = texts(&df, ALERT_FACTS, "team")?;
         let first = ints(&df, ALERT_FACTS, "first_us")?;
@@ -125,7 +128,7 @@ impl AlertSource for Output {
     }
 
     fn incident_alerts(&self, _f: &Frames, incident: &str) -> Result<(LazyFrame, LazyFrame)> {
-        let scope = self.facts_scope()?;
+        let scope = super::asks::all_time(self.as_of)?;
         let read = self.reader(Ask::incident(incident, &scope), self.as_of)?;
         let df = read(INCIDENT_ALERTS)?;
         let instant = |name: &str, store: &str| -> Result<Column> {
@@ -170,16 +173,5 @@ impl AlertSource for Output {
             .lazy();
         let t = self.as_of.timestamp_micros();
         Ok((alerts_at(rows.clone(), t), rows))
-    }
-}
-
-impl Output {
-    /// A scope for the facts' ask, which has no period or filters.
-    fn facts_scope(&self) -> Result<Scope> {
-        let day = chrono::Duration::days(1);
-        Ok(Scope::new(
-            crate::metrics::Period::new(self.as_of - day, self.as_of)?,
-            self.as_of,
-        ))
     }
 }

@@ -47,8 +47,9 @@ impl ReducedFrames {
 
 pub(super) fn bad(table: &str, what: impl std::fmt::Display) -> Error {
     Error::Query(format!(
-        "the reduced table {table} {what}; run `aftermath scale-out finish` with the same --by \
-         and period as the job was emitted with, over that job's output"
+        "the reduced table {table} {what}; finish (`scale-out finish`) or render (`scale-out \
+         report`) the output of the job as it was emitted, with that job's job.json, or run the \
+         job again"
     ))
 }
 

@@ -125,7 +125,7 @@ impl Session {
                 Ask::new(Step::Pages, &scope),
             ]);
         }
-        let all_time = Scope::new(Period::new(self.as_of, self.as_of + day())?, self.as_of);
+        let all_time = crate::metrics::scaleout::all_time(self.as_of)?;
         asks.push(Ask::new(Step::Facts, &all_time));
         for id in &plan.postmortems {
             asks.push(Ask::incident(id, &all_time));
@@ -240,8 +240,4 @@ impl Session {
             })
             .collect()
     }
-}
-
-fn day() -> chrono::Duration {
-    chrono::Duration::days(1)
 }

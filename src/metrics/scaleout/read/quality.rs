@@ -26,7 +26,7 @@ impl QualityFrames {
 
 /// The alert figures of a quality job for `teams` (every team when empty): the rows of those
 /// teams added up. A job's output from before the tables were by team (no `k_team`) holds one row
-/// for the filters it was written with, and is taken whole.
+/// for the filters it was written with: it is taken whole, and refused for a set of teams.
 pub(in crate::metrics::scaleout) fn quality_checks(
     f: &QualityFrames,
     teams: &[String],
@@ -34,6 +34,13 @@ pub(in crate::metrics::scaleout) fn quality_checks(
     const FIGURES: &str = QUALITY_ALERTS;
     const EXAMPLE_IDS: &str = QUALITY_EXAMPLES;
     let by_team = f.alerts.column(TEAM_KEY).is_ok();
+    if !by_team && !teams.is_empty() {
+        return Err(bad(
+            FIGURES,
+            "has no k_team column, so it cannot answer for one team (it was written by an \
+             older release)",
+        ));
+    }
     if !by_team && f.alerts.height() != 1 {
         return Err(bad(
             FIGURES,
@@ -101,4 +108,60 @@ pub(in crate::metrics::scaleout) fn quality_checks(
         );
     }
     Ok(out)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn frames() -> QualityFrames {
+        let teams = [Some("a"), Some("b"), None];
+        QualityFrames {
+            alerts: df!(
+                "k_team" => teams,
+                "alerts" => [10i64, 4, 1],
+                "never_resolved" => [2i64, 3, 1],
+                "resolved_before_fired" => [0i64, 1, 0],
+                "last_fired_us" => [Some(50i64), Some(70), Some(90)],
+            )
+            .unwrap(),
+            examples: df!(
+                "k_team" => [Some("a"), Some("a"), Some("b"), Some("b"), Some("b"), None, Some("b")],
+                "check_name" => ["never_resolved", "never_resolved", "never_resolved",
+                    "never_resolved", "never_resolved", "never_resolved", "resolved_before_fired"],
+                "alert_id" => ["a:9", "a:2", "b:1", "b:5", "b:3", "x:0", "b:7"],
+            )
+            .unwrap(),
+        }
+    }
+
+    #[test]
+    fn teams_rows_add_up_and_their_first_ids_merge() {
+        let all = quality_checks(&frames(), &[]).unwrap();
+        assert_eq!(all.alerts, 15);
+        assert_eq!(all.never_resolved.rows, 6);
+        // The first three of every team's first three, the team-less alert's included.
+        assert_eq!(all.never_resolved.examples, ["a:2", "a:9", "b:1"]);
+        assert_eq!(all.last_fired, Some(90));
+
+        let b = quality_checks(&frames(), &["b".into()]).unwrap();
+        assert_eq!((b.alerts, b.never_resolved.rows), (4, 3));
+        assert_eq!(b.never_resolved.examples, ["b:1", "b:3", "b:5"]);
+        assert_eq!(b.resolved_before_fired.examples, ["b:7"]);
+        assert_eq!(b.last_fired, Some(70));
+
+        let ab = quality_checks(&frames(), &["a".into(), "b".into()]).unwrap();
+        assert_eq!((ab.alerts, ab.never_resolved.rows), (14, 5));
+        assert_eq!(ab.last_fired, Some(70));
+    }
+
+    #[test]
+    fn output_without_teams_is_taken_whole_and_refused_for_a_team() {
+        let mut f = frames();
+        f.alerts = f.alerts.drop("k_team").unwrap().head(Some(1));
+        f.examples = f.examples.drop("k_team").unwrap();
+        assert_eq!(quality_checks(&f, &[]).unwrap().alerts, 10);
+        let e = quality_checks(&f, &["a".into()]).unwrap_err().to_string();
+        assert!(e.contains("has no k_team column"), "{e}");
+    }
 }

@@ -3,7 +3,8 @@
 //!
 //! The catalogue of `metrics.md` is computed by one module per family (`durations`, `fatigue`,
 //! `rules`, `recurrence`, `actions`, `impact`, `quality`, `oncall`), each returning `MetricTable`s; `run` dispatches a
-//! request to them, and `explain` prints the definitions in force. Underneath are the building
+//! request to them (`run_on` with the alert-scale reduce steps of another engine's output,
+//! `source`), and `explain` prints the definitions in force. Underneath are the building
 //! blocks: the statistics (`stats`), the business/off/sleep judgement of an instant in a team's
 //! zone with the interruption merge and flapping rules (`hours`), the title templates of
 //! recurrence (`template`), the period and grouping words (`scope`), the baseline a period is

@@ -11,8 +11,11 @@
 //! `rules_by_team`, `rules_overall`); and the alert checks of `quality` (`quality_sql`). Each
 //! finish step (`fatigue::finish`, `fatigue::shift`, `fatigue::compare`, `rules::finish`,
 //! `quality::finish`) is the same code the local engine runs after its own reduce step. Each
-//! family's job is a whole job of its own, so any runs alone. Nothing here reads or
-//! writes a file: the CLI writes the jobs and the store layer reads the reduced tables back.
+//! family's job is a whole job of its own, so any runs alone. For the reports, each reduce step a
+//! report asks its alert source for (`asks`: the families' and the pages, facts and a
+//! postmortem's alerts of `report_sql`) is a job of its own, and `output` answers the reports
+//! from their tables. Nothing here reads or writes a file: the CLI writes the jobs and the store
+//! layer reads the reduced tables back.
 
 mod asks;
 mod dialect;

@@ -11,6 +11,7 @@
 
 use arrow::record_batch::RecordBatch;
 use foldhash::{HashMap, HashMapExt, HashSet, HashSetExt};
+use rayon::prelude::*;
 use std::collections::BTreeMap;
 
 use super::batch::{KeyCol, key_col, key_hash, ts_at, ts_col};
@@ -100,17 +101,23 @@ pub(super) fn cross_months(
     let mut stored_at: HashMap<String, (String, Option<i64>)> = HashMap::new();
     for pass in 0..passes {
         let mine = |h: &u64| *h % passes == pass;
-        let mut index: Vec<u64> = Vec::with_capacity((rows_in / passes) as usize);
-        for (m, month) in months_in.iter().enumerate() {
-            let b = staging.read_month(table, month, Some(key_cols))?;
-            index.extend(
-                hashes(&b, table)
+        // Reading, hashing and sorting 10 million keys took a second and a half on one core,
+        // with the other idle: the months are read on both, and the index sorted on both.
+        let parts: Vec<Vec<u64>> = months_in
+            .par_iter()
+            .enumerate()
+            .map(|(m, month)| -> Result<Vec<u64>> {
+                let b = staging.read_month(table, month, Some(key_cols))?;
+                Ok(hashes(&b, table)
                     .into_iter()
                     .filter(mine)
-                    .map(|h| h << MONTH_BITS | m as u64),
-            );
-        }
-        index.sort_unstable();
+                    .map(|h| h << MONTH_BITS | m as u64)
+                    .collect())
+            })
+            .collect::<Result<_>>()?;
+        let mut index: Vec<u64> = Vec::with_capacity((rows_in / passes) as usize);
+        parts.into_iter().for_each(|p| index.extend(p));
+        index.par_sort_unstable();
         let months_of = |h: u64| {
             let from = index.partition_point(|e| e >> MONTH_BITS < h);
             index[from..]

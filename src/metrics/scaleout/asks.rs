@@ -25,7 +25,7 @@ pub enum Step {
     Quality,
     Pages,
     Facts,
-    /// A postmortem's alerts: the incident's and every alert of their fingerprints.
+    /// The postmortems' alerts: their incidents' and every alert of their fingerprints.
     IncidentAlerts,
 }
 
@@ -63,9 +63,9 @@ pub struct Ask {
     pub services: Vec<String>,
     #[serde(default)]
     pub severities: Vec<String>,
-    /// The incident of the `incident_alerts` step.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub incident: Option<String>,
+    /// The incidents of the `incident_alerts` step.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub incidents: Vec<String>,
 }
 
 impl Ask {
@@ -94,14 +94,15 @@ impl Ask {
             } else {
                 vec![]
             },
-            incident: None,
+            incidents: vec![],
         }
     }
 
-    /// The `incident_alerts` step of `incident`: all-time, as known at the job's as-of.
-    pub fn incident(id: &str, scope: &Scope) -> Ask {
+    /// The `incident_alerts` step of `incidents` (one step for all of a plan's postmortems):
+    /// all-time, as known at the job's as-of.
+    pub fn incidents(ids: &[String], scope: &Scope) -> Ask {
         Ask {
-            incident: Some(id.to_string()),
+            incidents: ids.to_vec(),
             ..Ask::new(Step::IncidentAlerts, scope)
         }
     }
@@ -168,14 +169,14 @@ pub fn ask_job(
                     .engine
                     .source_view("am_alerts_src", &format!("{store}/alerts")),
             ];
-            let (what, writes) = match (ask.step, &ask.incident) {
+            let (what, writes) = match (ask.step, &ask.incidents[..]) {
                 (Step::Pages, _) => {
                     st.extend(report_sql::pages_statements(target.engine, &p));
                     ("the pages by team", "pages")
                 }
-                (Step::IncidentAlerts, Some(id)) => {
-                    st.extend(report_sql::incident_statements(target.engine, &p, id));
-                    ("a postmortem's alerts", "incident_alerts")
+                (Step::IncidentAlerts, ids) if !ids.is_empty() => {
+                    st.extend(report_sql::incident_statements(target.engine, &p, ids));
+                    ("the postmortems' alerts", "incident_alerts")
                 }
                 _ => {
                     st.extend(report_sql::facts_statements(target.engine, &p));

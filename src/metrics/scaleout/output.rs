@@ -128,8 +128,21 @@ impl AlertSource for Output {
     }
 
     fn incident_alerts(&self, _f: &Frames, incident: &str) -> Result<(LazyFrame, LazyFrame)> {
-        let scope = super::asks::all_time(self.as_of)?;
-        let read = self.reader(Ask::incident(incident, &scope), self.as_of)?;
+        // The step of the plan's postmortems holds every one of its incidents' alerts: the one
+        // whose list names `incident`.
+        let ask = self
+            .asks
+            .iter()
+            .find(|(a, _)| {
+                a.step == Step::IncidentAlerts && a.incidents.iter().any(|i| i == incident)
+            })
+            .map(|(a, _)| a.clone())
+            .ok_or_else(|| {
+                Error::Query(format!(
+                    "the job holds no incident_alerts step for {incident}; emit the jobs again"
+                ))
+            })?;
+        let read = self.reader(ask, self.as_of)?;
         let df = read(INCIDENT_ALERTS)?;
         let instant = |name: &str, store: &str| -> Result<Column> {
             let us: Vec<Option<i64>> = ints(&df, INCIDENT_ALERTS, name)?;

@@ -7,10 +7,11 @@
 //!   first and last alert fired as known at as-of, `first_us` and `last_us` (`Local::facts`):
 //!   the data's span and the teams a report may name.
 //!
-//! - `incident_alerts` (table `incident_alerts`): the alerts a postmortem classifies, as the
-//!   store holds them: the incident's own and every alert of their fingerprints (flapping is
+//! - `incident_alerts` (table `incident_alerts`): the alerts the postmortems classify, as the
+//!   store holds them: their incidents' own and every alert of their fingerprints (flapping is
 //!   judged against a fingerprint's earlier firings, however long before), fired by as-of, with
-//!   the columns the classification reads and the instants as UTC microseconds (`*_us`).
+//!   the columns the classification reads and the instants as UTC microseconds (`*_us`); one
+//!   step for all of a plan's incidents, as each postmortem picks its incident's alerts itself.
 //!
 //! "As known at as-of" is `metrics::known`'s: fired by then.
 
@@ -44,17 +45,18 @@ pub(super) fn facts_statements(e: Engine, p: &Params) -> Vec<String> {
     vec![e.write(&p.out_url, ALERT_FACTS, &query)]
 }
 
-/// The statements after the alerts' source view for the `incident_alerts` step of `incident`.
-pub(super) fn incident_statements(e: Engine, p: &Params, incident: &str) -> Vec<String> {
+/// The statements after the alerts' source view for the `incident_alerts` step of `incidents`.
+pub(super) fn incident_statements(e: Engine, p: &Params, incidents: &[String]) -> Vec<String> {
     let asof = e.instant(p.as_of_us);
-    let id = e.string(incident);
+    let ids: Vec<String> = incidents.iter().map(|i| e.string(i)).collect();
+    let id = format!("({})", ids.join(", "));
     let query = format!(
         "SELECT alert_id, incident_id, fingerprint, team, service, severity, rule,\n  \
            {fired} AS fired_us, {acked} AS acknowledged_us, acknowledged_by,\n  \
            {resolved} AS resolved_us, resolved_by, paged, notifications\n\
          FROM am_alerts_src\n\
-         WHERE fired_at <= {asof} AND (incident_id = {id} OR fingerprint IN (\n  \
-           SELECT fingerprint FROM am_alerts_src WHERE incident_id = {id} AND fired_at <= {asof}))",
+         WHERE fired_at <= {asof} AND (incident_id IN {id} OR fingerprint IN (\n  \
+           SELECT fingerprint FROM am_alerts_src WHERE incident_id IN {id} AND fired_at <= {asof}))",
         fired = e.micros("fired_at"),
         acked = e.micros("acknowledged_at"),
         resolved = e.micros("resolved_at"),

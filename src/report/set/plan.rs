@@ -127,8 +127,8 @@ impl Session {
         }
         let all_time = crate::metrics::scaleout::all_time(self.as_of)?;
         asks.push(Ask::new(Step::Facts, &all_time));
-        for id in &plan.postmortems {
-            asks.push(Ask::incident(id, &all_time));
+        if !plan.postmortems.is_empty() {
+            asks.push(Ask::incidents(&plan.postmortems, &all_time));
         }
         let mut once: Vec<Ask> = vec![];
         for a in asks {

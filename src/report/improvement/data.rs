@@ -7,7 +7,9 @@
 //! previous period of the same length by team and by team and severity; recurrence and the
 //! on-call shifts once per month, since they have no month dimension; the noisy rules for both
 //! quarters; action items per month and per team; customer impact (its tables have fixed groups,
-//! the weeks among them); and the data-quality checks.
+//! the weeks among them); and the data-quality checks. The alert-scale families run on the
+//! session's alert source (`metrics::source`); `alert_asks` lists what they ask it, for
+//! `aftermath scale-out emit --report`.
 
 use chrono::{DateTime, Datelike, Months, NaiveDate, TimeZone, Utc};
 

@@ -10,7 +10,9 @@
 //! a report figure equals `aftermath metrics` for the same scope; who owes what is the typed list
 //! of `metrics::actions::owed`, computed once and read by every team, and the page heatmap is the
 //! typed grid of `metrics::fatigue::heatmap`. The only data read outside the metric families is
-//! the team list.
+//! the team list. Every alert figure is asked of the session's alert source (`metrics::source`:
+//! the store's alerts, or a scale-out job's output); `alert_asks` lists what the report asks it,
+//! for `aftermath scale-out emit --report`.
 //!
 //! Data quality has no team dimension, so it runs once per team with the team filter; to keep
 //! that cheap it runs over the week's incidents and alerts held in memory (the checks only read

@@ -127,7 +127,10 @@ pub fn emit(ctx: &Context, a: &EmitArgs, kind: ReportKind) -> Result<()> {
         a.scope.week.as_deref(),
         a.quarter.as_deref(),
     )?;
+    // What planning noted and warned of (a default period moved, comparisons not judged), as
+    // `report` prints it.
     w.notes.iter().for_each(|n| eprintln!("note: {n}"));
+    w.warnings.iter().for_each(|n| eprintln!("warning: {n}"));
     let (store_url, reduced_url, has_shifts) = locations(ctx, a)?;
     let mut asks = vec![];
     let mut jobs = vec![];

@@ -153,8 +153,11 @@ impl<'a> Sink<'a> {
         {
             let batch = b.finish();
             let seqs = std::mem::take(seqs);
+            // Split by month before taking the lock the typing threads share.
+            let parts = Staging::split(table, &batch, seqs)?;
+            drop(batch);
             let mut staging = self.staging.lock().unwrap_or_else(|p| p.into_inner());
-            staging.add(table, &batch, seqs)?;
+            staging.add_parts(parts)?;
         }
         Ok(())
     }

@@ -9,6 +9,7 @@
 //! is removed once read (`Staging::release_month`).
 
 use std::fs::File;
+use std::io::Write;
 use std::path::Path;
 
 use arrow::datatypes::SchemaRef;
@@ -25,14 +26,61 @@ fn spill_err(path: &Path, e: impl std::fmt::Display) -> Error {
     Error::store(path, format!("spilled rows: {e} ({SPILL_HINT})"))
 }
 
-/// Write `batch` to `path` as an Arrow IPC file.
-pub(super) fn write(path: &Path, batch: &RecordBatch) -> Result<()> {
+/// Write `batch` to `path` as an Arrow IPC file, and append its rows' key hashes (if any) to
+/// the hashes of its folder (one month's spill files).
+pub(super) fn write(path: &Path, batch: &RecordBatch, hashes: &[u64]) -> Result<()> {
     let file = File::create(path).at(path)?;
     let mut w =
         FileWriter::try_new_buffered(file, &batch.schema()).map_err(|e| spill_err(path, e))?;
     w.write(batch).map_err(|e| spill_err(path, e))?;
     w.finish().map_err(|e| spill_err(path, e))?;
+    if !hashes.is_empty() {
+        let keys = hashes_path(path.parent().unwrap_or(Path::new(".")));
+        let bytes: Vec<u8> = hashes.iter().flat_map(|h| h.to_le_bytes()).collect();
+        // One file a month, appended to: a file beside each spill doubled the files an ingest
+        // creates, and creating files was a few percent of a large ingest.
+        let mut f = std::fs::OpenOptions::new()
+            .create(true)
+            .append(true)
+            .open(&keys)
+            .at(&keys)?;
+        f.write_all(&bytes).at(&keys)?;
+    }
     Ok(())
+}
+
+/// Where the key hashes of the spill files in `dir` are: 8 bytes a row, little-endian, in the
+/// order the files were written.
+fn hashes_path(dir: &Path) -> std::path::PathBuf {
+    dir.join("keys")
+}
+
+/// The key hashes of the spill files in `dir`, which hold `rows` rows.
+pub(super) fn read_hashes(dir: &Path, rows: u64) -> Result<Vec<u64>> {
+    let keys = hashes_path(dir);
+    let bytes = match std::fs::read(&keys) {
+        Err(e) if e.kind() == std::io::ErrorKind::NotFound && rows == 0 => vec![],
+        r => r.at(&keys)?,
+    };
+    if bytes.len() as u64 != rows * 8 {
+        return Err(spill_err(
+            &keys,
+            format!("{} bytes of key hashes for {rows} rows", bytes.len()),
+        ));
+    }
+    Ok(bytes
+        .chunks_exact(8)
+        .map(|c| u64::from_le_bytes(c.try_into().expect("chunks of 8 bytes")))
+        .collect())
+}
+
+/// Remove the spill files in `dir` and their key hashes (best effort: the staging folder goes
+/// anyway).
+pub(super) fn remove(dir: &Path, files: impl IntoIterator<Item = impl AsRef<Path>>) {
+    for f in files {
+        let _ = std::fs::remove_file(f);
+    }
+    let _ = std::fs::remove_file(hashes_path(dir));
 }
 
 /// Read spill files written with the schema `full`, all columns or only `columns` (in the
@@ -42,6 +90,19 @@ pub(super) fn read<'a>(
     full: SchemaRef,
     columns: Option<&[&str]>,
 ) -> Result<RecordBatch> {
+    let (target, _) = super::files::projection(full.clone(), columns)?;
+    let batches = read_batches(paths, full, columns)?;
+    arrow::compute::concat_batches(&target, &batches)
+        .map_err(|e| Error::Internal(format!("concatenating spilled rows: {e}")))
+}
+
+/// `read`, one batch per file: a caller that copies the rows anyway (the commit sorting a month)
+/// spares the copy that put them together.
+pub(super) fn read_batches<'a>(
+    paths: impl IntoIterator<Item = &'a Path>,
+    full: SchemaRef,
+    columns: Option<&[&str]>,
+) -> Result<Vec<RecordBatch>> {
     let (target, projection) = super::files::projection(full, columns)?;
     let mut batches = vec![];
     for path in paths {
@@ -58,8 +119,7 @@ pub(super) fn read<'a>(
             );
         }
     }
-    arrow::compute::concat_batches(&target, &batches)
-        .map_err(|e| Error::Internal(format!("concatenating spilled rows: {e}")))
+    Ok(batches)
 }
 
 #[cfg(test)]
@@ -90,8 +150,8 @@ mod tests {
     fn files_read_back_in_order_whole_or_projected() {
         let dir = tempfile::tempdir().unwrap();
         let (a, b) = (dir.path().join("1.arrow"), dir.path().join("2.arrow"));
-        write(&a, &batch(&["x", "y"], &[0, 1])).unwrap();
-        write(&b, &batch(&["z"], &[5])).unwrap();
+        write(&a, &batch(&["x", "y"], &[0, 1]), &[]).unwrap();
+        write(&b, &batch(&["z"], &[5]), &[]).unwrap();
         let full = batch(&[], &[]).schema();
         let both = read([a.as_path(), b.as_path()], full.clone(), None).unwrap();
         assert_eq!(both, batch(&["x", "y", "z"], &[0, 1, 5]));

@@ -1,7 +1,8 @@
 //! The rows one run brings, spilled to disk as they are read so an ingest's memory does not grow
 //! with its input: each batch the ingester hands over is written at once to
-//! `_staging/spill-<run>/`, split by the month partition its rows belong to, and read back one
-//! month at a time by the commit (`upsert.rs`).
+//! `_staging/spill-<run>/`, split by the month partition its rows belong to (`split.rs`), and read
+//! back one month at a time by the commit (`upsert.rs`). Each file's key hashes are written beside
+//! it, so the commit's key index (`crossing.rs`) reads 8 bytes a row instead of the rows.
 //!
 //! Every row gets `_seq`, its position in the run's input, because the upsert's tie rule ("on equal
 //! versions the later row wins") must survive the split by month. Incidents are kept unsplit:
@@ -12,16 +13,18 @@ use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
 use std::sync::Arc;
 
-use arrow::array::{ArrayRef, BooleanArray, UInt32Array, UInt64Array};
+use arrow::array::{BooleanArray, UInt64Array};
 use arrow::compute::{concat_batches, filter_record_batch};
 use arrow::datatypes::{DataType, Field, Schema, SchemaRef};
 use arrow::record_batch::RecordBatch;
 
-use super::batch::{Months, key_col, key_hash, schema, ts_at, ts_col};
+use super::batch::{key_col, key_hash, schema};
 use super::publish::STAGING_DIR;
 use super::spill;
 use crate::error::{Error, IoContext, Result};
 use crate::model::Table;
+pub use split::Parts;
+use split::{by_month, with_seq};
 
 /// The input-order column of spilled rows.
 pub const SEQ: &str = "_seq";
@@ -78,23 +81,25 @@ impl Staging {
     /// place in the run's input (`seqs`, increasing within a file). Incidents are kept unsplit
     /// for their summaries.
     pub fn add(&mut self, table: Table, batch: &RecordBatch, seqs: Vec<u64>) -> Result<()> {
-        if batch.num_rows() == 0 {
-            return Ok(());
+        let parts = Staging::split(table, batch, seqs)?;
+        self.add_parts(parts)
+    }
+
+    /// File and spill the parts `split` made.
+    pub fn add_parts(&mut self, parts: Parts) -> Result<()> {
+        self.rows += parts.rows;
+        let table = parts.table;
+        for part in parts.parts {
+            match part.month {
+                None => {
+                    let dir = self.dir.join(table.name()).join("unsplit");
+                    let file = self.write(&dir, part.rows, vec![])?;
+                    self.unsplit.entry(table).or_default().push(file);
+                }
+                Some(month) => self.add_month(table, month, part.rows, part.hashes)?,
+            }
         }
-        if seqs.len() != batch.num_rows() {
-            return Err(Error::Internal(
-                "a staged batch and its row numbers differ in length".into(),
-            ));
-        }
-        self.rows += seqs.len() as u64;
-        let batch =
-            with_seq(table, batch, UInt64Array::from(seqs)).map_err(|e| arrow_err(&self.dir, e))?;
-        if table == Table::Incidents {
-            let file = self.write(table, "unsplit", &batch)?;
-            self.unsplit.entry(table).or_default().push(file);
-            return Ok(());
-        }
-        self.by_month(table, &batch)
+        Ok(())
     }
 
     /// Spill rows split by month at once (the summarised incidents, one row per key: their
@@ -108,60 +113,49 @@ impl Staging {
         self.split_rows += batch.num_rows() as u64;
         let seqs: UInt64Array = (from..self.split_rows).collect();
         let batch = with_seq(table, batch, seqs).map_err(|e| arrow_err(&self.dir, e))?;
-        self.by_month(table, &batch)
-    }
-
-    /// Spill numbered rows, one file per month of their main instant.
-    fn by_month(&mut self, table: Table, batch: &RecordBatch) -> Result<()> {
-        let main = ts_col(batch, table.spec().main_instant);
-        let mut rows: BTreeMap<String, Vec<u32>> = BTreeMap::new();
-        let mut months = Months::default();
-        for i in 0..batch.num_rows() {
-            let month = months.of(ts_at(main, i).unwrap_or_default());
-            match rows.get_mut(month) {
-                Some(idx) => idx.push(i as u32),
-                None => {
-                    rows.insert(month.to_string(), vec![i as u32]);
-                }
+        for part in by_month(table, &batch)? {
+            if let Some(month) = part.month {
+                self.add_month(table, month, part.rows, part.hashes)?;
             }
-        }
-        for (month, idx) in rows {
-            let part = if idx.len() == batch.num_rows() {
-                batch.clone()
-            } else {
-                arrow::compute::take_record_batch(batch, &UInt32Array::from(idx))
-                    .map_err(|e| arrow_err(&self.dir, e))?
-            };
-            let file = self.write(table, &format!("month={month}"), &part)?;
-            self.by_month
-                .entry(table)
-                .or_default()
-                .entry(month)
-                .or_default()
-                .push(file);
         }
         Ok(())
     }
 
+    /// Spill one month's numbered rows and their key hashes as one file.
+    fn add_month(
+        &mut self,
+        table: Table,
+        month: String,
+        rows: RecordBatch,
+        hashes: Vec<u64>,
+    ) -> Result<()> {
+        let dir = self.month_dir(table, &month);
+        let file = self.write(&dir, rows, hashes)?;
+        self.by_month
+            .entry(table)
+            .or_default()
+            .entry(month)
+            .or_default()
+            .push(file);
+        Ok(())
+    }
+
     /// Queue a spill file for the writer thread (or write it here once that has finished).
-    fn write(&mut self, table: Table, sub: &str, batch: &RecordBatch) -> Result<Spilled> {
-        let dir = self.dir.join(table.name()).join(sub);
-        std::fs::create_dir_all(&dir).at(&dir)?;
+    fn write(&mut self, dir: &Path, batch: RecordBatch, hashes: Vec<u64>) -> Result<Spilled> {
+        std::fs::create_dir_all(dir).at(dir)?;
         self.files += 1;
         let path = dir.join(format!("{:06}.arrow", self.files));
+        let rows = batch.num_rows() as u64;
         match &self.writer {
             Some(w) => {
-                if w.jobs.send((path.clone(), batch.clone())).is_err() {
+                if w.jobs.send((path.clone(), batch, hashes)).is_err() {
                     // The writer stopped on an error: `finish` reports it.
                     self.finish()?;
                 }
             }
-            None => spill::write(&path, batch)?,
+            None => spill::write(&path, &batch, &hashes)?,
         }
-        Ok(Spilled {
-            path,
-            rows: batch.num_rows() as u64,
-        })
+        Ok(Spilled { path, rows })
     }
 
     /// Wait for every queued spill file to be on disk. The commit calls it before reading.
@@ -199,15 +193,35 @@ impl Staging {
         )
     }
 
+    /// The key hashes (`batch::key_hash`) of a month's incoming rows, in no particular order:
+    /// the commit's key index needs nothing else, and reading them from the rows' files read
+    /// every column of every month once more.
+    pub fn month_hashes(&self, table: Table, month: &str) -> Result<Vec<u64>> {
+        spill::read_hashes(&self.month_dir(table, month), self.month_rows(table, month))
+    }
+
+    fn month_dir(&self, table: Table, month: &str) -> PathBuf {
+        self.dir.join(table.name()).join(format!("month={month}"))
+    }
+
+    /// A month's incoming rows as `read_month` gives them, one batch per spill file.
+    pub fn read_month_files(&self, table: Table, month: &str) -> Result<Vec<RecordBatch>> {
+        let files = self.month_files(table, month);
+        spill::read_batches(
+            files.iter().map(|f| f.path.as_path()),
+            spill_schema(table),
+            None,
+        )
+    }
+
     /// Remove a month's spill files once the commit has read them for the last time: their pages
     /// are still in the page cache, mostly unwritten, and removing them spares the disk writing a
     /// file nobody will read (on the 10M-alert year the spills are gigabytes, enough for the
     /// kernel to hold up the ingest's writes until it caught up). Best effort: the folder goes
     /// when the `Staging` is dropped anyway.
     pub fn release_month(&self, table: Table, month: &str) {
-        for file in self.month_files(table, month) {
-            let _ = std::fs::remove_file(&file.path);
-        }
+        let files = self.month_files(table, month).iter().map(|f| &f.path);
+        spill::remove(&self.month_dir(table, month), files);
     }
 
     /// How many incoming rows a month has.
@@ -267,35 +281,28 @@ impl Staging {
     }
 }
 
+/// A spill file to write: its path, its rows and their key hashes.
+type Job = (PathBuf, RecordBatch, Vec<u64>);
+
 /// The spill writer: writing batches on the second core while the ingester
 /// goes on parsing. Two batches in flight at most, so memory stays bounded.
 #[derive(Debug)]
 struct Writer {
-    jobs: std::sync::mpsc::SyncSender<(PathBuf, RecordBatch)>,
+    jobs: std::sync::mpsc::SyncSender<Job>,
     thread: std::thread::JoinHandle<Result<()>>,
 }
 
 impl Writer {
     fn start() -> Writer {
-        let (jobs, rx) = std::sync::mpsc::sync_channel::<(PathBuf, RecordBatch)>(2);
+        let (jobs, rx) = std::sync::mpsc::sync_channel::<Job>(2);
         let thread = std::thread::spawn(move || {
-            for (path, batch) in rx {
-                spill::write(&path, &batch)?;
+            for (path, batch, hashes) in rx {
+                spill::write(&path, &batch, &hashes)?;
             }
             Ok(())
         });
         Writer { jobs, thread }
     }
-}
-
-fn with_seq(
-    table: Table,
-    batch: &RecordBatch,
-    seqs: UInt64Array,
-) -> std::result::Result<RecordBatch, arrow::error::ArrowError> {
-    let mut cols = batch.columns().to_vec();
-    cols.push(Arc::new(seqs) as ArrayRef);
-    RecordBatch::try_new(spill_schema(table), cols)
 }
 
 impl Drop for Staging {
@@ -306,5 +313,6 @@ impl Drop for Staging {
     }
 }
 
+mod split;
 #[cfg(test)]
 mod tests;

@@ -28,7 +28,7 @@ use super::files::{read_parquet, row_count};
 use super::publish::Draft;
 use super::snapshot::Snapshot;
 use super::staging::Staging;
-use super::winners::{all_new, same_rows, winners};
+use super::winners::{all_new, pick, pick_sorted, same_rows, winner_rows};
 use crate::error::{Error, Result};
 use crate::model::Table;
 
@@ -120,16 +120,33 @@ pub fn upsert(
     let results: Mutex<Vec<Result<Upserted>>> = Mutex::new(vec![]);
     let one = |month: &String| -> Result<Upserted> {
         let mut done = Upserted::default();
+        let files = stored.get(month).map(Vec::as_slice).unwrap_or_default();
         let winners = if months_in.contains(month) {
-            let incoming = staging.read_month(table, month, None)?;
-            // The month's last read of its spill (the key index read it earlier).
+            let incoming = staging.read_month_files(table, month)?;
+            // The month's last read of its spill (the key index read its key hashes).
             staging.release_month(table, month);
             let repeated = crossing.repeated.contains(month.as_str());
-            winners(table, incoming, &crossing.dropped, repeated)?
+            let rows = winner_rows(table, &incoming, &crossing.dropped, repeated)?;
+            if files.is_empty() {
+                // A month the store does not hold (most of a first ingest): every winner is
+                // new, and they are sorted in the one copy that gathers them.
+                let sorted = pick_sorted(table, &incoming, &rows)?;
+                drop(incoming);
+                if sorted.num_rows() > 0 {
+                    let all: Vec<usize> = (0..sorted.num_rows()).collect();
+                    let none = vec![false; all.len()];
+                    let keys = key_col(&sorted, table);
+                    count_new(&keys, &vec![true; all.len()], &none, &crossing, &mut done);
+                    on_changed(&sorted, &all);
+                    draft.write_partition(table, month, &sorted)?;
+                    done.files_written += 1;
+                }
+                return Ok(done);
+            }
+            pick(table, &incoming, &rows)?
         } else {
             RecordBatch::new_empty(schema(table))
         };
-        let files = stored.get(month).map(Vec::as_slice).unwrap_or_default();
         let removes = crossing.removed.get(month).is_some_and(|r| !r.is_empty());
         // Not when migrating: the stored files are rewritten, and the month is one file again.
         if winners.num_rows() > 0
@@ -320,13 +337,25 @@ fn count_new(
 /// Sort by (main instant, primary key).
 pub fn sort(table: Table, batch: &RecordBatch) -> Result<RecordBatch> {
     let spec = table.spec();
-    let cols: Vec<SortColumn> = std::iter::once(spec.main_instant)
+    let cols: Vec<usize> = std::iter::once(spec.main_instant)
         .chain(spec.primary_key.iter().copied())
+        .map(|c| spec.index(c))
+        .collect();
+    let idx = order(&batch.project(&cols).map_err(arrow_err)?)?;
+    take_record_batch(batch, &idx).map_err(arrow_err)
+}
+
+/// The row order of a batch of sort columns (main instant, then the primary key's columns),
+/// each ascending with nulls first: the one definition of a partition's order, used by `sort`
+/// and by `winners::pick_sorted`.
+pub(super) fn order(sort_columns: &RecordBatch) -> Result<UInt32Array> {
+    let cols: Vec<SortColumn> = sort_columns
+        .columns()
+        .iter()
         .map(|c| SortColumn {
-            values: batch.column(spec.index(c)).clone() as ArrayRef,
+            values: c.clone() as ArrayRef,
             options: None,
         })
         .collect();
-    let idx = lexsort_to_indices(&cols, None).map_err(arrow_err)?;
-    take_record_batch(batch, &idx).map_err(arrow_err)
+    lexsort_to_indices(&cols, None).map_err(arrow_err)
 }

@@ -69,50 +69,91 @@ pub fn materialize(
     interleave_record_batch(&refs, rows).map_err(arrow_err)
 }
 
-/// The incoming rows of a month that win (newest version, then latest in input order), in the
-/// table's schema, rows dropped by the cross-month settling left out. `repeated` says whether a
-/// key may occur twice among them (`Crossing::repeated`); when not, every row not dropped wins,
-/// and the key map of a whole month is not built.
-pub(super) fn winners(
+/// The incoming rows of a month that win (newest version, then latest in input order), as
+/// `(file, row)` of the month's spill files (`Staging::read_month_files`) in file and row order,
+/// rows dropped by the cross-month settling left out. `repeated` says whether a key may occur
+/// twice among them (`Crossing::repeated`); when not, every row not dropped wins, and the key map
+/// of a whole month is not built.
+pub(super) fn winner_rows(
     table: Table,
-    b: RecordBatch,
+    files: &[RecordBatch],
     dropped: &HashSet<u64>,
     repeated: bool,
-) -> Result<RecordBatch> {
-    let width = schema(table).fields().len();
-    let ss = seqs(&b)?;
-    // Row numbers in order: the map's are sorted, the filter keeps its input's.
-    let idx: Vec<u32> = if repeated {
-        let (ks, vs) = (key_col(&b, table), versions(&b, table));
-        let mut pos: HashMap<&str, usize> = HashMap::with_capacity(b.num_rows());
-        for i in 0..b.num_rows() {
-            if dropped.contains(&ss.value(i)) {
-                continue;
-            }
-            // On equal versions the later row in input order wins (the spill is not in input
-            // order: several threads type and spill rows).
-            let e = pos.entry(ks.get(i)).or_insert(i);
-            if (vs[i], ss.value(i)) >= (vs[*e], ss.value(*e)) {
-                *e = i;
+) -> Result<Vec<(usize, usize)>> {
+    let ss = files.iter().map(seqs).collect::<Result<Vec<_>>>()?;
+    let total = files.iter().map(RecordBatch::num_rows).sum();
+    let mut rows: Vec<(usize, usize)> = Vec::with_capacity(total);
+    if repeated {
+        let ks: Vec<KeyCol<'_>> = files.iter().map(|b| key_col(b, table)).collect();
+        let vs: Vec<Vec<Option<i64>>> = files.iter().map(|b| versions(b, table)).collect();
+        let mut pos: HashMap<&str, (usize, usize)> = HashMap::with_capacity(total);
+        for (f, b) in files.iter().enumerate() {
+            for i in 0..b.num_rows() {
+                if dropped.contains(&ss[f].value(i)) {
+                    continue;
+                }
+                // On equal versions the later row in input order wins (the spill is not in
+                // input order: several threads type and spill rows).
+                let e = pos.entry(ks[f].get(i)).or_insert((f, i));
+                let (ef, ei) = *e;
+                if (vs[f][i], ss[f].value(i)) >= (vs[ef][ei], ss[ef].value(ei)) {
+                    *e = (f, i);
+                }
             }
         }
-        let mut idx: Vec<u32> = pos.into_values().map(|i| i as u32).collect();
-        idx.sort_unstable();
-        idx
+        rows.extend(pos.into_values());
+        rows.sort_unstable();
     } else {
-        (0..b.num_rows())
-            .filter(|i| !dropped.contains(&ss.value(*i)))
-            .map(|i| i as u32)
-            .collect()
-    };
-    // Usually every row wins: keep the batch rather than copy it (memory is the point).
-    let b = if idx.len() == b.num_rows() {
-        b
-    } else {
-        take_record_batch(&b, &UInt32Array::from(idx)).map_err(arrow_err)?
-    };
-    b.project(&(0..width).collect::<Vec<_>>())
-        .map_err(arrow_err)
+        for (f, b) in files.iter().enumerate() {
+            rows.extend(
+                (0..b.num_rows())
+                    .filter(|i| !dropped.contains(&ss[f].value(*i)))
+                    .map(|i| (f, i)),
+            );
+        }
+    }
+    Ok(rows)
+}
+
+/// `rows` of `files` in the table's schema (without `_seq`), in the order given.
+pub(super) fn pick(
+    table: Table,
+    files: &[RecordBatch],
+    rows: &[(usize, usize)],
+) -> Result<RecordBatch> {
+    materialize(&without_seq(table, files)?, rows, table)
+}
+
+/// `rows` of `files` in the table's schema, sorted as `upsert::sort` sorts a batch, copied once:
+/// the order is found on the sort columns alone, then every column is gathered in it.
+pub(super) fn pick_sorted(
+    table: Table,
+    files: &[RecordBatch],
+    rows: &[(usize, usize)],
+) -> Result<RecordBatch> {
+    let spec = table.spec();
+    let sort_cols: Vec<usize> = std::iter::once(spec.main_instant)
+        .chain(spec.primary_key.iter().copied())
+        .map(|c| spec.index(c))
+        .collect();
+    let keys = files
+        .iter()
+        .map(|b| b.project(&sort_cols))
+        .collect::<std::result::Result<Vec<_>, _>>()
+        .map_err(arrow_err)?;
+    let keys =
+        interleave_record_batch(&keys.iter().collect::<Vec<_>>(), rows).map_err(arrow_err)?;
+    let order = super::upsert::order(&keys)?;
+    let sorted: Vec<(usize, usize)> = order.values().iter().map(|&i| rows[i as usize]).collect();
+    pick(table, files, &sorted)
+}
+
+fn without_seq(table: Table, files: &[RecordBatch]) -> Result<Vec<RecordBatch>> {
+    let width: Vec<usize> = (0..schema(table).fields().len()).collect();
+    files
+        .iter()
+        .map(|b| b.project(&width).map_err(arrow_err))
+        .collect()
 }
 
 /// Whether none of `winners`' keys is in the month's stored `files` (only their key columns
@@ -156,4 +197,89 @@ pub(super) fn same_rows(
         same.extend((0..chunk.len()).map(|n| ra.row(n) == rb.row(n)));
     }
     Ok(same)
+}
+
+#[cfg(test)]
+mod tests {
+    use std::sync::Arc;
+
+    use arrow::array::{ArrayRef, UInt64Array};
+
+    use super::*;
+    use crate::model::columns::{ALERT_ID, FIRED_AT, TITLE};
+    use crate::model::{Cell, ColumnType};
+    use crate::store::RowBuilder;
+    use crate::store::batch::text_col;
+    use crate::store::staging::spill_schema;
+
+    /// One spill file of alerts: `(id, fired_at in seconds, title, _seq)` each.
+    fn file(rows: &[(&str, i64, &str, u64)]) -> RecordBatch {
+        let spec = Table::Alerts.spec();
+        let mut b = RowBuilder::new(Table::Alerts);
+        for (id, at, title, _) in rows {
+            let cells: Vec<Cell> = spec
+                .columns
+                .iter()
+                .map(|c| match (c.name, c.ty) {
+                    (ALERT_ID, _) => Cell::Text(id.to_string()),
+                    (TITLE, _) => Cell::Text(title.to_string()),
+                    (FIRED_AT, _) => Cell::Timestamp(at * 1_000_000),
+                    (_, ColumnType::Timestamp) => Cell::Timestamp(1_000_000),
+                    _ if c.nullable => Cell::Null,
+                    (_, ColumnType::UInt32) => Cell::UInt32(0),
+                    (_, ColumnType::Bool) => Cell::Bool(false),
+                    _ => Cell::Text("x".into()),
+                })
+                .collect();
+            b.push(&cells);
+        }
+        let mut cols = b.finish().columns().to_vec();
+        let seqs: UInt64Array = rows.iter().map(|r| r.3).collect();
+        cols.push(Arc::new(seqs) as ArrayRef);
+        RecordBatch::try_new(spill_schema(Table::Alerts), cols).unwrap()
+    }
+
+    fn titles(b: &RecordBatch) -> Vec<&str> {
+        let t = text_col(b, TITLE);
+        (0..b.num_rows()).map(|i| t.value(i)).collect()
+    }
+
+    #[test]
+    fn a_repeated_key_is_won_by_its_later_input_row_across_files_and_dropped_rows_lose() {
+        let files = [
+            file(&[("k", 5, "k later", 9), ("x", 1, "x", 1)]),
+            file(&[("k", 5, "k earlier", 2), ("gone", 3, "gone", 4)]),
+        ];
+        let dropped: HashSet<u64> = [4].into_iter().collect();
+        let rows = winner_rows(Table::Alerts, &files, &dropped, true).unwrap();
+        assert_eq!(rows, vec![(0, 0), (0, 1)]);
+        // Without repeated keys every row not dropped wins, file by file.
+        let rows = winner_rows(Table::Alerts, &files, &dropped, false).unwrap();
+        assert_eq!(rows, vec![(0, 0), (0, 1), (1, 0)]);
+    }
+
+    #[test]
+    fn picking_sorted_from_several_files_orders_rows_as_sorting_the_batch_does() {
+        // Instants tie across files, so the key decides; ids are not in instant order.
+        let files = [
+            file(&[("b", 20, "b", 0), ("z", 10, "z", 1), ("m", 30, "m", 2)]),
+            file(&[("a", 20, "a", 3), ("c", 5, "c", 4)]),
+        ];
+        let rows = vec![(0, 0), (0, 1), (0, 2), (1, 0), (1, 1)];
+        let sorted = pick_sorted(Table::Alerts, &files, &rows).unwrap();
+        assert_eq!(titles(&sorted), vec!["c", "z", "a", "b", "m"]);
+        let unsorted = pick(Table::Alerts, &files, &rows).unwrap();
+        assert_eq!(titles(&unsorted), vec!["b", "z", "m", "a", "c"]);
+        assert_eq!(
+            sorted,
+            super::super::upsert::sort(Table::Alerts, &unsorted).unwrap()
+        );
+        assert_eq!(
+            sorted.schema(),
+            schema(Table::Alerts),
+            "no _seq in the store's rows"
+        );
+        let none = pick_sorted(Table::Alerts, &files, &[]).unwrap();
+        assert_eq!(none.num_rows(), 0);
+    }
 }

@@ -64,24 +64,34 @@ fn rows_are_spilled_by_month_with_their_input_order_numbers() {
         ids_and_seqs(&jan_rows),
         vec![("a".to_string(), 0), ("c".to_string(), 2)]
     );
+    // File by file, each file's rows in the partition's order (instant, then key): "d" and "a"
+    // fired at the same instant, so "a" comes first; `_seq` keeps their input order.
     let feb_rows = s.read_month(Table::Alerts, "2026-02", None).unwrap();
     assert_eq!(
         ids_and_seqs(&feb_rows),
         vec![
             ("b".to_string(), 1),
-            ("d".to_string(), 3),
-            ("a".to_string(), 4)
+            ("a".to_string(), 4),
+            ("d".to_string(), 3)
         ]
     );
-    // A month read for the last time gives its files back; the others stay.
+    // Each month's key hashes, taken as its rows were spilled, in the rows' order.
+    let hashes = |month| s.month_hashes(Table::Alerts, month).unwrap();
+    let hash = super::super::batch::key_hash;
+    assert_eq!(hashes("2026-01"), vec![hash("a"), hash("c")]);
+    assert_eq!(hashes("2026-02"), vec![hash("b"), hash("d"), hash("a")]);
+    // A month read for the last time gives its files back, key hashes included; the others stay.
     let jan_files: Vec<PathBuf> = s
         .month_files(Table::Alerts, "2026-01")
         .iter()
         .map(|f| f.path.clone())
         .collect();
     assert!(jan_files.iter().all(|p| p.exists()));
+    let jan_keys = jan_files[0].with_file_name("keys");
+    assert!(jan_keys.exists());
     s.release_month(Table::Alerts, "2026-01");
     assert!(jan_files.iter().all(|p| !p.exists()));
+    assert!(!jan_keys.exists());
     assert_eq!(
         s.read_month(Table::Alerts, "2026-02", None)
             .unwrap()

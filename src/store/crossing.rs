@@ -4,7 +4,7 @@
 //! exactly on the real keys, so a hash collision costs a little work but never a row. Only the
 //! keys found this way are ever held as strings. When the index of every incoming row would take
 //! more than a quarter of the memory budget (past 67 million rows at the default 2 GiB), it is
-//! built over one range of hashes at a time, each pass reading the key columns again. The same
+//! built over one range of hashes at a time, each pass reading the key hashes again. The same
 //! index tells which months repeat a key hash among their incoming rows: only those need the
 //! per-key choice of `winners.rs` (a fresh export rarely repeats a key, and that choice was a
 //! hash map of every key of every month).

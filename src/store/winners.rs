@@ -8,7 +8,7 @@
 use std::path::PathBuf;
 
 use arrow::array::UInt32Array;
-use arrow::compute::{interleave_record_batch, take_record_batch};
+use arrow::compute::{concat_batches, interleave_record_batch, take_record_batch};
 use arrow::record_batch::RecordBatch;
 use arrow::row::{RowConverter, SortField};
 use foldhash::{HashMap, HashMapExt, HashSet};
@@ -115,13 +115,20 @@ pub(super) fn winner_rows(
     Ok(rows)
 }
 
-/// `rows` of `files` in the table's schema (without `_seq`), in the order given.
+/// `rows` of `winner_rows` (in file and row order, each once) in the table's schema, without
+/// `_seq`.
 pub(super) fn pick(
     table: Table,
     files: &[RecordBatch],
     rows: &[(usize, usize)],
 ) -> Result<RecordBatch> {
-    materialize(&without_seq(table, files)?, rows, table)
+    let files = without_seq(table, files)?;
+    // Usually every row wins: then they are the files one after another, copied whole rather
+    // than value by value.
+    if rows.len() == files.iter().map(RecordBatch::num_rows).sum::<usize>() {
+        return concat_batches(&schema(table), &files).map_err(arrow_err);
+    }
+    materialize(&files, rows, table)
 }
 
 /// `rows` of `files` in the table's schema, sorted as `upsert::sort` sorts a batch, copied once:
@@ -145,7 +152,7 @@ pub(super) fn pick_sorted(
         interleave_record_batch(&keys.iter().collect::<Vec<_>>(), rows).map_err(arrow_err)?;
     let order = super::upsert::order(&keys)?;
     let sorted: Vec<(usize, usize)> = order.values().iter().map(|&i| rows[i as usize]).collect();
-    pick(table, files, &sorted)
+    materialize(&without_seq(table, files)?, &sorted, table)
 }
 
 fn without_seq(table: Table, files: &[RecordBatch]) -> Result<Vec<RecordBatch>> {
@@ -270,6 +277,9 @@ mod tests {
         assert_eq!(titles(&sorted), vec!["c", "z", "a", "b", "m"]);
         let unsorted = pick(Table::Alerts, &files, &rows).unwrap();
         assert_eq!(titles(&unsorted), vec!["b", "z", "m", "a", "c"]);
+        let some = pick(Table::Alerts, &files, &[(0, 1), (1, 0)]).unwrap();
+        assert_eq!(titles(&some), vec!["z", "a"]);
+        assert_eq!(some.schema(), schema(Table::Alerts));
         assert_eq!(
             sorted,
             super::super::upsert::sort(Table::Alerts, &unsorted).unwrap()

@@ -121,20 +121,13 @@ mod tests {
 
     /// One row of `table` with key `id` and `title`, every instant at 2026-01-10.
     fn row(table: Table, id: &str, title: &str) -> RecordBatch {
-        let spec = table.spec();
-        let cells: Vec<Cell> = spec
-            .columns
-            .iter()
-            .map(|c| match (c.name, c.ty) {
-                (n, _) if spec.primary_key.contains(&n) => Cell::Text(id.to_string()),
-                (TITLE, _) => Cell::Text(title.to_string()),
-                (_, ColumnType::Timestamp) => Cell::Timestamp(1_768_003_200_000_000),
-                _ if c.nullable => Cell::Null,
-                (_, ColumnType::UInt32) => Cell::UInt32(0),
-                (_, ColumnType::Bool) => Cell::Bool(false),
-                _ => Cell::Text("x".into()),
-            })
-            .collect();
+        let key = table.spec().primary_key;
+        let cells = crate::store::test_rows::row(table, |name, ty| match (name, ty) {
+            (n, _) if key.contains(&n) => Some(Cell::Text(id.to_string())),
+            (TITLE, _) => Some(Cell::Text(title.to_string())),
+            (_, ColumnType::Timestamp) => Some(Cell::Timestamp(1_768_003_200_000_000)),
+            _ => None,
+        });
         let mut b = RowBuilder::new(table);
         b.push(&cells);
         b.finish()

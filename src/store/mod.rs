@@ -28,6 +28,8 @@ mod snapshot;
 mod spill;
 mod staging;
 mod summaries;
+#[cfg(test)]
+mod test_rows;
 mod upsert;
 mod winners;
 

@@ -218,27 +218,19 @@ mod tests {
     use crate::store::RowBuilder;
     use crate::store::batch::text_col;
     use crate::store::staging::spill_schema;
+    use crate::store::test_rows::row;
 
     /// One spill file of alerts: `(id, fired_at in seconds, title, _seq)` each.
     fn file(rows: &[(&str, i64, &str, u64)]) -> RecordBatch {
-        let spec = Table::Alerts.spec();
         let mut b = RowBuilder::new(Table::Alerts);
         for (id, at, title, _) in rows {
-            let cells: Vec<Cell> = spec
-                .columns
-                .iter()
-                .map(|c| match (c.name, c.ty) {
-                    (ALERT_ID, _) => Cell::Text(id.to_string()),
-                    (TITLE, _) => Cell::Text(title.to_string()),
-                    (FIRED_AT, _) => Cell::Timestamp(at * 1_000_000),
-                    (_, ColumnType::Timestamp) => Cell::Timestamp(1_000_000),
-                    _ if c.nullable => Cell::Null,
-                    (_, ColumnType::UInt32) => Cell::UInt32(0),
-                    (_, ColumnType::Bool) => Cell::Bool(false),
-                    _ => Cell::Text("x".into()),
-                })
-                .collect();
-            b.push(&cells);
+            b.push(&row(Table::Alerts, |name, ty| match (name, ty) {
+                (ALERT_ID, _) => Some(Cell::Text(id.to_string())),
+                (TITLE, _) => Some(Cell::Text(title.to_string())),
+                (FIRED_AT, _) => Some(Cell::Timestamp(at * 1_000_000)),
+                (_, ColumnType::Timestamp) => Some(Cell::Timestamp(1_000_000)),
+                _ => None,
+            }));
         }
         let mut cols = b.finish().columns().to_vec();
         let seqs: UInt64Array = rows.iter().map(|r| r.3).collect();

@@ -3,24 +3,16 @@
 use super::*;
 use crate::model::{Cell, ColumnType};
 use crate::store::RowBuilder;
+use crate::store::test_rows::row;
 
 fn alerts(rows: &[(&str, i64)]) -> RecordBatch {
     let mut b = RowBuilder::new(Table::Alerts);
-    let spec = Table::Alerts.spec();
     for (id, fired) in rows {
-        let cells: Vec<Cell> = spec
-            .columns
-            .iter()
-            .map(|c| match (c.name, c.ty) {
-                ("alert_id", _) => Cell::Text(id.to_string()),
-                (_, ColumnType::Timestamp) => Cell::Timestamp(*fired),
-                _ if c.nullable => Cell::Null,
-                (_, ColumnType::UInt32) => Cell::UInt32(0),
-                (_, ColumnType::Bool) => Cell::Bool(false),
-                _ => Cell::Text("x".into()),
-            })
-            .collect();
-        b.push(&cells);
+        b.push(&row(Table::Alerts, |name, ty| match (name, ty) {
+            ("alert_id", _) => Some(Cell::Text(id.to_string())),
+            (_, ColumnType::Timestamp) => Some(Cell::Timestamp(*fired)),
+            _ => None,
+        }));
     }
     b.finish()
 }

@@ -6,7 +6,8 @@
 //! they are and reads them back with one copy, where Parquet encoded and decoded every value (on
 //! the 2M-alert file, writing and reading the spills were 15% of the ingest's CPU samples). The
 //! price is a larger file (no dictionaries, no compression), which lives in the page cache and
-//! is removed once read (`Staging::release_month`).
+//! is removed once read (`Staging::release_month`). Beside a month's files, `keys` holds their
+//! rows' key hashes, 8 bytes a row, which is all the commit's key index reads.
 
 use std::fs::File;
 use std::io::Write;

@@ -3,7 +3,9 @@
 //! yet (an append), and whether an incoming and a stored row are identical (left alone).
 //!
 //! Keys are borrowed from the Arrow columns (`KeyCol`): the upsert looks at millions of keys, and a
-//! string per key was most of its time and memory.
+//! string per key was most of its time and memory. The winners are named as `(file, row)` of the
+//! month's spill files and gathered once (`pick`, or `pick_sorted` straight into the partition's
+//! order for a month the store does not hold), not concatenated first.
 
 use std::path::PathBuf;
 

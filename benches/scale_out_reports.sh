@@ -104,9 +104,12 @@ else
 fi
 spark=$(python3 -c 'import os, pyspark; print(os.path.dirname(pyspark.__file__))' 2>/dev/null || true)
 if [ -n "$spark" ] && command -v java >/dev/null; then
+    # Spark's metastore (metastore_db/, derby.log) and warehouse go under $work, not the
+    # folder the script is run from.
     run_engine spark env SPARK_LOCAL_IP=127.0.0.1 "$spark/bin/spark-sql" --master "$master" \
         --driver-memory "${SPARK_DRIVER_MEMORY:-4g}" --conf spark.ui.enabled=false \
-        --conf spark.driver.host=127.0.0.1 -f
+        --conf spark.driver.host=127.0.0.1 --conf "spark.sql.warehouse.dir=$work/spark-warehouse" \
+        --driver-java-options "-Dderby.system.home=$work" -f
     results+=("$(compare spark)")
 else
     results+=("spark: skipped (pip install pyspark; apt-get install openjdk-17-jre-headless)")

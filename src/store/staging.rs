@@ -1,8 +1,8 @@
 //! The rows one run brings, spilled to disk as they are read so an ingest's memory does not grow
 //! with its input: each batch the ingester hands over is written at once to
 //! `_staging/spill-<run>/`, split by the month partition its rows belong to (`split.rs`), and read
-//! back one month at a time by the commit (`upsert.rs`). Each file's key hashes are written beside
-//! it, so the commit's key index (`crossing.rs`) reads 8 bytes a row instead of the rows.
+//! back one month at a time by the commit (`upsert.rs`). The rows' key hashes go to one `keys` file
+//! per month, so the commit's key index (`crossing.rs`) reads 8 bytes a row instead of the rows.
 //!
 //! Every row gets `_seq`, its position in the run's input, because the upsert's tie rule ("on equal
 //! versions the later row wins") must survive the split by month. Incidents are kept unsplit:

@@ -133,13 +133,9 @@ pub fn upsert(
                 let sorted = pick_sorted(table, &incoming, &rows)?;
                 drop(incoming);
                 if sorted.num_rows() > 0 {
-                    let all: Vec<usize> = (0..sorted.num_rows()).collect();
-                    let none = vec![false; all.len()];
-                    let keys = key_col(&sorted, table);
-                    count_new(&keys, &vec![true; all.len()], &none, &crossing, &mut done);
-                    on_changed(&sorted, &all);
-                    draft.write_partition(table, month, &sorted)?;
-                    done.files_written += 1;
+                    add_new(
+                        table, month, &sorted, &crossing, draft, on_changed, &mut done,
+                    )?;
                 }
                 return Ok(done);
             }
@@ -157,19 +153,11 @@ pub fn upsert(
             && all_new(table, &winners, files)?
         {
             // An append: the stored files stay as they are and the new rows become one more.
-            let all: Vec<usize> = (0..winners.num_rows()).collect();
-            let none = vec![false; all.len()];
-            count_new(
-                &key_col(&winners, table),
-                &vec![true; all.len()],
-                &none,
-                &crossing,
-                &mut done,
-            );
-            on_changed(&winners, &all);
             link_all(month, files)?;
-            draft.write_partition(table, month, &sort(table, &winners)?)?;
-            done.files_written += 1;
+            let sorted = sort(table, &winners)?;
+            add_new(
+                table, month, &sorted, &crossing, draft, on_changed, &mut done,
+            )?;
             return Ok(done);
         }
         let rows = if files.is_empty() {
@@ -212,6 +200,32 @@ pub fn upsert(
     }
     done.files_written += rewritten.into_inner();
     Ok(done)
+}
+
+/// Rows none of which `month` holds, already sorted: counted (inserted, or updated when they
+/// moved from another month), told to `on_changed`, and written as one file of the month.
+fn add_new(
+    table: Table,
+    month: &str,
+    sorted: &RecordBatch,
+    crossing: &Crossing,
+    draft: &Draft,
+    on_changed: OnChanged<'_>,
+    done: &mut Upserted,
+) -> Result<()> {
+    let all: Vec<usize> = (0..sorted.num_rows()).collect();
+    let none = vec![false; all.len()];
+    count_new(
+        &key_col(sorted, table),
+        &vec![true; all.len()],
+        &none,
+        crossing,
+        done,
+    );
+    on_changed(sorted, &all);
+    draft.write_partition(table, month, sorted)?;
+    done.files_written += 1;
+    Ok(())
 }
 
 enum Merged {

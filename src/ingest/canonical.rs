@@ -18,7 +18,7 @@ use super::rules;
 use super::source::Out;
 use crate::error::{Error, Result};
 use crate::model::{Cell, Table};
-use crate::store::{Rejection, RowBuilder, Staging, TableCounts};
+use crate::store::{MonthRows, Rejection, Staging, TableCounts};
 
 /// Rows per Arrow batch while reading, spilled when full: bounds the memory of reading (about
 /// 64k rows of each table at a time) and keeps every string column far below Arrow's 2 GiB limit.
@@ -33,8 +33,8 @@ pub struct Sink<'a> {
     staging: &'a Mutex<Staging>,
     /// The input-order number of the next row: the file's place in the run, then the row's.
     next_seq: u64,
-    /// Rows being built per table, with their input-order numbers.
-    builders: BTreeMap<Table, (RowBuilder, Vec<u64>)>,
+    /// Rows being built per table, split by month as they come, with their input-order numbers.
+    builders: BTreeMap<Table, MonthRows>,
     counts: BTreeMap<Table, TableCounts>,
     /// With each its input-order number: sinks typing one file's records on several threads
     /// put their rejections back in input order by it.
@@ -119,12 +119,11 @@ impl<'a> Sink<'a> {
     ) -> Result<()> {
         match parsed {
             Ok(()) => {
-                let (b, seqs) = self
+                let b = self
                     .builders
                     .entry(table)
-                    .or_insert_with(|| (RowBuilder::new(table), vec![]));
-                b.push(cells);
-                seqs.push(seq);
+                    .or_insert_with(|| MonthRows::new(table));
+                b.push(cells, seq);
                 if b.len() >= BATCH_ROWS {
                     self.flush(table)?;
                 }
@@ -148,14 +147,11 @@ impl<'a> Sink<'a> {
     }
 
     fn flush(&mut self, table: Table) -> Result<()> {
-        if let Some((b, seqs)) = self.builders.get_mut(&table)
+        if let Some(b) = self.builders.get_mut(&table)
             && !b.is_empty()
         {
-            let batch = b.finish();
-            let seqs = std::mem::take(seqs);
-            // Split by month before taking the lock the typing threads share.
-            let parts = Staging::split(table, &batch, seqs)?;
-            drop(batch);
+            // Made ready before taking the lock the typing threads share.
+            let parts = b.take()?;
             let mut staging = self.staging.lock().unwrap_or_else(|p| p.into_inner());
             staging.add_parts(parts)?;
         }

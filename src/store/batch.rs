@@ -278,7 +278,7 @@ impl Months {
 
 /// The bounds and label of the UTC month holding `us` (an instant chrono cannot place is put in
 /// 1970-01, as `month_of` does, with bounds that hold only it).
-fn month_span(us: i64) -> (i64, i64, String) {
+pub(crate) fn month_span(us: i64) -> (i64, i64, String) {
     let Some(d) = DateTime::from_timestamp_micros(us) else {
         return (us, us.saturating_add(1), month_of(us));
     };

@@ -71,19 +71,50 @@ fn properties(table: Table) -> WriterProperties {
 /// Write `batch` to `path` (in a draft, invisible to readers). Not flushed here: the draft
 /// flushes its new files together before it is published (`publish.rs`).
 pub fn write_parquet(path: &Path, table: Table, batch: &RecordBatch) -> Result<()> {
-    if let Some(dir) = path.parent() {
-        std::fs::create_dir_all(dir).at(dir)?;
+    let mut w = PartWriter::create(path, table)?;
+    w.write(batch)?;
+    w.finish()
+}
+
+/// One Parquet file of the store being written a batch at a time, so a month's rows can be
+/// gathered and written in slices instead of as one copy of the whole month. The file's row
+/// groups are the same either way: the writer cuts them at `ROW_GROUP_ROWS` whatever the slices.
+pub struct PartWriter {
+    path: PathBuf,
+    writer: ArrowWriter<File>,
+}
+
+impl PartWriter {
+    pub fn create(path: &Path, table: Table) -> Result<PartWriter> {
+        if let Some(dir) = path.parent() {
+            std::fs::create_dir_all(dir).at(dir)?;
+        }
+        let file = File::create(path).at(path)?;
+        let writer = ArrowWriter::try_new(file, schema(table), Some(properties(table)))
+            .map_err(|e| Error::store(path, format!("cannot start writing Parquet: {e}")))?;
+        Ok(PartWriter {
+            path: path.to_path_buf(),
+            writer,
+        })
     }
-    let file = File::create(path).at(path)?;
-    let mut w = ArrowWriter::try_new(file, schema(table), Some(properties(table)))
-        .map_err(|e| Error::store(path, format!("cannot start writing Parquet: {e}")))?;
-    w.write(batch)
-        .map_err(|e| Error::store(path, format!("cannot write Parquet: {e}")))?;
-    super::failpoint::hit("file-write");
-    w.into_inner()
-        .map_err(|e| Error::store(path, format!("cannot finish Parquet: {e}")))?;
-    super::failpoint::hit("file-done");
-    Ok(())
+
+    pub fn write(&mut self, batch: &RecordBatch) -> Result<()> {
+        self.writer
+            .write(batch)
+            .map_err(|e| Error::store(&self.path, format!("cannot write Parquet: {e}")))?;
+        super::failpoint::hit("file-write");
+        Ok(())
+    }
+
+    /// Write the footer. Not flushed here: the draft flushes its new files together before it
+    /// is published (`publish.rs`).
+    pub fn finish(self) -> Result<()> {
+        self.writer
+            .into_inner()
+            .map_err(|e| Error::store(&self.path, format!("cannot finish Parquet: {e}")))?;
+        super::failpoint::hit("file-done");
+        Ok(())
+    }
 }
 
 /// Read a partition's files, all columns or only `columns`, as one batch.

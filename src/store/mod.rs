@@ -47,7 +47,7 @@ pub use reduced::read_reduced;
 pub use rejected::Rejection;
 pub use retention::KEEP_PREVIOUS;
 pub use snapshot::{CURRENT, SNAPSHOTS_DIR, Snapshot};
-pub use staging::Staging;
+pub use staging::{MonthRows, Staging};
 
 use crate::error::{Error, IoContext, Result};
 

@@ -13,7 +13,7 @@ use std::path::{Path, PathBuf};
 use arrow::record_batch::RecordBatch;
 
 use super::failpoint;
-use super::files::write_parquet;
+use super::files::{PartWriter, write_parquet};
 use super::meta::StoreMeta;
 use super::rejected::{REJECTED_DIR, Rejection, write_log};
 use super::snapshot::{CURRENT, SNAPSHOTS_DIR, Snapshot};
@@ -63,8 +63,16 @@ impl Draft {
 
     /// Write a changed partition under this run's file name.
     pub fn write_partition(&self, table: Table, month: &str, batch: &RecordBatch) -> Result<()> {
-        let path = self.month_dir(table, month).join(self.part_name());
-        write_parquet(&path, table, batch)
+        write_parquet(&self.partition_path(table, month), table, batch)
+    }
+
+    /// Start a changed partition's file under this run's name, to be written a slice at a time.
+    pub fn partition_writer(&self, table: Table, month: &str) -> Result<PartWriter> {
+        PartWriter::create(&self.partition_path(table, month), table)
+    }
+
+    fn partition_path(&self, table: Table, month: &str) -> PathBuf {
+        self.month_dir(table, month).join(self.part_name())
     }
 
     /// Carry an unchanged partition file of the base snapshot into the draft (a hard link: no

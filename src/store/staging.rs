@@ -1,6 +1,7 @@
 //! The rows one run brings, spilled to disk as they are read so an ingest's memory does not grow
 //! with its input: each batch the ingester hands over is written at once to
-//! `_staging/spill-<run>/`, split by the month partition its rows belong to (`split.rs`), and read
+//! `_staging/spill-<run>/`, split by the month partition its rows belong to (built by month as
+//! they are typed, `building.rs`, or split afterwards, `split.rs`), and read
 //! back one month at a time by the commit (`upsert.rs`). The rows' key hashes go to one `keys` file
 //! per month, so the commit's key index (`crossing.rs`) reads 8 bytes a row instead of the rows.
 //!
@@ -23,6 +24,7 @@ use super::publish::STAGING_DIR;
 use super::spill;
 use crate::error::{Error, IoContext, Result};
 use crate::model::Table;
+pub use building::MonthRows;
 pub use split::Parts;
 use split::{by_month, with_seq};
 
@@ -77,15 +79,15 @@ impl Staging {
         })
     }
 
-    /// Spill a batch of `table` (in the table's schema) as the ingester reads it, with each row's
-    /// place in the run's input (`seqs`, increasing within a file). Incidents are kept unsplit
-    /// for their summaries.
+    /// Spill a batch of `table` (in the table's schema), with each row's place in the run's input
+    /// (`seqs`, increasing within a file). Incidents are kept unsplit for their summaries. The
+    /// ingester builds its rows by month instead (`MonthRows`, then `add_parts`).
     pub fn add(&mut self, table: Table, batch: &RecordBatch, seqs: Vec<u64>) -> Result<()> {
         let parts = Staging::split(table, batch, seqs)?;
         self.add_parts(parts)
     }
 
-    /// File and spill the parts `split` made.
+    /// File and spill the parts `split` or `MonthRows::take` made.
     pub fn add_parts(&mut self, parts: Parts) -> Result<()> {
         self.rows += parts.rows;
         let table = parts.table;
@@ -313,6 +315,7 @@ impl Drop for Staging {
     }
 }
 
+mod building;
 mod split;
 #[cfg(test)]
 mod tests;

@@ -4,8 +4,8 @@
 //!
 //! Keys are borrowed from the Arrow columns (`KeyCol`): the upsert looks at millions of keys, and a
 //! string per key was most of its time and memory. The winners are named as `(file, row)` of the
-//! month's spill files and gathered once (`pick`, or `pick_sorted` straight into the partition's
-//! order for a month the store does not hold), not concatenated first.
+//! month's spill files and gathered once (`pick`, or `SortedGather` straight into the partition's
+//! order, a slice at a time, for a month the store does not hold), not concatenated first.
 
 use std::path::PathBuf;
 
@@ -133,28 +133,53 @@ pub(super) fn pick(
     materialize(&files, rows, table)
 }
 
-/// `rows` of `files` in the table's schema, sorted as `upsert::sort` sorts a batch, copied once:
-/// the order is found on the sort columns alone, then every column is gathered in it.
-pub(super) fn pick_sorted(
+/// Rows of a month's spill files in the partition's order, as `upsert::sort` sorts a batch,
+/// copied out a slice at a time (`slices`): the order is found on the sort columns alone, then
+/// every column of a slice is gathered in it. Slices, because the month gathered whole was a
+/// fresh allocation of hundreds of megabytes per month, and the kernel zeroing its pages was an
+/// eighth of the commit's CPU; a slice's memory is reused by the next one.
+pub(super) struct SortedGather {
     table: Table,
-    files: &[RecordBatch],
-    rows: &[(usize, usize)],
-) -> Result<RecordBatch> {
-    let spec = table.spec();
-    let sort_cols: Vec<usize> = std::iter::once(spec.main_instant)
-        .chain(spec.primary_key.iter().copied())
-        .map(|c| spec.index(c))
-        .collect();
-    let keys = files
-        .iter()
-        .map(|b| b.project(&sort_cols))
-        .collect::<std::result::Result<Vec<_>, _>>()
-        .map_err(arrow_err)?;
-    let keys =
-        interleave_record_batch(&keys.iter().collect::<Vec<_>>(), rows).map_err(arrow_err)?;
-    let order = super::upsert::order(&keys)?;
-    let sorted: Vec<(usize, usize)> = order.values().iter().map(|&i| rows[i as usize]).collect();
-    materialize(&without_seq(table, files)?, &sorted, table)
+    files: Vec<RecordBatch>,
+    rows: Vec<(usize, usize)>,
+}
+
+impl SortedGather {
+    pub(super) fn new(
+        table: Table,
+        files: &[RecordBatch],
+        rows: &[(usize, usize)],
+    ) -> Result<SortedGather> {
+        let spec = table.spec();
+        let sort_cols: Vec<usize> = std::iter::once(spec.main_instant)
+            .chain(spec.primary_key.iter().copied())
+            .map(|c| spec.index(c))
+            .collect();
+        let keys = files
+            .iter()
+            .map(|b| b.project(&sort_cols))
+            .collect::<std::result::Result<Vec<_>, _>>()
+            .map_err(arrow_err)?;
+        let keys =
+            interleave_record_batch(&keys.iter().collect::<Vec<_>>(), rows).map_err(arrow_err)?;
+        let order = super::upsert::order(&keys)?;
+        Ok(SortedGather {
+            table,
+            files: without_seq(table, files)?,
+            rows: order.values().iter().map(|&i| rows[i as usize]).collect(),
+        })
+    }
+
+    pub(super) fn is_empty(&self) -> bool {
+        self.rows.is_empty()
+    }
+
+    /// The rows in order, `rows` at a time, in the table's schema (no `_seq`).
+    pub(super) fn slices(&self, rows: usize) -> impl Iterator<Item = Result<RecordBatch>> + '_ {
+        self.rows
+            .chunks(rows.max(1))
+            .map(|c| materialize(&self.files, c, self.table))
+    }
 }
 
 fn without_seq(table: Table, files: &[RecordBatch]) -> Result<Vec<RecordBatch>> {
@@ -260,14 +285,20 @@ mod tests {
     }
 
     #[test]
-    fn picking_sorted_from_several_files_orders_rows_as_sorting_the_batch_does() {
+    fn gathering_sorted_slices_from_several_files_orders_rows_as_sorting_the_batch_does() {
         // Instants tie across files, so the key decides; ids are not in instant order.
         let files = [
             file(&[("b", 20, "b", 0), ("z", 10, "z", 1), ("m", 30, "m", 2)]),
             file(&[("a", 20, "a", 3), ("c", 5, "c", 4)]),
         ];
         let rows = vec![(0, 0), (0, 1), (0, 2), (1, 0), (1, 1)];
-        let sorted = pick_sorted(Table::Alerts, &files, &rows).unwrap();
+        let gather = SortedGather::new(Table::Alerts, &files, &rows).unwrap();
+        let slices: Vec<RecordBatch> = gather.slices(2).map(Result::unwrap).collect();
+        assert_eq!(
+            slices.iter().map(RecordBatch::num_rows).collect::<Vec<_>>(),
+            vec![2, 2, 1]
+        );
+        let sorted = concat_batches(&schema(Table::Alerts), &slices).unwrap();
         assert_eq!(titles(&sorted), vec!["c", "z", "a", "b", "m"]);
         let unsorted = pick(Table::Alerts, &files, &rows).unwrap();
         assert_eq!(titles(&unsorted), vec!["b", "z", "m", "a", "c"]);
@@ -283,7 +314,8 @@ mod tests {
             schema(Table::Alerts),
             "no _seq in the store's rows"
         );
-        let none = pick_sorted(Table::Alerts, &files, &[]).unwrap();
-        assert_eq!(none.num_rows(), 0);
+        let none = SortedGather::new(Table::Alerts, &files, &[]).unwrap();
+        assert!(none.is_empty());
+        assert_eq!(none.slices(2).count(), 0);
     }
 }

@@ -1,8 +1,8 @@
-//! A batch of typed rows made ready to spill: numbered with `_seq`, split by the month of its
-//! main instant, each month's rows put in the partition's order, and each row's key hashed for
-//! the commit's key index. This is the copying part of staging, done by each typing thread on
-//! its own before it takes the lock the threads share (`Staging::add_parts` only files and queues
-//! what was made here).
+//! A finished batch of typed rows made ready to spill: numbered with `_seq`, split by the month
+//! of its main instant, each month's rows put in the partition's order, and each row's key hashed
+//! for the commit's key index. `Staging::add` and the summarised incidents (`add_split`) come
+//! this way; the ingester's typing threads build their rows by month from the start
+//! (`building.rs`) and skip this copy.
 
 use std::collections::BTreeMap;
 use std::sync::Arc;
@@ -16,10 +16,8 @@ use crate::model::Table;
 use crate::store::batch::{Months, key_col, key_hash, ts_at, ts_col};
 
 impl Staging {
-    /// The copying half of `add`, which needs no `Staging`: the typing threads share one behind
-    /// a lock, and splitting a batch by month while holding it made each wait on the other's
-    /// copy.
-    pub fn split(table: Table, batch: &RecordBatch, seqs: Vec<u64>) -> Result<Parts> {
+    /// The copying half of `add`, which needs no `Staging`.
+    pub(super) fn split(table: Table, batch: &RecordBatch, seqs: Vec<u64>) -> Result<Parts> {
         let mut out = Parts {
             table,
             rows: 0,

@@ -54,10 +54,13 @@ const MAX_FILES_PER_MONTH: usize = 16;
 
 /// What a month's merge holds per row (incoming or stored), planned high: measured on the
 /// generated alerts, a re-ingested month held about 620 bytes per row of either side at its peak.
-/// A fresh month held about 950 per incoming row while it was gathered whole; gathered in slices
-/// (`GATHER_ROWS`), two fresh months of about 860k rows took the ingest from 300 MB while reading
-/// to 880 MB (RSS sampled every 0.2 s), about 340 per row.
 const MERGE_BYTES_PER_ROW: u64 = 1024;
+
+/// What a month the store does not hold yet holds per incoming row, planned high: it is gathered
+/// and written in slices (`GATHER_ROWS`), and two such months of about 860k rows took the
+/// 10M-alert ingest from 300 MB while reading to 880 MB (RSS sampled every 0.2 s), about 340 per
+/// row. Planned at 1 KB like a stored month, a budget of 1 GiB merged them one at a time.
+const FRESH_BYTES_PER_ROW: u64 = 512;
 
 /// Rows of a fresh month gathered and written at a time: a slice's columns stay a few megabytes,
 /// so their memory is reused from slice to slice and the Parquet writer reads them from cache.
@@ -114,13 +117,9 @@ pub fn upsert(
         for f in stored.get(*month).map(Vec::as_slice).unwrap_or_default() {
             stored_rows += row_count(f)?;
         }
-        largest = largest.max(stored_rows + staging.month_rows(table, month));
+        largest = largest.max(merge_bytes(stored_rows, staging.month_rows(table, month)));
     }
-    let workers = if 2 * largest * MERGE_BYTES_PER_ROW <= budget {
-        2
-    } else {
-        1
-    };
+    let workers = if 2 * largest <= budget { 2 } else { 1 };
     let next = AtomicUsize::new(0);
     let results: Mutex<Vec<Result<Upserted>>> = Mutex::new(vec![]);
     let one = |month: &String| -> Result<Upserted> {
@@ -340,6 +339,16 @@ fn merge_month(
     } else {
         Merged::Rows(sort(table, &merged)?)
     })
+}
+
+/// What merging a month is planned to hold: a fresh month (nothing stored) only its incoming rows,
+/// as slices are written; a stored one both sides and the merged copy.
+fn merge_bytes(stored_rows: u64, incoming_rows: u64) -> u64 {
+    if stored_rows == 0 {
+        incoming_rows * FRESH_BYTES_PER_ROW
+    } else {
+        (stored_rows + incoming_rows) * MERGE_BYTES_PER_ROW
+    }
 }
 
 fn count_new(

@@ -5,8 +5,9 @@
 //!
 //! A month's rows stay in the order they were typed; the commit sorts each month exactly. Its
 //! gather reads faster from rows near their order, and parts sorted here had made it so: on the
-//! year (a file by team, then roughly by instant) the gather's samples rose by a tenth without
-//! them, about what the copy saved here (BENCHMARKS.md, the eighth session's paragraph).
+//! year (a file by team, then roughly by instant) the gather's profile samples rose by a tenth
+//! without them, fewer than the split's copy had taken, and the whole ingest's time did not move
+//! beyond noise (BENCHMARKS.md, the eighth session's paragraph).
 
 use arrow::array::UInt64Array;
 

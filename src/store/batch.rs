@@ -250,6 +250,14 @@ pub fn key_hash(key: &str) -> u64 {
     foldhash::fast::FixedState::with_seed(0x5eed).hash_one(key)
 }
 
+/// The `key_hash` of every row's primary key, in row order.
+pub fn key_hashes(batch: &RecordBatch, table: Table) -> Vec<u64> {
+    let keys = key_col(batch, table);
+    (0..batch.num_rows())
+        .map(|i| key_hash(keys.get(i)))
+        .collect()
+}
+
 /// The `month=YYYY-MM` partition value of an instant, in UTC.
 pub fn month_of(us: i64) -> String {
     let d = DateTime::from_timestamp_micros(us).unwrap_or_default();

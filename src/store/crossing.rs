@@ -14,7 +14,7 @@ use foldhash::{HashMap, HashMapExt, HashSet, HashSetExt};
 use rayon::prelude::*;
 use std::collections::BTreeMap;
 
-use super::batch::{KeyCol, key_col, key_hash, ts_at, ts_col};
+use super::batch::{KeyCol, key_col, key_hashes, ts_at, ts_col};
 use super::snapshot::Snapshot;
 use super::staging::{SEQ, Staging};
 use crate::error::{Error, Result};
@@ -29,10 +29,9 @@ const MONTH_BITS: u32 = 12;
 const INDEX_SHARE: u64 = 4;
 
 fn hashes(batch: &RecordBatch, table: Table) -> Vec<u64> {
-    let ks = key_col(batch, table);
-    (0..batch.num_rows())
-        .map(|i| key_hash(ks.get(i)) >> MONTH_BITS)
-        .collect()
+    let mut hs = key_hashes(batch, table);
+    hs.iter_mut().for_each(|h| *h >>= MONTH_BITS);
+    hs
 }
 
 pub(super) fn versions(batch: &RecordBatch, table: Table) -> Vec<Option<i64>> {

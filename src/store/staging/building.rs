@@ -15,7 +15,7 @@ use super::split::{Part, Parts, with_seq};
 use crate::error::{Error, Result};
 use crate::model::{Cell, Table};
 use crate::store::RowBuilder;
-use crate::store::batch::{key_col, key_hash, month_span};
+use crate::store::batch::{key_hashes, month_span};
 
 /// One table's rows being built, per month (incidents: one unsplit batch, as `Staging::add`
 /// keeps them), with their input-order numbers.
@@ -112,12 +112,7 @@ impl MonthRows {
             let rows = with_seq(self.table, &rows, seqs)
                 .map_err(|e| Error::Internal(format!("numbering spilled rows: {e}")))?;
             let hashes = match b.month {
-                Some(_) => {
-                    let keys = key_col(&rows, self.table);
-                    (0..rows.num_rows())
-                        .map(|i| key_hash(keys.get(i)))
-                        .collect()
-                }
+                Some(_) => key_hashes(&rows, self.table),
                 None => vec![],
             };
             out.parts.push(Part {
